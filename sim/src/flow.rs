@@ -1,0 +1,286 @@
+//! The checkout flow: orders arrive, the Order Service saves them, then either calls every
+//! downstream service (request-driven) or publishes one event (event-driven).
+
+use crate::fault::Fault;
+use crate::message::{Message, MsgKind, Node};
+use crate::metrics::CheckoutSample;
+use crate::narration::{FailCause, NoteKind};
+use crate::scenario::{CallMode, PublishPolicy, Wiring};
+use crate::service::Job;
+use crate::sim::{Checkout, Ev, Sim, Stage};
+
+/// Why an error reply was sent, carried in the high half of its `aux`.
+const REFUSED_DOWN: u64 = 1;
+const REFUSED_BUSY: u64 = 2;
+
+impl Sim {
+    pub(crate) fn place_order(&mut self) {
+        let order = self.new_order_id();
+        self.placed += 1;
+        self.note(order, NoteKind::OrderPlaced);
+        self.send(MsgKind::PlaceOrder, Node::Shopper, Node::Orders, order, 0, self.now);
+    }
+
+    /// A message reaches the end of its wire.
+    pub(crate) fn arrive(&mut self, m: Message) {
+        match (m.kind, m.to) {
+            (MsgKind::PlaceOrder, Node::Orders) => self.order_arrived(m),
+            (MsgKind::Confirm | MsgKind::Reject, Node::Shopper) => self.answer_arrived(m),
+            (MsgKind::Call, Node::Service(i)) => self.call_arrived(m, i),
+            (MsgKind::Reply | MsgKind::ErrorReply, Node::Orders) => self.reply_arrived(m),
+            (MsgKind::Publish, Node::Broker) => self.publish_arrived(m),
+            (MsgKind::PublishAck | MsgKind::PublishNack, Node::Orders) => self.publish_answered(m),
+            (MsgKind::Deliver, Node::Service(i)) => self.delivery_arrived(m, i),
+            (MsgKind::Ack | MsgKind::Nack, Node::Broker) => self.ack_arrived(m),
+            (kind, to) => unreachable!("{kind:?} cannot arrive at {to:?}"),
+        }
+    }
+
+    fn order_arrived(&mut self, m: Message) {
+        let order = m.order;
+        self.checkouts.insert(order, Checkout { placed_us: m.origin_us, stage: Stage::Saving, outgoing: 0 });
+        if self.faults.is_down(&self.scenario.order_service.key) {
+            self.fail(order, FailCause::OrdersDown);
+        } else if !self.enqueue(Node::Orders, Job::Save { order }) {
+            self.fail(order, FailCause::OrdersBusy);
+        }
+    }
+
+    fn answer_arrived(&mut self, m: Message) {
+        let ok = m.kind == MsgKind::Confirm;
+        if ok {
+            self.succeeded += 1;
+        } else {
+            self.failed += 1;
+        }
+        let latency_us = self.now - m.origin_us;
+        if ok {
+            self.note(m.order, NoteKind::Confirmed { latency_us });
+        }
+        self.samples.push(CheckoutSample {
+            order: m.order,
+            done_us: self.now,
+            latency_us,
+            ok,
+            outgoing: m.aux as u16,
+        });
+    }
+
+    /// A service finished a job, successfully or not.
+    pub(crate) fn finished(&mut self, node: Node, job: Job, ok: bool) {
+        match job {
+            Job::Save { order } => {
+                if ok {
+                    self.saved(order)
+                } else {
+                    self.fail(order, FailCause::OrdersError)
+                }
+            }
+            Job::Call { order, call } => {
+                let kind = if ok { MsgKind::Reply } else { MsgKind::ErrorReply };
+                self.send(kind, node, Node::Orders, order, call, self.now);
+            }
+            Job::Work { event, order, published_us } => {
+                let Node::Service(i) = node else { unreachable!("only subscribers get events") };
+                self.work_finished(i, event, order, published_us, ok)
+            }
+        }
+    }
+
+    /// The order is saved; now trigger everything else the way the current wiring says.
+    fn saved(&mut self, order: u64) {
+        match self.wiring {
+            Wiring::Event => {
+                let event = self.next_event;
+                self.next_event += 1;
+                self.set_stage(order, Stage::Publishing { event });
+                self.send_from_orders(MsgKind::Publish, Node::Broker, order, event);
+            }
+            Wiring::Request => {
+                let targets = self.wired.clone();
+                if targets.is_empty() {
+                    return self.confirm(order);
+                }
+                match self.call_mode {
+                    CallMode::Sequential => {
+                        self.set_stage(order, Stage::Calling { targets: targets.clone(), next: 0, answered: 0 });
+                        self.call(order, 0, targets[0]);
+                    }
+                    CallMode::Parallel => {
+                        self.set_stage(order, Stage::Calling { targets: targets.clone(), next: 0, answered: 0 });
+                        for (k, &t) in targets.iter().enumerate() {
+                            self.call(order, k as u64, t);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    fn set_stage(&mut self, order: u64, stage: Stage) {
+        if let Some(c) = self.checkouts.get_mut(&order) {
+            c.stage = stage;
+        }
+    }
+
+    fn send_from_orders(&mut self, kind: MsgKind, to: Node, order: u64, aux: u64) {
+        if let Some(c) = self.checkouts.get_mut(&order) {
+            c.outgoing += 1;
+        }
+        self.send(kind, Node::Orders, to, order, aux, self.now);
+    }
+
+    fn call(&mut self, order: u64, call: u64, target: u16) {
+        self.send_from_orders(MsgKind::Call, Node::Service(target), order, call);
+        let at = self.now + self.scenario.call_timeout_us;
+        self.push(at, Ev::Timeout { order, call });
+    }
+
+    fn call_arrived(&mut self, m: Message, i: u16) {
+        let key = &self.scenario.catalog[i as usize].key;
+        if self.faults.is_down(key) {
+            // Connection refused: the caller learns at once that the service is down.
+            let aux = m.aux | REFUSED_DOWN << 32;
+            self.send(MsgKind::ErrorReply, Node::Service(i), Node::Orders, m.order, aux, m.origin_us);
+            return;
+        }
+        if !self.enqueue(Node::Service(i), Job::Call { order: m.order, call: m.aux }) {
+            let aux = m.aux | REFUSED_BUSY << 32;
+            self.send(MsgKind::ErrorReply, Node::Service(i), Node::Orders, m.order, aux, m.origin_us);
+        }
+    }
+
+    fn reply_arrived(&mut self, m: Message) {
+        let order = m.order;
+        let Node::Service(from) = m.from else { unreachable!("replies come from services") };
+        let Some(c) = self.checkouts.get_mut(&order) else { return }; // already failed: a late reply
+        let Stage::Calling { targets, next, answered } = &mut c.stage else { return };
+        let bit = 1u64 << (m.aux & 0xffff_ffff);
+        if *answered & bit != 0 {
+            return;
+        }
+        *answered |= bit;
+        if m.kind == MsgKind::ErrorReply {
+            let cause = match m.aux >> 32 {
+                REFUSED_DOWN => FailCause::Down(from),
+                REFUSED_BUSY => FailCause::Busy(from),
+                _ => FailCause::Error(from),
+            };
+            return self.fail(order, cause);
+        }
+        let all = if targets.len() == 64 { u64::MAX } else { (1u64 << targets.len()) - 1 };
+        match self.call_mode {
+            _ if *answered == all => self.confirm(order),
+            CallMode::Sequential => {
+                *next += 1;
+                let (k, t) = (*next, targets[*next]);
+                self.call(order, k as u64, t);
+            }
+            CallMode::Parallel => {}
+        }
+    }
+
+    pub(crate) fn call_timed_out(&mut self, order: u64, call: u64) {
+        let Some(c) = self.checkouts.get(&order) else { return };
+        if let Stage::Calling { targets, answered, .. } = &c.stage {
+            if answered & (1u64 << call) == 0 {
+                let target = targets[call as usize];
+                self.fail(order, FailCause::Timeout(target));
+            }
+        }
+    }
+
+    fn publish_answered(&mut self, m: Message) {
+        let order = m.order;
+        let waiting = matches!(
+            self.checkouts.get(&order),
+            Some(Checkout { stage: Stage::Publishing { event }, .. }) if *event == m.aux
+        );
+        match (m.kind, waiting) {
+            (MsgKind::PublishAck, true) => self.confirm(order),
+            (MsgKind::PublishAck, false) => self.note(order, NoteKind::Flushed),
+            (MsgKind::PublishNack, true) => match self.publish_policy {
+                PublishPolicy::Fail => self.fail(order, FailCause::BrokerDown),
+                PublishPolicy::BufferAndRetry => {
+                    self.buffer(m.aux, order, m.origin_us);
+                    self.note(order, NoteKind::Buffered);
+                    self.confirm(order);
+                }
+            },
+            // A retried event was refused again: back into the buffer.
+            (MsgKind::PublishNack, false) => self.buffer(m.aux, order, m.origin_us),
+            _ => unreachable!("only publish answers come here"),
+        }
+    }
+
+    fn buffer(&mut self, event: u64, order: u64, first_us: u64) {
+        self.outbox.push_back((event, order, first_us));
+        if !self.retry_pending {
+            self.retry_pending = true;
+            let at = self.now + self.scenario.publish_retry_us;
+            self.push(at, Ev::PublishRetry);
+        }
+    }
+
+    pub(crate) fn retry_publish(&mut self) {
+        self.retry_pending = false;
+        if self.faults.is_down(&self.scenario.order_service.key) {
+            if !self.outbox.is_empty() {
+                self.retry_pending = true;
+                let at = self.now + self.scenario.publish_retry_us;
+                self.push(at, Ev::PublishRetry);
+            }
+            return;
+        }
+        while let Some((event, order, first_us)) = self.outbox.pop_front() {
+            self.send(MsgKind::Publish, Node::Orders, Node::Broker, order, event, first_us);
+        }
+    }
+
+    fn confirm(&mut self, order: u64) {
+        if let Some(c) = self.checkouts.remove(&order) {
+            self.send(MsgKind::Confirm, Node::Orders, Node::Shopper, order, c.outgoing as u64, c.placed_us);
+        }
+    }
+
+    fn fail(&mut self, order: u64, cause: FailCause) {
+        if let Some(c) = self.checkouts.remove(&order) {
+            self.note(order, NoteKind::Failed { cause });
+            self.send(MsgKind::Reject, Node::Orders, Node::Shopper, order, c.outgoing as u64, c.placed_us);
+        }
+    }
+
+    /// A fault has just become active: a crash loses the work in progress.
+    pub(crate) fn fault_started(&mut self, fault: &Fault) {
+        let Fault::Crash { service } = fault else { return };
+        if *service == self.scenario.order_service.key {
+            let now = self.now;
+            self.orders.drain_all(now);
+            // The process died: every checkout it was handling is lost with it.
+            let open: Vec<u64> = self.checkouts.keys().copied().collect();
+            for order in open {
+                self.fail(order, FailCause::OrdersDown);
+            }
+        } else if let Some(i) = self.scenario.catalog_index(service) {
+            let now = self.now;
+            let jobs = self.services[i].drain_all(now);
+            // Calls in progress simply never answer (the caller times out);
+            // events in progress go back to the broker, which sees the consumer disconnect.
+            let returned: Vec<Job> = jobs.into_iter().filter(|j| matches!(j, Job::Work { .. })).collect();
+            self.return_to_broker(i as u16, returned);
+        }
+    }
+
+    /// A fault has just been cleared.
+    pub(crate) fn fault_ended(&mut self, fault: &Fault) {
+        match fault {
+            Fault::Crash { service } => {
+                if let Some(i) = self.scenario.catalog_index(service) {
+                    self.dispatch(i as u16);
+                }
+            }
+            Fault::BrokerDown => self.dispatch_all(),
+            _ => {}
+        }
+    }
+}

@@ -1,0 +1,35 @@
+//! Fanout's simulation core: a deterministic discrete-event model of a shop whose Order
+//! Service either calls its downstream services (request-driven) or publishes one event
+//! through a broker (event-driven).
+//!
+//! No web crates here: the same code runs in the page (WebAssembly), in tests, in
+//! benchmarks and in the `fanout-sim` command-line runner, and gives the same trace.
+
+pub mod audit;
+pub mod broker;
+pub mod fault;
+mod flow;
+pub mod input;
+pub mod message;
+pub mod metrics;
+pub mod narration;
+pub mod report;
+pub mod rng;
+pub mod scenario;
+pub mod service;
+pub mod sim;
+pub mod time;
+
+pub use fault::{Fault, FaultSpec};
+pub use input::{Action, Input};
+pub use message::{Message, MsgKind, Node};
+pub use scenario::{CallMode, PublishPolicy, Scenario, Wiring};
+pub use sim::{Headline, NodeView, Setup, Sim};
+pub use time::{Micros, MS, SEC};
+
+/// Runs a setup for `duration_us` of simulated time and returns the finished run.
+pub fn run(setup: &Setup, duration_us: Micros) -> Result<Sim, String> {
+    let mut sim = Sim::from_setup(setup)?;
+    sim.run_until(duration_us);
+    Ok(sim)
+}

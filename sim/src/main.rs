@@ -1,0 +1,124 @@
+//! `fanout-sim`: runs a scenario headless and prints its headline numbers and trace hash.
+
+use clap::{Parser, ValueEnum};
+use fanout_sim::fault::FaultSpec;
+use fanout_sim::report::Report;
+use fanout_sim::{Scenario, Setup, Wiring, SEC};
+use std::process::ExitCode;
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum WiringArg {
+    Request,
+    Event,
+}
+
+/// Runs a Fanout scenario without a browser and prints what happened.
+#[derive(Debug, Parser)]
+#[command(name = "fanout-sim", version, about)]
+struct Args {
+    /// Scenario to run.
+    #[arg(long, default_value = "checkout", value_parser = parse_scenario)]
+    scenario: String,
+    /// How the Order Service triggers the downstream work.
+    #[arg(long, value_enum)]
+    wiring: WiringArg,
+    /// Seed for every random choice; the same seed gives the same run.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Simulated seconds to run for (0 to 86400).
+    #[arg(long = "duration-s", value_parser = parse_duration_s)]
+    duration_s: f64,
+    /// Orders per second (default: the scenario's own rate).
+    #[arg(long, value_parser = parse_rate)]
+    rate: Option<f64>,
+    /// A fault such as slow:analytics:2000ms, crash:email, errors:inventory:0.2,
+    /// broker-down:10s-20s; may be repeated.
+    #[arg(long = "fault", value_parser = FaultSpec::parse)]
+    faults: Vec<FaultSpec>,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    json: bool,
+}
+
+fn parse_scenario(s: &str) -> Result<String, String> {
+    if Scenario::IDS.contains(&s) {
+        Ok(s.to_string())
+    } else {
+        Err(format!("unknown scenario `{s}`; accepted: {}", Scenario::IDS.join(", ")))
+    }
+}
+
+fn parse_duration_s(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if v.is_finite() && (0.0..=86_400.0).contains(&v) => Ok(v),
+        _ => Err(format!("`{s}` is not a number of seconds from 0 to 86400, e.g. 60")),
+    }
+}
+
+fn parse_rate(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if v.is_finite() && (0.0..=fanout_sim::input::MAX_RATE).contains(&v) => Ok(v),
+        _ => Err(format!(
+            "`{s}` is not an order rate; give orders per second from 0 to {}, e.g. 5",
+            fanout_sim::input::MAX_RATE
+        )),
+    }
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    let setup = Setup {
+        scenario: args.scenario.clone(),
+        wiring: match args.wiring {
+            WiringArg::Request => Wiring::Request,
+            WiringArg::Event => Wiring::Event,
+        },
+        seed: args.seed,
+        rate: args.rate,
+        faults: args.faults.clone(),
+    };
+    let duration_us = (args.duration_s * SEC as f64).round() as u64;
+    let sim = match fanout_sim::run(&setup, duration_us) {
+        Ok(sim) => sim,
+        Err(why) => {
+            // Names the bad value (an unknown service in a fault, say) like clap does.
+            eprintln!("error: invalid value for '--fault': {why}");
+            return ExitCode::from(2);
+        }
+    };
+    let specs: Vec<String> = args.faults.iter().map(spec_text).collect();
+    let report = Report::of(&sim, &specs);
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report).expect("a report always serialises"));
+    } else {
+        print_table(&report);
+    }
+    ExitCode::SUCCESS
+}
+
+fn spec_text(f: &FaultSpec) -> String {
+    let window = match (f.from_us, f.until_us) {
+        (0, None) => String::new(),
+        (from, None) => format!(":{}ms-", from / 1000),
+        (from, Some(until)) => format!(":{}ms-{}ms", from / 1000, until / 1000),
+    };
+    format!("{}{window}", f.fault.spec())
+}
+
+fn print_table(r: &Report) {
+    let c = &r.checkouts;
+    println!("scenario   {} ({}), seed {}, {:.1} s at {} orders/s", r.scenario, r.wiring, r.seed, r.duration_s, r.rate);
+    if !r.faults.is_empty() {
+        println!("faults     {}", r.faults.join(", "));
+    }
+    println!("checkouts  {} placed, {} succeeded, {} failed, {} in flight", c.placed, c.succeeded, c.failed, c.in_flight);
+    println!(
+        "response   p50 {:.0} ms, p95 {:.0} ms, p99 {:.0} ms",
+        r.response_ms.p50, r.response_ms.p95, r.response_ms.p99
+    );
+    for s in &r.subscribers {
+        println!("{:<10} processed {}, lag {}, p95 delay {:.0} ms", s.name, s.processed, s.lag, s.delay_p95_ms);
+    }
+    println!("hops       {}", c.hops);
+    println!("trace_hash {}", r.trace_hash);
+}

@@ -1,0 +1,155 @@
+//! The run told in words, for the event log and screen readers.
+
+use crate::fault::Fault;
+use crate::scenario::{Scenario, Wiring};
+use crate::time::{human, Micros};
+
+/// Why a checkout failed, as the Order Service saw it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FailCause {
+    /// A call to this downstream service got no answer in time.
+    Timeout(u16),
+    /// This downstream service was down and refused the call.
+    Down(u16),
+    /// This downstream service answered with an error.
+    Error(u16),
+    /// This downstream service's queue was full.
+    Busy(u16),
+    /// The broker refused the `OrderPlaced` event.
+    BrokerDown,
+    OrdersDown,
+    OrdersError,
+    OrdersBusy,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum NoteKind {
+    OrderPlaced,
+    Confirmed { latency_us: Micros },
+    Failed { cause: FailCause },
+    Published,
+    /// The broker was down; the event waits in the Order Service's buffer.
+    Buffered,
+    /// A buffered event reached the broker.
+    Flushed,
+    WiringChanged { wiring: Wiring },
+    RateChanged { rate: f64 },
+    SubscriberAdded { service: u16, order_service_changed: bool },
+    SubscriberRemoved { service: u16, order_service_changed: bool },
+    FaultInjected { fault: Fault },
+    FaultCleared { fault: Fault },
+    FallingBehind { service: u16, lag: u64 },
+    CaughtUp { service: u16 },
+}
+
+/// One line of the log.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Note {
+    pub at_us: Micros,
+    pub order: u64,
+    pub kind: NoteKind,
+}
+
+impl Note {
+    /// True for the routine per-order lines that are summarised under load.
+    pub fn is_routine(&self) -> bool {
+        matches!(self.kind, NoteKind::OrderPlaced | NoteKind::Confirmed { .. } | NoteKind::Published)
+    }
+
+    pub fn is_failure(&self) -> bool {
+        matches!(self.kind, NoteKind::Failed { .. })
+    }
+
+    pub fn text(&self, sc: &Scenario) -> String {
+        let name = |i: u16| sc.catalog[i as usize].name.as_str();
+        let o = self.order;
+        match &self.kind {
+            NoteKind::OrderPlaced => format!("Order {o} placed"),
+            NoteKind::Confirmed { latency_us } => format!("Checkout {o} confirmed in {}", human(*latency_us)),
+            NoteKind::Failed { cause } => match *cause {
+                FailCause::Timeout(s) => format!(
+                    "{} did not answer within {}: checkout {o} failed",
+                    name(s),
+                    human(sc.call_timeout_us)
+                ),
+                FailCause::Down(s) => format!("{} is down: checkout {o} failed", name(s)),
+                FailCause::Error(s) => format!("{} returned an error: checkout {o} failed", name(s)),
+                FailCause::Busy(s) => format!("{} is overloaded: checkout {o} failed", name(s)),
+                FailCause::BrokerDown => format!("The broker is down: checkout {o} failed"),
+                FailCause::OrdersDown => format!("The Order Service is down: checkout {o} failed"),
+                FailCause::OrdersError => format!("The Order Service could not save order {o}"),
+                FailCause::OrdersBusy => format!("The Order Service is overloaded: checkout {o} failed"),
+            },
+            NoteKind::Published => format!("OrderPlaced for order {o} published"),
+            NoteKind::Buffered => {
+                format!("The broker is down: the event for order {o} waits in the Order Service's buffer")
+            }
+            NoteKind::Flushed => format!("The buffered event for order {o} reached the broker"),
+            NoteKind::WiringChanged { wiring } => format!("Wiring switched to {}", wiring.label()),
+            NoteKind::RateChanged { rate } => format!("Order rate set to {rate} per second"),
+            NoteKind::SubscriberAdded { service, order_service_changed } => {
+                if *order_service_changed {
+                    format!("{} added: the Order Service had to be changed to call it", name(*service))
+                } else {
+                    format!("{} subscribed to OrderPlaced: the Order Service did not change", name(*service))
+                }
+            }
+            NoteKind::SubscriberRemoved { service, order_service_changed } => {
+                if *order_service_changed {
+                    format!("{} removed: the Order Service had to be changed to stop calling it", name(*service))
+                } else {
+                    format!("{} unsubscribed: the Order Service did not change", name(*service))
+                }
+            }
+            NoteKind::FaultInjected { fault } => {
+                let what = fault.describe(&fault_target_name(fault, sc));
+                capitalise(&what)
+            }
+            NoteKind::FaultCleared { fault } => {
+                format!("{} recovered", capitalise(&fault_target_name(fault, sc)))
+            }
+            NoteKind::FallingBehind { service, lag } => {
+                format!("{} is falling behind: {lag} events waiting", name(*service))
+            }
+            NoteKind::CaughtUp { service } => format!("{} caught up: no events waiting", name(*service)),
+        }
+    }
+}
+
+/// The display name of whatever a fault acts on.
+pub fn fault_target_name(fault: &Fault, sc: &Scenario) -> String {
+    match fault.service() {
+        None => "the broker".into(),
+        Some(key) if key == sc.order_service.key => sc.order_service.name.clone(),
+        Some(key) => sc.catalog.iter().find(|s| s.key == key).map_or(key.to_string(), |s| s.name.clone()),
+    }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(first) => first.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn failures_name_the_service_and_the_order() {
+        let sc = Scenario::checkout();
+        let n = Note { at_us: 0, order: 12, kind: NoteKind::Failed { cause: FailCause::Down(0) } };
+        assert_eq!(n.text(&sc), "Email is down: checkout 12 failed");
+        let p = Note { at_us: 0, order: 12, kind: NoteKind::OrderPlaced };
+        assert_eq!(p.text(&sc), "Order 12 placed");
+    }
+
+    #[test]
+    fn fault_notes_start_with_a_capital() {
+        let sc = Scenario::checkout();
+        let n = Note { at_us: 0, order: 0, kind: NoteKind::FaultInjected { fault: Fault::BrokerDown } };
+        assert_eq!(n.text(&sc), "The broker is down");
+    }
+}

@@ -1,0 +1,100 @@
+//! A service as a worker pool: a concurrency limit, a queue in front of it, and the
+//! bookkeeping for how busy it has been.
+
+use crate::rng::Stream;
+use crate::time::Micros;
+use std::collections::{BTreeMap, VecDeque};
+
+/// One piece of work a service does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Job {
+    /// Order Service: save the order.
+    Save { order: u64 },
+    /// A downstream service handling a request-driven call.
+    Call { order: u64, call: u64 },
+    /// A subscriber handling one delivered event.
+    Work { event: u64, order: u64, published_us: Micros },
+}
+
+#[derive(Clone, Debug)]
+pub struct Service {
+    pub waiting: VecDeque<Job>,
+    /// Jobs being worked on, by job id. A BTreeMap so that a crash drops them in a fixed order.
+    pub running: BTreeMap<u64, Job>,
+    pub processed: u64,
+    pub failed: u64,
+    pub refused: u64,
+    /// Sum over time of jobs running, in job-microseconds.
+    busy_us: u128,
+    busy_since_us: Micros,
+    busy_at_last_sample: u128,
+    /// Share of its capacity the service used over the last sample interval, 0 to 1.
+    pub busy_share: f64,
+    pub rng_work: Stream,
+    pub rng_errors: Stream,
+}
+
+impl Service {
+    pub fn new(seed: u64, key: &str) -> Self {
+        Service {
+            waiting: VecDeque::new(),
+            running: BTreeMap::new(),
+            processed: 0,
+            failed: 0,
+            refused: 0,
+            busy_us: 0,
+            busy_since_us: 0,
+            busy_at_last_sample: 0,
+            busy_share: 0.0,
+            rng_work: Stream::derive(seed, &format!("work:{key}")),
+            rng_errors: Stream::derive(seed, &format!("errors:{key}")),
+        }
+    }
+
+    /// Brings the busy-time integral up to `now`; call before `running` changes.
+    pub fn account(&mut self, now: Micros) {
+        self.busy_us += self.running.len() as u128 * (now - self.busy_since_us) as u128;
+        self.busy_since_us = now;
+    }
+
+    /// Closes a sample interval and updates `busy_share`.
+    pub fn sample(&mut self, now: Micros, interval_us: Micros, concurrency: u32) {
+        self.account(now);
+        let used = self.busy_us - self.busy_at_last_sample;
+        self.busy_at_last_sample = self.busy_us;
+        let capacity = interval_us as u128 * concurrency as u128;
+        self.busy_share = if capacity == 0 { 0.0 } else { (used as f64 / capacity as f64).min(1.0) };
+    }
+
+    pub fn queue_depth(&self) -> usize {
+        self.waiting.len()
+    }
+
+    pub fn in_progress(&self) -> usize {
+        self.running.len()
+    }
+
+    /// All jobs the service holds, queued or running, in a fixed order.
+    pub fn drain_all(&mut self, now: Micros) -> Vec<Job> {
+        self.account(now);
+        let mut jobs: Vec<Job> = std::mem::take(&mut self.running).into_values().collect();
+        jobs.extend(self.waiting.drain(..));
+        jobs
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn busy_share_is_the_used_fraction_of_capacity() {
+        let mut s = Service::new(1, "x");
+        s.account(0);
+        s.running.insert(1, Job::Save { order: 1 });
+        s.account(500);
+        s.running.clear();
+        s.sample(1000, 1000, 2);
+        assert!((s.busy_share - 0.25).abs() < 1e-9, "{}", s.busy_share);
+    }
+}

@@ -1,0 +1,729 @@
+//! The simulation: an event queue ordered by (time, sequence) and the state it changes.
+//!
+//! This file holds the run loop, inputs and the read-only views the page and the CLI use.
+//! The order flow lives in `flow.rs`, the broker in `broker.rs`.
+
+use crate::broker::Subscription;
+use crate::fault::{Fault, FaultSet, FaultSpec};
+use crate::input::{Action, Input, MAX_RATE};
+use crate::message::{Message, MsgKind, Node, Slab};
+use crate::metrics::{CheckoutSample, Percentiles, Ring, CHECKOUT_SAMPLES};
+use crate::narration::{Note, NoteKind};
+use crate::rng::{splitmix64, Stream};
+use crate::scenario::{CallMode, PublishPolicy, Scenario, Wiring, MAX_SUBSCRIBERS};
+use crate::service::{Job, Service};
+use crate::time::{Micros, SEC};
+use std::cmp::Ordering;
+use std::collections::{BTreeMap, BinaryHeap, VecDeque};
+
+/// How many lines of narration are kept.
+pub const NOTES_KEPT: usize = 200;
+/// The window the headline percentiles are computed over, so they react to faults.
+pub const HEADLINE_WINDOW_US: Micros = 30 * SEC;
+
+/// Something scheduled to happen.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Ev {
+    /// A message reaches the end of its wire (slot in the message slab).
+    Arrive(u32),
+    /// A service finishes a job (by job id).
+    Done { node: Node, job: u64 },
+    /// The order generator fires; stale generations are ignored after a rate change.
+    Arrival { generation: u32 },
+    /// A request-driven call has waited as long as it may.
+    Timeout { order: u64, call: u64 },
+    PublishRetry,
+    Redeliver { sub: u16 },
+    Sample,
+    /// A scheduled input (index into `scheduled`).
+    Input(u32),
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Entry {
+    at: Micros,
+    seq: u64,
+    ev: Ev,
+}
+
+impl PartialEq for Entry {
+    fn eq(&self, o: &Self) -> bool {
+        (self.at, self.seq) == (o.at, o.seq)
+    }
+}
+impl Eq for Entry {}
+impl PartialOrd for Entry {
+    fn partial_cmp(&self, o: &Self) -> Option<Ordering> {
+        Some(self.cmp(o))
+    }
+}
+impl Ord for Entry {
+    // Reversed so that BinaryHeap, a max-heap, pops the earliest (time, sequence) first.
+    fn cmp(&self, o: &Self) -> Ordering {
+        (o.at, o.seq).cmp(&(self.at, self.seq))
+    }
+}
+
+/// Where a checkout stands at the Order Service.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Stage {
+    /// Waiting for, or in, the save.
+    Saving,
+    /// Request-driven: calling `targets`; `next` is the next sequential call.
+    Calling { targets: Vec<u16>, next: usize, answered: u64 },
+    /// Event-driven: waiting for the broker to store `event`.
+    Publishing { event: u64 },
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct Checkout {
+    pub placed_us: Micros,
+    pub stage: Stage,
+    pub outgoing: u16,
+}
+
+/// The headline numbers shown on the page and printed by the CLI.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct Headline {
+    pub sim_time_us: Micros,
+    pub placed: u64,
+    pub succeeded: u64,
+    pub failed: u64,
+    pub in_flight: u64,
+    /// Response time as the shopper saw it, over the last 30 s of simulated time.
+    pub response: Percentiles,
+    pub published: u64,
+    pub buffered: u64,
+    pub hops: u64,
+    pub messages_in_flight: u64,
+}
+
+/// A fault, a service or the broker as the stage shows it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NodeView {
+    pub name: String,
+    pub key: String,
+    pub job: String,
+    pub down: bool,
+    pub slow_us: Micros,
+    pub error_rate: f64,
+    pub queue: usize,
+    pub in_progress: usize,
+    pub concurrency: u32,
+    pub busy_share: f64,
+    /// Events published but not yet processed by this subscriber (0 for the Order Service).
+    pub lag: u64,
+    pub wired: bool,
+}
+
+pub struct Sim {
+    pub(crate) scenario: Scenario,
+    pub(crate) seed: u64,
+    pub(crate) now: Micros,
+    seq: u64,
+    heap: BinaryHeap<Entry>,
+    scheduled: Vec<Option<Action>>,
+    pub(crate) inputs: Vec<Input>,
+    pub(crate) wiring: Wiring,
+    pub(crate) call_mode: CallMode,
+    pub(crate) publish_policy: PublishPolicy,
+    pub(crate) rate: f64,
+    generation: u32,
+    pub(crate) faults: FaultSet,
+    pub(crate) orders: Service,
+    pub(crate) services: Vec<Service>,
+    pub(crate) subs: Vec<Subscription>,
+    /// Downstream services wired in, in the order they were added.
+    pub(crate) wired: Vec<u16>,
+    pub(crate) checkouts: BTreeMap<u64, Checkout>,
+    /// Events the broker refused, waiting to be published again (event, order, first try).
+    pub(crate) outbox: VecDeque<(u64, u64, Micros)>,
+    pub(crate) retry_pending: bool,
+    pub(crate) msgs: Slab,
+    next_order: u64,
+    pub(crate) next_event: u64,
+    pub(crate) next_job: u64,
+    rng_arrivals: Stream,
+    rng_network: Stream,
+    pub(crate) placed: u64,
+    pub(crate) succeeded: u64,
+    pub(crate) failed: u64,
+    pub(crate) published: u64,
+    pub(crate) hops: u64,
+    pub(crate) order_service_changes: u32,
+    pub(crate) samples: Ring<CheckoutSample>,
+    pub(crate) notes: Ring<Note>,
+    trace: u64,
+    events: u64,
+}
+
+impl Sim {
+    /// A run of `scenario` from `seed`; panics only if the scenario is invalid, so callers
+    /// with outside data should call [`Scenario::validate`] first.
+    pub fn new(scenario: Scenario, seed: u64) -> Sim {
+        scenario.validate().expect("invalid scenario");
+        let services = scenario.catalog.iter().map(|s| Service::new(seed, &s.key)).collect();
+        let subs = scenario.catalog.iter().map(|_| Subscription::default()).collect();
+        let wired =
+            scenario.initial.iter().map(|k| scenario.catalog_index(k).expect("validated") as u16).collect();
+        let mut sim = Sim {
+            orders: Service::new(seed, &scenario.order_service.key),
+            services,
+            subs,
+            wired,
+            wiring: Wiring::Event,
+            call_mode: scenario.call_mode,
+            publish_policy: scenario.publish_policy,
+            rate: 0.0,
+            generation: 0,
+            seed,
+            now: 0,
+            seq: 0,
+            heap: BinaryHeap::new(),
+            scheduled: Vec::new(),
+            inputs: Vec::new(),
+            faults: FaultSet::default(),
+            checkouts: BTreeMap::new(),
+            outbox: VecDeque::new(),
+            retry_pending: false,
+            msgs: Slab::default(),
+            next_order: 1,
+            next_event: 1,
+            next_job: 1,
+            rng_arrivals: Stream::derive(seed, "arrivals"),
+            rng_network: Stream::derive(seed, "network"),
+            placed: 0,
+            succeeded: 0,
+            failed: 0,
+            published: 0,
+            hops: 0,
+            order_service_changes: 0,
+            samples: Ring::new(CHECKOUT_SAMPLES),
+            notes: Ring::new(crate::sim::NOTES_KEPT),
+            trace: splitmix64(seed),
+            events: 0,
+            scenario,
+        };
+        let first_sample = sim.scenario.sample_interval_us;
+        sim.push(first_sample, Ev::Sample);
+        sim
+    }
+
+    /// A run set up the same way by the page and the CLI: wiring, rate, then faults.
+    pub fn from_setup(setup: &Setup) -> Result<Sim, String> {
+        let scenario = Scenario::by_id(&setup.scenario).ok_or_else(|| {
+            format!("unknown scenario `{}`; known: {}", setup.scenario, Scenario::IDS.join(", "))
+        })?;
+        let rate = setup.rate.unwrap_or(scenario.rate);
+        let mut sim = Sim::new(scenario, setup.seed);
+        sim.apply(Action::SetWiring { wiring: setup.wiring })?;
+        sim.apply(Action::SetRate { rate })?;
+        for spec in &setup.faults {
+            spec.fault.validate(&sim.scenario)?;
+            sim.schedule(spec.from_us, Action::Inject { fault: spec.fault.clone() })?;
+            if let Some(until) = spec.until_us {
+                sim.schedule(until, Action::Clear { fault: spec.fault.clone() })?;
+            }
+        }
+        Ok(sim)
+    }
+
+    // ----- the run loop -----
+
+    pub(crate) fn push(&mut self, at: Micros, ev: Ev) {
+        self.seq += 1;
+        self.heap.push(Entry { at, seq: self.seq, ev });
+    }
+
+    /// Processes every event due at or before `t`, then sets the clock to `t`.
+    pub fn run_until(&mut self, t: Micros) {
+        self.run_until_bounded(t, u64::MAX);
+    }
+
+    /// Like [`run_until`](Self::run_until) but stops after `max_events`; returns true if it
+    /// reached `t`. The page uses this so a huge load cannot freeze a frame.
+    pub fn run_until_bounded(&mut self, t: Micros, max_events: u64) -> bool {
+        let mut n = 0;
+        while let Some(e) = self.heap.peek() {
+            if e.at > t {
+                break;
+            }
+            if n == max_events {
+                return false;
+            }
+            let e = self.heap.pop().expect("peeked");
+            self.now = e.at;
+            self.handle(e.ev);
+            n += 1;
+        }
+        self.now = self.now.max(t);
+        true
+    }
+
+    /// Processes the next event, whenever it is due; returns the new time.
+    pub fn step(&mut self) -> Micros {
+        if let Some(e) = self.heap.pop() {
+            self.now = e.at;
+            self.handle(e.ev);
+        }
+        self.now
+    }
+
+    fn handle(&mut self, ev: Ev) {
+        self.events += 1;
+        self.fold(self.now);
+        match ev {
+            Ev::Arrive(slot) => {
+                let m = self.msgs.remove(slot);
+                self.hops += 1;
+                self.fold(
+                    (m.kind as u64) | (node_code(m.from) << 8) | (node_code(m.to) << 24),
+                );
+                self.fold(m.order ^ (m.aux << 40));
+                self.arrive(m);
+            }
+            Ev::Done { node, job } => {
+                self.fold(0x1000 | (node_code(node) << 16));
+                self.fold(job);
+                self.job_done(node, job);
+            }
+            Ev::Arrival { generation } => {
+                if generation == self.generation {
+                    self.fold(0x2000);
+                    self.place_order();
+                    self.schedule_arrival();
+                }
+            }
+            Ev::Timeout { order, call } => {
+                self.fold(0x3000 ^ (order << 16) ^ call);
+                self.call_timed_out(order, call);
+            }
+            Ev::PublishRetry => {
+                self.fold(0x4000);
+                self.retry_publish();
+            }
+            Ev::Redeliver { sub } => {
+                self.fold(0x5000 | sub as u64);
+                self.redeliver(sub);
+            }
+            Ev::Sample => {
+                self.fold(0x6000);
+                self.sample();
+                let next = self.now + self.scenario.sample_interval_us;
+                self.push(next, Ev::Sample);
+            }
+            Ev::Input(i) => {
+                if let Some(action) = self.scheduled[i as usize].take() {
+                    self.fold(0x7000 | i as u64);
+                    // Validated when scheduled, so it cannot fail here.
+                    let _ = self.apply(action);
+                }
+            }
+        }
+    }
+
+    /// Folds a word into the trace hash. FxHash-style: integer-only, so every platform agrees.
+    fn fold(&mut self, word: u64) {
+        self.trace = (self.trace.rotate_left(5) ^ word).wrapping_mul(0x51_7cc1_b727_220a_95);
+    }
+
+    // ----- inputs -----
+
+    /// Applies an action now and records it; refuses impossible ones with a message.
+    pub fn apply(&mut self, action: Action) -> Result<(), String> {
+        self.check(&action)?;
+        self.inputs.push(Input { at_us: self.now, action: action.clone() });
+        match action {
+            Action::BuyNow => self.place_order(),
+            Action::SetRate { rate } => {
+                self.rate = rate;
+                self.generation = self.generation.wrapping_add(1);
+                self.schedule_arrival();
+                self.note(0, NoteKind::RateChanged { rate });
+            }
+            Action::SetWiring { wiring } => {
+                if wiring != self.wiring {
+                    self.wiring = wiring;
+                    self.note(0, NoteKind::WiringChanged { wiring });
+                }
+            }
+            Action::SetCallMode { mode } => self.call_mode = mode,
+            Action::SetPublishPolicy { policy } => self.publish_policy = policy,
+            Action::AddSubscriber { service } => {
+                let i = self.scenario.catalog_index(&service).expect("checked") as u16;
+                self.wired.push(i);
+                let changed = self.wiring == Wiring::Request;
+                self.order_service_changes += changed as u32;
+                self.note(0, NoteKind::SubscriberAdded { service: i, order_service_changed: changed });
+            }
+            Action::RemoveSubscriber { service } => {
+                let i = self.scenario.catalog_index(&service).expect("checked") as u16;
+                self.wired.retain(|&w| w != i);
+                self.unsubscribe(i);
+                let changed = self.wiring == Wiring::Request;
+                self.order_service_changes += changed as u32;
+                self.note(0, NoteKind::SubscriberRemoved { service: i, order_service_changed: changed });
+            }
+            Action::Inject { fault } => {
+                self.faults.inject(fault.clone());
+                self.note(0, NoteKind::FaultInjected { fault: fault.clone() });
+                self.fault_started(&fault);
+            }
+            Action::Clear { fault } => {
+                if self.faults.clear(&fault) {
+                    self.note(0, NoteKind::FaultCleared { fault: fault.clone() });
+                    self.fault_ended(&fault);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Schedules an action for a later moment (or now, if `at_us` has passed).
+    pub fn schedule(&mut self, at_us: Micros, action: Action) -> Result<(), String> {
+        self.check(&action)?;
+        let i = self.scheduled.len() as u32;
+        self.scheduled.push(Some(action));
+        self.push(at_us.max(self.now), Ev::Input(i));
+        Ok(())
+    }
+
+    fn check(&self, action: &Action) -> Result<(), String> {
+        match action {
+            Action::SetRate { rate } if !(rate.is_finite() && (0.0..=MAX_RATE).contains(rate)) => {
+                Err(format!("the order rate must be between 0 and {MAX_RATE} per second, not {rate}"))
+            }
+            Action::AddSubscriber { service } => {
+                let i = self.catalog_index(service)?;
+                if self.wired.contains(&i) {
+                    Err(format!("{} is already wired in", self.scenario.catalog[i as usize].name))
+                } else if self.wired.len() >= MAX_SUBSCRIBERS {
+                    Err(format!("at most {MAX_SUBSCRIBERS} services can be wired in"))
+                } else {
+                    Ok(())
+                }
+            }
+            Action::RemoveSubscriber { service } => {
+                let i = self.catalog_index(service)?;
+                if self.wired.contains(&i) {
+                    Ok(())
+                } else {
+                    Err(format!("{} is not wired in", self.scenario.catalog[i as usize].name))
+                }
+            }
+            Action::Inject { fault } | Action::Clear { fault } => fault.validate(&self.scenario),
+            _ => Ok(()),
+        }
+    }
+
+    fn catalog_index(&self, key: &str) -> Result<u16, String> {
+        self.scenario.catalog_index(key).map(|i| i as u16).ok_or_else(|| {
+            let keys: Vec<&str> = self.scenario.catalog.iter().map(|s| s.key.as_str()).collect();
+            format!("unknown service `{key}`; this scenario has: {}", keys.join(", "))
+        })
+    }
+
+    fn schedule_arrival(&mut self) {
+        if self.rate > 0.0 {
+            let gap = self.rng_arrivals.exp_us(SEC as f64 / self.rate).max(1);
+            let generation = self.generation;
+            self.push(self.now + gap, Ev::Arrival { generation });
+        }
+    }
+
+    // ----- shared helpers for flow.rs and broker.rs -----
+
+    /// Puts a message on a wire; it arrives after one network hop.
+    pub(crate) fn send(&mut self, kind: MsgKind, from: Node, to: Node, order: u64, aux: u64, origin_us: Micros) {
+        let latency = self.rng_network.sample(&self.scenario.network).max(1);
+        let m = Message { kind, from, to, order, aux, origin_us, sent_us: self.now, due_us: self.now + latency };
+        let slot = self.msgs.insert(m);
+        self.push(m.due_us, Ev::Arrive(slot));
+    }
+
+    pub(crate) fn note(&mut self, order: u64, kind: NoteKind) {
+        self.notes.push(Note { at_us: self.now, order, kind });
+    }
+
+    pub(crate) fn new_order_id(&mut self) -> u64 {
+        let id = self.next_order;
+        self.next_order += 1;
+        id
+    }
+
+    pub(crate) fn service_key(&self, node: Node) -> &str {
+        match node {
+            Node::Orders => &self.scenario.order_service.key,
+            Node::Service(i) => &self.scenario.catalog[i as usize].key,
+            _ => unreachable!("only services have keys"),
+        }
+    }
+
+    pub(crate) fn service_mut(&mut self, node: Node) -> &mut Service {
+        match node {
+            Node::Orders => &mut self.orders,
+            Node::Service(i) => &mut self.services[i as usize],
+            _ => unreachable!("only services do work"),
+        }
+    }
+
+    pub(crate) fn service_ref(&self, node: Node) -> &Service {
+        match node {
+            Node::Orders => &self.orders,
+            Node::Service(i) => &self.services[i as usize],
+            _ => unreachable!("only services do work"),
+        }
+    }
+
+    pub(crate) fn spec(&self, node: Node) -> &crate::scenario::ServiceSpec {
+        match node {
+            Node::Orders => &self.scenario.order_service,
+            Node::Service(i) => &self.scenario.catalog[i as usize],
+            _ => unreachable!("only services have specs"),
+        }
+    }
+
+    /// Hands a job to a service: it starts now if a worker is free, else it queues.
+    /// Returns false if the queue is full and the job was refused.
+    pub(crate) fn enqueue(&mut self, node: Node, job: Job) -> bool {
+        let (concurrency, limit) = {
+            let spec = self.spec(node);
+            (spec.concurrency as usize, spec.queue_limit as usize)
+        };
+        let svc = self.service_ref(node);
+        if svc.running.len() < concurrency {
+            self.start(node, job);
+            true
+        } else if svc.waiting.len() < limit {
+            self.service_mut(node).waiting.push_back(job);
+            true
+        } else {
+            self.service_mut(node).refused += 1;
+            false
+        }
+    }
+
+    fn start(&mut self, node: Node, job: Job) {
+        let id = self.next_job;
+        self.next_job += 1;
+        let dist = self.spec(node).processing.clone();
+        let extra = self.faults.slow_us(self.service_key(node));
+        let now = self.now;
+        let svc = self.service_mut(node);
+        let work = svc.rng_work.sample(&dist) + extra;
+        svc.account(now);
+        svc.running.insert(id, job);
+        self.push(now + work.max(1), Ev::Done { node, job: id });
+    }
+
+    fn job_done(&mut self, node: Node, id: u64) {
+        let now = self.now;
+        let rate = self.faults.error_rate(self.service_key(node));
+        let svc = self.service_mut(node);
+        svc.account(now);
+        // A crash drops running jobs; their completions arrive here and are ignored.
+        let Some(job) = svc.running.remove(&id) else { return };
+        let ok = !svc.rng_errors.chance(rate);
+        if ok {
+            svc.processed += 1;
+        } else {
+            svc.failed += 1;
+        }
+        if let Some(next) = svc.waiting.pop_front() {
+            self.start(node, next);
+        }
+        self.finished(node, job, ok);
+    }
+
+    fn sample(&mut self) {
+        let interval = self.scenario.sample_interval_us;
+        let now = self.now;
+        let c = self.scenario.order_service.concurrency;
+        self.orders.sample(now, interval, c);
+        for i in 0..self.services.len() {
+            let c = self.scenario.catalog[i].concurrency;
+            self.services[i].sample(now, interval, c);
+        }
+        self.sample_lag();
+    }
+
+    // ----- views -----
+
+    pub fn scenario(&self) -> &Scenario {
+        &self.scenario
+    }
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+    pub fn now(&self) -> Micros {
+        self.now
+    }
+    pub fn wiring(&self) -> Wiring {
+        self.wiring
+    }
+    pub fn call_mode(&self) -> CallMode {
+        self.call_mode
+    }
+    pub fn publish_policy(&self) -> PublishPolicy {
+        self.publish_policy
+    }
+    pub fn rate(&self) -> f64 {
+        self.rate
+    }
+    pub fn faults(&self) -> &[Fault] {
+        self.faults.active()
+    }
+    pub fn broker_down(&self) -> bool {
+        self.faults.broker_down()
+    }
+    /// The inputs applied so far; seed + scenario + these replay the run.
+    pub fn inputs(&self) -> &[Input] {
+        &self.inputs
+    }
+    /// Catalog indices of the downstream services wired in, in the order they were added.
+    pub fn wired(&self) -> &[u16] {
+        &self.wired
+    }
+    /// Messages on the wires right now.
+    pub fn messages(&self) -> impl Iterator<Item = &Message> {
+        self.msgs.iter()
+    }
+    pub fn notes(&self) -> impl DoubleEndedIterator<Item = &Note> + ExactSizeIterator {
+        self.notes.iter()
+    }
+    pub fn checkout_samples(&self) -> impl DoubleEndedIterator<Item = &CheckoutSample> + ExactSizeIterator {
+        self.samples.iter()
+    }
+    pub fn subscription(&self, service: u16) -> &Subscription {
+        &self.subs[service as usize]
+    }
+    /// Events processed so far, of every kind.
+    pub fn events_processed(&self) -> u64 {
+        self.events
+    }
+    /// A stable 64-bit hash of everything that happened, in order.
+    pub fn trace_hash(&self) -> u64 {
+        self.trace
+    }
+    /// The hash as the page and the CLI print it.
+    pub fn trace_hash_hex(&self) -> String {
+        format!("{:016x}", self.trace)
+    }
+
+    /// Messages the Order Service sends per order under the current wiring: one publish, or
+    /// one call per wired service.
+    pub fn calls_per_order(&self) -> usize {
+        match self.wiring {
+            Wiring::Event => 1,
+            Wiring::Request => self.wired.len(),
+        }
+    }
+
+    /// The services the Order Service must know about and call, request-driven.
+    pub fn order_service_call_list(&self) -> Vec<&str> {
+        self.wired.iter().map(|&i| self.scenario.catalog[i as usize].name.as_str()).collect()
+    }
+
+    /// How many times adding or removing a reaction forced a change to the Order Service.
+    pub fn order_service_changes(&self) -> u32 {
+        self.order_service_changes
+    }
+
+    /// Mean messages the Order Service sent per successful order, over orders done since `since_us`.
+    pub fn outgoing_per_order_since(&self, since_us: Micros) -> Option<f64> {
+        let (n, total) = self
+            .samples
+            .iter()
+            .filter(|s| s.ok && s.done_us >= since_us)
+            .fold((0u64, 0u64), |(n, t), s| (n + 1, t + s.outgoing as u64));
+        (n > 0).then(|| total as f64 / n as f64)
+    }
+
+    /// Percentiles of checkout response times for checkouts done in `[from_us, to_us]`.
+    pub fn response_between(&self, from_us: Micros, to_us: Micros) -> Percentiles {
+        Percentiles::of(
+            self.samples
+                .iter()
+                .filter(|s| s.done_us >= from_us && s.done_us <= to_us)
+                .map(|s| s.latency_us)
+                .collect(),
+        )
+    }
+
+    pub fn headline(&self) -> Headline {
+        Headline {
+            sim_time_us: self.now,
+            placed: self.placed,
+            succeeded: self.succeeded,
+            failed: self.failed,
+            in_flight: self.placed - self.succeeded - self.failed,
+            response: self.response_between(self.now.saturating_sub(HEADLINE_WINDOW_US), self.now),
+            published: self.published,
+            buffered: self.outbox.len() as u64,
+            hops: self.hops,
+            messages_in_flight: self.msgs.len() as u64,
+        }
+    }
+
+    pub fn order_service_view(&self) -> NodeView {
+        self.view(Node::Orders)
+    }
+
+    pub fn service_view(&self, i: u16) -> NodeView {
+        self.view(Node::Service(i))
+    }
+
+    fn view(&self, node: Node) -> NodeView {
+        let spec = self.spec(node);
+        let svc = self.service_ref(node);
+        let (lag, wired) = match node {
+            Node::Service(i) => (self.subs[i as usize].lag(), self.wired.contains(&i)),
+            _ => (0, true),
+        };
+        NodeView {
+            name: spec.name.clone(),
+            key: spec.key.clone(),
+            job: spec.job.clone(),
+            down: self.faults.is_down(&spec.key),
+            slow_us: self.faults.slow_us(&spec.key),
+            error_rate: self.faults.error_rate(&spec.key),
+            queue: svc.queue_depth(),
+            in_progress: svc.in_progress(),
+            concurrency: spec.concurrency,
+            busy_share: svc.busy_share,
+            lag,
+            wired,
+        }
+    }
+
+    /// Events held by the broker for all subscribers, not yet handed out.
+    pub fn broker_backlog(&self) -> u64 {
+        self.subs.iter().map(|s| s.held()).sum()
+    }
+}
+
+/// How a run starts: the part of a run the page's link and the CLI's flags describe.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Setup {
+    pub scenario: String,
+    pub wiring: Wiring,
+    pub seed: u64,
+    /// Orders per second; `None` means the scenario's default.
+    pub rate: Option<f64>,
+    pub faults: Vec<FaultSpec>,
+}
+
+impl Default for Setup {
+    fn default() -> Self {
+        Setup { scenario: "checkout".into(), wiring: Wiring::Event, seed: 1, rate: None, faults: Vec::new() }
+    }
+}
+
+fn node_code(n: Node) -> u64 {
+    match n {
+        Node::Shopper => 1,
+        Node::Orders => 2,
+        Node::Broker => 3,
+        Node::Service(i) => 16 + i as u64,
+    }
+}
