@@ -13,6 +13,7 @@ pub mod input;
 pub mod message;
 pub mod metrics;
 pub mod narration;
+pub mod params;
 pub mod report;
 pub mod rng;
 pub mod scenario;
