@@ -120,8 +120,16 @@ impl Sim {
         let copy = Copy { event: m.aux, order: m.order, published_us: m.origin_us };
         let job = Job::Work { event: copy.event, order: copy.order, published_us: copy.published_us };
         let down = self.faults.is_down(&self.scenario.catalog[i as usize].key);
-        if down || !self.enqueue(Node::Service(i), job) {
+        if down {
+            // Handed out again when the subscriber recovers (`fault_ended`).
             self.return_to_broker(i, vec![job]);
+        } else if !self.enqueue(Node::Service(i), job) {
+            // Full (its queue holds request-driven calls): try again after the redelivery
+            // delay. Without this nothing would hand the copy out again if no other copy
+            // of this subscriber is outstanding and no new event arrives.
+            self.return_to_broker(i, vec![job]);
+            let at = self.now + self.scenario.redelivery_delay_us;
+            self.push(at, Ev::Redeliver { sub: i });
         }
     }
 

@@ -101,13 +101,14 @@ impl Sim {
                 if targets.is_empty() {
                     return self.confirm(order);
                 }
-                match self.call_mode {
+                let mode = self.call_mode;
+                match mode {
                     CallMode::Sequential => {
-                        self.set_stage(order, Stage::Calling { targets: targets.clone(), next: 0, answered: 0 });
+                        self.set_stage(order, Stage::Calling { targets: targets.clone(), next: 0, answered: 0, mode });
                         self.call(order, 0, targets[0]);
                     }
                     CallMode::Parallel => {
-                        self.set_stage(order, Stage::Calling { targets: targets.clone(), next: 0, answered: 0 });
+                        self.set_stage(order, Stage::Calling { targets: targets.clone(), next: 0, answered: 0, mode });
                         for (k, &t) in targets.iter().enumerate() {
                             self.call(order, k as u64, t);
                         }
@@ -154,7 +155,7 @@ impl Sim {
         let order = m.order;
         let Node::Service(from) = m.from else { unreachable!("replies come from services") };
         let Some(c) = self.checkouts.get_mut(&order) else { return }; // already failed: a late reply
-        let Stage::Calling { targets, next, answered } = &mut c.stage else { return };
+        let Stage::Calling { targets, next, answered, mode } = &mut c.stage else { return };
         let bit = 1u64 << (m.aux & 0xffff_ffff);
         if *answered & bit != 0 {
             return;
@@ -169,7 +170,7 @@ impl Sim {
             return self.fail(order, cause);
         }
         let all = if targets.len() == 64 { u64::MAX } else { (1u64 << targets.len()) - 1 };
-        match self.call_mode {
+        match *mode {
             _ if *answered == all => self.confirm(order),
             CallMode::Sequential => {
                 *next += 1;

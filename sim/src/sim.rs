@@ -69,8 +69,10 @@ impl Ord for Entry {
 pub(crate) enum Stage {
     /// Waiting for, or in, the save.
     Saving,
-    /// Request-driven: calling `targets`; `next` is the next sequential call.
-    Calling { targets: Vec<u16>, next: usize, answered: u64 },
+    /// Request-driven: calling `targets`; `next` is the next sequential call. `mode` is the
+    /// call mode this checkout started with, so that changing the mode mid-run does not
+    /// strand a checkout half-way through its sequential calls.
+    Calling { targets: Vec<u16>, next: usize, answered: u64, mode: CallMode },
     /// Event-driven: waiting for the broker to store `event`.
     Publishing { event: u64 },
 }
@@ -153,6 +155,7 @@ pub struct Sim {
     pub(crate) order_service_changes: u32,
     pub(crate) samples: Ring<CheckoutSample>,
     pub(crate) notes: Ring<Note>,
+    notes_total: u64,
     trace: u64,
     events: u64,
 }
@@ -200,6 +203,7 @@ impl Sim {
             order_service_changes: 0,
             samples: Ring::new(CHECKOUT_SAMPLES),
             notes: Ring::new(crate::sim::NOTES_KEPT),
+            notes_total: 0,
             trace: splitmix64(seed),
             events: 0,
             scenario,
@@ -443,6 +447,7 @@ impl Sim {
 
     pub(crate) fn note(&mut self, order: u64, kind: NoteKind) {
         self.notes.push(Note { at_us: self.now, order, kind });
+        self.notes_total += 1;
     }
 
     pub(crate) fn new_order_id(&mut self) -> u64 {
@@ -590,6 +595,10 @@ impl Sim {
     }
     pub fn notes(&self) -> impl DoubleEndedIterator<Item = &Note> + ExactSizeIterator {
         self.notes.iter()
+    }
+    /// How many notes were ever written (the ring keeps only the latest).
+    pub fn notes_total(&self) -> u64 {
+        self.notes_total
     }
     pub fn checkout_samples(&self) -> impl DoubleEndedIterator<Item = &CheckoutSample> + ExactSizeIterator {
         self.samples.iter()

@@ -1,0 +1,144 @@
+//! Charts drawn with plotters into SVG text. Colours are sentinels that the stylesheet maps
+//! to the light or dark theme (CSS beats SVG presentation attributes), so one drawing
+//! serves both themes.
+
+use fanout_sim::time::{as_ms, as_secs};
+use fanout_sim::Sim;
+use plotters::prelude::*;
+
+pub const WIDTH: u32 = 520;
+pub const HEIGHT: u32 = 230;
+/// The charts show the last minute of simulated time.
+const WINDOW_US: u64 = 60_000_000;
+
+const INK: RGBColor = RGBColor(1, 1, 1);
+const GRID: RGBColor = RGBColor(2, 2, 2);
+const OK: RGBColor = RGBColor(0, 0, 0xA0);
+const FAIL: RGBColor = RGBColor(0, 0, 0xB0);
+/// Series colours for subscribers, mapped in CSS to the colour-blind-safe palette.
+fn series(k: usize) -> RGBColor {
+    RGBColor(0, 0, 0xC0 + (k % 8) as u8)
+}
+
+fn window(sim: &Sim) -> (f64, f64) {
+    let end = as_secs(sim.now()).max(as_secs(WINDOW_US));
+    (end - as_secs(WINDOW_US), end)
+}
+
+/// Checkout response time over time: a dot per success, a cross per failure.
+pub fn response(sim: &Sim) -> String {
+    let (x0, x1) = window(sim);
+    let from_us = sim.now().saturating_sub(WINDOW_US);
+    let points: Vec<(f64, f64, bool)> = sim
+        .checkout_samples()
+        .filter(|s| s.done_us >= from_us)
+        .map(|s| (as_secs(s.done_us), as_ms(s.latency_us), s.ok))
+        .collect();
+    let y_max = points.iter().map(|p| p.1).fold(200.0, f64::max) * 1.15;
+    let mut svg = String::new();
+    let drawn = (|| -> Result<(), Box<dyn std::error::Error>> {
+        let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
+        let mut chart = ChartBuilder::on(&root)
+            .margin(10)
+            .x_label_area_size(34)
+            .y_label_area_size(54)
+            .build_cartesian_2d(x0..x1, 0.0..y_max)?;
+        mesh(&mut chart, "simulated time (s)", "response (ms)")?;
+        chart.draw_series(
+            points.iter().filter(|p| p.2).map(|&(x, y, _)| Circle::new((x, y), 3, OK.filled())),
+        )?;
+        chart.draw_series(
+            points.iter().filter(|p| !p.2).map(|&(x, y, _)| Cross::new((x, y), 4, FAIL.stroke_width(2))),
+        )?;
+        root.present()?;
+        Ok(())
+    })();
+    finish(svg, drawn)
+}
+
+/// Each subscriber's lag (events waiting) over time, labelled at the end of its line.
+pub fn lag(sim: &Sim) -> String {
+    let (x0, x1) = window(sim);
+    let from_us = sim.now().saturating_sub(WINDOW_US);
+    let lines: Vec<(String, Vec<(f64, f64)>)> = sim
+        .wired()
+        .iter()
+        .map(|&i| {
+            let name = sim.scenario().catalog[i as usize].name.clone();
+            let pts = sim
+                .subscription(i)
+                .lag_series
+                .iter()
+                .filter(|p| p.at_us >= from_us)
+                .map(|p| (as_secs(p.at_us), p.value as f64))
+                .collect();
+            (name, pts)
+        })
+        .collect();
+    let y_max = lines.iter().flat_map(|(_, p)| p.iter().map(|q| q.1)).fold(5.0, f64::max) * 1.15;
+    let mut svg = String::new();
+    let drawn = (|| -> Result<(), Box<dyn std::error::Error>> {
+        let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
+        let mut chart = ChartBuilder::on(&root)
+            .margin(10)
+            .margin_right(84)
+            .x_label_area_size(34)
+            .y_label_area_size(54)
+            .build_cartesian_2d(x0..x1, 0.0..y_max)?;
+        mesh(&mut chart, "simulated time (s)", "lag (events)")?;
+        let mut labels = Vec::new();
+        for (k, (name, pts)) in lines.iter().enumerate() {
+            let colour = series(k);
+            chart.draw_series(LineSeries::new(pts.iter().copied(), colour.stroke_width(2)))?;
+            if let Some(&(x, y)) = pts.last() {
+                labels.push((chart.backend_coord(&(x, y)), name.clone(), colour));
+            }
+        }
+        // Each line's name beside its end, nudged apart so that names never overlap:
+        // colour is not the only way to tell the lines apart.
+        let right = chart.plotting_area().get_pixel_range().0.end + 6;
+        labels.sort_by_key(|l| l.0 .1);
+        let mut last_y = i32::MIN;
+        for ((_, y), name, colour) in labels {
+            let y = y.max(last_y + 14);
+            last_y = y;
+            root.draw(&PathElement::new(vec![(right, y), (right + 10, y)], colour.stroke_width(2)))?;
+            root.draw(&Text::new(name, (right + 14, y - 6), ("sans-serif", 12).into_font().color(&INK)))?;
+        }
+        root.present()?;
+        Ok(())
+    })();
+    finish(svg, drawn)
+}
+
+fn mesh<DB: DrawingBackend>(
+    chart: &mut ChartContext<'_, DB, Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>>,
+    x_desc: &str,
+    y_desc: &str,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    chart
+        .configure_mesh()
+        .x_desc(x_desc)
+        .y_desc(y_desc)
+        .x_labels(6)
+        .y_labels(5)
+        .label_style(("sans-serif", 12).into_font().color(&INK))
+        .axis_style(INK)
+        .bold_line_style(GRID)
+        .light_line_style(TRANSPARENT)
+        .x_label_formatter(&|v| format!("{v:.0}"))
+        .y_label_formatter(&|v| format!("{v:.0}"))
+        .draw()
+}
+
+fn finish(svg: String, drawn: Result<(), Box<dyn std::error::Error>>) -> String {
+    match drawn {
+        // plotters writes a fixed size; a viewBox lets the chart scale with the page.
+        Ok(()) => svg.replacen(
+            &format!("width=\"{WIDTH}\" height=\"{HEIGHT}\""),
+            &format!("viewBox=\"0 0 {WIDTH} {HEIGHT}\" preserveAspectRatio=\"xMidYMid meet\""),
+            1,
+        ),
+        Err(e) => format!("<p>Chart unavailable: {e}</p>"),
+    }
+}

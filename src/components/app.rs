@@ -1,0 +1,224 @@
+//! The lab: owns the engine, the view state and the animation loop, and lays out the panels.
+
+use crate::components::{
+    charts_panel::ChartsPanel, controls::Controls, event_log::EventLog, fault_menu::FaultMenu,
+    metrics_panel::MetricsPanel, notices::Notices, run_details::RunDetails, stage::Stage,
+};
+use crate::engine::{Engine, EngineHandle};
+use crate::layout::Layout;
+use crate::state::{LabAction, LabState};
+use fanout_sim::params::LabParams;
+use fanout_sim::Node;
+use gloo::render::{request_animation_frame, AnimationFrame};
+use std::cell::RefCell;
+use std::rc::Rc;
+use web_sys::HtmlCanvasElement;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct AppProps {
+    /// The page's query string, e.g. `?seed=3&wiring=request`.
+    #[prop_or_default]
+    pub query: AttrValue,
+}
+
+/// Components re-render this often; the canvas is painted every frame regardless.
+const TICK_MS: f64 = 250.0;
+/// Charts redraw this often (plotters measures text through the DOM, so not every tick).
+const CHART_MS: f64 = 500.0;
+/// Below this width the stage stacks vertically.
+const NARROW_PX: f64 = 700.0;
+
+/// What the frame loop needs from the latest render.
+#[derive(Clone, Copy, Default)]
+struct FrameInputs {
+    narrow: bool,
+    reduced: bool,
+}
+
+struct Looper {
+    engine: EngineHandle,
+    canvas: NodeRef,
+    inputs: Rc<RefCell<FrameInputs>>,
+    dispatch: UseReducerDispatcher<LabState>,
+    last_tick_ms: f64,
+    last_chart_ms: f64,
+    dark: bool,
+    raf: Option<AnimationFrame>,
+    stopped: bool,
+}
+
+fn media(query: &str) -> bool {
+    gloo::utils::window().match_media(query).ok().flatten().is_some_and(|m| m.matches())
+}
+
+fn schedule(looper: &Rc<RefCell<Looper>>) {
+    let next = looper.clone();
+    let handle = request_animation_frame(move |ts| frame(&next, ts));
+    looper.borrow_mut().raf = Some(handle);
+}
+
+fn frame(looper: &Rc<RefCell<Looper>>, ts: f64) {
+    {
+        let mut l = looper.borrow_mut();
+        if l.stopped {
+            return;
+        }
+        let inputs = *l.inputs.borrow();
+        let mut engine = l.engine.borrow_mut();
+        engine.frame(ts);
+        if let Some(canvas) = l.canvas.cast::<HtmlCanvasElement>() {
+            let sim = &engine.sim;
+            let layout = Layout::new(sim.wiring(), sim.wired(), inputs.narrow);
+            crate::paint::paint(&canvas, sim, &layout, inputs.reduced, l.dark);
+        }
+        drop(engine);
+        if ts - l.last_tick_ms >= TICK_MS {
+            l.last_tick_ms = ts;
+            l.dark = media("(prefers-color-scheme: dark)");
+            let charts = ts - l.last_chart_ms >= CHART_MS;
+            if charts {
+                l.last_chart_ms = ts;
+            }
+            l.dispatch.dispatch(LabAction::Tick { charts });
+        }
+    }
+    schedule(looper);
+}
+
+#[component]
+pub fn App(props: &AppProps) -> Html {
+    let query = props.query.clone();
+    let boot = use_state(move || {
+        let (params, mut notices) = LabParams::parse(&query);
+        let (engine, problem) = Engine::from_params(&params);
+        notices.extend(problem.map(|p| format!("The link's setup could not run ({p}); the default lab is shown")));
+        (EngineHandle::new(engine), notices)
+    });
+    let engine = boot.0.clone();
+    let initial_notices = boot.1.clone();
+    let state = use_reducer(move || {
+        let narrow = gloo::utils::window().inner_width().ok().and_then(|w| w.as_f64()).unwrap_or(1024.0) < NARROW_PX;
+        LabState::new(initial_notices, narrow, media("(prefers-reduced-motion: reduce)"))
+    });
+    let canvas = use_node_ref();
+    let inputs = use_mut_ref(FrameInputs::default);
+    *inputs.borrow_mut() = FrameInputs { narrow: state.narrow, reduced: state.reduced_motion };
+
+    // The animation loop lives as long as the app; dropping the handle cancels the frame.
+    {
+        let (engine, canvas, inputs, dispatch) = (engine.clone(), canvas.clone(), inputs.clone(), state.dispatcher());
+        use_effect_with((), move |_| {
+            let looper = Rc::new(RefCell::new(Looper {
+                engine,
+                canvas,
+                inputs,
+                dispatch,
+                last_tick_ms: f64::NEG_INFINITY,
+                last_chart_ms: f64::NEG_INFINITY,
+                dark: media("(prefers-color-scheme: dark)"),
+                raf: None,
+                stopped: false,
+            }));
+            schedule(&looper);
+            move || {
+                let mut l = looper.borrow_mut();
+                l.stopped = true;
+                l.raf.take();
+            }
+        });
+    }
+
+    // Narrow or wide follows the window.
+    {
+        let dispatch = state.dispatcher();
+        use_effect_with((), move |_| {
+            let listener = gloo::events::EventListener::new(&gloo::utils::window(), "resize", move |_| {
+                let w = gloo::utils::window().inner_width().ok().and_then(|w| w.as_f64()).unwrap_or(1024.0);
+                dispatch.dispatch(LabAction::SetNarrow(w < NARROW_PX));
+            });
+            move || drop(listener)
+        });
+    }
+
+    // Every intervention reports here: a refusal becomes a notice, success a fresh render.
+    let on_changed = {
+        let dispatch = state.dispatcher();
+        Callback::from(move |result: Result<(), String>| match result {
+            Ok(()) => dispatch.dispatch(LabAction::Tick { charts: true }),
+            Err(why) => dispatch.dispatch(LabAction::Notice(why)),
+        })
+    };
+    let on_open = {
+        let dispatch = state.dispatcher();
+        Callback::from(move |node: Node| dispatch.dispatch(LabAction::OpenMenu(node)))
+    };
+    let on_close = {
+        let (dispatch, engine) = (state.dispatcher(), engine.clone());
+        Callback::from(move |node: Node| {
+            dispatch.dispatch(LabAction::CloseMenu);
+            let id = crate::components::node_button::test_id(node, engine.borrow().sim.scenario());
+            focus_test_id(&id);
+        })
+    };
+    let on_dismiss = {
+        let dispatch = state.dispatcher();
+        Callback::from(move |id: u32| dispatch.dispatch(LabAction::Dismiss(id)))
+    };
+    let on_motion = {
+        let dispatch = state.dispatcher();
+        Callback::from(move |reduced: bool| dispatch.dispatch(LabAction::SetReducedMotion(reduced)))
+    };
+
+    let tick = state.tick;
+    html! {
+        <div class="lab">
+            <a class="skip-link" href="#stage-title">{ "Skip to the system diagram" }</a>
+            <header class="masthead">
+                <div class="brand">
+                    <svg class="logo" viewBox="0 0 32 32" width="32" height="32" aria-hidden="true" focusable="false">
+                        <rect width="32" height="32" rx="7" fill="currentColor"/>
+                        <circle cx="9" cy="16" r="4" fill="var(--bg)"/><circle cx="24" cy="7" r="3" fill="var(--bg)"/>
+                        <circle cx="24" cy="16" r="3" fill="var(--bg)"/><circle cx="24" cy="25" r="3" fill="var(--bg)"/>
+                        <path d="M12 16 L21 7 M12 16 H21 M12 16 L21 25" stroke="var(--bg)" stroke-width="2"/>
+                    </svg>
+                    <h1>{ "Fanout" }</h1>
+                </div>
+                <p class="tagline">{ "One checkout, two wirings: watch what a slow or broken service does to the shopper." }</p>
+            </header>
+            <Notices notices={state.notices.clone()} {on_dismiss} />
+            <main class="workspace">
+                <Controls engine={engine.clone()} {tick} on_changed={on_changed.clone()}
+                          reduced_motion={state.reduced_motion} {on_motion} />
+                <div class="main-grid">
+                    <div class="stage-column">
+                        <Stage engine={engine.clone()} {tick} narrow={state.narrow} reduced_motion={state.reduced_motion}
+                               menu={state.menu} canvas_ref={canvas.clone()} on_open={on_open.clone()}
+                               on_changed={on_changed.clone()} />
+                        if let Some(node) = state.menu {
+                            <FaultMenu engine={engine.clone()} {node} {tick} on_close={on_close.clone()}
+                                       on_changed={on_changed.clone()} />
+                        }
+                    </div>
+                    <div class="side-column">
+                        <MetricsPanel engine={engine.clone()} {tick} />
+                        <EventLog engine={engine.clone()} {tick} />
+                    </div>
+                </div>
+                <ChartsPanel engine={engine.clone()} chart_tick={state.chart_tick} />
+                <RunDetails engine={engine.clone()} {tick} />
+            </main>
+        </div>
+    }
+}
+
+/// Moves focus to the element with this test id (a node's button after its menu closes).
+pub fn focus_test_id(id: &str) {
+    use wasm_bindgen::JsCast;
+    let selector = format!("[data-testid=\"{id}\"]");
+    if let Ok(Some(el)) = gloo::utils::document().query_selector(&selector) {
+        if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
+            let _ = el.focus();
+        }
+    }
+}

@@ -1,0 +1,211 @@
+//! The toolbar: wiring, play/pause, step, speed, seed and reset, Buy now, order rate, options.
+
+use crate::engine::EngineHandle;
+use crate::icons::icon;
+use fanout_sim::params::SPEEDS;
+use fanout_sim::{Action, CallMode, PublishPolicy, Wiring};
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct ControlsProps {
+    pub engine: EngineHandle,
+    pub tick: u64,
+    pub on_changed: Callback<Result<(), String>>,
+    pub reduced_motion: bool,
+    pub on_motion: Callback<bool>,
+}
+
+fn speed_label(s: f64) -> String {
+    if s < 1.0 {
+        format!("{s}\u{d7} (slow motion)")
+    } else if s == 1.0 {
+        "1\u{d7} (real time)".into()
+    } else {
+        format!("{s}\u{d7}")
+    }
+}
+
+#[component]
+pub fn Controls(props: &ControlsProps) -> Html {
+    let engine = props.engine.clone();
+    let (wiring, paused, speed, rate, seed, call_mode, policy) = {
+        let e = engine.borrow();
+        (e.sim.wiring(), e.paused, e.speed, e.sim.rate(), e.sim.seed(), e.sim.call_mode(), e.sim.publish_policy())
+    };
+    let seed_text = use_state(|| seed.to_string());
+
+    let apply = |action_of: fn(&str) -> Option<Action>| {
+        let (engine, on_changed) = (engine.clone(), props.on_changed.clone());
+        move |value: String| {
+            if let Some(action) = action_of(&value) {
+                on_changed.emit(engine.apply(action));
+            }
+        }
+    };
+    let on_wiring = {
+        let set = apply(|v| Wiring::parse(v).map(|wiring| Action::SetWiring { wiring }));
+        Callback::from(move |e: Event| set(e.target_unchecked_into::<HtmlInputElement>().value()))
+    };
+    let on_call_mode = {
+        let set = apply(|v| {
+            let mode = if v == "parallel" { CallMode::Parallel } else { CallMode::Sequential };
+            Some(Action::SetCallMode { mode })
+        });
+        Callback::from(move |e: Event| set(e.target_unchecked_into::<HtmlSelectElement>().value()))
+    };
+    let on_policy = {
+        let set = apply(|v| {
+            let policy = if v == "buffer" { PublishPolicy::BufferAndRetry } else { PublishPolicy::Fail };
+            Some(Action::SetPublishPolicy { policy })
+        });
+        Callback::from(move |e: Event| set(e.target_unchecked_into::<HtmlSelectElement>().value()))
+    };
+    let on_play = {
+        let (engine, on_changed) = (engine.clone(), props.on_changed.clone());
+        Callback::from(move |_| {
+            let paused = engine.borrow().paused;
+            engine.borrow_mut().set_paused(!paused);
+            on_changed.emit(Ok(()));
+        })
+    };
+    let on_step = {
+        let (engine, on_changed) = (engine.clone(), props.on_changed.clone());
+        Callback::from(move |_| {
+            let mut e = engine.borrow_mut();
+            e.set_paused(true);
+            e.sim.step();
+            drop(e);
+            on_changed.emit(Ok(()));
+        })
+    };
+    let on_speed = {
+        let (engine, on_changed) = (engine.clone(), props.on_changed.clone());
+        Callback::from(move |e: Event| {
+            let v = e.target_unchecked_into::<HtmlSelectElement>().value();
+            if let Ok(s) = v.parse::<f64>() {
+                engine.borrow_mut().speed = s;
+                on_changed.emit(Ok(()));
+            }
+        })
+    };
+    let on_seed_input = {
+        let seed_text = seed_text.clone();
+        Callback::from(move |e: InputEvent| seed_text.set(e.target_unchecked_into::<HtmlInputElement>().value()))
+    };
+    let on_reset = {
+        let (engine, on_changed, seed_text) = (engine.clone(), props.on_changed.clone(), seed_text.clone());
+        Callback::from(move |_| match seed_text.trim().parse::<u64>() {
+            Ok(seed) => {
+                engine.borrow_mut().reset(seed);
+                on_changed.emit(Ok(()));
+            }
+            Err(_) => on_changed.emit(Err(format!(
+                "Seed \"{}\" is not a whole number from 0 to 18446744073709551615; the run was not reset",
+                *seed_text
+            ))),
+        })
+    };
+    let on_buy = {
+        let (engine, on_changed) = (engine.clone(), props.on_changed.clone());
+        Callback::from(move |_| on_changed.emit(engine.apply(Action::BuyNow)))
+    };
+    let on_rate = {
+        let (engine, on_changed) = (engine.clone(), props.on_changed.clone());
+        Callback::from(move |e: Event| {
+            let v = e.target_unchecked_into::<HtmlInputElement>().value();
+            match v.trim().parse::<f64>() {
+                Ok(rate) => on_changed.emit(engine.apply(Action::SetRate { rate })),
+                Err(_) => on_changed.emit(Err(format!("Order rate \"{v}\" is not a number of orders per second"))),
+            }
+        })
+    };
+    let on_motion = {
+        let cb = props.on_motion.clone();
+        Callback::from(move |e: Event| cb.emit(!e.target_unchecked_into::<HtmlInputElement>().checked()))
+    };
+
+    html! {
+        <section class="controls" aria-label="Controls">
+            <fieldset class="wiring-toggle">
+                <legend>{ "Wiring" }</legend>
+                <label class={classes!("segment", (wiring == Wiring::Request).then_some("on"))}>
+                    <input type="radio" name="wiring" value="request" data-testid="wiring-request"
+                           checked={wiring == Wiring::Request} onchange={on_wiring.clone()} />
+                    <span>{ "Request-driven" }</span>
+                </label>
+                <label class={classes!("segment", (wiring == Wiring::Event).then_some("on"))}>
+                    <input type="radio" name="wiring" value="event" data-testid="wiring-event"
+                           checked={wiring == Wiring::Event} onchange={on_wiring} />
+                    <span>{ "Event-driven" }</span>
+                </label>
+            </fieldset>
+
+            <div class="control-group" role="group" aria-label="Time">
+                <button type="button" class="button" data-testid="play" onclick={on_play}>
+                    { icon(if paused { "play" } else { "pause" }) }
+                    <span>{ if paused { "Play" } else { "Pause" } }</span>
+                </button>
+                <button type="button" class="button" data-testid="step" onclick={on_step}
+                        title="Pause and process the next event">
+                    { icon("step") }<span>{ "Step" }</span>
+                </button>
+                <label class="field">
+                    <span>{ "Speed" }</span>
+                    <select data-testid="speed" onchange={on_speed}>
+                        { for SPEEDS.iter().map(|&s| html! {
+                            <option value={s.to_string()} selected={s == speed}>{ speed_label(s) }</option>
+                        }) }
+                    </select>
+                </label>
+            </div>
+
+            <div class="control-group" role="group" aria-label="Orders">
+                <button type="button" class="button primary" data-testid="buy" onclick={on_buy}>
+                    { icon("cart") }<span>{ "Buy now" }</span>
+                </button>
+                <label class="field">
+                    <span>{ "Orders per second" }</span>
+                    <input type="number" min="0" max="50000" step="0.5" inputmode="decimal" data-testid="rate"
+                           value={rate.to_string()} onchange={on_rate} />
+                </label>
+            </div>
+
+            <div class="control-group" role="group" aria-label="Run">
+                <label class="field">
+                    <span>{ "Seed" }</span>
+                    <input type="number" min="0" step="1" inputmode="numeric" data-testid="seed"
+                           value={(*seed_text).clone()} oninput={on_seed_input} />
+                </label>
+                <button type="button" class="button" data-testid="reset" onclick={on_reset}
+                        title="Start the run again with this seed">
+                    { icon("reset") }<span>{ "Reset" }</span>
+                </button>
+            </div>
+
+            <details class="options">
+                <summary>{ "Options" }</summary>
+                <div class="options-body">
+                    <label class="field">
+                        <span>{ "Request-driven calls" }</span>
+                        <select data-testid="call-mode" onchange={on_call_mode}>
+                            <option value="sequential" selected={call_mode == CallMode::Sequential}>{ "One after another" }</option>
+                            <option value="parallel" selected={call_mode == CallMode::Parallel}>{ "All at once" }</option>
+                        </select>
+                    </label>
+                    <label class="field">
+                        <span>{ "When the broker is down, the Order Service" }</span>
+                        <select data-testid="publish-policy" onchange={on_policy}>
+                            <option value="fail" selected={policy == PublishPolicy::Fail}>{ "fails the checkout" }</option>
+                            <option value="buffer" selected={policy == PublishPolicy::BufferAndRetry}>{ "buffers the event and retries" }</option>
+                        </select>
+                    </label>
+                    <label class="check">
+                        <input type="checkbox" data-testid="motion" checked={!props.reduced_motion} onchange={on_motion} />
+                        <span>{ "Animate messages along the wires" }</span>
+                    </label>
+                </div>
+            </details>
+        </section>
+    }
+}

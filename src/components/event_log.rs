@@ -1,0 +1,36 @@
+//! The run in words: the latest notes, newest first, and a throttled live region.
+
+use crate::components::announcer::Announcer;
+use crate::engine::EngineHandle;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct EventLogProps {
+    pub engine: EngineHandle,
+    pub tick: u64,
+}
+
+/// How many lines the visible log shows.
+const SHOWN: usize = 40;
+
+#[component]
+pub fn EventLog(props: &EventLogProps) -> Html {
+    let e = props.engine.borrow();
+    let sim = &e.sim;
+    let sc = sim.scenario();
+    let lines = sim.notes().rev().take(SHOWN).map(|n| {
+        html! {
+            <li class={classes!(n.is_failure().then_some("fail"))}>
+                <span class="log-time">{ format!("{:.2} s", fanout_sim::time::as_secs(n.at_us)) }</span>
+                <span class="log-text">{ n.text(sc) }</span>
+            </li>
+        }
+    });
+    html! {
+        <section class="event-log" aria-labelledby="log-title">
+            <h2 id="log-title">{ "What happened" }</h2>
+            <ol data-testid="log" class="log" tabindex="0" aria-label="Event log, newest first">{ for lines }</ol>
+            <Announcer engine={props.engine.clone()} tick={props.tick} />
+        </section>
+    }
+}

@@ -1,0 +1,235 @@
+//! The fault menu of one service or of the broker: slow it, crash it, make it fail a share
+//! of its work, or remove it. A non-modal dialog: Escape or Close returns focus to the node.
+
+use crate::engine::EngineHandle;
+use fanout_sim::fault::{Fault, MAX_SLOW_US};
+use fanout_sim::{Action, Node, PublishPolicy};
+use web_sys::{HtmlElement, HtmlInputElement, KeyboardEvent};
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct FaultMenuProps {
+    pub engine: EngineHandle,
+    pub node: Node,
+    pub tick: u64,
+    pub on_close: Callback<Node>,
+    pub on_changed: Callback<Result<(), String>>,
+}
+
+/// Parses the slowdown field: whole milliseconds from 0 to the maximum.
+pub fn parse_slow_ms(text: &str) -> Result<u64, String> {
+    let max = MAX_SLOW_US / 1000;
+    match text.trim().parse::<u64>() {
+        Ok(ms) if ms <= max => Ok(ms),
+        _ => Err(format!("Enter whole milliseconds from 0 to {max}, e.g. 2000")),
+    }
+}
+
+/// Parses the error-rate field: a percentage from 0 to 100.
+pub fn parse_percent(text: &str) -> Result<f64, String> {
+    match text.trim().trim_end_matches('%').parse::<f64>() {
+        Ok(p) if p.is_finite() && (0.0..=100.0).contains(&p) => Ok(p / 100.0),
+        _ => Err("Enter a percentage from 0 to 100, e.g. 20".into()),
+    }
+}
+
+#[component]
+pub fn FaultMenu(props: &FaultMenuProps) -> Html {
+    let node = props.node;
+    let first = use_node_ref();
+    let slow_text = use_state(|| "2000".to_string());
+    let err_text = use_state(|| "20".to_string());
+    let problem = use_state(|| None::<(&'static str, String)>);
+
+    // Focus moves into the menu when it opens (and when it switches to another node).
+    {
+        let first = first.clone();
+        use_effect_with(node, move |_| {
+            if let Some(el) = first.cast::<HtmlElement>() {
+                let _ = el.focus();
+            }
+        });
+    }
+
+    let e = props.engine.borrow();
+    let sim = &e.sim;
+    let (key, name, job, removable) = match node {
+        Node::Broker => ("broker".to_string(), "Broker".to_string(), "delivers OrderPlaced to every subscriber".to_string(), false),
+        Node::Orders => {
+            let s = &sim.scenario().order_service;
+            (s.key.clone(), s.name.clone(), s.job.clone(), false)
+        }
+        Node::Service(i) => {
+            let s = &sim.scenario().catalog[i as usize];
+            (s.key.clone(), s.name.clone(), s.job.clone(), sim.wired().contains(&i))
+        }
+        Node::Shopper => unreachable!("the shopper has no fault menu"),
+    };
+    let view = match node {
+        Node::Service(i) => Some(sim.service_view(i)),
+        Node::Orders => Some(sim.order_service_view()),
+        _ => None,
+    };
+    let broker_down = sim.broker_down();
+    let policy = sim.publish_policy();
+    drop(e);
+
+    let act = {
+        let (engine, on_changed, problem) = (props.engine.clone(), props.on_changed.clone(), problem.clone());
+        move |actions: Vec<Action>| {
+            problem.set(None);
+            for a in actions {
+                let r = engine.apply(a);
+                let failed = r.is_err();
+                on_changed.emit(r);
+                if failed {
+                    break;
+                }
+            }
+        }
+    };
+    let close = {
+        let cb = props.on_close.clone();
+        Callback::from(move |_| cb.emit(node))
+    };
+    let onkeydown = {
+        let cb = props.on_close.clone();
+        Callback::from(move |ev: KeyboardEvent| {
+            if ev.key() == "Escape" {
+                ev.prevent_default();
+                cb.emit(node);
+            }
+        })
+    };
+    let title_id = format!("fault-menu-title-{key}");
+
+    let body = if let Some(view) = view {
+        let svc = key.clone();
+        let on_slow = {
+            let (act, slow_text, problem, svc) = (act.clone(), slow_text.clone(), problem.clone(), svc.clone());
+            Callback::from(move |_| match parse_slow_ms(&slow_text) {
+                Ok(0) => act(vec![Action::Clear { fault: Fault::Slow { service: svc.clone(), extra_us: 0 } }]),
+                Ok(ms) => act(vec![Action::Inject { fault: Fault::Slow { service: svc.clone(), extra_us: ms * 1000 } }]),
+                Err(why) => problem.set(Some(("slow", why))),
+            })
+        };
+        let on_errors = {
+            let (act, err_text, problem, svc) = (act.clone(), err_text.clone(), problem.clone(), svc.clone());
+            Callback::from(move |_| match parse_percent(&err_text) {
+                Ok(r) if r == 0.0 => act(vec![Action::Clear { fault: Fault::Errors { service: svc.clone(), rate: 0.0 } }]),
+                Ok(rate) => act(vec![Action::Inject { fault: Fault::Errors { service: svc.clone(), rate } }]),
+                Err(why) => problem.set(Some(("errors", why))),
+            })
+        };
+        let on_crash = {
+            let (act, svc, down) = (act.clone(), svc.clone(), view.down);
+            Callback::from(move |_| {
+                let fault = Fault::Crash { service: svc.clone() };
+                act(vec![if down { Action::Clear { fault } } else { Action::Inject { fault } }])
+            })
+        };
+        let on_clear_all = {
+            let (act, svc) = (act.clone(), svc.clone());
+            Callback::from(move |_| {
+                act(vec![
+                    Action::Clear { fault: Fault::Slow { service: svc.clone(), extra_us: 0 } },
+                    Action::Clear { fault: Fault::Crash { service: svc.clone() } },
+                    Action::Clear { fault: Fault::Errors { service: svc.clone(), rate: 0.0 } },
+                ])
+            })
+        };
+        let on_remove = {
+            let (act, svc, cb) = (act.clone(), svc.clone(), props.on_close.clone());
+            Callback::from(move |_| {
+                act(vec![Action::RemoveSubscriber { service: svc.clone() }]);
+                cb.emit(Node::Orders);
+            })
+        };
+        let slow_input = {
+            let s = slow_text.clone();
+            Callback::from(move |e: InputEvent| s.set(e.target_unchecked_into::<HtmlInputElement>().value()))
+        };
+        let err_input = {
+            let s = err_text.clone();
+            Callback::from(move |e: InputEvent| s.set(e.target_unchecked_into::<HtmlInputElement>().value()))
+        };
+        let slow_err = problem.as_ref().filter(|p| p.0 == "slow").map(|p| p.1.clone());
+        let err_err = problem.as_ref().filter(|p| p.0 == "errors").map(|p| p.1.clone());
+        let now = crate::components::node_button::status(&view).0;
+        html! {
+            <>
+                <p class="menu-now">{ format!("{name} {job}. Now: {now}.") }</p>
+                <div class="menu-row">
+                    <label class="field">
+                        <span>{ "Slow down by (ms)" }</span>
+                        <input ref={first.clone()} type="number" min="0" max="60000" step="100" inputmode="numeric"
+                               data-testid="fault-slow-ms" value={(*slow_text).clone()} oninput={slow_input}
+                               aria-invalid={slow_err.is_some().to_string()}
+                               aria-describedby={slow_err.as_ref().map(|_| "fault-slow-error")} />
+                    </label>
+                    <button type="button" class="button" data-testid="fault-slow-apply" onclick={on_slow}>{ "Apply slowdown" }</button>
+                </div>
+                if let Some(msg) = slow_err { <p class="field-error" id="fault-slow-error" role="alert">{ msg }</p> }
+                <div class="menu-row">
+                    <label class="field">
+                        <span>{ "Fail this share of work (%)" }</span>
+                        <input type="number" min="0" max="100" step="5" inputmode="decimal" data-testid="fault-errors"
+                               value={(*err_text).clone()} oninput={err_input}
+                               aria-invalid={err_err.is_some().to_string()}
+                               aria-describedby={err_err.as_ref().map(|_| "fault-errors-error")} />
+                    </label>
+                    <button type="button" class="button" data-testid="fault-errors-apply" onclick={on_errors}>{ "Apply error rate" }</button>
+                </div>
+                if let Some(msg) = err_err { <p class="field-error" id="fault-errors-error" role="alert">{ msg }</p> }
+                <div class="menu-row">
+                    <button type="button" class={classes!("button", (!view.down).then_some("danger"))} data-testid="fault-crash" onclick={on_crash}>
+                        { if view.down { "Recover" } else { "Crash" } }
+                    </button>
+                    <button type="button" class="button" data-testid="fault-clear-all" onclick={on_clear_all}>{ "Clear all faults" }</button>
+                    if removable {
+                        <button type="button" class="button" data-testid="fault-remove" onclick={on_remove}>{ format!("Remove {name}") }</button>
+                    }
+                </div>
+            </>
+        }
+    } else {
+        let on_toggle = {
+            let act = act.clone();
+            Callback::from(move |_| {
+                let fault = Fault::BrokerDown;
+                act(vec![if broker_down { Action::Clear { fault } } else { Action::Inject { fault } }])
+            })
+        };
+        let meanwhile = match policy {
+            PublishPolicy::Fail => "While it is down, the Order Service fails the checkout (change this under Options).",
+            PublishPolicy::BufferAndRetry => {
+                "While it is down, the Order Service buffers each event, answers the shopper, and retries (change this under Options)."
+            }
+        };
+        html! {
+            <>
+                <p class="menu-now">{ format!("The broker {job}. Now: {}.", if broker_down { "down" } else { "up" }) }</p>
+                <p class="menu-note">{ meanwhile }</p>
+                <div class="menu-row">
+                    <button ref={first.clone()} type="button" class={classes!("button", (!broker_down).then_some("danger"))}
+                            data-testid="fault-crash" onclick={on_toggle}>
+                        { if broker_down { "Bring it back up" } else { "Take it down" } }
+                    </button>
+                </div>
+            </>
+        }
+    };
+
+    html! {
+        <div class="fault-menu" role="dialog" aria-labelledby={title_id.clone()} data-testid="fault-menu" {onkeydown}>
+            <div class="menu-head">
+                <h3 id={title_id}>{ format!("{name}: faults") }</h3>
+                <button type="button" class="button icon-only" data-testid="fault-close" onclick={close}
+                        aria-label={format!("Close the {name} menu")}>
+                    { crate::icons::icon("close") }
+                </button>
+            </div>
+            { body }
+        </div>
+    }
+}

@@ -1,0 +1,39 @@
+//! What the shapes on the wires mean. Shapes differ as well as colours.
+
+use yew::prelude::*;
+
+fn swatch(shape: &str, class: &str) -> Html {
+    let body = match shape {
+        "dot" => html! { <circle cx="8" cy="8" r="5" /> },
+        "ring" => html! { <circle cx="8" cy="8" r="5" fill="none" stroke-width="2.5" /> },
+        "square" => html! { <rect x="3" y="3" width="10" height="10" /> },
+        "hollow" => html! { <rect x="3.5" y="3.5" width="9" height="9" fill="none" stroke-width="2.5" /> },
+        "diamond" => html! { <path d="M8 1 L15 8 L8 15 L1 8 Z" /> },
+        "small" => html! { <circle cx="8" cy="8" r="3" /> },
+        _ => html! { <path d="M3 3 L13 13 M13 3 L3 13" fill="none" stroke-width="2.5" /> },
+    };
+    html! {
+        <svg class={classes!("swatch", class.to_string())} viewBox="0 0 16 16" width="16" height="16"
+             aria-hidden="true" focusable="false">{ body }</svg>
+    }
+}
+
+#[component]
+pub fn Legend() -> Html {
+    let items = [
+        ("dot", "msg-order", "order"),
+        ("ring", "msg-ok", "confirmation"),
+        ("square", "msg-call", "call"),
+        ("hollow", "msg-call", "reply"),
+        ("diamond", "msg-event", "OrderPlaced event"),
+        ("small", "msg-ok", "acknowledgement"),
+        ("cross", "msg-fail", "error or refusal"),
+    ];
+    html! {
+        <ul class="legend" aria-label="Key to the messages on the wires">
+            { for items.iter().map(|(shape, class, label)| html! {
+                <li>{ swatch(shape, class) }<span>{ *label }</span></li>
+            }) }
+        </ul>
+    }
+}

@@ -1,0 +1,15 @@
+//! One component per file.
+
+pub mod announcer;
+pub mod app;
+pub mod charts_panel;
+pub mod controls;
+pub mod event_log;
+pub mod fault_menu;
+pub mod legend;
+pub mod metrics_panel;
+pub mod node_button;
+pub mod notices;
+pub mod run_details;
+pub mod stage;
+pub mod subscribers;

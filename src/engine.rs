@@ -1,0 +1,100 @@
+//! The page's handle on a running simulation: the core plus play state (speed, paused).
+
+use fanout_sim::params::LabParams;
+use fanout_sim::{Setup, Sim, SEC};
+use std::cell::RefCell;
+use std::rc::Rc;
+
+/// The longest wall-clock gap one frame may simulate, so a background tab does not
+/// come back and jump minutes ahead.
+const MAX_FRAME_MS: f64 = 100.0;
+/// The most core events one frame may process; beyond this the lab runs slower than asked.
+const MAX_EVENTS_PER_FRAME: u64 = 400_000;
+
+pub struct Engine {
+    pub sim: Sim,
+    /// How the current run was started; Reset starts it again.
+    pub setup: Setup,
+    /// Simulated seconds per wall-clock second.
+    pub speed: f64,
+    pub paused: bool,
+    last_frame_ms: Option<f64>,
+    /// True when the last frame could not simulate all it was asked to.
+    pub falling_behind: bool,
+}
+
+impl Engine {
+    /// Builds the run a link describes; an impossible setup falls back to the default one.
+    pub fn from_params(params: &LabParams) -> (Engine, Option<String>) {
+        let (sim, problem) = match Sim::from_setup(&params.setup) {
+            Ok(sim) => (sim, None),
+            Err(why) => (Sim::from_setup(&Setup::default()).expect("the default setup runs"), Some(why)),
+        };
+        let mut engine = Engine {
+            sim,
+            setup: params.setup.clone(),
+            speed: params.speed,
+            paused: params.paused,
+            last_frame_ms: None,
+            falling_behind: false,
+        };
+        if let Some(until) = params.until_s {
+            engine.sim.run_until((until * SEC as f64).round() as u64);
+            engine.paused = true;
+        }
+        (engine, problem)
+    }
+
+    /// Advances the simulation by the wall-clock time since the last frame, times the speed.
+    pub fn frame(&mut self, now_ms: f64) {
+        let last = self.last_frame_ms.replace(now_ms);
+        if self.paused {
+            return;
+        }
+        let Some(last) = last else { return };
+        let wall_ms = (now_ms - last).clamp(0.0, MAX_FRAME_MS);
+        let sim_us = (wall_ms * 1000.0 * self.speed).round() as u64;
+        let target = self.sim.now() + sim_us;
+        self.falling_behind = !self.sim.run_until_bounded(target, MAX_EVENTS_PER_FRAME);
+    }
+
+    /// Starts the run again from its setup with `seed`, keeping wiring and rate as they are now.
+    pub fn reset(&mut self, seed: u64) {
+        self.setup.seed = seed;
+        self.setup.wiring = self.sim.wiring();
+        self.setup.rate = Some(self.sim.rate());
+        self.sim = Sim::from_setup(&self.setup).expect("the setup ran before");
+        self.last_frame_ms = None;
+    }
+
+    pub fn set_paused(&mut self, paused: bool) {
+        self.paused = paused;
+        self.last_frame_ms = None;
+    }
+}
+
+/// A shared handle; components compare handles by identity.
+#[derive(Clone)]
+pub struct EngineHandle(pub Rc<RefCell<Engine>>);
+
+impl PartialEq for EngineHandle {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl EngineHandle {
+    pub fn new(engine: Engine) -> Self {
+        EngineHandle(Rc::new(RefCell::new(engine)))
+    }
+    pub fn borrow(&self) -> std::cell::Ref<'_, Engine> {
+        self.0.borrow()
+    }
+    pub fn borrow_mut(&self) -> std::cell::RefMut<'_, Engine> {
+        self.0.borrow_mut()
+    }
+    /// Applies an action to the simulation now; the error is a message for the student.
+    pub fn apply(&self, action: fanout_sim::Action) -> Result<(), String> {
+        self.0.borrow_mut().sim.apply(action)
+    }
+}

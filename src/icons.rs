@@ -1,0 +1,71 @@
+//! Inline SVG icons (no emoji, no icon font): simple strokes that scale and take the
+//! text colour.
+
+use yew::prelude::*;
+
+fn paths(name: &str) -> Html {
+    match name {
+        "shopper" => html! { <>
+            <circle cx="12" cy="7" r="3.5"/>
+            <path d="M5 21v-2a7 7 0 0 1 14 0v2"/>
+        </> },
+        "orders" => html! { <>
+            <path d="M6 3h12v18l-3-2-3 2-3-2-3 2z"/>
+            <path d="M9 8h6M9 12h6M9 16h3"/>
+        </> },
+        "broker" => html! { <>
+            <circle cx="12" cy="12" r="3"/>
+            <path d="M12 3v4M12 17v4M3 12h4M17 12h4M5.6 5.6l2.8 2.8M15.6 15.6l2.8 2.8M18.4 5.6l-2.8 2.8M8.4 15.6l-2.8 2.8"/>
+        </> },
+        "email" => html! { <>
+            <rect x="3" y="5" width="18" height="14" rx="2"/>
+            <path d="M3 7l9 6 9-6"/>
+        </> },
+        "inventory" => html! { <>
+            <path d="M3 8l9-5 9 5v8l-9 5-9-5z"/>
+            <path d="M3 8l9 5 9-5M12 13v8"/>
+        </> },
+        "analytics" => html! { <>
+            <path d="M4 20V10M10 20V4M16 20v-7M22 20H2"/>
+        </> },
+        "shipping" => html! { <>
+            <path d="M2 6h12v10H2zM14 10h4l4 4v2h-8z"/>
+            <circle cx="6" cy="18" r="2"/><circle cx="18" cy="18" r="2"/>
+        </> },
+        "sms" => html! { <>
+            <path d="M4 4h16v12H9l-5 4z"/>
+            <path d="M8 9h8M8 12h5"/>
+        </> },
+        "fraud" => html! { <>
+            <path d="M12 3l8 3v6c0 5-3.5 8-8 9-4.5-1-8-4-8-9V6z"/>
+            <path d="M9 12l2 2 4-4"/>
+        </> },
+        "loyalty" => html! { <>
+            <path d="M12 3l2.8 5.7 6.2.9-4.5 4.4 1 6.2L12 17.3 6.5 20.2l1-6.2L3 9.6l6.2-.9z"/>
+        </> },
+        "play" => html! { <path d="M7 4l13 8-13 8z"/> },
+        "pause" => html! { <path d="M7 4h3v16H7zM14 4h3v16h-3z"/> },
+        "step" => html! { <path d="M5 4l10 8-10 8zM18 4v16"/> },
+        "reset" => html! { <path d="M4 12a8 8 0 1 0 3-6.2M4 4v5h5"/> },
+        "cart" => html! { <>
+            <path d="M3 4h2l2.5 11h11L21 7H6.2"/>
+            <circle cx="9" cy="19" r="1.5"/><circle cx="17" cy="19" r="1.5"/>
+        </> },
+        "down" => html! { <path d="M6 6l12 12M18 6L6 18"/> },
+        "slow" => html! { <><circle cx="12" cy="12" r="8"/><path d="M12 7v5l3 2"/></> },
+        "errors" => html! { <><path d="M12 3l10 18H2z"/><path d="M12 10v5M12 18v.5"/></> },
+        "plus" => html! { <path d="M12 5v14M5 12h14"/> },
+        "close" => html! { <path d="M6 6l12 12M18 6L6 18"/> },
+        _ => html! { <circle cx="12" cy="12" r="8"/> },
+    }
+}
+
+/// An icon by name; decorative, so hidden from assistive technology.
+pub fn icon(name: &str) -> Html {
+    html! {
+        <svg class="icon" viewBox="0 0 24 24" width="24" height="24" aria-hidden="true" focusable="false"
+             fill="none" stroke="currentColor" stroke-width="1.8" stroke-linecap="round" stroke-linejoin="round">
+            { paths(name) }
+        </svg>
+    }
+}

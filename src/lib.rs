@@ -1,0 +1,28 @@
+//! Fanout's page: a Yew app that drives the simulation core and draws it.
+//!
+//! The core (`fanout-sim`) decides everything; this crate only turns user actions into
+//! inputs for it and paints what it reports.
+
+pub mod components;
+pub mod engine;
+pub mod layout;
+pub mod paint;
+pub mod charts;
+pub mod panic;
+pub mod state;
+pub mod icons;
+
+use wasm_bindgen::JsCast;
+
+/// Starts the app in `#app`, replacing the loading state.
+pub fn start() {
+    panic::install();
+    let document = gloo::utils::document();
+    let root = document.get_element_by_id("app").expect("index.html has #app");
+    if let Some(boot) = document.get_element_by_id("boot") {
+        boot.remove();
+    }
+    let query = gloo::utils::window().location().search().unwrap_or_default();
+    let props = components::app::AppProps { query: query.into() };
+    yew::Renderer::<components::app::App>::with_root_and_props(root.unchecked_into(), props).render();
+}

@@ -1,0 +1,151 @@
+//! Paints the messages in flight onto the stage's canvas, once per animation frame,
+//! straight from the core's state. It decides nothing: each message is drawn at
+//! `(now - sent) / (due - sent)` of the way along its wire.
+
+use crate::layout::Layout;
+use fanout_sim::{Message, MsgKind, Node, Sim};
+use wasm_bindgen::JsCast;
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
+
+/// Colours per theme, from the Okabe-Ito colour-blind-safe palette, darkened where needed
+/// for 3:1 contrast on a light stage.
+struct Palette {
+    order: &'static str,
+    call: &'static str,
+    event: &'static str,
+    ok: &'static str,
+    fail: &'static str,
+}
+
+const LIGHT: Palette = Palette { order: "#0067a5", call: "#a65400", event: "#9c3d86", ok: "#00734f", fail: "#c2410c" };
+const DARK: Palette = Palette { order: "#56b4e9", call: "#e69f00", event: "#d98cba", ok: "#2fbf8f", fail: "#ff7a45" };
+
+/// How each kind of message is drawn; the shape says as much as the colour.
+#[derive(Clone, Copy, PartialEq)]
+enum Shape {
+    Dot(f64),
+    Ring(f64),
+    Square(f64),
+    HollowSquare(f64),
+    Diamond(f64),
+    Cross(f64),
+}
+
+fn style(kind: MsgKind, p: &Palette) -> (Shape, &'static str) {
+    match kind {
+        MsgKind::PlaceOrder => (Shape::Dot(6.0), p.order),
+        MsgKind::Confirm => (Shape::Ring(6.0), p.ok),
+        MsgKind::Call => (Shape::Square(5.5), p.call),
+        MsgKind::Reply => (Shape::HollowSquare(5.0), p.call),
+        MsgKind::Publish | MsgKind::Deliver => (Shape::Diamond(7.0), p.event),
+        MsgKind::PublishAck | MsgKind::Ack => (Shape::Dot(3.5), p.ok),
+        MsgKind::Reject | MsgKind::ErrorReply | MsgKind::PublishNack | MsgKind::Nack => (Shape::Cross(5.5), p.fail),
+    }
+}
+
+/// Every kind, in drawing order (small acknowledgements last, on top).
+const KINDS: [MsgKind; 12] = [
+    MsgKind::PlaceOrder,
+    MsgKind::Confirm,
+    MsgKind::Call,
+    MsgKind::Reply,
+    MsgKind::Publish,
+    MsgKind::Deliver,
+    MsgKind::PublishAck,
+    MsgKind::Ack,
+    MsgKind::Reject,
+    MsgKind::ErrorReply,
+    MsgKind::PublishNack,
+    MsgKind::Nack,
+];
+
+/// Where a message is, in CSS pixels, or None if one end is not on the stage.
+fn place(m: &Message, layout: &Layout, w: f64, h: f64, now: u64, reduced: bool) -> Option<(f64, f64)> {
+    let (ax, ay) = layout.pos(m.from)?;
+    let (bx, by) = layout.pos(m.to)?;
+    // With reduced motion nothing travels: a message shows at the middle of its wire.
+    let t = if reduced { 0.5 } else { m.progress(now) };
+    let (ax, ay, bx, by) = (ax / 100.0 * w, ay / 100.0 * h, bx / 100.0 * w, by / 100.0 * h);
+    let (dx, dy) = (bx - ax, by - ay);
+    let len = (dx * dx + dy * dy).sqrt().max(1.0);
+    // Answers travel in their own lane, a few pixels beside the requests they answer.
+    let lane = if returning(m) { 5.0 } else { -5.0 };
+    let (nx, ny) = (-dy / len * lane, dx / len * lane);
+    Some((ax + dx * t + nx, ay + dy * t + ny))
+}
+
+fn returning(m: &Message) -> bool {
+    matches!(m.to, Node::Shopper | Node::Orders) && m.from != Node::Shopper
+        || (m.to == Node::Broker && m.from != Node::Orders)
+}
+
+/// Draws all messages in flight; returns how many were drawn.
+pub fn paint(canvas: &HtmlCanvasElement, sim: &Sim, layout: &Layout, reduced: bool, dark: bool) -> usize {
+    let Some(ctx) = context(canvas) else { return 0 };
+    let (w, h) = (canvas.client_width() as f64, canvas.client_height() as f64);
+    let dpr = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio()).max(1.0);
+    let (pw, ph) = ((w * dpr).round() as u32, (h * dpr).round() as u32);
+    if canvas.width() != pw || canvas.height() != ph {
+        canvas.set_width(pw);
+        canvas.set_height(ph);
+    }
+    let _ = ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0);
+    ctx.clear_rect(0.0, 0.0, w, h);
+    let palette = if dark { &DARK } else { &LIGHT };
+    let now = sim.now();
+    let mut drawn = 0;
+    // One path per kind keeps thousands of messages to a dozen fills.
+    for kind in KINDS {
+        let (shape, colour) = style(kind, palette);
+        ctx.begin_path();
+        let mut any = false;
+        for m in sim.messages().filter(|m| m.kind == kind) {
+            let Some((x, y)) = place(m, layout, w, h, now, reduced) else { continue };
+            trace(&ctx, shape, x, y);
+            any = true;
+            drawn += 1;
+        }
+        if !any {
+            continue;
+        }
+        match shape {
+            Shape::Dot(_) | Shape::Square(_) | Shape::Diamond(_) => {
+                ctx.set_fill_style_str(colour);
+                ctx.fill();
+            }
+            Shape::Ring(_) | Shape::HollowSquare(_) | Shape::Cross(_) => {
+                ctx.set_stroke_style_str(colour);
+                ctx.set_line_width(2.5);
+                ctx.stroke();
+            }
+        }
+    }
+    drawn
+}
+
+fn trace(ctx: &CanvasRenderingContext2d, shape: Shape, x: f64, y: f64) {
+    match shape {
+        Shape::Dot(r) | Shape::Ring(r) => {
+            ctx.move_to(x + r, y);
+            let _ = ctx.arc(x, y, r, 0.0, std::f64::consts::TAU);
+        }
+        Shape::Square(r) | Shape::HollowSquare(r) => ctx.rect(x - r, y - r, 2.0 * r, 2.0 * r),
+        Shape::Diamond(r) => {
+            ctx.move_to(x, y - r);
+            ctx.line_to(x + r, y);
+            ctx.line_to(x, y + r);
+            ctx.line_to(x - r, y);
+            ctx.close_path();
+        }
+        Shape::Cross(r) => {
+            ctx.move_to(x - r, y - r);
+            ctx.line_to(x + r, y + r);
+            ctx.move_to(x + r, y - r);
+            ctx.line_to(x - r, y + r);
+        }
+    }
+}
+
+fn context(canvas: &HtmlCanvasElement) -> Option<CanvasRenderingContext2d> {
+    canvas.get_context("2d").ok()??.dyn_into().ok()
+}
