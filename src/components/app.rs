@@ -153,12 +153,15 @@ pub fn App(props: &AppProps) -> Html {
         let dispatch = state.dispatcher();
         Callback::from(move |node: Node| dispatch.dispatch(LabAction::OpenMenu(node)))
     };
+    let lab_ref = use_node_ref();
     let on_close = {
-        let (dispatch, engine) = (state.dispatcher(), engine.clone());
+        let (dispatch, engine, lab_ref) = (state.dispatcher(), engine.clone(), lab_ref.clone());
         Callback::from(move |node: Node| {
             dispatch.dispatch(LabAction::CloseMenu);
             let id = crate::components::node_button::test_id(node, engine.borrow().sim.scenario());
-            focus_test_id(&id);
+            if let Some(lab) = lab_ref.cast::<web_sys::Element>() {
+                focus_test_id(&lab, &id);
+            }
         })
     };
     let on_dismiss = {
@@ -172,7 +175,7 @@ pub fn App(props: &AppProps) -> Html {
 
     let tick = state.tick;
     html! {
-        <div class="lab">
+        <div class="lab" ref={lab_ref}>
             <a class="skip-link" href="#stage-title">{ "Skip to the system diagram" }</a>
             <header class="masthead">
                 <div class="brand">
@@ -212,11 +215,12 @@ pub fn App(props: &AppProps) -> Html {
     }
 }
 
-/// Moves focus to the element with this test id (a node's button after its menu closes).
-pub fn focus_test_id(id: &str) {
+/// Moves focus to the element inside `within` with this test id (a node's button after
+/// its menu closes).
+pub fn focus_test_id(within: &web_sys::Element, id: &str) {
     use wasm_bindgen::JsCast;
     let selector = format!("[data-testid=\"{id}\"]");
-    if let Ok(Some(el)) = gloo::utils::document().query_selector(&selector) {
+    if let Ok(Some(el)) = within.query_selector(&selector) {
         if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
             let _ = el.focus();
         }
