@@ -15,7 +15,7 @@ serve: tools
 	trunk serve --address 127.0.0.1 --port 8080
 
 dist: tools
-	@trunk build --release >/dev/null 2>target/trunk-build.log || (cat target/trunk-build.log; exit 1)
+	@mkdir -p target && trunk build --release >target/trunk-build.log 2>&1 || (cat target/trunk-build.log; exit 1)
 
 test: test-native test-wasm test-e2e
 

@@ -10,6 +10,8 @@ pub const WIDTH: u32 = 520;
 pub const HEIGHT: u32 = 230;
 /// The charts show the last minute of simulated time.
 const WINDOW_US: u64 = 60_000_000;
+/// The most points of one kind a chart draws.
+const MAX_POINTS: usize = 300;
 
 const INK: RGBColor = RGBColor(1, 1, 1);
 const GRID: RGBColor = RGBColor(2, 2, 2);
@@ -29,12 +31,17 @@ fn window(sim: &Sim) -> (f64, f64) {
 pub fn response(sim: &Sim) -> String {
     let (x0, x1) = window(sim);
     let from_us = sim.now().saturating_sub(WINDOW_US);
-    let points: Vec<(f64, f64, bool)> = sim
-        .checkout_samples()
-        .filter(|s| s.done_us >= from_us)
-        .map(|s| (as_secs(s.done_us), as_ms(s.latency_us), s.ok))
-        .collect();
-    let y_max = points.iter().map(|p| p.1).fold(200.0, f64::max) * 1.15;
+    let recent: Vec<_> = sim.checkout_samples().filter(|s| s.done_us >= from_us).collect();
+    // Under heavy load, draw an even sample of at most MAX_POINTS of each kind: thousands of
+    // SVG circles would cost more than a frame to lay out and say nothing more.
+    let thin = |ok: bool| {
+        let all: Vec<_> = recent.iter().filter(|s| s.ok == ok).collect();
+        let stride = all.len().div_ceil(MAX_POINTS).max(1);
+        all.into_iter().step_by(stride).map(|s| (as_secs(s.done_us), as_ms(s.latency_us), ok)).collect::<Vec<_>>()
+    };
+    let mut points = thin(true);
+    points.extend(thin(false));
+    let y_max = recent.iter().map(|s| as_ms(s.latency_us)).fold(200.0, f64::max) * 1.15;
     let mut svg = String::new();
     let drawn = (|| -> Result<(), Box<dyn std::error::Error>> {
         let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();

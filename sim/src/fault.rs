@@ -72,11 +72,21 @@ impl Fault {
     /// The spec form, the inverse of [`FaultSpec::parse`] for a fault active from the start.
     pub fn spec(&self) -> String {
         match self {
-            Fault::Slow { service, extra_us } => format!("slow:{service}:{}ms", extra_us / MS),
+            Fault::Slow { service, extra_us } => format!("slow:{service}:{}", duration_spec(*extra_us)),
             Fault::Crash { service } => format!("crash:{service}"),
             Fault::Errors { service, rate } => format!("errors:{service}:{rate}"),
             Fault::BrokerDown => "broker-down".into(),
         }
+    }
+}
+
+/// A duration in the form [`parse_duration`] reads back exactly: whole milliseconds as `ms`,
+/// anything finer as `us`.
+pub fn duration_spec(us: Micros) -> String {
+    if us % MS == 0 {
+        format!("{}ms", us / MS)
+    } else {
+        format!("{us}us")
     }
 }
 
@@ -269,6 +279,7 @@ mod tests {
     fn spec_form_round_trips() {
         for f in [
             Fault::Slow { service: "email".into(), extra_us: 1500 * MS },
+            Fault::Slow { service: "email".into(), extra_us: 1500 },
             Fault::Crash { service: "sms".into() },
             Fault::Errors { service: "fraud".into(), rate: 0.25 },
             Fault::BrokerDown,

@@ -134,7 +134,7 @@ impl Sim {
     fn call(&mut self, order: u64, call: u64, target: u16) {
         self.send_from_orders(MsgKind::Call, Node::Service(target), order, call);
         let at = self.now + self.scenario.call_timeout_us;
-        self.push(at, Ev::Timeout { order, call });
+        self.push(at, Ev::Timeout { order, call: call as u32 });
     }
 
     fn call_arrived(&mut self, m: Message, i: u16) {
@@ -181,7 +181,7 @@ impl Sim {
         }
     }
 
-    pub(crate) fn call_timed_out(&mut self, order: u64, call: u64) {
+    pub(crate) fn call_timed_out(&mut self, order: u64, call: u32) {
         let Some(c) = self.checkouts.get(&order) else { return };
         if let Stage::Calling { targets, answered, .. } = &c.stage {
             if answered & (1u64 << call) == 0 {
@@ -258,7 +258,8 @@ impl Sim {
             let now = self.now;
             self.orders.drain_all(now);
             // The process died: every checkout it was handling is lost with it.
-            let open: Vec<u64> = self.checkouts.keys().copied().collect();
+            let mut open: Vec<u64> = self.checkouts.keys().copied().collect();
+            open.sort_unstable();
             for order in open {
                 self.fail(order, FailCause::OrdersDown);
             }

@@ -1,7 +1,8 @@
 //! `fanout-sim`: runs a scenario headless and prints its headline numbers and trace hash.
 
-use clap::{Parser, ValueEnum};
-use fanout_sim::fault::FaultSpec;
+use clap::error::ErrorKind;
+use clap::{CommandFactory, Parser, ValueEnum};
+use fanout_sim::fault::{duration_spec, FaultSpec};
 use fanout_sim::report::Report;
 use fanout_sim::{Scenario, Setup, Wiring, SEC};
 use std::process::ExitCode;
@@ -17,24 +18,27 @@ enum WiringArg {
 #[command(name = "fanout-sim", version, about)]
 struct Args {
     /// Scenario to run.
-    #[arg(long, default_value = "checkout", value_parser = parse_scenario)]
+    #[arg(long, default_value = "checkout", value_name = "ID", value_parser = parse_scenario)]
     scenario: String,
     /// How the Order Service triggers the downstream work.
-    #[arg(long, value_enum)]
+    // The value name lists the choices so that a missing --wiring says what to give.
+    #[arg(long, value_enum, value_name = "request|event")]
     wiring: WiringArg,
     /// Seed for every random choice; the same seed gives the same run.
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = 1, value_name = "N", value_parser = parse_seed, allow_negative_numbers = true)]
     seed: u64,
     /// Simulated seconds to run for (0 to 86400).
-    #[arg(long = "duration-s", value_parser = parse_duration_s)]
+    // Negative numbers reach the parser, which names the accepted range, instead of
+    // being taken for an unknown flag.
+    #[arg(long = "duration-s", value_name = "SECONDS", value_parser = parse_duration_s, allow_negative_numbers = true)]
     duration_s: f64,
     /// Orders per second (default: the scenario's own rate).
-    #[arg(long, value_parser = parse_rate)]
+    #[arg(long, value_name = "PER_SECOND", value_parser = parse_rate, allow_negative_numbers = true)]
     rate: Option<f64>,
     /// A fault such as slow:analytics:2000ms, crash:email, errors:inventory:0.2,
     /// broker-down:10s-20s; may be repeated.
-    #[arg(long = "fault", value_parser = FaultSpec::parse)]
-    faults: Vec<FaultSpec>,
+    #[arg(long = "fault", value_name = "SPEC", value_parser = parse_fault)]
+    faults: Vec<FaultArg>,
     /// Print JSON instead of a table.
     #[arg(long)]
     json: bool,
@@ -46,6 +50,22 @@ fn parse_scenario(s: &str) -> Result<String, String> {
     } else {
         Err(format!("unknown scenario `{s}`; accepted: {}", Scenario::IDS.join(", ")))
     }
+}
+
+/// A fault as typed, so that an error can quote it, and as parsed.
+#[derive(Clone, Debug)]
+struct FaultArg {
+    text: String,
+    spec: FaultSpec,
+}
+
+fn parse_fault(s: &str) -> Result<FaultArg, String> {
+    FaultSpec::parse(s).map(|spec| FaultArg { text: s.to_string(), spec })
+}
+
+fn parse_seed(s: &str) -> Result<u64, String> {
+    s.parse::<u64>()
+        .map_err(|_| format!("`{s}` is not a seed; give a whole number from 0 to {}, e.g. 42", u64::MAX))
 }
 
 fn parse_duration_s(s: &str) -> Result<f64, String> {
@@ -67,6 +87,17 @@ fn parse_rate(s: &str) -> Result<f64, String> {
 
 fn main() -> ExitCode {
     let args = Args::parse();
+    // A fault may only name a service of the chosen scenario; say which value is wrong the
+    // way clap does for the other arguments (exit code 2).
+    let scenario = Scenario::by_id(&args.scenario).expect("checked by parse_scenario");
+    for f in &args.faults {
+        if let Err(why) = f.spec.fault.validate(&scenario) {
+            Args::command()
+                .error(ErrorKind::ValueValidation, format!("invalid value '{}' for '--fault <SPEC>': {why}", f.text))
+                .exit();
+        }
+    }
+    let faults: Vec<FaultSpec> = args.faults.iter().map(|f| f.spec.clone()).collect();
     let setup = Setup {
         scenario: args.scenario.clone(),
         wiring: match args.wiring {
@@ -75,18 +106,18 @@ fn main() -> ExitCode {
         },
         seed: args.seed,
         rate: args.rate,
-        faults: args.faults.clone(),
+        faults: faults.clone(),
     };
     let duration_us = (args.duration_s * SEC as f64).round() as u64;
     let sim = match fanout_sim::run(&setup, duration_us) {
         Ok(sim) => sim,
         Err(why) => {
-            // Names the bad value (an unknown service in a fault, say) like clap does.
-            eprintln!("error: invalid value for '--fault': {why}");
+            // Every argument was checked above; this only guards against a future check.
+            eprintln!("error: {why}");
             return ExitCode::from(2);
         }
     };
-    let specs: Vec<String> = args.faults.iter().map(spec_text).collect();
+    let specs: Vec<String> = faults.iter().map(spec_text).collect();
     let report = Report::of(&sim, &specs);
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report).expect("a report always serialises"));
@@ -99,8 +130,8 @@ fn main() -> ExitCode {
 fn spec_text(f: &FaultSpec) -> String {
     let window = match (f.from_us, f.until_us) {
         (0, None) => String::new(),
-        (from, None) => format!(":{}ms-", from / 1000),
-        (from, Some(until)) => format!(":{}ms-{}ms", from / 1000, until / 1000),
+        (from, None) => format!(":{}-", duration_spec(from)),
+        (from, Some(until)) => format!(":{}-{}", duration_spec(from), duration_spec(until)),
     };
     format!("{}{window}", f.fault.spec())
 }

@@ -16,6 +16,9 @@ pub enum Job {
     Work { event: u64, order: u64, published_us: Micros },
 }
 
+/// Weight of the newest interval in the busy-share moving average.
+pub const BUSY_SMOOTHING: f64 = 0.2;
+
 #[derive(Clone, Debug)]
 pub struct Service {
     pub waiting: VecDeque<Job>,
@@ -28,7 +31,8 @@ pub struct Service {
     busy_us: u128,
     busy_since_us: Micros,
     busy_at_last_sample: u128,
-    /// Share of its capacity the service used over the last sample interval, 0 to 1.
+    /// Share of its capacity the service used lately, 0 to 1: a moving average over sample
+    /// intervals, so that the number can be read while it changes.
     pub busy_share: f64,
     pub rng_work: Stream,
     pub rng_errors: Stream,
@@ -63,7 +67,8 @@ impl Service {
         let used = self.busy_us - self.busy_at_last_sample;
         self.busy_at_last_sample = self.busy_us;
         let capacity = interval_us as u128 * concurrency as u128;
-        self.busy_share = if capacity == 0 { 0.0 } else { (used as f64 / capacity as f64).min(1.0) };
+        let share = if capacity == 0 { 0.0 } else { (used as f64 / capacity as f64).min(1.0) };
+        self.busy_share += BUSY_SMOOTHING * (share - self.busy_share);
     }
 
     pub fn queue_depth(&self) -> usize {
@@ -88,13 +93,21 @@ mod tests {
     use super::*;
 
     #[test]
-    fn busy_share_is_the_used_fraction_of_capacity() {
+    fn busy_share_averages_the_used_fraction_of_capacity() {
         let mut s = Service::new(1, "x");
         s.account(0);
         s.running.insert(1, Job::Save { order: 1 });
         s.account(500);
         s.running.clear();
         s.sample(1000, 1000, 2);
-        assert!((s.busy_share - 0.25).abs() < 1e-9, "{}", s.busy_share);
+        // A quarter of the capacity was used in the first interval.
+        assert!((s.busy_share - 0.25 * BUSY_SMOOTHING).abs() < 1e-9, "{}", s.busy_share);
+        // Fully busy from then on: the average converges to 1.
+        s.running.insert(2, Job::Save { order: 2 });
+        s.running.insert(3, Job::Save { order: 3 });
+        for k in 2..60 {
+            s.sample(k * 1000, 1000, 2);
+        }
+        assert!(s.busy_share > 0.99, "{}", s.busy_share);
     }
 }

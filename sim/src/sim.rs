@@ -14,7 +14,8 @@ use crate::scenario::{CallMode, PublishPolicy, Scenario, Wiring, MAX_SUBSCRIBERS
 use crate::service::{Job, Service};
 use crate::time::{Micros, SEC};
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, BinaryHeap, VecDeque};
+use std::collections::{BinaryHeap, HashMap, VecDeque};
+use std::hash::{BuildHasherDefault, Hasher};
 
 /// How many lines of narration are kept.
 pub const NOTES_KEPT: usize = 200;
@@ -30,8 +31,9 @@ pub(crate) enum Ev {
     Done { node: Node, job: u64 },
     /// The order generator fires; stale generations are ignored after a rate change.
     Arrival { generation: u32 },
-    /// A request-driven call has waited as long as it may.
-    Timeout { order: u64, call: u64 },
+    /// A request-driven call has waited as long as it may. (`call` is a u32 so that an
+    /// event, and a queue entry, stay small: the queue is the hot path.)
+    Timeout { order: u64, call: u32 },
     PublishRetry,
     Redeliver { sub: u16 },
     Sample,
@@ -124,6 +126,11 @@ pub struct Sim {
     pub(crate) now: Micros,
     seq: u64,
     heap: BinaryHeap<Entry>,
+    /// Call timeouts, kept out of the heap. Each falls due `call_timeout_us` after it is set
+    /// and time never goes back, so a FIFO holds them in (time, sequence) order; the run
+    /// loop merges it with the heap by (time, sequence), so events happen in the same order
+    /// as with one queue, and the heap stays small under request-driven load.
+    timeouts: VecDeque<Entry>,
     scheduled: Vec<Option<Action>>,
     pub(crate) inputs: Vec<Input>,
     pub(crate) wiring: Wiring,
@@ -137,7 +144,9 @@ pub struct Sim {
     pub(crate) subs: Vec<Subscription>,
     /// Downstream services wired in, in the order they were added.
     pub(crate) wired: Vec<u16>,
-    pub(crate) checkouts: BTreeMap<u64, Checkout>,
+    /// Open checkouts by order id. A hash map (looked up on every call, reply and publish
+    /// answer); its iteration order is never used unsorted, so it cannot leak into the trace.
+    pub(crate) checkouts: HashMap<u64, Checkout, BuildHasherDefault<OrderIdHasher>>,
     /// Events the broker refused, waiting to be published again (event, order, first try).
     pub(crate) outbox: VecDeque<(u64, u64, Micros)>,
     pub(crate) retry_pending: bool,
@@ -183,10 +192,11 @@ impl Sim {
             now: 0,
             seq: 0,
             heap: BinaryHeap::new(),
+            timeouts: VecDeque::new(),
             scheduled: Vec::new(),
             inputs: Vec::new(),
             faults: FaultSet::default(),
-            checkouts: BTreeMap::new(),
+            checkouts: HashMap::default(),
             outbox: VecDeque::new(),
             retry_pending: false,
             msgs: Slab::default(),
@@ -229,6 +239,9 @@ impl Sim {
                 sim.schedule(until, Action::Clear { fault: spec.fault.clone() })?;
             }
         }
+        // Settle time 0, so that faults from the start are in place before anyone looks
+        // (a paused link shows them at once).
+        sim.run_until(0);
         Ok(sim)
     }
 
@@ -236,7 +249,34 @@ impl Sim {
 
     pub(crate) fn push(&mut self, at: Micros, ev: Ev) {
         self.seq += 1;
-        self.heap.push(Entry { at, seq: self.seq, ev });
+        let e = Entry { at, seq: self.seq, ev };
+        if matches!(ev, Ev::Timeout { .. }) && self.timeouts.back().is_none_or(|last| last.at <= at) {
+            self.timeouts.push_back(e);
+        } else {
+            self.heap.push(e);
+        }
+    }
+
+    /// When the next event is due, if there is one.
+    fn next_at(&self) -> Option<Micros> {
+        match (self.heap.peek(), self.timeouts.front()) {
+            (Some(h), Some(t)) => Some(h.at.min(t.at)),
+            (h, t) => h.or(t).map(|e| e.at),
+        }
+    }
+
+    /// Takes the earliest event by (time, sequence) from the heap or the timeouts.
+    fn pop_next(&mut self) -> Option<Entry> {
+        let timeout_first = match (self.heap.peek(), self.timeouts.front()) {
+            (Some(h), Some(t)) => (t.at, t.seq) < (h.at, h.seq),
+            (None, t) => t.is_some(),
+            (Some(_), None) => false,
+        };
+        if timeout_first {
+            self.timeouts.pop_front()
+        } else {
+            self.heap.pop()
+        }
     }
 
     /// Processes every event due at or before `t`, then sets the clock to `t`.
@@ -248,14 +288,14 @@ impl Sim {
     /// reached `t`. The page uses this so a huge load cannot freeze a frame.
     pub fn run_until_bounded(&mut self, t: Micros, max_events: u64) -> bool {
         let mut n = 0;
-        while let Some(e) = self.heap.peek() {
-            if e.at > t {
+        while let Some(at) = self.next_at() {
+            if at > t {
                 break;
             }
             if n == max_events {
                 return false;
             }
-            let e = self.heap.pop().expect("peeked");
+            let e = self.pop_next().expect("peeked");
             self.now = e.at;
             self.handle(e.ev);
             n += 1;
@@ -266,7 +306,7 @@ impl Sim {
 
     /// Processes the next event, whenever it is due; returns the new time.
     pub fn step(&mut self) -> Micros {
-        if let Some(e) = self.heap.pop() {
+        if let Some(e) = self.pop_next() {
             self.now = e.at;
             self.handle(e.ev);
         }
@@ -299,7 +339,7 @@ impl Sim {
                 }
             }
             Ev::Timeout { order, call } => {
-                self.fold(0x3000 ^ (order << 16) ^ call);
+                self.fold(0x3000 ^ (order << 16) ^ call as u64);
                 self.call_timed_out(order, call);
             }
             Ev::PublishRetry => {
@@ -725,6 +765,24 @@ pub struct Setup {
 impl Default for Setup {
     fn default() -> Self {
         Setup { scenario: "checkout".into(), wiring: Wiring::Event, seed: 1, rate: None, faults: Vec::new() }
+    }
+}
+
+/// Hashes an order id with one multiplication (ids are distinct integers; no untrusted keys).
+#[derive(Default)]
+pub(crate) struct OrderIdHasher(u64);
+
+impl Hasher for OrderIdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ b as u64).wrapping_mul(0x51_7cc1_b727_220a_95);
+        }
+    }
+    fn write_u64(&mut self, id: u64) {
+        self.0 = (self.0 ^ id).wrapping_mul(0x51_7cc1_b727_220a_95);
     }
 }
 

@@ -132,12 +132,12 @@ pub fn Controls(props: &ControlsProps) -> Html {
                 <label class={classes!("segment", (wiring == Wiring::Request).then_some("on"))}>
                     <input type="radio" name="wiring" value="request" data-testid="wiring-request"
                            checked={wiring == Wiring::Request} onchange={on_wiring.clone()} />
-                    <span>{ "Request-driven" }</span>
+                    <span><span class="tick" aria-hidden="true">{ "\u{2713} " }</span>{ "Request-driven" }</span>
                 </label>
                 <label class={classes!("segment", (wiring == Wiring::Event).then_some("on"))}>
                     <input type="radio" name="wiring" value="event" data-testid="wiring-event"
                            checked={wiring == Wiring::Event} onchange={on_wiring} />
-                    <span>{ "Event-driven" }</span>
+                    <span><span class="tick" aria-hidden="true">{ "\u{2713} " }</span>{ "Event-driven" }</span>
                 </label>
             </fieldset>
 

@@ -70,6 +70,7 @@ pub fn MetricsPanel(props: &MetricsPanelProps) -> Html {
                 { stat("m-sim-time", "Simulated time", format!("{:.1} s", fanout_sim::time::as_secs(h.sim_time_us)),
                        format!("{:.1}", as_ms(h.sim_time_us)), None) }
             </dl>
+            <div class="subs-wrap" tabindex="0" role="region" aria-label="Subscribers table">
             <table class="subs">
                 <caption>{ "Subscribers: lag is events published but not yet processed" }</caption>
                 <thead><tr>
@@ -78,6 +79,7 @@ pub fn MetricsPanel(props: &MetricsPanelProps) -> Html {
                 </tr></thead>
                 <tbody>{ for rows }</tbody>
             </table>
+            </div>
             if e.falling_behind {
                 <p class="warning">{ "The simulation cannot keep up at this speed: it is running slower than asked." }</p>
             }
