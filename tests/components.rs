@@ -148,3 +148,19 @@ async fn until_runs_straight_to_that_moment_and_pauses() {
     let ok: u64 = find(&root, "m-succeeded").get_attribute("data-value").unwrap().parse().unwrap();
     assert!(ok > 5, "only {ok} checkouts in 5 s at 4 per second");
 }
+
+#[wasm_bindgen_test]
+fn the_error_panel_shows_what_happened() {
+    // The panic hook calls this; index.html provides the panel, recreated here.
+    let document = gloo::utils::document();
+    let panel = document.create_element("section").unwrap();
+    panel.set_id("error-panel");
+    panel.set_attribute("hidden", "").unwrap();
+    let detail = document.create_element("pre").unwrap();
+    detail.set_id("error-detail");
+    panel.append_child(&detail).unwrap();
+    document.body().unwrap().append_child(&panel).unwrap();
+    fanout::panic::show("boom at stage.rs:1");
+    assert!(!panel.has_attribute("hidden"), "the panel is still hidden");
+    assert_eq!(detail.text_content().as_deref(), Some("boom at stage.rs:1"));
+}
