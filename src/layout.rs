@@ -32,14 +32,14 @@ impl Layout {
         let services = wired
             .iter()
             .enumerate()
-            .map(|(k, &i)| (i, (85.0, 50.0 + (k as f64 - (n as f64 - 1.0) / 2.0) * step)))
+            .map(|(k, &i)| (i, (84.0, 50.0 + (k as f64 - (n as f64 - 1.0) / 2.0) * step)))
             .collect();
         // Request-driven, the broker is not used: it steps aside so the calls go straight past.
         let broker = match wiring {
             Wiring::Event => (57.0, 50.0),
             Wiring::Request => (57.0, 100.0 - 40.0 / height_px * 100.0),
         };
-        Layout { height_px, shopper: (8.0, 50.0), orders: (32.0, 50.0), broker, services }
+        Layout { height_px, shopper: (10.0, 50.0), orders: (33.0, 50.0), broker, services }
     }
 
     /// Top to bottom, for phones: shopper, Order Service, broker, a grid of services.
