@@ -102,6 +102,10 @@ impl Sim {
 
     /// Hands out waiting copies while the subscriber has room in its prefetch window.
     pub(crate) fn dispatch(&mut self, i: u16) {
+        // Nothing to hand out: skip the fault lookups (string compares), the hot-path cost.
+        if self.subs[i as usize].waiting.is_empty() {
+            return;
+        }
         let spec = &self.scenario.catalog[i as usize];
         if self.faults.broker_down() || self.faults.is_down(&spec.key) {
             return;

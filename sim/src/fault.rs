@@ -83,7 +83,7 @@ impl Fault {
 /// A duration in the form [`parse_duration`] reads back exactly: whole milliseconds as `ms`,
 /// anything finer as `us`.
 pub fn duration_spec(us: Micros) -> String {
-    if us % MS == 0 {
+    if us.is_multiple_of(MS) {
         format!("{}ms", us / MS)
     } else {
         format!("{us}us")

@@ -48,9 +48,16 @@ struct Entry {
     ev: Ev,
 }
 
+impl Entry {
+    /// (time, sequence) as one number, so that comparing two entries is one comparison.
+    fn key(&self) -> u128 {
+        (self.at as u128) << 64 | self.seq as u128
+    }
+}
+
 impl PartialEq for Entry {
     fn eq(&self, o: &Self) -> bool {
-        (self.at, self.seq) == (o.at, o.seq)
+        self.key() == o.key()
     }
 }
 impl Eq for Entry {}
@@ -62,7 +69,7 @@ impl PartialOrd for Entry {
 impl Ord for Entry {
     // Reversed so that BinaryHeap, a max-heap, pops the earliest (time, sequence) first.
     fn cmp(&self, o: &Self) -> Ordering {
-        (o.at, o.seq).cmp(&(self.at, self.seq))
+        o.key().cmp(&self.key())
     }
 }
 
@@ -268,7 +275,7 @@ impl Sim {
     /// Takes the earliest event by (time, sequence) from the heap or the timeouts.
     fn pop_next(&mut self) -> Option<Entry> {
         let timeout_first = match (self.heap.peek(), self.timeouts.front()) {
-            (Some(h), Some(t)) => (t.at, t.seq) < (h.at, h.seq),
+            (Some(h), Some(t)) => t.key() < h.key(),
             (None, t) => t.is_some(),
             (Some(_), None) => false,
         };
@@ -778,11 +785,11 @@ impl Hasher for OrderIdHasher {
     }
     fn write(&mut self, bytes: &[u8]) {
         for &b in bytes {
-            self.0 = (self.0.rotate_left(8) ^ b as u64).wrapping_mul(0x51_7cc1_b727_220a_95);
+            self.0 = (self.0.rotate_left(8) ^ b as u64).wrapping_mul(0x517c_c1b7_2722_0a95);
         }
     }
     fn write_u64(&mut self, id: u64) {
-        self.0 = (self.0 ^ id).wrapping_mul(0x51_7cc1_b727_220a_95);
+        self.0 = (self.0 ^ id).wrapping_mul(0x517c_c1b7_2722_0a95);
     }
 }
 
