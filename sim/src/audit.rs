@@ -20,6 +20,17 @@ impl Sim {
                 self.placed, self.succeeded, self.failed, in_flight
             ));
         }
+        let retrying = self
+            .msgs
+            .iter()
+            .filter(|m| {
+                matches!(m.kind, MsgKind::Publish | MsgKind::PublishAck | MsgKind::PublishNack)
+                    && m.aux & crate::message::RETRY_FLAG != 0
+            })
+            .count() as u64;
+        if retrying != self.outbox_sending {
+            return Err(format!("buffer: {} retries counted but {retrying} on the wires", self.outbox_sending));
+        }
         for (i, sub) in self.subs.iter().enumerate() {
             let svc = Node::Service(i as u16);
             let delivering = count(&|k, _, to| k == MsgKind::Deliver && to == svc);

@@ -1,7 +1,7 @@
 //! The broker: a topic whose every event is copied to each subscription, handed out at each
 //! subscriber's own pace. The Order Service never learns who is listening.
 
-use crate::message::{Message, MsgKind, Node};
+use crate::message::{Message, MsgKind, Node, RETRY_FLAG};
 use crate::metrics::{Point, Ring, DELAY_SAMPLES, LAG_SAMPLES};
 use crate::narration::NoteKind;
 use crate::service::Job;
@@ -84,7 +84,7 @@ impl Sim {
         }
         self.published += 1;
         self.note(m.order, NoteKind::Published);
-        let copy = Copy { event: m.aux, order: m.order, published_us: self.now };
+        let copy = Copy { event: m.aux & !RETRY_FLAG, order: m.order, published_us: self.now };
         for k in 0..self.wired.len() {
             let i = self.wired[k] as usize;
             self.subs[i].waiting.push_back(copy);

@@ -2,7 +2,7 @@
 //! downstream service (request-driven) or publishes one event (event-driven).
 
 use crate::fault::Fault;
-use crate::message::{Message, MsgKind, Node};
+use crate::message::{Message, MsgKind, Node, RETRY_FLAG};
 use crate::metrics::CheckoutSample;
 use crate::narration::{FailCause, NoteKind};
 use crate::scenario::{CallMode, PublishPolicy, Wiring};
@@ -193,23 +193,39 @@ impl Sim {
 
     fn publish_answered(&mut self, m: Message) {
         let order = m.order;
+        let retry = m.aux & RETRY_FLAG != 0;
+        let event = m.aux & !RETRY_FLAG;
+        if retry {
+            self.outbox_sending -= 1;
+        }
         let waiting = matches!(
             self.checkouts.get(&order),
-            Some(Checkout { stage: Stage::Publishing { event }, .. }) if *event == m.aux
+            Some(Checkout { stage: Stage::Publishing { event: e }, .. }) if *e == event
         );
         match (m.kind, waiting) {
             (MsgKind::PublishAck, true) => self.confirm(order),
-            (MsgKind::PublishAck, false) => self.note(order, NoteKind::Flushed),
+            (MsgKind::PublishAck, false) => {
+                if retry {
+                    self.note(order, NoteKind::Flushed)
+                }
+            }
             (MsgKind::PublishNack, true) => match self.publish_policy {
                 PublishPolicy::Fail => self.fail(order, FailCause::BrokerDown),
                 PublishPolicy::BufferAndRetry => {
-                    self.buffer(m.aux, order, m.origin_us);
+                    self.buffer(event, order, m.origin_us);
                     self.note(order, NoteKind::Buffered);
                     self.confirm(order);
                 }
             },
-            // A retried event was refused again: back into the buffer.
-            (MsgKind::PublishNack, false) => self.buffer(m.aux, order, m.origin_us),
+            // A buffered event was refused again: back into the buffer.
+            (MsgKind::PublishNack, false) if retry => self.buffer(event, order, m.origin_us),
+            // A first attempt whose checkout is already over (the Order Service crashed
+            // meanwhile): buffer it if that is the policy; under Fail the order failed anyway.
+            (MsgKind::PublishNack, false) => {
+                if self.publish_policy == PublishPolicy::BufferAndRetry {
+                    self.buffer(event, order, m.origin_us)
+                }
+            }
             _ => unreachable!("only publish answers come here"),
         }
     }
@@ -234,7 +250,8 @@ impl Sim {
             return;
         }
         while let Some((event, order, first_us)) = self.outbox.pop_front() {
-            self.send(MsgKind::Publish, Node::Orders, Node::Broker, order, event, first_us);
+            self.outbox_sending += 1;
+            self.send(MsgKind::Publish, Node::Orders, Node::Broker, order, event | RETRY_FLAG, first_us);
         }
     }
 

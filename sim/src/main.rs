@@ -148,7 +148,10 @@ fn print_table(r: &Report) {
         r.response_ms.p50, r.response_ms.p95, r.response_ms.p99
     );
     for s in &r.subscribers {
-        println!("{:<10} processed {}, lag {}, p95 delay {:.0} ms", s.name, s.processed, s.lag, s.delay_p95_ms);
+        println!(
+            "{:<10} handled {} (events {}), lag {}, p95 event delay {:.0} ms",
+            s.name, s.handled, s.processed, s.lag, s.delay_p95_ms
+        );
     }
     println!("hops       {}", c.hops);
     println!("trace_hash {}", r.trace_hash);

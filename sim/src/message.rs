@@ -68,6 +68,10 @@ impl MsgKind {
     }
 }
 
+/// Set in the `aux` of a publish (and its answer) sent from the Order Service's buffer,
+/// to tell a retry from a first attempt.
+pub const RETRY_FLAG: u64 = 1 << 63;
+
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Message {
     pub kind: MsgKind,

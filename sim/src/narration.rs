@@ -40,6 +40,8 @@ pub enum NoteKind {
     FaultCleared { fault: Fault },
     FallingBehind { service: u16, lag: u64 },
     CaughtUp { service: u16 },
+    /// A scheduled action that no longer applied when it came due.
+    Refused { why: String },
 }
 
 /// One line of the log.
@@ -112,6 +114,7 @@ impl Note {
                 format!("{} is falling behind: {lag} events waiting", name(*service))
             }
             NoteKind::CaughtUp { service } => format!("{} caught up: no events waiting", name(*service)),
+            NoteKind::Refused { why } => format!("A scheduled change was not applied: {why}"),
         }
     }
 }

@@ -9,7 +9,10 @@ use serde::Serialize;
 pub struct SubscriberReport {
     pub key: String,
     pub name: String,
+    /// Events processed (event-driven).
     pub processed: u64,
+    /// Work finished successfully: calls (request-driven) and events alike.
+    pub handled: u64,
     pub lag: u64,
     pub delay_p95_ms: f64,
 }
@@ -58,6 +61,7 @@ impl Report {
                     key: spec.key.clone(),
                     name: spec.name.clone(),
                     processed: sub.processed,
+                    handled: sim.service_view(i).processed,
                     lag: sub.lag(),
                     delay_p95_ms: as_ms(p95),
                 }

@@ -47,20 +47,41 @@ impl Stream {
 
     /// An exponentially distributed duration with the given mean.
     pub fn exp_us(&mut self, mean_us: f64) -> Micros {
-        // 1 - unit() lies in (0, 1], so the logarithm is finite.
-        let u = 1.0 - self.unit();
-        (-libm::log(u) * mean_us) as Micros
+        exp_at(self.unit(), mean_us)
     }
 
     pub fn sample(&mut self, dist: &Dist) -> Micros {
-        match *dist {
-            Dist::Fixed { us } => us,
-            Dist::Uniform { min_us, max_us } => {
-                let span = max_us.saturating_sub(min_us);
-                min_us + (self.unit() * span as f64) as Micros
-            }
-            Dist::ShiftedExp { min_us, mean_extra_us } => min_us + self.exp_us(mean_extra_us as f64),
-        }
+        dist.at(self.unit())
+    }
+}
+
+/// The inverse of the exponential distribution's CDF at `u` in [0, 1).
+fn exp_at(u: f64, mean_us: f64) -> Micros {
+    // 1 - u lies in (0, 1], so the logarithm is finite.
+    (-libm::log(1.0 - u) * mean_us) as Micros
+}
+
+/// Randomness addressed by a key instead of drawn in sequence: the same key always gives
+/// the same value. Used for what belongs to one order (a hop's latency, a job's duration),
+/// so that one seed gives every order the same network and the same work whatever else
+/// changes (the wiring, a fault, the order in which things happen). That makes two runs
+/// with the same seed a controlled experiment: only what the student changed differs.
+#[derive(Clone, Copy, Debug)]
+pub struct Keyed(u64);
+
+impl Keyed {
+    pub fn derive(seed: u64, name: &str) -> Self {
+        Keyed(splitmix64(seed ^ splitmix64(name_hash(name))))
+    }
+
+    /// Uniform in [0, 1), fixed for `key`.
+    pub fn unit(&self, key: [u64; 3]) -> f64 {
+        let h = key.iter().fold(self.0, |h, &k| splitmix64(h ^ k));
+        (h >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+    }
+
+    pub fn sample(&self, dist: &Dist, key: [u64; 3]) -> Micros {
+        dist.at(self.unit(key))
     }
 }
 
@@ -75,6 +96,15 @@ pub enum Dist {
 }
 
 impl Dist {
+    /// The duration at quantile `u` in [0, 1).
+    pub fn at(&self, u: f64) -> Micros {
+        match *self {
+            Dist::Fixed { us } => us,
+            Dist::Uniform { min_us, max_us } => min_us + (u * max_us.saturating_sub(min_us) as f64) as Micros,
+            Dist::ShiftedExp { min_us, mean_extra_us } => min_us + exp_at(u, mean_extra_us as f64),
+        }
+    }
+
     pub fn mean_us(&self) -> Micros {
         match *self {
             Dist::Fixed { us } => us,
@@ -112,6 +142,19 @@ mod tests {
         assert_eq!(first, PINNED);
     }
     const PINNED: [u64; 3] = [227_983, 199_988, 2_651_188];
+
+    #[test]
+    fn keyed_values_depend_on_the_key_alone() {
+        let k = Keyed::derive(5, "network");
+        assert_eq!(k.unit([1, 2, 3]).to_bits(), k.unit([1, 2, 3]).to_bits());
+        assert_ne!(k.unit([1, 2, 3]).to_bits(), k.unit([1, 2, 4]).to_bits());
+        assert_ne!(k.unit([1, 2, 3]).to_bits(), Keyed::derive(6, "network").unit([1, 2, 3]).to_bits());
+        let n = 20_000;
+        let mean = (0..n).map(|i| k.sample(&Dist::ShiftedExp { min_us: 0, mean_extra_us: 1000 }, [i, 0, 0])).sum::<u64>()
+            as f64
+            / n as f64;
+        assert!((mean - 1000.0).abs() < 40.0, "mean {mean}");
+    }
 
     #[test]
     fn exponential_mean_is_close() {

@@ -1,11 +1,22 @@
 //! A service as a worker pool: a concurrency limit, a queue in front of it, and the
 //! bookkeeping for how busy it has been.
 
-use crate::rng::Stream;
+use crate::rng::{Keyed, Stream};
 use crate::time::Micros;
 use std::collections::{BTreeMap, VecDeque};
 
 /// One piece of work a service does.
+/// The key a job's duration is drawn with: what the job is, and for which order.
+impl Job {
+    pub fn key(&self) -> [u64; 3] {
+        match *self {
+            Job::Save { order } => [1, order, 0],
+            Job::Call { order, call } => [2, order, call],
+            Job::Work { event, order, .. } => [3, order, event],
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Job {
     /// Order Service: save the order.
@@ -34,7 +45,8 @@ pub struct Service {
     /// Share of its capacity the service used lately, 0 to 1: a moving average over sample
     /// intervals, so that the number can be read while it changes.
     pub busy_share: f64,
-    pub rng_work: Stream,
+    /// How long each job takes, keyed by the job, so an order's work is the same in every run of a seed.
+    pub rng_work: Keyed,
     pub rng_errors: Stream,
 }
 
@@ -50,7 +62,7 @@ impl Service {
             busy_since_us: 0,
             busy_at_last_sample: 0,
             busy_share: 0.0,
-            rng_work: Stream::derive(seed, &format!("work:{key}")),
+            rng_work: Keyed::derive(seed, &format!("work:{key}")),
             rng_errors: Stream::derive(seed, &format!("errors:{key}")),
         }
     }

@@ -9,7 +9,7 @@ use crate::input::{Action, Input, MAX_RATE};
 use crate::message::{Message, MsgKind, Node, Slab};
 use crate::metrics::{CheckoutSample, Percentiles, Ring, CHECKOUT_SAMPLES};
 use crate::narration::{Note, NoteKind};
-use crate::rng::{splitmix64, Stream};
+use crate::rng::{splitmix64, Keyed, Stream};
 use crate::scenario::{CallMode, PublishPolicy, Scenario, Wiring, MAX_SUBSCRIBERS};
 use crate::service::{Job, Service};
 use crate::time::{Micros, SEC};
@@ -125,6 +125,8 @@ pub struct NodeView {
     /// Events published but not yet processed by this subscriber (0 for the Order Service).
     pub lag: u64,
     pub wired: bool,
+    /// Pieces of work finished successfully so far: calls and events alike.
+    pub processed: u64,
 }
 
 pub struct Sim {
@@ -156,13 +158,16 @@ pub struct Sim {
     pub(crate) checkouts: HashMap<u64, Checkout, BuildHasherDefault<OrderIdHasher>>,
     /// Events the broker refused, waiting to be published again (event, order, first try).
     pub(crate) outbox: VecDeque<(u64, u64, Micros)>,
+    /// Buffered events sent again and not yet answered by the broker.
+    pub(crate) outbox_sending: u64,
     pub(crate) retry_pending: bool,
     pub(crate) msgs: Slab,
     next_order: u64,
     pub(crate) next_event: u64,
     pub(crate) next_job: u64,
     rng_arrivals: Stream,
-    rng_network: Stream,
+    /// Hop latencies, keyed by the message, so an order meets the same network in every run of a seed.
+    rng_network: Keyed,
     pub(crate) placed: u64,
     pub(crate) succeeded: u64,
     pub(crate) failed: u64,
@@ -205,13 +210,14 @@ impl Sim {
             faults: FaultSet::default(),
             checkouts: HashMap::default(),
             outbox: VecDeque::new(),
+            outbox_sending: 0,
             retry_pending: false,
             msgs: Slab::default(),
             next_order: 1,
             next_event: 1,
             next_job: 1,
             rng_arrivals: Stream::derive(seed, "arrivals"),
-            rng_network: Stream::derive(seed, "network"),
+            rng_network: Keyed::derive(seed, "network"),
             placed: 0,
             succeeded: 0,
             failed: 0,
@@ -366,8 +372,12 @@ impl Sim {
             Ev::Input(i) => {
                 if let Some(action) = self.scheduled[i as usize].take() {
                     self.fold(0x7000 | i as u64);
-                    // Validated when scheduled, so it cannot fail here.
-                    let _ = self.apply(action);
+                    // Checked against the state of the run only now that it is due: an action
+                    // that no longer makes sense (adding a service already there) is refused
+                    // and the refusal is told in the log.
+                    if let Err(why) = self.apply(action) {
+                        self.note(0, NoteKind::Refused { why });
+                    }
                 }
             }
         }
@@ -431,19 +441,33 @@ impl Sim {
     }
 
     /// Schedules an action for a later moment (or now, if `at_us` has passed).
+    /// Only what can be known now is checked (values, names); the rest when it is due.
     pub fn schedule(&mut self, at_us: Micros, action: Action) -> Result<(), String> {
-        self.check(&action)?;
+        self.check_values(&action)?;
         let i = self.scheduled.len() as u32;
         self.scheduled.push(Some(action));
         self.push(at_us.max(self.now), Ev::Input(i));
         Ok(())
     }
 
-    fn check(&self, action: &Action) -> Result<(), String> {
+    /// Checks that an action's values are possible, whatever the state of the run.
+    fn check_values(&self, action: &Action) -> Result<(), String> {
         match action {
             Action::SetRate { rate } if !(rate.is_finite() && (0.0..=MAX_RATE).contains(rate)) => {
                 Err(format!("the order rate must be between 0 and {MAX_RATE} per second, not {rate}"))
             }
+            Action::AddSubscriber { service } | Action::RemoveSubscriber { service } => {
+                self.catalog_index(service).map(|_| ())
+            }
+            Action::Inject { fault } | Action::Clear { fault } => fault.validate(&self.scenario),
+            _ => Ok(()),
+        }
+    }
+
+    /// Checks an action can be applied to the run as it is now.
+    fn check(&self, action: &Action) -> Result<(), String> {
+        self.check_values(action)?;
+        match action {
             Action::AddSubscriber { service } => {
                 let i = self.catalog_index(service)?;
                 if self.wired.contains(&i) {
@@ -462,7 +486,6 @@ impl Sim {
                     Err(format!("{} is not wired in", self.scenario.catalog[i as usize].name))
                 }
             }
-            Action::Inject { fault } | Action::Clear { fault } => fault.validate(&self.scenario),
             _ => Ok(()),
         }
     }
@@ -486,7 +509,8 @@ impl Sim {
 
     /// Puts a message on a wire; it arrives after one network hop.
     pub(crate) fn send(&mut self, kind: MsgKind, from: Node, to: Node, order: u64, aux: u64, origin_us: Micros) {
-        let latency = self.rng_network.sample(&self.scenario.network).max(1);
+        let key = [(kind as u64) | (node_code(from) << 8) | (node_code(to) << 24), order, aux];
+        let latency = self.rng_network.sample(&self.scenario.network, key).max(1);
         let m = Message { kind, from, to, order, aux, origin_us, sent_us: self.now, due_us: self.now + latency };
         let slot = self.msgs.insert(m);
         self.push(m.due_us, Ev::Arrive(slot));
@@ -562,7 +586,7 @@ impl Sim {
         let extra = self.faults.slow_us(self.service_key(node));
         let now = self.now;
         let svc = self.service_mut(node);
-        let work = svc.rng_work.sample(&dist) + extra;
+        let work = svc.rng_work.sample(&dist, job.key()) + extra;
         svc.account(now);
         svc.running.insert(id, job);
         self.push(now + work.max(1), Ev::Done { node, job: id });
@@ -715,7 +739,7 @@ impl Sim {
             in_flight: self.placed - self.succeeded - self.failed,
             response: self.response_between(self.now.saturating_sub(HEADLINE_WINDOW_US), self.now),
             published: self.published,
-            buffered: self.outbox.len() as u64,
+            buffered: self.outbox.len() as u64 + self.outbox_sending,
             hops: self.hops,
             messages_in_flight: self.msgs.len() as u64,
         }
@@ -749,7 +773,13 @@ impl Sim {
             busy_share: svc.busy_share,
             lag,
             wired,
+            processed: svc.processed,
         }
+    }
+
+    /// `OrderPlaced` events the broker has stored.
+    pub fn published(&self) -> u64 {
+        self.published
     }
 
     /// Events held by the broker for all subscribers, not yet handed out.

@@ -21,17 +21,17 @@ fn setup(scenario: &str, wiring: Wiring, rate: Option<f64>, faults: &[&str]) -> 
 /// `fanout-sim --wiring event --duration-s 60 --json`.
 fn pinned() -> Vec<(Setup, u64, &'static str)> {
     vec![
-        (setup("checkout", Wiring::Event, None, &[]), 60, "27b805336b0ae89f"),
-        (setup("checkout", Wiring::Request, None, &[]), 60, "3dcc37d5e092276e"),
+        (setup("checkout", Wiring::Event, None, &[]), 60, "0972b5ed979e9193"),
+        (setup("checkout", Wiring::Request, None, &[]), 60, "8943d99bfbb92829"),
         (
             setup("checkout", Wiring::Request, None, &["slow:analytics:9000ms", "crash:orders:20s-22s"]),
             60,
-            "97e3459b85d4f8c3",
+            "4260d3e16f21f119",
         ),
         (
             setup("checkout", Wiring::Event, None, &["crash:orders:5s-35s", "broker-down:10s-20s", "errors:email:0.5"]),
             60,
-            "57e5ccd5ee16a085",
+            "a681814305137e4a",
         ),
         (
             setup(
@@ -41,9 +41,9 @@ fn pinned() -> Vec<(Setup, u64, &'static str)> {
                 &["errors:email:0.3", "crash:orders:1s-2s", "slow:inventory:6s"],
             ),
             5,
-            "4ee5acb2bfd461f7",
+            "1ebe86c877a07bc2",
         ),
-        (setup("flash-sale", Wiring::Request, Some(5000.0), &[]), 2, "e92e4ef7521e2b72"),
+        (setup("flash-sale", Wiring::Request, Some(5000.0), &[]), 2, "5941cf1356d4b1b0"),
     ]
 }
 

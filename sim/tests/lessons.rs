@@ -10,6 +10,9 @@ use fanout_sim::metrics::{CheckoutSample, Percentiles};
 use fanout_sim::*;
 
 const SEEDS: [u64; 5] = [1, 2, 3, 4, 5];
+/// The coupling lesson holds for every seed by construction (each order meets the same
+/// network and work in both runs, plus the slowdown), so it is checked over many.
+const MANY_SEEDS: std::ops::Range<u64> = 0..40;
 
 fn setup(wiring: Wiring, seed: u64, faults: &[&str]) -> Setup {
     Setup {
@@ -25,12 +28,20 @@ fn start(wiring: Wiring, seed: u64, faults: &[&str]) -> Sim {
     Sim::from_setup(&setup(wiring, seed, faults)).unwrap()
 }
 
-/// p95 checkout response time over 5 s..60 s of a 60 s run (the first seconds warm up).
+/// p95 response time of the checkouts placed between 5 s and 55 s (the first seconds warm
+/// up), run until all of them are answered. The same seed places the same orders and gives
+/// each the same network and work times, so a healthy and a faulty run compare the same
+/// orders: only the fault differs.
 fn steady_p95(wiring: Wiring, seed: u64, faults: &[&str], mode: CallMode) -> Micros {
     let mut sim = start(wiring, seed, faults);
     sim.apply(Action::SetCallMode { mode }).unwrap();
-    sim.run_until(60 * SEC);
-    let p = sim.response_between(5 * SEC, 60 * SEC);
+    sim.run_until(70 * SEC);
+    let placed_in_window: Vec<Micros> = sim
+        .checkout_samples()
+        .filter(|s| (5 * SEC..55 * SEC).contains(&(s.done_us - s.latency_us)))
+        .map(|s| s.latency_us)
+        .collect();
+    let p = Percentiles::of(placed_in_window);
     assert!(p.count > 80, "too few checkouts to measure: {p:?}");
     p.p95_us
 }
@@ -56,7 +67,7 @@ fn ms(us: Micros) -> f64 {
 
 #[test]
 fn coupling_analytics_slowed_2s_request_p95_rises_by_2s_event_stays_within_10_percent() {
-    for seed in SEEDS {
+    for seed in MANY_SEEDS {
         let seq = CallMode::Sequential;
         let req_healthy = steady_p95(Wiring::Request, seed, &[], seq);
         let req_slow = steady_p95(Wiring::Request, seed, &["slow:analytics:2000ms"], seq);
@@ -68,8 +79,9 @@ fn coupling_analytics_slowed_2s_request_p95_rises_by_2s_event_stays_within_10_pe
             ms(req_healthy),
             ms(req_slow)
         );
-        // And not by much more: the delay, not a pile-up (Analytics keeps up with 8 workers).
-        assert!(req_slow <= req_healthy + 2_500 * MS, "seed {seed}: {} -> {} ms", ms(req_healthy), ms(req_slow));
+        // And not by much more: the delay plus some queueing in bursts, not a pile-up
+        // (8 Analytics workers at 2 s each serve 4 orders a second; 2 arrive).
+        assert!(req_slow <= req_healthy + 3_500 * MS, "seed {seed}: {} -> {} ms", ms(req_healthy), ms(req_slow));
         let change = (ev_slow as f64 - ev_healthy as f64).abs() / ev_healthy as f64;
         assert!(
             change <= 0.10,
@@ -84,12 +96,16 @@ fn coupling_analytics_slowed_2s_request_p95_rises_by_2s_event_stays_within_10_pe
 }
 
 #[test]
-fn coupling_parallel_calls_still_wait_for_the_slowest_service_p95_rises_by_2s() {
+fn coupling_parallel_calls_still_wait_for_the_slowest_service_p95_goes_over_2s() {
     for seed in SEEDS {
         let par = CallMode::Parallel;
         let healthy = steady_p95(Wiring::Request, seed, &[], par);
         let slow = steady_p95(Wiring::Request, seed, &["slow:analytics:2000ms"], par);
-        assert!(slow >= healthy + 1_950 * MS, "seed {seed}: parallel p95 {} ms -> {} ms", ms(healthy), ms(slow));
+        // In parallel the checkout waits for the slowest call: now always Analytics, so the
+        // p95 is over the slowdown itself, and rises by the slowdown less the few hundred
+        // milliseconds the slowest call used to take anyway.
+        assert!(slow >= 2 * SEC, "seed {seed}: parallel p95 with Analytics slowed is only {} ms", ms(slow));
+        assert!(slow >= healthy + 1_800 * MS, "seed {seed}: parallel p95 {} ms -> {} ms", ms(healthy), ms(slow));
     }
 }
 

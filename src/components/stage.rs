@@ -91,6 +91,7 @@ fn broker_view(sim: &Sim) -> NodeView {
         busy_share: 0.0,
         lag: 0,
         wired: true,
+        processed: sim.published(),
     }
 }
 
