@@ -51,9 +51,7 @@ pub fn response(sim: &Sim) -> String {
             .y_label_area_size(54)
             .build_cartesian_2d(x0..x1, 0.0..y_max)?;
         mesh(&mut chart, "simulated time (s)", "response (ms)")?;
-        chart.draw_series(
-            points.iter().filter(|p| p.2).map(|&(x, y, _)| Circle::new((x, y), 3, OK.filled())),
-        )?;
+        chart.draw_series(points.iter().filter(|p| p.2).map(|&(x, y, _)| Circle::new((x, y), 3, OK.filled())))?;
         chart.draw_series(
             points.iter().filter(|p| !p.2).map(|&(x, y, _)| Cross::new((x, y), 4, FAIL.stroke_width(2))),
         )?;
@@ -119,7 +117,11 @@ pub fn lag(sim: &Sim) -> String {
 }
 
 fn mesh<DB: DrawingBackend>(
-    chart: &mut ChartContext<'_, DB, Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>>,
+    chart: &mut ChartContext<
+        '_,
+        DB,
+        Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
+    >,
     x_desc: &str,
     y_desc: &str,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {

@@ -3,14 +3,14 @@
 //! The core (`fanout-sim`) decides everything; this crate only turns user actions into
 //! inputs for it and paints what it reports.
 
+pub mod charts;
 pub mod components;
 pub mod engine;
+pub mod icons;
 pub mod layout;
 pub mod paint;
-pub mod charts;
 pub mod panic;
 pub mod state;
-pub mod icons;
 
 use wasm_bindgen::JsCast;
 

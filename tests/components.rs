@@ -42,7 +42,15 @@ async fn app_mounts_the_whole_checkout_topology() {
     let root = mount("?paused=1").await;
     let stage = find(&root, "stage");
     assert_eq!(stage.get_attribute("data-wiring").as_deref(), Some("event"));
-    for id in ["node-shopper", "node-orders", "node-broker", "node-email", "node-inventory", "node-analytics", "node-shipping"] {
+    for id in [
+        "node-shopper",
+        "node-orders",
+        "node-broker",
+        "node-email",
+        "node-inventory",
+        "node-analytics",
+        "node-shipping",
+    ] {
         assert!(try_find(&root, id).is_some(), "{id} is missing");
     }
     for id in ["node-orders", "node-broker", "node-email"] {

@@ -11,8 +11,7 @@ impl Sim {
         let count = |pred: &dyn Fn(MsgKind, Node, Node) -> bool| {
             self.msgs.iter().filter(|m| pred(m.kind, m.from, m.to)).count() as u64
         };
-        let orders_on_wires =
-            count(&|k, _, _| matches!(k, MsgKind::PlaceOrder | MsgKind::Confirm | MsgKind::Reject));
+        let orders_on_wires = count(&|k, _, _| matches!(k, MsgKind::PlaceOrder | MsgKind::Confirm | MsgKind::Reject));
         let in_flight = orders_on_wires + self.checkouts.len() as u64;
         if self.placed != self.succeeded + self.failed + in_flight {
             return Err(format!(
@@ -37,8 +36,8 @@ impl Sim {
             let nacking = count(&|k, from, _| k == MsgKind::Nack && from == svc);
             let acking = count(&|k, from, _| k == MsgKind::Ack && from == svc);
             let s = &self.services[i];
-            let working = s.running.values().chain(s.waiting.iter()).filter(|j| matches!(j, Job::Work { .. })).count()
-                as u64;
+            let working =
+                s.running.values().chain(s.waiting.iter()).filter(|j| matches!(j, Job::Work { .. })).count() as u64;
             let outstanding = delivering + working + nacking;
             if outstanding != sub.outstanding {
                 return Err(format!("subscriber {i}: outstanding {} but found {outstanding}", sub.outstanding));

@@ -26,9 +26,7 @@ impl Fault {
     /// The service the fault acts on, if it acts on one.
     pub fn service(&self) -> Option<&str> {
         match self {
-            Fault::Slow { service, .. } | Fault::Crash { service } | Fault::Errors { service, .. } => {
-                Some(service)
-            }
+            Fault::Slow { service, .. } | Fault::Crash { service } | Fault::Errors { service, .. } => Some(service),
             Fault::BrokerDown => None,
         }
     }
@@ -119,9 +117,7 @@ impl FaultSet {
     }
 
     pub fn slow_us(&self, key: &str) -> Micros {
-        self.for_service(key)
-            .map(|f| if let Fault::Slow { extra_us, .. } = f { *extra_us } else { 0 })
-            .sum()
+        self.for_service(key).map(|f| if let Fault::Slow { extra_us, .. } = f { *extra_us } else { 0 }).sum()
     }
 
     pub fn is_down(&self, key: &str) -> bool {
@@ -129,9 +125,7 @@ impl FaultSet {
     }
 
     pub fn error_rate(&self, key: &str) -> f64 {
-        self.for_service(key)
-            .map(|f| if let Fault::Errors { rate, .. } = f { *rate } else { 0.0 })
-            .fold(0.0, f64::max)
+        self.for_service(key).map(|f| if let Fault::Errors { rate, .. } = f { *rate } else { 0.0 }).fold(0.0, f64::max)
     }
 
     pub fn broker_down(&self) -> bool {
@@ -228,9 +222,8 @@ impl FaultSpec {
 }
 
 fn parse_window(window: &str) -> Result<(Micros, Option<Micros>), String> {
-    let (from, until) = window
-        .split_once('-')
-        .ok_or_else(|| format!("`{window}` is not a window; write it like 10s-20s or 10s-"))?;
+    let (from, until) =
+        window.split_once('-').ok_or_else(|| format!("`{window}` is not a window; write it like 10s-20s or 10s-"))?;
     let from_us = parse_duration(from)?;
     let until_us = if until.is_empty() { None } else { Some(parse_duration(until)?) };
     if let Some(u) = until_us {
@@ -266,8 +259,16 @@ mod tests {
     #[test]
     fn bad_specs_say_what_is_wrong_and_list_the_forms() {
         for bad in [
-            "", "slow:analytics", "slow:analytics:fast", "errors:email:1.5", "errors:email:-0.1", "melt:email",
-            "broker-down:20s-10s", "crash:", "slow:email:-5ms", "crash:email:1s-2s:3",
+            "",
+            "slow:analytics",
+            "slow:analytics:fast",
+            "errors:email:1.5",
+            "errors:email:-0.1",
+            "melt:email",
+            "broker-down:20s-10s",
+            "crash:",
+            "slow:email:-5ms",
+            "crash:email:1s-2s:3",
         ] {
             let err = FaultSpec::parse(bad).unwrap_err();
             assert!(err.contains("Accepted forms"), "{bad}: {err}");

@@ -57,13 +57,7 @@ impl Sim {
         if ok {
             self.note(m.order, NoteKind::Confirmed { latency_us });
         }
-        self.samples.push(CheckoutSample {
-            order: m.order,
-            done_us: self.now,
-            latency_us,
-            ok,
-            outgoing: m.aux as u16,
-        });
+        self.samples.push(CheckoutSample { order: m.order, done_us: self.now, latency_us, ok, outgoing: m.aux as u16 });
     }
 
     /// A service finished a job, successfully or not.

@@ -12,15 +12,31 @@ pub enum Action {
     /// One order, placed now by the shopper.
     BuyNow,
     /// Orders per second from the Poisson generator; 0 stops it.
-    SetRate { rate: f64 },
-    SetWiring { wiring: Wiring },
-    SetCallMode { mode: CallMode },
-    SetPublishPolicy { policy: PublishPolicy },
-    AddSubscriber { service: String },
-    RemoveSubscriber { service: String },
-    Inject { fault: Fault },
+    SetRate {
+        rate: f64,
+    },
+    SetWiring {
+        wiring: Wiring,
+    },
+    SetCallMode {
+        mode: CallMode,
+    },
+    SetPublishPolicy {
+        policy: PublishPolicy,
+    },
+    AddSubscriber {
+        service: String,
+    },
+    RemoveSubscriber {
+        service: String,
+    },
+    Inject {
+        fault: Fault,
+    },
     /// Clears the active fault of the same kind on the same target.
-    Clear { fault: Fault },
+    Clear {
+        fault: Fault,
+    },
 }
 
 /// An action and the simulated moment it took effect.

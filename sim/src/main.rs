@@ -64,8 +64,7 @@ fn parse_fault(s: &str) -> Result<FaultArg, String> {
 }
 
 fn parse_seed(s: &str) -> Result<u64, String> {
-    s.parse::<u64>()
-        .map_err(|_| format!("`{s}` is not a seed; give a whole number from 0 to {}, e.g. 42", u64::MAX))
+    s.parse::<u64>().map_err(|_| format!("`{s}` is not a seed; give a whole number from 0 to {}, e.g. 42", u64::MAX))
 }
 
 fn parse_duration_s(s: &str) -> Result<f64, String> {
@@ -142,7 +141,10 @@ fn print_table(r: &Report) {
     if !r.faults.is_empty() {
         println!("faults     {}", r.faults.join(", "));
     }
-    println!("checkouts  {} placed, {} succeeded, {} failed, {} in flight", c.placed, c.succeeded, c.failed, c.in_flight);
+    println!(
+        "checkouts  {} placed, {} succeeded, {} failed, {} in flight",
+        c.placed, c.succeeded, c.failed, c.in_flight
+    );
     println!(
         "response   p50 {:.0} ms, p95 {:.0} ms, p99 {:.0} ms",
         r.response_ms.p50, r.response_ms.p95, r.response_ms.p99

@@ -25,23 +25,48 @@ pub enum FailCause {
 #[derive(Clone, Debug, PartialEq)]
 pub enum NoteKind {
     OrderPlaced,
-    Confirmed { latency_us: Micros },
-    Failed { cause: FailCause },
+    Confirmed {
+        latency_us: Micros,
+    },
+    Failed {
+        cause: FailCause,
+    },
     Published,
     /// The broker was down; the event waits in the Order Service's buffer.
     Buffered,
     /// A buffered event reached the broker.
     Flushed,
-    WiringChanged { wiring: Wiring },
-    RateChanged { rate: f64 },
-    SubscriberAdded { service: u16, order_service_changed: bool },
-    SubscriberRemoved { service: u16, order_service_changed: bool },
-    FaultInjected { fault: Fault },
-    FaultCleared { fault: Fault },
-    FallingBehind { service: u16, lag: u64 },
-    CaughtUp { service: u16 },
+    WiringChanged {
+        wiring: Wiring,
+    },
+    RateChanged {
+        rate: f64,
+    },
+    SubscriberAdded {
+        service: u16,
+        order_service_changed: bool,
+    },
+    SubscriberRemoved {
+        service: u16,
+        order_service_changed: bool,
+    },
+    FaultInjected {
+        fault: Fault,
+    },
+    FaultCleared {
+        fault: Fault,
+    },
+    FallingBehind {
+        service: u16,
+        lag: u64,
+    },
+    CaughtUp {
+        service: u16,
+    },
     /// A scheduled action that no longer applied when it came due.
-    Refused { why: String },
+    Refused {
+        why: String,
+    },
 }
 
 /// One line of the log.
@@ -69,11 +94,9 @@ impl Note {
             NoteKind::OrderPlaced => format!("Order {o} placed"),
             NoteKind::Confirmed { latency_us } => format!("Checkout {o} confirmed in {}", human(*latency_us)),
             NoteKind::Failed { cause } => match *cause {
-                FailCause::Timeout(s) => format!(
-                    "{} did not answer within {}: checkout {o} failed",
-                    name(s),
-                    human(sc.call_timeout_us)
-                ),
+                FailCause::Timeout(s) => {
+                    format!("{} did not answer within {}: checkout {o} failed", name(s), human(sc.call_timeout_us))
+                }
                 FailCause::Down(s) => format!("{} is down: checkout {o} failed", name(s)),
                 FailCause::Error(s) => format!("{} returned an error: checkout {o} failed", name(s)),
                 FailCause::Busy(s) => format!("{} is overloaded: checkout {o} failed", name(s)),

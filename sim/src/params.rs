@@ -143,8 +143,9 @@ mod tests {
 
     #[test]
     fn reads_every_parameter() {
-        let (p, notices) =
-            LabParams::parse("?scenario=checkout&wiring=request&seed=42&rate=3.5&speed=2&paused=1&until=30&fault=crash:email");
+        let (p, notices) = LabParams::parse(
+            "?scenario=checkout&wiring=request&seed=42&rate=3.5&speed=2&paused=1&until=30&fault=crash:email",
+        );
         assert!(notices.is_empty(), "{notices:?}");
         assert_eq!(p.setup.wiring, Wiring::Request);
         assert_eq!(p.setup.seed, 42);

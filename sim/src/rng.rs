@@ -22,8 +22,7 @@ pub fn splitmix64(mut x: u64) -> u64 {
 
 /// FNV-1a of a stream name; stable across platforms and compiler versions.
 fn name_hash(name: &str) -> u64 {
-    name.bytes()
-        .fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ b as u64).wrapping_mul(0x100_0000_01b3))
+    name.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ b as u64).wrapping_mul(0x100_0000_01b3))
 }
 
 /// One stream of random numbers derived from the run's seed and a stream name.
@@ -89,10 +88,18 @@ impl Keyed {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "kebab-case", deny_unknown_fields)]
 pub enum Dist {
-    Fixed { us: Micros },
-    Uniform { min_us: Micros, max_us: Micros },
+    Fixed {
+        us: Micros,
+    },
+    Uniform {
+        min_us: Micros,
+        max_us: Micros,
+    },
     /// A floor plus an exponential tail: most work is quick, some is slow.
-    ShiftedExp { min_us: Micros, mean_extra_us: Micros },
+    ShiftedExp {
+        min_us: Micros,
+        mean_extra_us: Micros,
+    },
 }
 
 impl Dist {
@@ -150,8 +157,9 @@ mod tests {
         assert_ne!(k.unit([1, 2, 3]).to_bits(), k.unit([1, 2, 4]).to_bits());
         assert_ne!(k.unit([1, 2, 3]).to_bits(), Keyed::derive(6, "network").unit([1, 2, 3]).to_bits());
         let n = 20_000;
-        let mean = (0..n).map(|i| k.sample(&Dist::ShiftedExp { min_us: 0, mean_extra_us: 1000 }, [i, 0, 0])).sum::<u64>()
-            as f64
+        let mean = (0..n)
+            .map(|i| k.sample(&Dist::ShiftedExp { min_us: 0, mean_extra_us: 1000 }, [i, 0, 0]))
+            .sum::<u64>() as f64
             / n as f64;
         assert!((mean - 1000.0).abs() < 40.0, "mean {mean}");
     }

@@ -170,9 +170,7 @@ impl Scenario {
 
     /// Keys a fault may name: the Order Service and every catalog service.
     pub fn service_keys(&self) -> Vec<&str> {
-        std::iter::once(self.order_service.key.as_str())
-            .chain(self.catalog.iter().map(|s| s.key.as_str()))
-            .collect()
+        std::iter::once(self.order_service.key.as_str()).chain(self.catalog.iter().map(|s| s.key.as_str())).collect()
     }
 
     /// Checks the scenario can be run; the message names the first problem.

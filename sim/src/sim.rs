@@ -28,14 +28,24 @@ pub(crate) enum Ev {
     /// A message reaches the end of its wire (slot in the message slab).
     Arrive(u32),
     /// A service finishes a job (by job id).
-    Done { node: Node, job: u64 },
+    Done {
+        node: Node,
+        job: u64,
+    },
     /// The order generator fires; stale generations are ignored after a rate change.
-    Arrival { generation: u32 },
+    Arrival {
+        generation: u32,
+    },
     /// A request-driven call has waited as long as it may. (`call` is a u32 so that an
     /// event, and a queue entry, stay small: the queue is the hot path.)
-    Timeout { order: u64, call: u32 },
+    Timeout {
+        order: u64,
+        call: u32,
+    },
     PublishRetry,
-    Redeliver { sub: u16 },
+    Redeliver {
+        sub: u16,
+    },
     Sample,
     /// A scheduled input (index into `scheduled`).
     Input(u32),
@@ -188,8 +198,7 @@ impl Sim {
         scenario.validate().expect("invalid scenario");
         let services = scenario.catalog.iter().map(|s| Service::new(seed, &s.key)).collect();
         let subs = scenario.catalog.iter().map(|_| Subscription::default()).collect();
-        let wired =
-            scenario.initial.iter().map(|k| scenario.catalog_index(k).expect("validated") as u16).collect();
+        let wired = scenario.initial.iter().map(|k| scenario.catalog_index(k).expect("validated") as u16).collect();
         let mut sim = Sim {
             orders: Service::new(seed, &scenario.order_service.key),
             services,
@@ -238,9 +247,8 @@ impl Sim {
 
     /// A run set up the same way by the page and the CLI: wiring, rate, then faults.
     pub fn from_setup(setup: &Setup) -> Result<Sim, String> {
-        let scenario = Scenario::by_id(&setup.scenario).ok_or_else(|| {
-            format!("unknown scenario `{}`; known: {}", setup.scenario, Scenario::IDS.join(", "))
-        })?;
+        let scenario = Scenario::by_id(&setup.scenario)
+            .ok_or_else(|| format!("unknown scenario `{}`; known: {}", setup.scenario, Scenario::IDS.join(", ")))?;
         let rate = setup.rate.unwrap_or(scenario.rate);
         let mut sim = Sim::new(scenario, setup.seed);
         sim.apply(Action::SetWiring { wiring: setup.wiring })?;
@@ -333,9 +341,7 @@ impl Sim {
             Ev::Arrive(slot) => {
                 let m = self.msgs.remove(slot);
                 self.hops += 1;
-                self.fold(
-                    (m.kind as u64) | (node_code(m.from) << 8) | (node_code(m.to) << 24),
-                );
+                self.fold((m.kind as u64) | (node_code(m.from) << 8) | (node_code(m.to) << 24));
                 self.fold(m.order ^ (m.aux << 40));
                 self.arrive(m);
             }
@@ -385,7 +391,7 @@ impl Sim {
 
     /// Folds a word into the trace hash. FxHash-style: integer-only, so every platform agrees.
     fn fold(&mut self, word: u64) {
-        self.trace = (self.trace.rotate_left(5) ^ word).wrapping_mul(0x51_7cc1_b727_220a_95);
+        self.trace = (self.trace.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95);
     }
 
     // ----- inputs -----
@@ -722,11 +728,7 @@ impl Sim {
     /// Percentiles of checkout response times for checkouts done in `[from_us, to_us]`.
     pub fn response_between(&self, from_us: Micros, to_us: Micros) -> Percentiles {
         Percentiles::of(
-            self.samples
-                .iter()
-                .filter(|s| s.done_us >= from_us && s.done_us <= to_us)
-                .map(|s| s.latency_us)
-                .collect(),
+            self.samples.iter().filter(|s| s.done_us >= from_us && s.done_us <= to_us).map(|s| s.latency_us).collect(),
         )
     }
 

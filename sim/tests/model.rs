@@ -50,14 +50,11 @@ fn scheduled_add_then_remove_of_a_new_service_is_accepted_and_applied_in_turn() 
 #[test]
 fn a_scheduled_action_that_no_longer_applies_is_refused_in_the_log() {
     let mut sim = start(Wiring::Event, &[]);
-    sim.schedule(1 * SEC, Action::AddSubscriber { service: "sms".into() }).unwrap();
+    sim.schedule(SEC, Action::AddSubscriber { service: "sms".into() }).unwrap();
     sim.schedule(2 * SEC, Action::AddSubscriber { service: "sms".into() }).unwrap();
     sim.run_until(3 * SEC);
-    let refused: Vec<String> = sim
-        .notes()
-        .filter(|n| matches!(n.kind, NoteKind::Refused { .. }))
-        .map(|n| n.text(sim.scenario()))
-        .collect();
+    let refused: Vec<String> =
+        sim.notes().filter(|n| matches!(n.kind, NoteKind::Refused { .. })).map(|n| n.text(sim.scenario())).collect();
     assert_eq!(refused.len(), 1, "{refused:?}");
     assert!(refused[0].contains("SMS is already wired in"), "{refused:?}");
     // Impossible values are still refused when scheduling.

@@ -54,7 +54,9 @@ pub fn FaultMenu(props: &FaultMenuProps) -> Html {
     let e = props.engine.borrow();
     let sim = &e.sim;
     let (key, name, job, removable) = match node {
-        Node::Broker => ("broker".to_string(), "Broker".to_string(), "delivers OrderPlaced to every subscriber".to_string(), false),
+        Node::Broker => {
+            ("broker".to_string(), "Broker".to_string(), "delivers OrderPlaced to every subscriber".to_string(), false)
+        }
         Node::Orders => {
             let s = &sim.scenario().order_service;
             (s.key.clone(), s.name.clone(), s.job.clone(), false)
@@ -109,14 +111,16 @@ pub fn FaultMenu(props: &FaultMenuProps) -> Html {
             let (act, slow_text, problem, svc) = (act.clone(), slow_text.clone(), problem.clone(), svc.clone());
             Callback::from(move |_| match parse_slow_ms(&slow_text) {
                 Ok(0) => act(vec![Action::Clear { fault: Fault::Slow { service: svc.clone(), extra_us: 0 } }]),
-                Ok(ms) => act(vec![Action::Inject { fault: Fault::Slow { service: svc.clone(), extra_us: ms * 1000 } }]),
+                Ok(ms) => {
+                    act(vec![Action::Inject { fault: Fault::Slow { service: svc.clone(), extra_us: ms * 1000 } }])
+                }
                 Err(why) => problem.set(Some(("slow", why))),
             })
         };
         let on_errors = {
             let (act, err_text, problem, svc) = (act.clone(), err_text.clone(), problem.clone(), svc.clone());
             Callback::from(move |_| match parse_percent(&err_text) {
-                Ok(r) if r == 0.0 => act(vec![Action::Clear { fault: Fault::Errors { service: svc.clone(), rate: 0.0 } }]),
+                Ok(0.0) => act(vec![Action::Clear { fault: Fault::Errors { service: svc.clone(), rate: 0.0 } }]),
                 Ok(rate) => act(vec![Action::Inject { fault: Fault::Errors { service: svc.clone(), rate } }]),
                 Err(why) => problem.set(Some(("errors", why))),
             })

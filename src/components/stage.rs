@@ -41,8 +41,7 @@ pub fn call_list(sim: &Sim) -> String {
 
 /// A sentence or two that says what the diagram shows, for screen readers and for anyone.
 pub fn scene_summary(sim: &Sim) -> String {
-    let names: Vec<String> =
-        sim.wired().iter().map(|&i| sim.scenario().catalog[i as usize].name.clone()).collect();
+    let names: Vec<String> = sim.wired().iter().map(|&i| sim.scenario().catalog[i as usize].name.clone()).collect();
     let wiring = match sim.wiring() {
         Wiring::Event => format!(
             "Event-driven: the shopper orders from the Order Service, which saves the order and publishes \
@@ -55,12 +54,10 @@ pub fn scene_summary(sim: &Sim) -> String {
             names.join(", ")
         ),
     };
-    let faults: Vec<String> = sim
-        .faults()
-        .iter()
-        .map(|f| f.describe(&fanout_sim::narration::fault_target_name(f, sim.scenario())))
-        .collect();
-    let faults = if faults.is_empty() { "Nothing is failing.".to_string() } else { format!("Failing: {}.", faults.join("; ")) };
+    let faults: Vec<String> =
+        sim.faults().iter().map(|f| f.describe(&fanout_sim::narration::fault_target_name(f, sim.scenario()))).collect();
+    let faults =
+        if faults.is_empty() { "Nothing is failing.".to_string() } else { format!("Failing: {}.", faults.join("; ")) };
     format!("{wiring} {faults}")
 }
 
