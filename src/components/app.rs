@@ -43,6 +43,8 @@ struct Looper {
     dispatch: UseReducerDispatcher<LabState>,
     last_tick_ms: f64,
     last_chart_ms: f64,
+    /// Simulated time at the last periodic render.
+    last_tick_sim_us: u64,
     dark: bool,
     raf: Option<AnimationFrame>,
     stopped: bool,
@@ -67,6 +69,7 @@ fn frame(looper: &Rc<RefCell<Looper>>, ts: f64) {
         let inputs = *l.inputs.borrow();
         let mut engine = l.engine.borrow_mut();
         engine.frame(ts);
+        let sim_now = engine.sim.now();
         if let Some(canvas) = l.canvas.cast::<HtmlCanvasElement>() {
             let sim = &engine.sim;
             let layout = Layout::new(sim.wiring(), sim.wired(), inputs.narrow);
@@ -76,11 +79,16 @@ fn frame(looper: &Rc<RefCell<Looper>>, ts: f64) {
         if ts - l.last_tick_ms >= TICK_MS {
             l.last_tick_ms = ts;
             l.dark = media("(prefers-color-scheme: dark)");
-            let charts = ts - l.last_chart_ms >= CHART_MS;
-            if charts {
-                l.last_chart_ms = ts;
+            // Components only need a fresh render when the run has moved on; interventions
+            // ask for their own render.
+            if sim_now != l.last_tick_sim_us {
+                l.last_tick_sim_us = sim_now;
+                let charts = ts - l.last_chart_ms >= CHART_MS;
+                if charts {
+                    l.last_chart_ms = ts;
+                }
+                l.dispatch.dispatch(LabAction::Tick { charts });
             }
-            l.dispatch.dispatch(LabAction::Tick { charts });
         }
     }
     schedule(looper);
@@ -116,6 +124,7 @@ pub fn App(props: &AppProps) -> Html {
                 dispatch,
                 last_tick_ms: f64::NEG_INFINITY,
                 last_chart_ms: f64::NEG_INFINITY,
+                last_tick_sim_us: u64::MAX,
                 dark: media("(prefers-color-scheme: dark)"),
                 raf: None,
                 stopped: false,
