@@ -1,21 +1,11 @@
 // Before and around start-up: the loading state, no JavaScript, no WebAssembly, and a module
 // that fails to load. None of them may leave a blank page.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer } from './support/server.mjs';
-import { launchBrowser } from './support/browser.mjs';
+import { server, browser, useLabSuite } from './support/suite.mjs';
 import { tid } from './support/lab.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+useLabSuite();
 
 test('boot: the loading state shows until the WebAssembly module has started', async () => {
   const context = await browser.newContext();

@@ -1,39 +1,12 @@
 // The UI contract the other tests rely on, checked selector by selector, so that a renamed
 // test id or a changed attribute fails here with a precise message.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer } from './support/server.mjs';
-import { launchBrowser, newLabPage, assertNoPageErrors } from './support/browser.mjs';
+import { server, browser, useLabSuite, withPage } from './support/suite.mjs';
 import { tid, labUrl, openLab, assertNotBlank, value, waitForValue, setWiring, openFaultMenu, closeFaultMenu } from './support/lab.mjs';
 
-let server;
-let browser;
+useLabSuite();
 
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-async function withPage(fn) {
-  const { context, page, errors } = await newLabPage(browser);
-  try {
-    try {
-      await fn(page);
-    } catch (e) {
-      if (errors.length) e.message += `\n\nerrors reported by the page meanwhile:\n${errors.join('\n')}`;
-      throw e;
-    }
-    await assertNotBlank(page);
-    assertNoPageErrors(errors);
-  } finally {
-    await context.close();
-  }
-}
 
 /** Tag name, type and role of the element with a test id (fails when it is missing). */
 async function describeEl(page, id) {

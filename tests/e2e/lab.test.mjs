@@ -1,10 +1,10 @@
 // End-to-end tests of the lab page (release build in dist/), in headless Chromium.
 // Every wait is on a condition of the page; no test sleeps.
-import { test, describe, before, after } from 'node:test';
+import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { startServer } from './support/server.mjs';
-import { launchBrowser, newLabPage, assertNoPageErrors, screenshot } from './support/browser.mjs';
+import { server, browser, useLabSuite, withPage } from './support/suite.mjs';
+import { screenshot } from './support/browser.mjs';
 import { assertNoAxeViolations } from './support/axe.mjs';
 import {
   tid,
@@ -21,38 +21,8 @@ import {
   focusState,
 } from './support/lab.mjs';
 
-let server;
-let browser;
+useLabSuite();
 
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-/**
- * Runs `fn(page)` in a fresh context. Afterwards the page must still show the lab (no blank
- * screen, no fatal error panel) and must have reported no page errors or console errors.
- */
-async function withPage(options, fn) {
-  const { context, page, errors } = await newLabPage(browser, options);
-  try {
-    try {
-      await fn(page);
-    } catch (e) {
-      if (errors.length) e.message += `\n\nerrors reported by the page meanwhile:\n${errors.join('\n')}`;
-      throw e;
-    }
-    await assertNotBlank(page);
-    assertNoPageErrors(errors);
-  } finally {
-    await context.close();
-  }
-}
 
 const QUIET = { seed: 3, rate: 0, speed: 10 };
 
