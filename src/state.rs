@@ -47,6 +47,12 @@ impl LabState {
     }
 
     fn push_notice(&mut self, text: String) {
+        // Messages from the core start in lower case, to read well inside other sentences.
+        let mut chars = text.chars();
+        let text = match chars.next() {
+            Some(first) => first.to_uppercase().chain(chars).collect(),
+            None => return,
+        };
         // The same message twice in a row adds nothing.
         if self.notices.last().map(|n| &n.text) == Some(&text) {
             return;

@@ -172,3 +172,14 @@ fn the_error_panel_shows_what_happened() {
     assert!(!panel.has_attribute("hidden"), "the panel is still hidden");
     assert_eq!(detail.text_content().as_deref(), Some("boom at stage.rs:1"));
 }
+
+#[wasm_bindgen_test]
+async fn a_refused_order_rate_is_reported_and_the_field_shows_the_rate_in_force() {
+    let root = mount("?paused=1&rate=2").await;
+    let input = find(&root, "rate").unchecked_into::<HtmlInputElement>();
+    input.set_value("-5");
+    input.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
+    yew::scheduler::flush().await;
+    assert!(text(&root, "notices").contains("The order rate must be between 0 and"), "{}", text(&root, "notices"));
+    assert_eq!(input.value(), "2");
+}

@@ -113,11 +113,17 @@ pub fn Controls(props: &ControlsProps) -> Html {
     let on_rate = {
         let (engine, on_changed) = (engine.clone(), props.on_changed.clone());
         Callback::from(move |e: Event| {
-            let v = e.target_unchecked_into::<HtmlInputElement>().value();
-            match v.trim().parse::<f64>() {
-                Ok(rate) => on_changed.emit(engine.apply(Action::SetRate { rate })),
-                Err(_) => on_changed.emit(Err(format!("Order rate \"{v}\" is not a number of orders per second"))),
+            let input = e.target_unchecked_into::<HtmlInputElement>();
+            let v = input.value();
+            let result = match v.trim().parse::<f64>() {
+                Ok(rate) => engine.apply(Action::SetRate { rate }),
+                Err(_) => Err(format!("Order rate \"{v}\" is not a number of orders per second")),
+            };
+            // A refused value must not stay in the field as if it were running.
+            if result.is_err() {
+                input.set_value(&engine.borrow().sim.rate().to_string());
             }
+            on_changed.emit(result);
         })
     };
     let on_motion = {
