@@ -4,6 +4,7 @@
 
 use fanout_sim::time::{as_ms, as_secs};
 use fanout_sim::Sim;
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 
 pub const WIDTH: u32 = 520;
@@ -42,23 +43,13 @@ pub fn response(sim: &Sim) -> String {
     let mut points = thin(true);
     points.extend(thin(false));
     let y_max = recent.iter().map(|s| as_ms(s.latency_us)).fold(200.0, f64::max) * 1.15;
-    let mut svg = String::new();
-    let drawn = (|| -> Result<(), Box<dyn std::error::Error>> {
-        let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
-        let mut chart = ChartBuilder::on(&root)
-            .margin(10)
-            .x_label_area_size(34)
-            .y_label_area_size(54)
-            .build_cartesian_2d(x0..x1, 0.0..y_max)?;
-        mesh(&mut chart, "simulated time (s)", "response (ms)")?;
+    plot(x0..x1, y_max, 10, "response (ms)", |_, chart| {
         chart.draw_series(points.iter().filter(|p| p.2).map(|&(x, y, _)| Circle::new((x, y), 3, OK.filled())))?;
         chart.draw_series(
             points.iter().filter(|p| !p.2).map(|&(x, y, _)| Cross::new((x, y), 4, FAIL.stroke_width(2))),
         )?;
-        root.present()?;
         Ok(())
-    })();
-    finish(svg, drawn)
+    })
 }
 
 /// Each subscriber's lag (events waiting) over time, labelled at the end of its line.
@@ -81,16 +72,7 @@ pub fn lag(sim: &Sim) -> String {
         })
         .collect();
     let y_max = lines.iter().flat_map(|(_, p)| p.iter().map(|q| q.1)).fold(5.0, f64::max) * 1.15;
-    let mut svg = String::new();
-    let drawn = (|| -> Result<(), Box<dyn std::error::Error>> {
-        let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
-        let mut chart = ChartBuilder::on(&root)
-            .margin(10)
-            .margin_right(84)
-            .x_label_area_size(34)
-            .y_label_area_size(54)
-            .build_cartesian_2d(x0..x1, 0.0..y_max)?;
-        mesh(&mut chart, "simulated time (s)", "lag (events)")?;
+    plot(x0..x1, y_max, 84, "lag (events)", |root, chart| {
         let mut labels = Vec::new();
         for (k, (name, pts)) in lines.iter().enumerate() {
             let colour = series(k);
@@ -110,6 +92,34 @@ pub fn lag(sim: &Sim) -> String {
             root.draw(&PathElement::new(vec![(right, y), (right + 10, y)], colour.stroke_width(2)))?;
             root.draw(&Text::new(name, (right + 14, y - 6), ("sans-serif", 12).into_font().color(&INK)))?;
         }
+        Ok(())
+    })
+}
+
+type Root<'a> = DrawingArea<SVGBackend<'a>, plotters::coord::Shift>;
+type Chart<'a, 'b> = ChartContext<'a, SVGBackend<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+type Drawn = Result<(), Box<dyn std::error::Error>>;
+
+/// One chart: time on x, `y_desc` from 0 to `y_max` on y, axes and grid drawn, then `body`
+/// draws the data. Returns the SVG, or a short message if plotters failed.
+fn plot(
+    x: std::ops::Range<f64>,
+    y_max: f64,
+    margin_right: u32,
+    y_desc: &str,
+    body: impl FnOnce(&Root, &mut Chart) -> Drawn,
+) -> String {
+    let mut svg = String::new();
+    let drawn = (|| -> Drawn {
+        let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
+        let mut chart = ChartBuilder::on(&root)
+            .margin(10)
+            .margin_right(margin_right)
+            .x_label_area_size(34)
+            .y_label_area_size(54)
+            .build_cartesian_2d(x, 0.0..y_max)?;
+        mesh(&mut chart, "simulated time (s)", y_desc)?;
+        body(&root, &mut chart)?;
         root.present()?;
         Ok(())
     })();
@@ -117,11 +127,7 @@ pub fn lag(sim: &Sim) -> String {
 }
 
 fn mesh<DB: DrawingBackend>(
-    chart: &mut ChartContext<
-        '_,
-        DB,
-        Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
-    >,
+    chart: &mut ChartContext<'_, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
     x_desc: &str,
     y_desc: &str,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
@@ -140,7 +146,7 @@ fn mesh<DB: DrawingBackend>(
         .draw()
 }
 
-fn finish(svg: String, drawn: Result<(), Box<dyn std::error::Error>>) -> String {
+fn finish(svg: String, drawn: Drawn) -> String {
     match drawn {
         // plotters writes a fixed size; a viewBox lets the chart scale with the page.
         Ok(()) => svg.replacen(

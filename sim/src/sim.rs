@@ -666,6 +666,10 @@ impl Sim {
     pub fn wired(&self) -> &[u16] {
         &self.wired
     }
+    /// How many messages are on the wires right now.
+    pub fn messages_in_flight(&self) -> usize {
+        self.msgs.len()
+    }
     /// Messages on the wires right now.
     pub fn messages(&self) -> impl Iterator<Item = &Message> {
         self.msgs.iter()
@@ -743,7 +747,7 @@ impl Sim {
             published: self.published,
             buffered: self.outbox.len() as u64 + self.outbox_sending,
             hops: self.hops,
-            messages_in_flight: self.msgs.len() as u64,
+            messages_in_flight: self.messages_in_flight() as u64,
         }
     }
 

@@ -38,18 +38,20 @@ pub fn ChartsPanel(props: &ChartsPanelProps) -> Html {
     let (response, response_label, lag, lag_label) = &*charts;
     html! {
         <section class="charts" aria-label="Charts">
-            <figure class="chart">
-                <figcaption>{ "Checkout response time (dot: succeeded, cross: failed)" }</figcaption>
-                <div class="chart-svg" data-testid="chart-response" role="img" aria-label={response_label.clone()}>
-                    { Html::from_html_unchecked(AttrValue::from(response.clone())) }
-                </div>
-            </figure>
-            <figure class="chart">
-                <figcaption>{ "Subscriber lag (events waiting)" }</figcaption>
-                <div class="chart-svg" data-testid="chart-lag" role="img" aria-label={lag_label.clone()}>
-                    { Html::from_html_unchecked(AttrValue::from(lag.clone())) }
-                </div>
-            </figure>
+            { figure("Checkout response time (dot: succeeded, cross: failed)", "chart-response", response_label, response) }
+            { figure("Subscriber lag (events waiting)", "chart-lag", lag_label, lag) }
         </section>
+    }
+}
+
+/// A chart with its caption; `label` is the chart in words for screen readers.
+fn figure(caption: &str, test_id: &str, label: &str, svg: &str) -> Html {
+    html! {
+        <figure class="chart">
+            <figcaption>{ caption.to_string() }</figcaption>
+            <div class="chart-svg" data-testid={test_id.to_string()} role="img" aria-label={label.to_string()}>
+                { Html::from_html_unchecked(AttrValue::from(svg.to_string())) }
+            </div>
+        </figure>
     }
 }

@@ -147,7 +147,7 @@ pub fn Stage(props: &StageProps) -> Html {
             <p class="scene-summary" data-testid="scene-summary">{ scene_summary(sim) }</p>
             <div class={classes!("stage", if props.narrow { "tall" } else { "wide" }, format!("wiring-{}", wiring.key()))}
                  data-testid="stage" data-wiring={wiring.key()}
-                 data-in-flight={sim.messages().count().to_string()}
+                 data-in-flight={sim.messages_in_flight().to_string()}
                  data-sim-time-us={sim.now().to_string()}
                  style={format!("height:{:.0}px", layout.height_px)}>
                 <svg class="wires" viewBox="0 0 100 100" preserveAspectRatio="none" aria-hidden="true" focusable="false">

@@ -12,6 +12,8 @@ const CASES = [
   { seed: 11, wiring: 'request', rate: 5, until: 20, faults: ['slow:analytics:2000ms'] },
   { seed: 5, wiring: 'event', rate: 4, until: 15, faults: ['crash:email', 'errors:inventory:0.2'] },
   { seed: 23, wiring: 'event', rate: 6, until: 30, faults: ['broker-down:10s-20s'] },
+  // An Order Service crash fails every open checkout at once, in order-id order.
+  { seed: 13, wiring: 'request', rate: 8, until: 25, faults: ['crash:orders:5s-7s', 'errors:email:0.3'] },
   { scenario: 'flash-sale', seed: 2, wiring: 'request', rate: 150, until: 3, faults: ['slow:email:300ms'] },
 ];
 
