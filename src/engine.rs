@@ -1,7 +1,8 @@
-//! The page's handle on a running simulation: the core plus play state (speed, paused).
+//! The page's handle on a running simulation: the core's rewindable timeline plus play
+//! state (speed, paused).
 
 use fanout_sim::params::LabParams;
-use fanout_sim::{Setup, Sim, SEC};
+use fanout_sim::{Setup, Sim, Timeline, SEC};
 use std::cell::RefCell;
 use std::rc::Rc;
 
@@ -12,7 +13,8 @@ const MAX_FRAME_MS: f64 = 100.0;
 const MAX_EVENTS_PER_FRAME: u64 = 400_000;
 
 pub struct Engine {
-    pub sim: Sim,
+    /// The run, with its recorded interventions and snapshots to rewind to.
+    pub timeline: Timeline,
     /// How the current run was started; Reset starts it again.
     pub setup: Setup,
     /// Simulated seconds per wall-clock second.
@@ -26,12 +28,12 @@ pub struct Engine {
 impl Engine {
     /// Builds the run a link describes; an impossible setup falls back to the default one.
     pub fn from_params(params: &LabParams) -> (Engine, Option<String>) {
-        let (sim, problem) = match Sim::from_setup(&params.setup) {
-            Ok(sim) => (sim, None),
-            Err(why) => (Sim::from_setup(&Setup::default()).expect("the default setup runs"), Some(why)),
+        let (timeline, problem) = match Timeline::new(&params.setup) {
+            Ok(t) => (t, None),
+            Err(why) => (Timeline::new(&Setup::default()).expect("the default setup runs"), Some(why)),
         };
         let mut engine = Engine {
-            sim,
+            timeline,
             setup: params.setup.clone(),
             speed: params.speed,
             paused: params.paused,
@@ -39,7 +41,7 @@ impl Engine {
             falling_behind: false,
         };
         if let Some(until) = params.until_s {
-            engine.sim.run_until((until * SEC as f64).round() as u64);
+            engine.timeline.advance((until * SEC as f64).round() as u64, u64::MAX);
             engine.paused = true;
         }
         (engine, problem)
@@ -54,16 +56,21 @@ impl Engine {
         let Some(last) = last else { return };
         let wall_ms = (now_ms - last).clamp(0.0, MAX_FRAME_MS);
         let sim_us = (wall_ms * 1000.0 * self.speed).round() as u64;
-        let target = self.sim.now() + sim_us;
-        self.falling_behind = !self.sim.run_until_bounded(target, MAX_EVENTS_PER_FRAME);
+        let target = self.sim().now() + sim_us;
+        self.falling_behind = !self.timeline.advance(target, MAX_EVENTS_PER_FRAME);
+    }
+
+    /// The simulation as it stands at the moment shown.
+    pub fn sim(&self) -> &Sim {
+        self.timeline.sim()
     }
 
     /// Starts the run again from its setup with `seed`, keeping wiring and rate as they are now.
     pub fn reset(&mut self, seed: u64) {
         self.setup.seed = seed;
-        self.setup.wiring = self.sim.wiring();
-        self.setup.rate = Some(self.sim.rate());
-        self.sim = Sim::from_setup(&self.setup).expect("the setup ran before");
+        self.setup.wiring = self.sim().wiring();
+        self.setup.rate = Some(self.sim().rate());
+        self.timeline = Timeline::new(&self.setup).expect("the setup ran before");
         self.last_frame_ms = None;
     }
 
@@ -94,7 +101,8 @@ impl EngineHandle {
         self.0.borrow_mut()
     }
     /// Applies an action to the simulation now; the error is a message for the student.
+    /// In the past, this forks the run: the recorded future is dropped.
     pub fn apply(&self, action: fanout_sim::Action) -> Result<(), String> {
-        self.0.borrow_mut().sim.apply(action)
+        self.0.borrow_mut().timeline.apply(action).map(|_| ())
     }
 }

@@ -28,36 +28,72 @@ enum Shape {
     Square(f64),
     HollowSquare(f64),
     Diamond(f64),
+    HollowDiamond(f64),
+    Triangle(f64),
     Cross(f64),
 }
 
-fn style(kind: MsgKind, p: &Palette) -> (Shape, &'static str) {
-    match kind {
-        MsgKind::PlaceOrder => (Shape::Dot(6.0), p.order),
-        MsgKind::Confirm => (Shape::Ring(6.0), p.ok),
-        MsgKind::Call => (Shape::Square(5.5), p.call),
-        MsgKind::Reply => (Shape::HollowSquare(5.0), p.call),
-        MsgKind::Publish | MsgKind::Deliver => (Shape::Diamond(7.0), p.event),
-        MsgKind::PublishAck | MsgKind::Ack => (Shape::Dot(3.5), p.ok),
-        MsgKind::Reject | MsgKind::ErrorReply | MsgKind::PublishNack | MsgKind::Nack => (Shape::Cross(5.5), p.fail),
+/// The ways a message can look, in drawing order (small acknowledgements last, on top).
+#[derive(Clone, Copy, PartialEq)]
+enum Look {
+    Order,
+    CancelRequest,
+    Confirm,
+    Call,
+    Reply,
+    Placed,
+    Cancelled,
+    Ack,
+    Failure,
+    /// A delivery or acknowledgement that vanished: drawn as a small cross from mid-wire on.
+    Vanished,
+}
+
+const LOOKS: [Look; 10] = [
+    Look::Order,
+    Look::CancelRequest,
+    Look::Confirm,
+    Look::Call,
+    Look::Reply,
+    Look::Placed,
+    Look::Cancelled,
+    Look::Ack,
+    Look::Failure,
+    Look::Vanished,
+];
+
+fn look(m: &Message, now: u64, reduced: bool) -> Look {
+    let vanished_part = if reduced { true } else { m.progress(now) >= 0.5 };
+    if m.is_lost() && vanished_part {
+        return Look::Vanished;
+    }
+    match m.kind {
+        MsgKind::PlaceOrder => Look::Order,
+        MsgKind::CancelOrder => Look::CancelRequest,
+        MsgKind::Confirm => Look::Confirm,
+        MsgKind::Call => Look::Call,
+        MsgKind::Reply => Look::Reply,
+        MsgKind::Publish | MsgKind::Deliver if m.is_cancellation() => Look::Cancelled,
+        MsgKind::Publish | MsgKind::Deliver => Look::Placed,
+        MsgKind::PublishAck | MsgKind::Ack => Look::Ack,
+        MsgKind::Reject | MsgKind::ErrorReply | MsgKind::PublishNack | MsgKind::Nack => Look::Failure,
     }
 }
 
-/// Every kind, in drawing order (small acknowledgements last, on top).
-const KINDS: [MsgKind; 12] = [
-    MsgKind::PlaceOrder,
-    MsgKind::Confirm,
-    MsgKind::Call,
-    MsgKind::Reply,
-    MsgKind::Publish,
-    MsgKind::Deliver,
-    MsgKind::PublishAck,
-    MsgKind::Ack,
-    MsgKind::Reject,
-    MsgKind::ErrorReply,
-    MsgKind::PublishNack,
-    MsgKind::Nack,
-];
+fn style(look: Look, p: &Palette) -> (Shape, &'static str) {
+    match look {
+        Look::Order => (Shape::Dot(6.0), p.order),
+        Look::CancelRequest => (Shape::Triangle(6.5), p.order),
+        Look::Confirm => (Shape::Ring(6.0), p.ok),
+        Look::Call => (Shape::Square(5.5), p.call),
+        Look::Reply => (Shape::HollowSquare(5.0), p.call),
+        Look::Placed => (Shape::Diamond(7.0), p.event),
+        Look::Cancelled => (Shape::HollowDiamond(7.0), p.event),
+        Look::Ack => (Shape::Dot(3.5), p.ok),
+        Look::Failure => (Shape::Cross(5.5), p.fail),
+        Look::Vanished => (Shape::Cross(3.5), p.fail),
+    }
+}
 
 /// Where a message is, in CSS pixels, or None if one end is not on the stage.
 fn place(m: &Message, layout: &Layout, w: f64, h: f64, now: u64, reduced: bool) -> Option<(f64, f64)> {
@@ -94,12 +130,12 @@ pub fn paint(canvas: &HtmlCanvasElement, sim: &Sim, layout: &Layout, reduced: bo
     let palette = if dark { &DARK } else { &LIGHT };
     let now = sim.now();
     let mut drawn = 0;
-    // One path per kind keeps thousands of messages to a dozen fills.
-    for kind in KINDS {
-        let (shape, colour) = style(kind, palette);
+    // One path per look keeps thousands of messages to a dozen fills.
+    for which in LOOKS {
+        let (shape, colour) = style(which, palette);
         ctx.begin_path();
         let mut any = false;
-        for m in sim.messages().filter(|m| m.kind == kind) {
+        for m in sim.messages().filter(|m| look(m, now, reduced) == which) {
             let Some((x, y)) = place(m, layout, w, h, now, reduced) else { continue };
             trace(&ctx, shape, x, y);
             any = true;
@@ -109,11 +145,11 @@ pub fn paint(canvas: &HtmlCanvasElement, sim: &Sim, layout: &Layout, reduced: bo
             continue;
         }
         match shape {
-            Shape::Dot(_) | Shape::Square(_) | Shape::Diamond(_) => {
+            Shape::Dot(_) | Shape::Square(_) | Shape::Diamond(_) | Shape::Triangle(_) => {
                 ctx.set_fill_style_str(colour);
                 ctx.fill();
             }
-            Shape::Ring(_) | Shape::HollowSquare(_) | Shape::Cross(_) => {
+            Shape::Ring(_) | Shape::HollowSquare(_) | Shape::HollowDiamond(_) | Shape::Cross(_) => {
                 ctx.set_stroke_style_str(colour);
                 ctx.set_line_width(2.5);
                 ctx.stroke();
@@ -130,7 +166,13 @@ fn trace(ctx: &CanvasRenderingContext2d, shape: Shape, x: f64, y: f64) {
             let _ = ctx.arc(x, y, r, 0.0, std::f64::consts::TAU);
         }
         Shape::Square(r) | Shape::HollowSquare(r) => ctx.rect(x - r, y - r, 2.0 * r, 2.0 * r),
-        Shape::Diamond(r) => {
+        Shape::Triangle(r) => {
+            ctx.move_to(x, y - r);
+            ctx.line_to(x + r, y + r * 0.8);
+            ctx.line_to(x - r, y + r * 0.8);
+            ctx.close_path();
+        }
+        Shape::Diamond(r) | Shape::HollowDiamond(r) => {
             ctx.move_to(x, y - r);
             ctx.line_to(x + r, y);
             ctx.line_to(x, y + r);

@@ -1,7 +1,8 @@
-//! Bookkeeping checks: recounts every order and every event copy from where they actually
-//! are (wires, queues, workers, the broker) and compares with the running counters.
-//! Property tests call this at random moments; a mismatch means something vanished.
+//! Bookkeeping checks: recounts every order and every event from where they actually are
+//! (wires, queues, workers, the broker's log and flights) and compares with the running
+//! counters. Property tests call this at random moments; a mismatch means something vanished.
 
+use crate::broker::At;
 use crate::message::{MsgKind, Node};
 use crate::service::Job;
 use crate::sim::Sim;
@@ -32,29 +33,57 @@ impl Sim {
         }
         for (i, sub) in self.subs.iter().enumerate() {
             let svc = Node::Service(i as u16);
-            let delivering = count(&|k, _, to| k == MsgKind::Deliver && to == svc);
-            let nacking = count(&|k, from, _| k == MsgKind::Nack && from == svc);
-            let acking = count(&|k, from, _| k == MsgKind::Ack && from == svc);
+            let current = |tag: u32| tag >= sub.first_id();
+            let delivering =
+                self.msgs.iter().filter(|m| m.kind == MsgKind::Deliver && m.to == svc && current(m.tag)).count();
+            let acking = self
+                .msgs
+                .iter()
+                .filter(|m| matches!(m.kind, MsgKind::Ack | MsgKind::Nack) && m.from == svc && current(m.tag))
+                .count();
+            let in_state = |pred: &dyn Fn(At) -> bool| sub.flights.iter().filter(|f| pred(f.at)).count();
+            if delivering != in_state(&|a| a == At::OnWire) {
+                return Err(format!("subscriber {i}: {delivering} deliveries on the wires, flights say otherwise"));
+            }
+            if acking != in_state(&|a| a == At::AckOnWire) {
+                return Err(format!("subscriber {i}: {acking} acknowledgements on the wires, flights say otherwise"));
+            }
             let s = &self.services[i];
-            let working =
-                s.running.values().chain(s.waiting.iter()).filter(|j| matches!(j, Job::Work { .. })).count() as u64;
-            let outstanding = delivering + working + nacking;
-            if outstanding != sub.outstanding {
-                return Err(format!("subscriber {i}: outstanding {} but found {outstanding}", sub.outstanding));
+            let jobs = s
+                .running
+                .values()
+                .chain(s.waiting.iter())
+                .filter(|j| matches!(j, Job::Work { delivery, .. } if current(*delivery)))
+                .count() as u64;
+            let at_consumer = in_state(&|a| a == At::Consumer) as u64 + sub.accepted;
+            // At-most-once flights whose acknowledgement is still out may have their job too.
+            let maybe = sub
+                .flights
+                .iter()
+                .filter(|f| matches!(f.at, At::AckOnWire | At::Vanished) && f.received && !f.processed)
+                .count() as u64;
+            if jobs < at_consumer || jobs > at_consumer + maybe {
+                return Err(format!("subscriber {i}: {jobs} events at the consumer, flights say {at_consumer}"));
             }
-            if outstanding + acking != sub.unacked {
-                return Err(format!("subscriber {i}: unacked {} but found {}", sub.unacked, outstanding + acking));
-            }
-            let accounted = sub.processed + sub.discarded + sub.held() + sub.outstanding;
+            let pending = sub.unread(self)
+                + sub.redrive.len() as u64
+                + sub.flights.iter().filter(|f| !f.processed && f.lost.is_none()).count() as u64
+                + sub.accepted;
+            let accounted = sub.processed + sub.dead + sub.lost() + sub.discarded + pending;
             if sub.copies != accounted {
                 return Err(format!(
-                    "subscriber {i}: {} copies but {} processed + {} discarded + {} held + {} outstanding",
+                    "subscriber {i}: {} events but {} processed + {} dead + {} lost + {} discarded + {} pending",
                     sub.copies,
                     sub.processed,
+                    sub.dead,
+                    sub.lost(),
                     sub.discarded,
-                    sub.held(),
-                    sub.outstanding
+                    pending
                 ));
+            }
+            let dead_now = sub.dlq.iter().filter(|d| d.epoch == sub.epoch && !d.processed).count() as u64;
+            if dead_now != sub.dead {
+                return Err(format!("subscriber {i}: {} dead counted, {dead_now} in the queue", sub.dead));
             }
         }
         Ok(())

@@ -1,98 +1,337 @@
-//! The broker: a topic whose every event is copied to each subscription, handed out at each
-//! subscriber's own pace. The Order Service never learns who is listening.
+//! The broker: a partitioned log (see `topic.rs`) and, for each subscriber, a subscription
+//! that reads it at its own pace. A subscription is a consumer group: it keeps a committed
+//! offset per partition, hands events to its consumers, waits for acknowledgements, retries
+//! failures with backoff and parks what keeps failing in its dead-letter queue.
+//!
+//! Every event a subscription took on is, at any moment, in exactly one of these places:
+//! processed, pending (unread, handed out, retrying, or at the consumer), dead-lettered,
+//! lost by a named cause, or discarded when the subscriber left. `audit.rs` recounts it.
 
-use crate::message::{Message, MsgKind, Node, RETRY_FLAG};
+use crate::consumer::Applied;
+use crate::delivery::{consumer_for, readers, Guarantee, StartFrom, SubSettings};
+use crate::message::{Message, MsgKind, Node, CANCELLED, LOST};
 use crate::metrics::{Point, Ring, DELAY_SAMPLES, LAG_SAMPLES};
 use crate::narration::NoteKind;
 use crate::service::Job;
 use crate::sim::{Ev, Sim};
 use crate::time::Micros;
-use std::collections::VecDeque;
+use crate::topic::{EventKind, LogEntry};
+use std::collections::{BTreeSet, VecDeque};
 
 /// Lag at which the log says a subscriber is falling behind.
 pub const BEHIND_LAG: u64 = 20;
+/// The lane of redriven dead letters, apart from the partitions.
+pub const REDRIVE_LANE: u16 = u16::MAX;
+/// Dead letters kept per subscription; past this the oldest is deleted (and counted lost).
+pub const DLQ_LIMIT: usize = 1_000;
 
-/// A copy of one event held for one subscriber.
+/// Why an event was lost: the causes the conservation invariant names.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Copy {
-    pub event: u64,
-    pub order: u64,
-    pub published_us: Micros,
+pub enum LostCause {
+    /// An injected drop on the wire, under at-most-once (at-least-once delivers again).
+    Dropped,
+    /// The consumer crashed holding it, under at-most-once.
+    Crash,
+    /// The consumer failed on it, under at-most-once (no one retries).
+    Failed,
+    /// Retention deleted it from the log before the group read it.
+    Retention,
+    /// The dead-letter queue was full.
+    DlqFull,
 }
 
-/// One subscriber's view of the topic, kept by the broker.
-///
-/// Every copy ever made is in exactly one place:
-/// `copies == processed + discarded + waiting + retrying + outstanding`.
+/// Why a consumer failed on an event.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FailureKind {
+    /// An injected error rate.
+    Error,
+    /// The event is poison to this consumer.
+    Poison,
+}
+
+impl FailureKind {
+    pub fn text(self) -> &'static str {
+        match self {
+            FailureKind::Error => "the service returned an error",
+            FailureKind::Poison => "the consumer cannot process this event (poison)",
+        }
+    }
+}
+
+/// Where a handed-out event is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum At {
+    /// To be sent (again) when the consumer and the broker can take it.
+    Ready,
+    /// The delivery is on the wire.
+    OnWire,
+    /// At the consumer, queued or being processed.
+    Consumer,
+    /// The acknowledgement (or nack) is on the wire.
+    AckOnWire,
+    /// The delivery or its acknowledgement vanished; the broker notices at the ack timeout.
+    Vanished,
+    /// Failed; waiting for its retry at this time.
+    Backoff(Micros),
+}
+
+/// One event handed out by a subscription and not yet settled.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Flight {
+    /// Unique delivery ID; acknowledgements and jobs carry it.
+    pub id: u32,
+    /// Partition, or [`REDRIVE_LANE`].
+    pub lane: u16,
+    pub offset: u64,
+    pub entry: LogEntry,
+    /// The consumer of the group that has it.
+    pub consumer: u16,
+    /// Failed attempts so far.
+    pub attempts: u32,
+    pub last_error: Option<FailureKind>,
+    /// The consumer has processed it at least once (and it is counted as processed).
+    pub processed: bool,
+    /// The consumer received it (so a vanished message was the acknowledgement).
+    pub received: bool,
+    /// Lost under at-most-once while its acknowledgement was still outstanding.
+    pub lost: Option<LostCause>,
+    pub at: At,
+}
+
+/// A group's position in one partition.
+#[derive(Clone, Debug, Default)]
+pub struct Cursor {
+    /// Next offset to hand out.
+    pub next: u64,
+    /// Every offset below this is settled: the committed offset.
+    pub committed: u64,
+    /// Settled offsets above `committed` (only when several consumers share the partition).
+    settled_above: BTreeSet<u64>,
+    /// Events handed out from this partition, to share it among its readers in turn.
+    handed: u64,
+    /// Offset of the last event of this partition processed for the first time.
+    last_processed: Option<u64>,
+}
+
+impl Cursor {
+    fn at(offset: u64) -> Cursor {
+        Cursor { next: offset, committed: offset, ..Cursor::default() }
+    }
+
+    fn settle(&mut self, offset: u64) {
+        if offset < self.committed {
+            return;
+        }
+        self.settled_above.insert(offset);
+        while self.settled_above.remove(&self.committed) {
+            self.committed += 1;
+        }
+    }
+}
+
+/// An event parked after its last failed attempt.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct DeadLetter {
+    pub entry: LogEntry,
+    pub attempts: u32,
+    pub last_error: FailureKind,
+    pub dead_us: Micros,
+    /// The membership of the subscriber it died in (see [`Subscription::epoch`]).
+    pub epoch: u32,
+    /// It had been processed once already (a redelivery failed), so it is not counted twice.
+    pub processed: bool,
+}
+
+/// One subscriber's consumer group: settings, offsets, events in flight and its counters.
 #[derive(Clone, Debug)]
 pub struct Subscription {
-    /// Copies the broker holds, ready to hand out.
-    pub waiting: VecDeque<Copy>,
-    /// Copies a subscriber failed on, held until their redelivery time.
-    pub retrying: VecDeque<(Micros, Copy)>,
-    /// Copies handed out and not yet processed (on the wire, queued or being worked on,
-    /// or returning as a nack).
-    pub outstanding: u64,
-    /// Copies handed out whose ack or nack has not reached the broker: bounds prefetch.
-    pub unacked: u64,
+    pub active: bool,
+    pub settings: SubSettings,
+    /// Counts memberships: unsubscribing and subscribing again starts a new one.
+    pub epoch: u32,
+    /// Deliveries with a lower ID belong to an earlier membership and are ignored.
+    first_id: u32,
+    pub cursors: Vec<Cursor>,
+    pub redrive: VecDeque<LogEntry>,
+    pub flights: Vec<Flight>,
+    pub dlq: VecDeque<DeadLetter>,
+    /// At-most-once: acknowledged and still at the consumer.
+    pub accepted: u64,
+    /// Events this membership took on.
     pub copies: u64,
+    /// Events processed at least once.
     pub processed: u64,
-    /// Copies dropped because the subscriber unsubscribed before getting them.
+    /// Events in the dead-letter queue that were never processed.
+    pub dead: u64,
+    pub lost_dropped: u64,
+    pub lost_crash: u64,
+    pub lost_failed: u64,
+    pub lost_retention: u64,
+    pub lost_dlq_full: u64,
+    /// Events dropped because the subscriber left before handling them.
     pub discarded: u64,
+    /// Deliveries made again: after a crash, a lost acknowledgement or a failure.
     pub redeliveries: u64,
+    /// Events processed for the first time after a later event of the same partition:
+    /// the partition's order was not kept.
+    pub order_violations: u64,
+    /// Events processed by each consumer of the group.
+    pub per_consumer: Vec<u64>,
     pub lag_series: Ring<Point>,
     /// Publish-to-processed delays of recent events.
     pub delays: Ring<Micros>,
     behind: bool,
 }
 
-impl Default for Subscription {
-    fn default() -> Self {
+impl Subscription {
+    pub fn new(active: bool, settings: SubSettings, epoch: u32, first_id: u32) -> Self {
         Subscription {
-            waiting: VecDeque::new(),
-            retrying: VecDeque::new(),
-            outstanding: 0,
-            unacked: 0,
+            active,
+            settings,
+            epoch,
+            first_id,
+            cursors: Vec::new(),
+            redrive: VecDeque::new(),
+            flights: Vec::new(),
+            dlq: VecDeque::new(),
+            accepted: 0,
             copies: 0,
             processed: 0,
+            dead: 0,
+            lost_dropped: 0,
+            lost_crash: 0,
+            lost_failed: 0,
+            lost_retention: 0,
+            lost_dlq_full: 0,
             discarded: 0,
             redeliveries: 0,
+            order_violations: 0,
+            per_consumer: vec![0; settings.consumers as usize],
             lag_series: Ring::new(LAG_SAMPLES),
             delays: Ring::new(DELAY_SAMPLES),
             behind: false,
         }
     }
-}
 
-impl Subscription {
-    /// Events published to this subscriber and not yet processed by it.
-    pub fn lag(&self) -> u64 {
-        self.copies - self.processed - self.discarded
+    /// Deliveries with a lower ID belong to an earlier membership.
+    pub fn first_id(&self) -> u32 {
+        self.first_id
     }
 
-    /// Copies the broker is holding (not handed out).
-    pub fn held(&self) -> u64 {
-        (self.waiting.len() + self.retrying.len()) as u64
+    pub fn lost(&self) -> u64 {
+        self.lost_dropped + self.lost_crash + self.lost_failed + self.lost_retention + self.lost_dlq_full
+    }
+
+    /// Events taken on and not yet processed, dead-lettered, lost or discarded.
+    pub fn lag(&self) -> u64 {
+        self.copies - self.processed - self.dead - self.lost() - self.discarded
+    }
+
+    /// Events in the log this group has not been handed yet.
+    pub fn unread(&self, sim: &Sim) -> u64 {
+        if !self.active {
+            return 0;
+        }
+        self.cursors.iter().zip(&sim.topic.partitions).map(|(c, p)| p.end().saturating_sub(c.next)).sum()
+    }
+
+    fn flight(&mut self, id: u32) -> Option<usize> {
+        self.flights.iter().position(|f| f.id == id)
+    }
+
+    fn in_lane(&self, lane: u16) -> u16 {
+        self.flights.iter().filter(|f| f.lane == lane).count() as u16
+    }
+
+    /// Settles a flight: the broker is done with it.
+    fn settle(&mut self, k: usize) -> Flight {
+        let f = self.flights.swap_remove(k);
+        if f.lane != REDRIVE_LANE {
+            self.cursors[f.lane as usize].settle(f.offset);
+        }
+        f
+    }
+
+    fn count_lost(&mut self, cause: LostCause) {
+        match cause {
+            LostCause::Dropped => self.lost_dropped += 1,
+            LostCause::Crash => self.lost_crash += 1,
+            LostCause::Failed => self.lost_failed += 1,
+            LostCause::Retention => self.lost_retention += 1,
+            LostCause::DlqFull => self.lost_dlq_full += 1,
+        }
     }
 }
 
 impl Sim {
+    // ----- publishing and subscribing -----
+
     pub(crate) fn publish_arrived(&mut self, m: Message) {
         if self.faults.broker_down() {
-            self.send(MsgKind::PublishNack, Node::Broker, Node::Orders, m.order, m.aux, m.origin_us);
+            self.send_tagged(MsgKind::PublishNack, Node::Broker, Node::Orders, m.order, m.aux, m.origin_us, 0, m.flags);
             return;
         }
-        self.published += 1;
-        self.note(m.order, NoteKind::Published);
-        let copy = Copy { event: m.aux & !RETRY_FLAG, order: m.order, published_us: self.now };
-        for k in 0..self.wired.len() {
-            let i = self.wired[k] as usize;
-            self.subs[i].waiting.push_back(copy);
-            self.subs[i].copies += 1;
+        let kind = if m.flags & CANCELLED != 0 { EventKind::OrderCancelled } else { EventKind::OrderPlaced };
+        let entry =
+            LogEntry { event: m.aux & !crate::message::RETRY_FLAG, order: m.order, kind, published_us: self.now };
+        let (p, offset) = self.topic.append(entry);
+        self.fold(0x8000 | (p as u64) << 32 | offset << 8);
+        if kind == EventKind::OrderPlaced {
+            self.published += 1;
+            self.note(m.order, NoteKind::Published);
+        } else {
+            self.cancelled += 1;
+            self.note(m.order, NoteKind::CancelPublished);
         }
-        self.send(MsgKind::PublishAck, Node::Broker, Node::Orders, m.order, m.aux, m.origin_us);
+        for sub in self.subs.iter_mut().filter(|s| s.active) {
+            sub.copies += 1;
+        }
+        self.send_tagged(MsgKind::PublishAck, Node::Broker, Node::Orders, m.order, m.aux, m.origin_us, 0, m.flags);
         self.dispatch_all();
     }
+
+    /// Starts (or restarts) subscriber `i`'s membership, reading from `from`.
+    pub(crate) fn subscribe(&mut self, i: u16, from: StartFrom) {
+        let old = &self.subs[i as usize];
+        let mut sub = Subscription::new(true, old.settings, old.epoch + 1, self.next_delivery);
+        sub.dlq = old.dlq.clone();
+        sub.cursors = self
+            .topic
+            .partitions
+            .iter()
+            .map(|p| Cursor::at(if from == StartFrom::Earliest { p.start } else { p.end() }))
+            .collect();
+        sub.copies = sub.unread(self);
+        self.subs[i as usize] = sub;
+        self.dispatch(i);
+    }
+
+    /// The subscriber left: what it had not handled is discarded. Work already at the
+    /// consumer is finished by the service but no longer counted by the subscription.
+    pub(crate) fn unsubscribe(&mut self, i: u16) {
+        let unread = self.subs[i as usize].unread(self);
+        let sub = &mut self.subs[i as usize];
+        let in_flight = sub.flights.iter().filter(|f| !f.processed && f.lost.is_none()).count() as u64;
+        sub.discarded += unread + in_flight + sub.redrive.len() as u64 + sub.accepted;
+        sub.flights.clear();
+        sub.redrive.clear();
+        sub.accepted = 0;
+        for (c, p) in sub.cursors.iter_mut().zip(&self.topic.partitions) {
+            c.next = p.end();
+        }
+        sub.active = false;
+        sub.first_id = self.next_delivery;
+    }
+
+    /// The topic has more partitions: every group gets a cursor at offset 0 of each new one.
+    pub(crate) fn partitions_grew(&mut self) {
+        let n = self.topic.partitions.len();
+        for sub in &mut self.subs {
+            sub.cursors.resize_with(n, Cursor::default);
+        }
+    }
+
+    // ----- handing out -----
 
     pub(crate) fn dispatch_all(&mut self) {
         for i in 0..self.subs.len() {
@@ -100,119 +339,387 @@ impl Sim {
         }
     }
 
-    /// Hands out waiting copies while the subscriber has room in its prefetch window.
+    /// Hands out what subscriber `i` has room for: first events to send again, then the
+    /// next offset of each partition while it has fewer events out than readers, then one
+    /// redriven dead letter at a time.
     pub(crate) fn dispatch(&mut self, i: u16) {
-        // Nothing to hand out: skip the fault lookups (string compares), the hot-path cost.
-        if self.subs[i as usize].waiting.is_empty() {
+        let sub = &self.subs[i as usize];
+        if !sub.active || self.faults.broker_down() || self.down[i as usize] {
             return;
         }
-        let spec = &self.scenario.catalog[i as usize];
-        if self.faults.broker_down() || self.faults.is_down(&spec.key) {
-            return;
+        for k in 0..self.subs[i as usize].flights.len() {
+            if self.subs[i as usize].flights[k].at == At::Ready {
+                self.send_flight(i, k);
+            }
         }
-        let prefetch = spec.concurrency as u64 * 2;
-        while self.subs[i as usize].unacked < prefetch {
-            let Some(c) = self.subs[i as usize].waiting.pop_front() else { break };
-            let sub = &mut self.subs[i as usize];
-            sub.unacked += 1;
-            sub.outstanding += 1;
-            self.send(MsgKind::Deliver, Node::Broker, Node::Service(i), c.order, c.event, c.published_us);
+        let partitions = self.topic.partition_count();
+        let consumers = self.subs[i as usize].settings.consumers;
+        for p in 0..partitions {
+            let room = readers(p, partitions, consumers);
+            while self.subs[i as usize].in_lane(p) < room {
+                let part = &self.topic.partitions[p as usize];
+                let sub = &mut self.subs[i as usize];
+                let cursor = &mut sub.cursors[p as usize];
+                if cursor.next < part.start {
+                    // Retention deleted what this group had not read yet.
+                    let gone = part.start - cursor.next;
+                    sub.lost_retention += gone;
+                    for o in cursor.next..part.start {
+                        cursor.settle(o);
+                    }
+                    cursor.next = part.start;
+                }
+                let Some(&entry) = part.get(cursor.next) else { break };
+                let offset = cursor.next;
+                cursor.next += 1;
+                let consumer = consumer_for(p, partitions, consumers, cursor.handed);
+                cursor.handed += 1;
+                self.new_flight(i, p, offset, entry, consumer);
+            }
+        }
+        let sub = &mut self.subs[i as usize];
+        if sub.in_lane(REDRIVE_LANE) == 0 {
+            if let Some(entry) = sub.redrive.pop_front() {
+                self.new_flight(i, REDRIVE_LANE, 0, entry, 0);
+            }
         }
     }
+
+    fn new_flight(&mut self, i: u16, lane: u16, offset: u64, entry: LogEntry, consumer: u16) {
+        let id = self.next_delivery;
+        self.next_delivery += 1;
+        let f = Flight {
+            id,
+            lane,
+            offset,
+            entry,
+            consumer,
+            attempts: 0,
+            last_error: None,
+            processed: false,
+            received: false,
+            lost: None,
+            at: At::Ready,
+        };
+        let sub = &mut self.subs[i as usize];
+        sub.flights.push(f);
+        let k = sub.flights.len() - 1;
+        self.send_flight(i, k);
+    }
+
+    /// Puts flight `k` of subscriber `i` on the wire, through whatever faults the wire has.
+    fn send_flight(&mut self, i: u16, k: usize) {
+        let f = self.subs[i as usize].flights[k];
+        let w = &self.wire[i as usize];
+        let key = [i as u64, f.entry.event, f.id as u64];
+        let mut flags = if f.entry.kind == EventKind::OrderCancelled { CANCELLED } else { 0 };
+        let mut extra = 0;
+        if w.any() {
+            if self.rng_wire.unit(key) < w.drop {
+                flags |= LOST;
+            }
+            if self.rng_wire.unit([key[0], key[1], key[2] ^ 0xde1a]) < w.delay {
+                extra = (self.rng_wire.unit([key[0], key[1], key[2] ^ 0x5eed]) * w.delay_us as f64) as Micros;
+            }
+        }
+        self.subs[i as usize].flights[k].at = At::OnWire;
+        let (order, event, published) = (f.entry.order, f.entry.event, f.entry.published_us);
+        self.send_delayed(
+            MsgKind::Deliver,
+            Node::Broker,
+            Node::Service(i),
+            order,
+            event,
+            published,
+            f.id,
+            flags,
+            extra,
+        );
+    }
+
+    // ----- at the consumer -----
 
     pub(crate) fn delivery_arrived(&mut self, m: Message, i: u16) {
-        let copy = Copy { event: m.aux, order: m.order, published_us: m.origin_us };
-        let job = Job::Work { event: copy.event, order: copy.order, published_us: copy.published_us };
-        let down = self.faults.is_down(&self.scenario.catalog[i as usize].key);
-        if down {
-            // Handed out again when the subscriber recovers (`fault_ended`).
-            self.return_to_broker(i, vec![job]);
-        } else if !self.enqueue(Node::Service(i), job) {
-            // Full (its queue holds request-driven calls): try again after the redelivery
-            // delay. Without this nothing would hand the copy out again if no other copy
-            // of this subscriber is outstanding and no new event arrives.
-            self.return_to_broker(i, vec![job]);
-            let at = self.now + self.scenario.redelivery_delay_us;
-            self.push(at, Ev::Redeliver { sub: i });
-        }
-    }
-
-    /// Copies a subscriber lost hold of (it crashed, or was full) go back to the front of
-    /// its queue at the broker, in their original order.
-    pub(crate) fn return_to_broker(&mut self, i: u16, jobs: Vec<Job>) {
         let sub = &mut self.subs[i as usize];
-        for job in jobs.into_iter().rev() {
-            let Job::Work { event, order, published_us } = job else { continue };
-            sub.outstanding -= 1;
-            sub.unacked -= 1;
-            sub.redeliveries += 1;
-            sub.waiting.push_front(Copy { event, order, published_us });
+        let Some(k) = sub.flight(m.tag) else { return }; // from an earlier membership
+        if m.flags & LOST != 0 {
+            sub.flights[k].at = At::Vanished;
+            let at = self.now + self.scenario.ack_timeout_us;
+            self.push(at, Ev::AckTimeout { sub: i, delivery: m.tag });
+            return;
         }
-        if !self.wired.contains(&i) {
-            self.discard_held(i);
+        if self.down[i as usize] {
+            // Refused at the door: the broker sends it again when the consumer is back.
+            sub.flights[k].at = At::Ready;
+            sub.redeliveries += 1;
+            return;
+        }
+        let f = sub.flights[k];
+        let job = Job::Work {
+            event: f.entry.event,
+            order: f.entry.order,
+            published_us: f.entry.published_us,
+            delivery: f.id,
+            cancelled: f.entry.kind == EventKind::OrderCancelled,
+        };
+        if !self.enqueue(Node::Service(i), job) {
+            // The consumer's queue is full: try again after the redelivery delay.
+            let at = self.now + self.scenario.redelivery_delay_us;
+            self.subs[i as usize].flights[k].at = At::Backoff(at);
+            self.subs[i as usize].redeliveries += 1;
+            self.push(at, Ev::Backoff { sub: i, delivery: f.id });
+            return;
+        }
+        let sub = &mut self.subs[i as usize];
+        sub.flights[k].received = true;
+        sub.flights[k].at = At::Consumer;
+        if sub.settings.guarantee == Guarantee::AtMostOnce {
+            // Acknowledge first, then process.
+            sub.flights[k].at = At::AckOnWire;
+            self.send_ack(i, MsgKind::Ack, f);
         }
     }
 
-    pub(crate) fn work_finished(&mut self, i: u16, event: u64, order: u64, published_us: Micros, ok: bool) {
+    fn send_ack(&mut self, i: u16, kind: MsgKind, f: Flight) {
+        let mut flags = 0;
+        let dup = self.wire[i as usize].duplicate;
+        if dup > 0.0 && self.rng_wire.unit([i as u64, f.entry.event, f.id as u64 ^ 0xac4]) < dup {
+            flags |= LOST;
+        }
+        let (order, event, published) = (f.entry.order, f.entry.event, f.entry.published_us);
+        self.send_tagged(kind, Node::Service(i), Node::Broker, order, event, published, f.id, flags);
+    }
+
+    /// A consumer finished an event; `failure` says why it failed, if it did.
+    pub(crate) fn work_finished(&mut self, i: u16, job: Job, failure: Option<FailureKind>) {
+        let Job::Work { event, order, published_us, delivery, cancelled } = job else { return };
+        let kind = if cancelled { EventKind::OrderCancelled } else { EventKind::OrderPlaced };
+        if failure.is_none() {
+            let idempotent = self.subs[i as usize].settings.idempotent;
+            let consumer = &mut self.consumers[i as usize];
+            let before = consumer.out_of_order;
+            let applied = consumer.finish(event, order, kind, idempotent);
+            let reordered = consumer.out_of_order > before;
+            if applied == Applied::Again {
+                self.note(order, NoteKind::DuplicateApplied { service: i, event });
+            }
+            if reordered {
+                self.note(order, NoteKind::OutOfOrder { service: i });
+            }
+        }
         let now = self.now;
         let sub = &mut self.subs[i as usize];
-        if ok {
-            sub.outstanding -= 1;
-            sub.processed += 1;
-            sub.delays.push(now - published_us);
-            self.send(MsgKind::Ack, Node::Service(i), Node::Broker, order, event, published_us);
-        } else {
-            self.send(MsgKind::Nack, Node::Service(i), Node::Broker, order, event, published_us);
+        let Some(k) = sub.flight(delivery) else {
+            // At-most-once work the broker already let go of (or work of a past membership).
+            if delivery >= sub.first_id && sub.accepted > 0 {
+                sub.accepted -= 1;
+                match failure {
+                    None => {
+                        sub.processed += 1;
+                        sub.delays.push(now - published_us);
+                    }
+                    Some(_) => sub.lost_failed += 1,
+                }
+            }
+            return;
+        };
+        // Acknowledged on receipt (at-most-once) unless the flight is still at the consumer.
+        let acked_first = sub.flights[k].at != At::Consumer;
+        let first = !sub.flights[k].processed && sub.flights[k].lost.is_none();
+        match failure {
+            None => {
+                if first {
+                    sub.processed += 1;
+                    sub.delays.push(now - published_us);
+                    let f = sub.flights[k];
+                    if f.lane != REDRIVE_LANE {
+                        let last = &mut sub.cursors[f.lane as usize].last_processed;
+                        if last.is_some_and(|l| f.offset < l) {
+                            sub.order_violations += 1;
+                        }
+                        *last = Some(last.map_or(f.offset, |l| l.max(f.offset)));
+                    }
+                    let c = sub.flights[k].consumer as usize;
+                    if let Some(n) = sub.per_consumer.get_mut(c) {
+                        *n += 1;
+                    }
+                }
+                sub.flights[k].processed = true;
+            }
+            Some(why) => {
+                sub.flights[k].last_error = Some(why);
+                if acked_first && first {
+                    // Nobody will deliver it again.
+                    sub.flights[k].lost = Some(LostCause::Failed);
+                    sub.lost_failed += 1;
+                }
+            }
+        }
+        if acked_first {
+            return;
+        }
+        let f = sub.flights[k];
+        let crash_share = self.wire[i as usize].crash_before_ack;
+        if failure.is_none()
+            && crash_share > 0.0
+            && self.rng_wire.unit([i as u64, event, delivery as u64 ^ 0xc4a5]) < crash_share
+        {
+            self.note(order, NoteKind::CrashedBeforeAck { service: i });
+            self.subs[i as usize].flights[k].at = At::Ready;
+            self.subs[i as usize].redeliveries += 1;
+            self.consumer_crashed(i);
+            self.dispatch(i);
+            return;
+        }
+        self.subs[i as usize].flights[k].at = At::AckOnWire;
+        let kind = if failure.is_none() { MsgKind::Ack } else { MsgKind::Nack };
+        self.send_ack(i, kind, f);
+    }
+
+    /// The consumer process died (and, for a crash before acknowledging, restarted): the work
+    /// it held is gone. What it had not acknowledged the broker delivers again; what it had
+    /// (at-most-once) is lost.
+    pub(crate) fn consumer_crashed(&mut self, i: u16) {
+        let now = self.now;
+        let jobs = self.services[i as usize].drain_all(now);
+        let sub = &mut self.subs[i as usize];
+        for job in jobs {
+            let Job::Work { delivery, .. } = job else { continue };
+            match sub.flight(delivery) {
+                Some(k) if sub.flights[k].at == At::Consumer => {
+                    sub.flights[k].at = At::Ready;
+                    sub.redeliveries += 1;
+                }
+                Some(k) if !sub.flights[k].processed && sub.flights[k].lost.is_none() => {
+                    sub.flights[k].lost = Some(LostCause::Crash);
+                    sub.lost_crash += 1;
+                }
+                Some(_) => {}
+                None if delivery >= sub.first_id && sub.accepted > 0 => {
+                    sub.accepted -= 1;
+                    sub.lost_crash += 1;
+                }
+                None => {}
+            }
         }
     }
+
+    // ----- back at the broker -----
 
     pub(crate) fn ack_arrived(&mut self, m: Message) {
         let Node::Service(i) = m.from else { unreachable!("acks come from subscribers") };
+        let sub = &mut self.subs[i as usize];
+        let Some(k) = sub.flight(m.tag) else { return };
+        if m.flags & LOST != 0 {
+            sub.flights[k].at = At::Vanished;
+            let at = self.now + self.scenario.ack_timeout_us;
+            self.push(at, Ev::AckTimeout { sub: i, delivery: m.tag });
+            return;
+        }
         // Acks already on the wire when the broker goes down are still recorded: the broker's
         // log is durable, only its front door is closed.
-        let sub = &mut self.subs[i as usize];
-        sub.unacked -= 1;
         if m.kind == MsgKind::Nack {
-            sub.outstanding -= 1;
-            sub.redeliveries += 1;
-            let at = self.now + self.scenario.redelivery_delay_us;
-            sub.retrying.push_back((at, Copy { event: m.aux, order: m.order, published_us: m.origin_us }));
-            self.push(at, Ev::Redeliver { sub: i });
+            self.failed_attempt(i, k);
+        } else {
+            self.let_go(i, k);
         }
         self.dispatch(i);
     }
 
-    pub(crate) fn redeliver(&mut self, i: u16) {
+    /// The broker is done with a flight that was acknowledged (or, at-most-once, given up on).
+    fn let_go(&mut self, i: u16, k: usize) {
+        let sub = &mut self.subs[i as usize];
+        let f = sub.settle(k);
+        if !f.processed && f.lost.is_none() {
+            if f.received {
+                sub.accepted += 1; // acknowledged on receipt, still being worked on
+            } else {
+                sub.lost_dropped += 1; // the delivery vanished and will not be sent again
+            }
+        }
+    }
+
+    fn failed_attempt(&mut self, i: u16, k: usize) {
         let now = self.now;
         let sub = &mut self.subs[i as usize];
-        while let Some(&(at, c)) = sub.retrying.front() {
-            if at > now {
-                break;
+        sub.flights[k].attempts += 1;
+        let f = sub.flights[k];
+        if f.attempts >= sub.settings.retry.max_attempts {
+            let f = sub.settle(k);
+            let letter = DeadLetter {
+                entry: f.entry,
+                attempts: f.attempts,
+                last_error: f.last_error.unwrap_or(FailureKind::Error),
+                dead_us: now,
+                epoch: sub.epoch,
+                processed: f.processed,
+            };
+            if !f.processed {
+                sub.dead += 1;
             }
-            sub.retrying.pop_front();
-            sub.waiting.push_back(c);
+            sub.dlq.push_back(letter);
+            if sub.dlq.len() > DLQ_LIMIT {
+                let old = sub.dlq.pop_front().expect("over the limit");
+                if !old.processed && old.epoch == sub.epoch {
+                    sub.dead -= 1;
+                    sub.count_lost(LostCause::DlqFull);
+                }
+            }
+            self.note(f.entry.order, NoteKind::DeadLettered { service: i, attempts: f.attempts });
+        } else {
+            let jitter_key = [i as u64, f.entry.event, f.attempts as u64];
+            let wait = sub.settings.retry.backoff(f.attempts, &self.rng_jitter, jitter_key);
+            sub.flights[k].at = At::Backoff(now + wait);
+            sub.redeliveries += 1;
+            self.push(now + wait, Ev::Backoff { sub: i, delivery: f.id });
         }
-        if !self.wired.contains(&i) {
-            self.discard_held(i);
+    }
+
+    /// The ack timeout of a vanished delivery or acknowledgement.
+    pub(crate) fn ack_timed_out(&mut self, i: u16, delivery: u32) {
+        let sub = &mut self.subs[i as usize];
+        let Some(k) = sub.flight(delivery) else { return };
+        if sub.flights[k].at != At::Vanished {
+            return;
+        }
+        match sub.settings.guarantee {
+            Guarantee::AtLeastOnce => {
+                // No acknowledgement: deliver again, even if it was in fact processed.
+                sub.flights[k].at = At::Ready;
+                sub.redeliveries += 1;
+            }
+            // Never twice: give up on it.
+            Guarantee::AtMostOnce => self.let_go(i, k),
         }
         self.dispatch(i);
     }
 
-    /// The subscriber left: copies not yet handed out are dropped. Work it already holds
-    /// is finished.
-    pub(crate) fn unsubscribe(&mut self, i: u16) {
-        self.discard_held(i);
+    pub(crate) fn backoff_over(&mut self, i: u16, delivery: u32) {
+        let sub = &mut self.subs[i as usize];
+        if let Some(k) = sub.flight(delivery) {
+            if matches!(sub.flights[k].at, At::Backoff(_)) {
+                sub.flights[k].at = At::Ready;
+            }
+        }
+        self.dispatch(i);
     }
 
-    fn discard_held(&mut self, i: u16) {
+    /// Sends dead letters back to be processed again: one (by event ID) or all.
+    pub(crate) fn redrive(&mut self, i: u16, event: Option<u64>) -> usize {
         let sub = &mut self.subs[i as usize];
-        sub.discarded += sub.waiting.len() as u64;
-        sub.waiting.clear();
-        // Retrying copies are kept until due, then discarded by `redeliver`: dropping them
-        // now would leave their redelivery events pointing at nothing, which is harmless,
-        // but counting them here keeps the books simple.
-        sub.discarded += sub.retrying.len() as u64;
-        sub.retrying.clear();
+        let (take, keep): (Vec<DeadLetter>, Vec<DeadLetter>) =
+            sub.dlq.drain(..).partition(|d| event.is_none_or(|e| d.entry.event == e));
+        sub.dlq = keep.into();
+        for d in &take {
+            if d.epoch == sub.epoch && !d.processed {
+                sub.dead -= 1;
+            } else {
+                sub.copies += 1;
+            }
+            sub.redrive.push_back(d.entry);
+        }
+        self.dispatch(i);
+        take.len()
     }
 
     pub(crate) fn sample_lag(&mut self) {

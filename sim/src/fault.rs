@@ -17,6 +17,30 @@ pub enum Fault {
     Errors { service: String, rate: f64 },
     /// The broker refuses publishes and stops delivering until it is back.
     BrokerDown,
+    /// A share of deliveries vanishes on the wire to this subscriber (`None`: to every one).
+    Drop {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        service: Option<String>,
+        share: f64,
+    },
+    /// A share of acknowledgements vanishes on the way back, so the broker delivers again.
+    Duplicate {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        service: Option<String>,
+        share: f64,
+    },
+    /// A share of deliveries is held up on the wire by up to `extra_us`, so later ones overtake.
+    Delay {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        service: Option<String>,
+        share: f64,
+        extra_us: Micros,
+    },
+    /// After processing a share of events, the consumer crashes before acknowledging and
+    /// restarts at once.
+    CrashBeforeAck { service: String, share: f64 },
+    /// The `OrderPlaced` event of this order is one the consumer can never process.
+    Poison { service: String, order: u64 },
 }
 
 /// Longest slowdown accepted, so that a typo cannot stall a run for hours.
@@ -26,14 +50,52 @@ impl Fault {
     /// The service the fault acts on, if it acts on one.
     pub fn service(&self) -> Option<&str> {
         match self {
-            Fault::Slow { service, .. } | Fault::Crash { service } | Fault::Errors { service, .. } => Some(service),
+            Fault::Slow { service, .. }
+            | Fault::Crash { service }
+            | Fault::Errors { service, .. }
+            | Fault::CrashBeforeAck { service, .. }
+            | Fault::Poison { service, .. } => Some(service),
+            Fault::Drop { service, .. } | Fault::Duplicate { service, .. } | Fault::Delay { service, .. } => {
+                service.as_deref()
+            }
             Fault::BrokerDown => None,
         }
     }
 
-    /// Two faults share a slot when one would replace the other: same kind, same target.
+    /// True for faults on the delivery path (the broker's wires and its subscribers), which
+    /// only matter event-driven.
+    pub fn is_delivery_fault(&self) -> bool {
+        matches!(
+            self,
+            Fault::Drop { .. }
+                | Fault::Duplicate { .. }
+                | Fault::Delay { .. }
+                | Fault::CrashBeforeAck { .. }
+                | Fault::Poison { .. }
+        )
+    }
+
+    /// The share of work the fault hits, for the kinds that have one.
+    pub fn share(&self) -> Option<f64> {
+        match self {
+            Fault::Errors { rate: share, .. }
+            | Fault::Drop { share, .. }
+            | Fault::Duplicate { share, .. }
+            | Fault::Delay { share, .. }
+            | Fault::CrashBeforeAck { share, .. } => Some(*share),
+            _ => None,
+        }
+    }
+
+    /// Two faults share a slot when one would replace the other: same kind, same target
+    /// (and, for poison, the same order).
     pub fn same_slot(&self, other: &Fault) -> bool {
-        std::mem::discriminant(self) == std::mem::discriminant(other) && self.service() == other.service()
+        std::mem::discriminant(self) == std::mem::discriminant(other)
+            && self.service() == other.service()
+            && match (self, other) {
+                (Fault::Poison { order: a, .. }, Fault::Poison { order: b, .. }) => a == b,
+                _ => true,
+            }
     }
 
     /// Refuses impossible values with a message a student can act on.
@@ -46,13 +108,21 @@ impl Fault {
                 ));
             }
         }
+        if matches!(self, Fault::CrashBeforeAck { .. } | Fault::Poison { .. })
+            && self.service() == Some(scenario.order_service.key.as_str())
+        {
+            return Err(format!("{} publishes events but does not consume them", scenario.order_service.name));
+        }
+        if let Some(share) = self.share() {
+            if !(share.is_finite() && (0.0..=1.0).contains(&share)) {
+                return Err(format!("a share must be between 0 and 1, not {share}"));
+            }
+        }
         match self {
-            Fault::Slow { extra_us, .. } if *extra_us > MAX_SLOW_US => {
-                Err(format!("a slowdown must be at most {} ms", MAX_SLOW_US / MS))
+            Fault::Slow { extra_us, .. } | Fault::Delay { extra_us, .. } if *extra_us > MAX_SLOW_US => {
+                Err(format!("a delay must be at most {} ms", MAX_SLOW_US / MS))
             }
-            Fault::Errors { rate, .. } if !(rate.is_finite() && (0.0..=1.0).contains(rate)) => {
-                Err(format!("an error rate must be between 0 and 1, not {rate}"))
-            }
+            Fault::Poison { order: 0, .. } => Err("orders are numbered from 1".into()),
             _ => Ok(()),
         }
     }
@@ -64,6 +134,17 @@ impl Fault {
             Fault::Crash { .. } => format!("{name} is down"),
             Fault::Errors { rate, .. } => format!("{name} fails {:.0}% of its work", rate * 100.0),
             Fault::BrokerDown => "the broker is down".into(),
+            Fault::Drop { share, .. } => format!("{} loses {:.0}% of its deliveries", wire(name), share * 100.0),
+            Fault::Duplicate { share, .. } => {
+                format!("{} loses {:.0}% of its acknowledgements, so events come twice", wire(name), share * 100.0)
+            }
+            Fault::Delay { share, extra_us, .. } => {
+                format!("{} holds up {:.0}% of its deliveries by up to {} ms", wire(name), share * 100.0, extra_us / MS)
+            }
+            Fault::CrashBeforeAck { share, .. } => {
+                format!("{name} crashes before acknowledging {:.0}% of its events", share * 100.0)
+            }
+            Fault::Poison { order, .. } => format!("{name} cannot process the event of order {order}"),
         }
     }
 
@@ -74,9 +155,33 @@ impl Fault {
             Fault::Crash { service } => format!("crash:{service}"),
             Fault::Errors { service, rate } => format!("errors:{service}:{rate}"),
             Fault::BrokerDown => "broker-down".into(),
+            Fault::Drop { service, share } => format!("drop:{}:{share}", target_spec(service)),
+            Fault::Duplicate { service, share } => format!("duplicate:{}:{share}", target_spec(service)),
+            Fault::Delay { service, share, extra_us } => {
+                format!("delay:{}:{share}:{}", target_spec(service), duration_spec(*extra_us))
+            }
+            Fault::CrashBeforeAck { service, share } => format!("crash-before-ack:{service}:{share}"),
+            Fault::Poison { service, order } => format!("poison:{service}:{order}"),
         }
     }
 }
+
+/// "the wires to Email", or for the broker as a whole, "the broker".
+fn wire(name: &str) -> String {
+    if name == "the broker" {
+        name.to_string()
+    } else {
+        format!("the wire to {name}")
+    }
+}
+
+/// A delivery fault's target as written in a spec: a subscriber's key, or `broker` for all.
+fn target_spec(service: &Option<String>) -> &str {
+    service.as_deref().unwrap_or(BROKER)
+}
+
+/// The target that stands for every subscription at once.
+pub const BROKER: &str = "broker";
 
 /// A duration in the form [`parse_duration`] reads back exactly: whole milliseconds as `ms`,
 /// anything finer as `us`.
@@ -131,6 +236,48 @@ impl FaultSet {
     pub fn broker_down(&self) -> bool {
         self.active.iter().any(|f| matches!(f, Fault::BrokerDown))
     }
+
+    /// What the delivery faults do to one subscriber's wire, combined: a fault on the broker
+    /// and one on the wire add up to the larger share.
+    pub fn wire(&self, key: &str) -> WireFaults {
+        let mut w = WireFaults::default();
+        for f in &self.active {
+            let applies = |s: &Option<String>| s.as_deref().is_none_or(|k| k == key);
+            match f {
+                Fault::Drop { service, share } if applies(service) => w.drop = w.drop.max(*share),
+                Fault::Duplicate { service, share } if applies(service) => w.duplicate = w.duplicate.max(*share),
+                Fault::Delay { service, share, extra_us } if applies(service) => {
+                    w.delay = w.delay.max(*share);
+                    w.delay_us = w.delay_us.max(*extra_us);
+                }
+                Fault::CrashBeforeAck { service, share } if service == key => {
+                    w.crash_before_ack = w.crash_before_ack.max(*share)
+                }
+                Fault::Poison { service, order } if service == key => w.poison.push(*order),
+                _ => {}
+            }
+        }
+        w
+    }
+}
+
+/// The delivery faults acting on one subscriber, looked up once when faults change rather
+/// than on every delivery.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct WireFaults {
+    pub drop: f64,
+    pub duplicate: f64,
+    pub delay: f64,
+    pub delay_us: Micros,
+    pub crash_before_ack: f64,
+    /// Orders whose `OrderPlaced` event this subscriber always fails on.
+    pub poison: Vec<u64>,
+}
+
+impl WireFaults {
+    pub fn any(&self) -> bool {
+        *self != WireFaults::default()
+    }
 }
 
 /// A fault with the window of simulated time it is active in.
@@ -144,8 +291,10 @@ pub struct FaultSpec {
 
 /// The accepted spec forms, quoted in every parse error.
 pub const FAULT_FORMS: &str = "slow:SERVICE:DURATION (e.g. slow:analytics:2000ms), crash:SERVICE, \
-errors:SERVICE:SHARE (e.g. errors:inventory:0.2), broker-down; any of them may end in :FROM-UNTIL \
-(e.g. broker-down:10s-20s, crash:email:5s-)";
+errors:SERVICE:SHARE (e.g. errors:inventory:0.2), broker-down, drop:TARGET:SHARE (e.g. drop:email:0.1), \
+duplicate:TARGET:SHARE (e.g. duplicate:broker:0.2), delay:TARGET:SHARE:DURATION (e.g. delay:email:0.3:400ms), \
+crash-before-ack:SERVICE:SHARE, poison:SERVICE:ORDER (e.g. poison:payment:5); TARGET is a subscriber or \
+broker (all of them); any of them may end in :FROM-UNTIL (e.g. broker-down:10s-20s, crash:email:5s-)";
 
 /// Parses `2000ms`, `2s`, `1.5s` or `250us` into microseconds.
 pub fn parse_duration(s: &str) -> Result<Micros, String> {
@@ -197,6 +346,45 @@ impl FaultSpec {
                 _ => return Err(wrap("errors needs a service and a share".into())),
             },
             "broker-down" => (Fault::BrokerDown, rest),
+            "drop" | "duplicate" => match rest {
+                [target, share, tail @ ..] => {
+                    let service = parse_target(target);
+                    let share = parse_share(share).map_err(wrap)?;
+                    let f = if *kind == "drop" {
+                        Fault::Drop { service, share }
+                    } else {
+                        Fault::Duplicate { service, share }
+                    };
+                    (f, tail)
+                }
+                _ => return Err(wrap(format!("{kind} needs a target and a share"))),
+            },
+            "delay" => match rest {
+                [target, share, dur, tail @ ..] => {
+                    let share = parse_share(share).map_err(wrap)?;
+                    let extra_us = parse_duration(dur).map_err(wrap)?;
+                    (Fault::Delay { service: parse_target(target), share, extra_us }, tail)
+                }
+                _ => return Err(wrap("delay needs a target, a share and a duration".into())),
+            },
+            "crash-before-ack" => match rest {
+                [service, share, tail @ ..] => {
+                    let share = parse_share(share).map_err(wrap)?;
+                    (Fault::CrashBeforeAck { service: service.to_string(), share }, tail)
+                }
+                _ => return Err(wrap("crash-before-ack needs a service and a share".into())),
+            },
+            "poison" => match rest {
+                [service, order, tail @ ..] => {
+                    let order: u64 = order
+                        .parse()
+                        .ok()
+                        .filter(|&o| o > 0)
+                        .ok_or_else(|| wrap(format!("`{order}` is not an order number (1 or more)")))?;
+                    (Fault::Poison { service: service.to_string(), order }, tail)
+                }
+                _ => return Err(wrap("poison needs a service and an order number".into())),
+            },
             other => return Err(wrap(format!("unknown fault kind `{other}`"))),
         };
         if fault.service() == Some("") {
@@ -207,17 +395,28 @@ impl FaultSpec {
             [window] => parse_window(window).map_err(wrap)?,
             _ => return Err(wrap("too many parts".into())),
         };
-        if let Fault::Errors { rate, .. } = fault {
-            if !(rate.is_finite() && (0.0..=1.0).contains(&rate)) {
-                return Err(wrap(format!("an error share must be between 0 and 1, not {rate}")));
+        if let Some(share) = fault.share() {
+            if !(share.is_finite() && (0.0..=1.0).contains(&share)) {
+                return Err(wrap(format!("a share must be between 0 and 1, not {share}")));
             }
         }
-        if let Fault::Slow { extra_us, .. } = fault {
+        if let Fault::Slow { extra_us, .. } | Fault::Delay { extra_us, .. } = fault {
             if extra_us > MAX_SLOW_US {
-                return Err(wrap(format!("a slowdown must be at most {} ms", MAX_SLOW_US / MS)));
+                return Err(wrap(format!("a delay must be at most {} ms", MAX_SLOW_US / MS)));
             }
         }
         Ok(FaultSpec { fault, from_us, until_us })
+    }
+}
+
+fn parse_target(target: &str) -> Option<String> {
+    (target != BROKER).then(|| target.to_string())
+}
+
+fn parse_share(share: &str) -> Result<f64, String> {
+    match share.parse::<f64>() {
+        Ok(v) if v.is_finite() && (0.0..=1.0).contains(&v) => Ok(v),
+        _ => Err(format!("`{share}` is not a share between 0 and 1")),
     }
 }
 
@@ -257,6 +456,44 @@ mod tests {
     }
 
     #[test]
+    fn parses_the_delivery_fault_forms() {
+        assert_eq!(
+            FaultSpec::parse("drop:email:0.1").unwrap().fault,
+            Fault::Drop { service: Some("email".into()), share: 0.1 }
+        );
+        assert_eq!(
+            FaultSpec::parse("duplicate:broker:0.2").unwrap().fault,
+            Fault::Duplicate { service: None, share: 0.2 }
+        );
+        assert_eq!(
+            FaultSpec::parse("delay:email:0.3:400ms:1s-2s").unwrap().fault,
+            Fault::Delay { service: Some("email".into()), share: 0.3, extra_us: 400 * MS }
+        );
+        assert_eq!(
+            FaultSpec::parse("crash-before-ack:payment:0.5").unwrap().fault,
+            Fault::CrashBeforeAck { service: "payment".into(), share: 0.5 }
+        );
+        assert_eq!(
+            FaultSpec::parse("poison:payment:5").unwrap().fault,
+            Fault::Poison { service: "payment".into(), order: 5 }
+        );
+    }
+
+    #[test]
+    fn wire_faults_combine_the_broker_and_the_wire() {
+        let mut set = FaultSet::default();
+        set.inject(Fault::Drop { service: None, share: 0.1 });
+        set.inject(Fault::Drop { service: Some("email".into()), share: 0.3 });
+        set.inject(Fault::Poison { service: "email".into(), order: 4 });
+        set.inject(Fault::Poison { service: "email".into(), order: 9 });
+        assert_eq!(set.wire("email").drop, 0.3);
+        assert_eq!(set.wire("email").poison, vec![4, 9]);
+        assert_eq!(set.wire("sms").drop, 0.1);
+        assert!(set.wire("sms").poison.is_empty());
+        assert!(!FaultSet::default().wire("sms").any());
+    }
+
+    #[test]
     fn bad_specs_say_what_is_wrong_and_list_the_forms() {
         for bad in [
             "",
@@ -269,6 +506,14 @@ mod tests {
             "crash:",
             "slow:email:-5ms",
             "crash:email:1s-2s:3",
+            "drop:email:2",
+            "drop:email",
+            "duplicate:broker:-0.5",
+            "delay:email:0.5:-3ms",
+            "delay:email:0.5",
+            "crash-before-ack:email:NaN",
+            "poison:email:0",
+            "poison:email:first",
         ] {
             let err = FaultSpec::parse(bad).unwrap_err();
             assert!(err.contains("Accepted forms"), "{bad}: {err}");
@@ -284,6 +529,11 @@ mod tests {
             Fault::Crash { service: "sms".into() },
             Fault::Errors { service: "fraud".into(), rate: 0.25 },
             Fault::BrokerDown,
+            Fault::Drop { service: None, share: 0.5 },
+            Fault::Duplicate { service: Some("email".into()), share: 1.0 },
+            Fault::Delay { service: Some("sms".into()), share: 0.25, extra_us: 300 * MS },
+            Fault::CrashBeforeAck { service: "payment".into(), share: 0.1 },
+            Fault::Poison { service: "payment".into(), order: 12 },
         ] {
             assert_eq!(FaultSpec::parse(&f.spec()).unwrap().fault, f);
         }

@@ -1,8 +1,9 @@
 //! The checkout flow: orders arrive, the Order Service saves them, then either calls every
 //! downstream service (request-driven) or publishes one event (event-driven).
 
+use crate::broker::FailureKind;
 use crate::fault::Fault;
-use crate::message::{Message, MsgKind, Node, RETRY_FLAG};
+use crate::message::{Message, MsgKind, Node, CANCELLED, RETRY_FLAG};
 use crate::metrics::CheckoutSample;
 use crate::narration::{FailCause, NoteKind};
 use crate::scenario::{CallMode, PublishPolicy, Wiring};
@@ -32,6 +33,7 @@ impl Sim {
             (MsgKind::PublishAck | MsgKind::PublishNack, Node::Orders) => self.publish_answered(m),
             (MsgKind::Deliver, Node::Service(i)) => self.delivery_arrived(m, i),
             (MsgKind::Ack | MsgKind::Nack, Node::Broker) => self.ack_arrived(m),
+            (MsgKind::CancelOrder, Node::Orders) => self.cancel_arrived(m),
             (kind, to) => unreachable!("{kind:?} cannot arrive at {to:?}"),
         }
     }
@@ -58,10 +60,27 @@ impl Sim {
             self.note(m.order, NoteKind::Confirmed { latency_us });
         }
         self.samples.push(CheckoutSample { order: m.order, done_us: self.now, latency_us, ok, outgoing: m.aux as u16 });
+        // Some shoppers change their mind at once; only events can carry that afterwards.
+        if ok && self.wiring == Wiring::Event && self.cancels(m.order) {
+            self.note(m.order, NoteKind::CancelRequested);
+            self.send(MsgKind::CancelOrder, Node::Shopper, Node::Orders, m.order, 0, self.now);
+        }
+    }
+
+    /// The Order Service records the cancellation and publishes `OrderCancelled`, without
+    /// waiting for anyone: the shopper already has their answer.
+    fn cancel_arrived(&mut self, m: Message) {
+        if self.faults.is_down(&self.scenario.order_service.key) {
+            return;
+        }
+        let event = self.next_event;
+        self.next_event += 1;
+        self.send_tagged(MsgKind::Publish, Node::Orders, Node::Broker, m.order, event, self.now, 0, CANCELLED);
     }
 
     /// A service finished a job, successfully or not.
-    pub(crate) fn finished(&mut self, node: Node, job: Job, ok: bool) {
+    pub(crate) fn finished(&mut self, node: Node, job: Job, failure: Option<FailureKind>) {
+        let ok = failure.is_none();
         match job {
             Job::Save { order } => {
                 if ok {
@@ -74,9 +93,9 @@ impl Sim {
                 let kind = if ok { MsgKind::Reply } else { MsgKind::ErrorReply };
                 self.send(kind, node, Node::Orders, order, call, self.now);
             }
-            Job::Work { event, order, published_us } => {
+            Job::Work { .. } => {
                 let Node::Service(i) = node else { unreachable!("only subscribers get events") };
-                self.work_finished(i, event, order, published_us, ok)
+                self.work_finished(i, job, failure)
             }
         }
     }
@@ -192,6 +211,17 @@ impl Sim {
         if retry {
             self.outbox_sending -= 1;
         }
+        if m.is_cancellation() {
+            // Nobody waits for a cancellation; a refused one is buffered or lost by policy.
+            match (m.kind, self.publish_policy) {
+                (MsgKind::PublishNack, PublishPolicy::BufferAndRetry) => {
+                    self.buffer(event, order, m.origin_us, m.flags)
+                }
+                (MsgKind::PublishNack, PublishPolicy::Fail) => self.note(order, NoteKind::CancelLost),
+                _ => {}
+            }
+            return;
+        }
         let waiting = matches!(
             self.checkouts.get(&order),
             Some(Checkout { stage: Stage::Publishing { event: e }, .. }) if *e == event
@@ -206,26 +236,26 @@ impl Sim {
             (MsgKind::PublishNack, true) => match self.publish_policy {
                 PublishPolicy::Fail => self.fail(order, FailCause::BrokerDown),
                 PublishPolicy::BufferAndRetry => {
-                    self.buffer(event, order, m.origin_us);
+                    self.buffer(event, order, m.origin_us, 0);
                     self.note(order, NoteKind::Buffered);
                     self.confirm(order);
                 }
             },
             // A buffered event was refused again: back into the buffer.
-            (MsgKind::PublishNack, false) if retry => self.buffer(event, order, m.origin_us),
+            (MsgKind::PublishNack, false) if retry => self.buffer(event, order, m.origin_us, 0),
             // A first attempt whose checkout is already over (the Order Service crashed
             // meanwhile): buffer it if that is the policy; under Fail the order failed anyway.
             (MsgKind::PublishNack, false) => {
                 if self.publish_policy == PublishPolicy::BufferAndRetry {
-                    self.buffer(event, order, m.origin_us)
+                    self.buffer(event, order, m.origin_us, 0)
                 }
             }
             _ => unreachable!("only publish answers come here"),
         }
     }
 
-    fn buffer(&mut self, event: u64, order: u64, first_us: u64) {
-        self.outbox.push_back((event, order, first_us));
+    fn buffer(&mut self, event: u64, order: u64, first_us: u64, flags: u8) {
+        self.outbox.push_back((event, order, first_us, flags));
         if !self.retry_pending {
             self.retry_pending = true;
             let at = self.now + self.scenario.publish_retry_us;
@@ -243,9 +273,18 @@ impl Sim {
             }
             return;
         }
-        while let Some((event, order, first_us)) = self.outbox.pop_front() {
+        while let Some((event, order, first_us, flags)) = self.outbox.pop_front() {
             self.outbox_sending += 1;
-            self.send(MsgKind::Publish, Node::Orders, Node::Broker, order, event | RETRY_FLAG, first_us);
+            self.send_tagged(
+                MsgKind::Publish,
+                Node::Orders,
+                Node::Broker,
+                order,
+                event | RETRY_FLAG,
+                first_us,
+                0,
+                flags,
+            );
         }
     }
 
@@ -275,12 +314,9 @@ impl Sim {
                 self.fail(order, FailCause::OrdersDown);
             }
         } else if let Some(i) = self.scenario.catalog_index(service) {
-            let now = self.now;
-            let jobs = self.services[i].drain_all(now);
-            // Calls in progress simply never answer (the caller times out);
-            // events in progress go back to the broker, which sees the consumer disconnect.
-            let returned: Vec<Job> = jobs.into_iter().filter(|j| matches!(j, Job::Work { .. })).collect();
-            self.return_to_broker(i as u16, returned);
+            // Calls in progress simply never answer (the caller times out); events in
+            // progress go back to the broker, which sees the consumer disconnect.
+            self.consumer_crashed(i as u16);
         }
     }
 

@@ -1,9 +1,11 @@
 //! What a person (or a script) does to a run. Interventions are timestamped inputs, so a run
 //! is fully described by seed + scenario + inputs and can be replayed exactly.
 
+use crate::delivery::{Guarantee, RetryPolicy, StartFrom};
 use crate::fault::Fault;
 use crate::scenario::{CallMode, PublishPolicy, Wiring};
 use crate::time::Micros;
+use crate::topic::PartitionKey;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -26,6 +28,9 @@ pub enum Action {
     },
     AddSubscriber {
         service: String,
+        /// Where it starts reading the log: new events only, or a replay from offset 0.
+        #[serde(default)]
+        from: StartFrom,
     },
     RemoveSubscriber {
         service: String,
@@ -37,6 +42,56 @@ pub enum Action {
     Clear {
         fault: Fault,
     },
+    SetGuarantee {
+        service: String,
+        guarantee: Guarantee,
+    },
+    SetIdempotent {
+        service: String,
+        on: bool,
+    },
+    SetRetry {
+        service: String,
+        retry: RetryPolicy,
+    },
+    /// Consumers in the subscriber's group.
+    SetConsumers {
+        service: String,
+        consumers: u16,
+    },
+    /// Adds partitions to the topic (they cannot be removed).
+    SetPartitions {
+        partitions: u16,
+    },
+    SetPartitionKey {
+        key: PartitionKey,
+    },
+    /// Share of shoppers who cancel their order just after placing it (event-driven).
+    SetCancelShare {
+        share: f64,
+    },
+    /// Sends a subscriber's dead letters back for processing: one event, or all.
+    Redrive {
+        service: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        event: Option<u64>,
+    },
+}
+
+impl Action {
+    /// The subscriber the action is about, if any.
+    pub fn service(&self) -> Option<&str> {
+        match self {
+            Action::AddSubscriber { service, .. }
+            | Action::RemoveSubscriber { service }
+            | Action::SetGuarantee { service, .. }
+            | Action::SetIdempotent { service, .. }
+            | Action::SetRetry { service, .. }
+            | Action::SetConsumers { service, .. }
+            | Action::Redrive { service, .. } => Some(service),
+            _ => None,
+        }
+    }
 }
 
 /// An action and the simulated moment it took effect.

@@ -7,6 +7,8 @@
 
 pub mod audit;
 pub mod broker;
+pub mod consumer;
+pub mod delivery;
 pub mod fault;
 mod flow;
 pub mod input;
@@ -20,6 +22,8 @@ pub mod scenario;
 pub mod service;
 pub mod sim;
 pub mod time;
+pub mod timeline;
+pub mod topic;
 
 pub use fault::{Fault, FaultSpec};
 pub use input::{Action, Input};
@@ -27,6 +31,7 @@ pub use message::{Message, MsgKind, Node};
 pub use scenario::{CallMode, PublishPolicy, Scenario, Wiring};
 pub use sim::{Headline, NodeView, Setup, Sim};
 pub use time::{Micros, MS, SEC};
+pub use timeline::Timeline;
 
 /// Runs a setup for `duration_us` of simulated time and returns the finished run.
 pub fn run(setup: &Setup, duration_us: Micros) -> Result<Sim, String> {

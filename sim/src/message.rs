@@ -40,6 +40,8 @@ pub enum MsgKind {
     Ack,
     /// Subscriber to broker: failed; deliver it again later.
     Nack,
+    /// Shopper to Order Service: "cancel my order".
+    CancelOrder,
 }
 
 impl MsgKind {
@@ -64,6 +66,7 @@ impl MsgKind {
             MsgKind::Deliver => "OrderPlaced copy",
             MsgKind::Ack => "ack",
             MsgKind::Nack => "nack",
+            MsgKind::CancelOrder => "cancellation",
         }
     }
 }
@@ -71,6 +74,12 @@ impl MsgKind {
 /// Set in the `aux` of a publish (and its answer) sent from the Order Service's buffer,
 /// to tell a retry from a first attempt.
 pub const RETRY_FLAG: u64 = 1 << 63;
+
+/// Message flag: the message vanishes on its wire (an injected drop or lost acknowledgement).
+/// It still travels, so the stage can show it fading; its arrival changes nothing.
+pub const LOST: u8 = 1;
+/// Message flag: the event is an `OrderCancelled` rather than an `OrderPlaced`.
+pub const CANCELLED: u8 = 2;
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Message {
@@ -84,6 +93,19 @@ pub struct Message {
     pub origin_us: Micros,
     pub sent_us: Micros,
     pub due_us: Micros,
+    /// Delivery ID for deliveries and their acknowledgements; 0 otherwise.
+    pub tag: u32,
+    /// [`LOST`], [`CANCELLED`].
+    pub flags: u8,
+}
+
+impl Message {
+    pub fn is_lost(&self) -> bool {
+        self.flags & LOST != 0
+    }
+    pub fn is_cancellation(&self) -> bool {
+        self.flags & CANCELLED != 0
+    }
 }
 
 impl Message {
@@ -151,6 +173,8 @@ mod tests {
             origin_us: 0,
             sent_us: sent,
             due_us: due,
+            tag: 0,
+            flags: 0,
         }
     }
 

@@ -67,6 +67,36 @@ pub enum NoteKind {
     Refused {
         why: String,
     },
+    /// The shopper cancelled the order just after placing it.
+    CancelRequested,
+    CancelPublished,
+    /// The broker refused a cancellation and the Order Service does not buffer.
+    CancelLost,
+    /// A subscriber applied an event's side effect a second time.
+    DuplicateApplied {
+        service: u16,
+        event: u64,
+    },
+    /// A subscriber processed a cancellation before the order it cancels.
+    OutOfOrder {
+        service: u16,
+    },
+    CrashedBeforeAck {
+        service: u16,
+    },
+    DeadLettered {
+        service: u16,
+        attempts: u32,
+    },
+    Redriven {
+        service: u16,
+        count: u64,
+    },
+    /// A setting of a subscriber (or of the topic, with no service) changed.
+    SettingChanged {
+        service: Option<u16>,
+        what: String,
+    },
 }
 
 /// One line of the log.
@@ -84,7 +114,14 @@ impl Note {
     }
 
     pub fn is_failure(&self) -> bool {
-        matches!(self.kind, NoteKind::Failed { .. })
+        matches!(
+            self.kind,
+            NoteKind::Failed { .. }
+                | NoteKind::DuplicateApplied { .. }
+                | NoteKind::OutOfOrder { .. }
+                | NoteKind::DeadLettered { .. }
+                | NoteKind::CancelLost
+        )
     }
 
     pub fn text(&self, sc: &Scenario) -> String {
@@ -138,6 +175,29 @@ impl Note {
             }
             NoteKind::CaughtUp { service } => format!("{} caught up: no events waiting", name(*service)),
             NoteKind::Refused { why } => format!("A scheduled change was not applied: {why}"),
+            NoteKind::CancelRequested => format!("The shopper cancels order {o}"),
+            NoteKind::CancelPublished => format!("OrderCancelled for order {o} published"),
+            NoteKind::CancelLost => format!("The broker is down: the cancellation of order {o} was lost"),
+            NoteKind::DuplicateApplied { service, event } => {
+                format!("{} processed event {event} (order {o}) a second time", name(*service))
+            }
+            NoteKind::OutOfOrder { service } => {
+                format!("{} processed the cancellation of order {o} before the order itself", name(*service))
+            }
+            NoteKind::CrashedBeforeAck { service } => format!(
+                "{} crashed after processing order {o} but before acknowledging it; the broker will deliver it again",
+                name(*service)
+            ),
+            NoteKind::DeadLettered { service, attempts } => format!(
+                "{} failed on the event of order {o} {attempts} time{}: parked in its dead-letter queue",
+                name(*service),
+                if *attempts == 1 { "" } else { "s" }
+            ),
+            NoteKind::Redriven { service, count } => {
+                format!("{count} dead letter{} sent back to {}", if *count == 1 { "" } else { "s" }, name(*service))
+            }
+            NoteKind::SettingChanged { service: Some(s), what } => format!("{} is now {what}", name(*s)),
+            NoteKind::SettingChanged { service: None, what } => what.clone(),
         }
     }
 }

@@ -1,8 +1,10 @@
 //! Scenarios are data: the services that exist, how fast they work, and the knobs of the
 //! system around them. Built-in scenarios live here; later ones can come from files.
 
+use crate::consumer::Effect;
 use crate::rng::Dist;
 use crate::time::{Micros, MS, SEC};
+use crate::topic::{PartitionKey, MAX_PARTITIONS};
 use serde::{Deserialize, Serialize};
 
 /// How the Order Service triggers the work that follows an order.
@@ -70,6 +72,9 @@ pub struct ServiceSpec {
     pub concurrency: u32,
     /// How many pieces of work may wait; beyond this new work is refused.
     pub queue_limit: u32,
+    /// What processing an event changes in the service's own data.
+    #[serde(default)]
+    pub effect: Effect,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -95,6 +100,27 @@ pub struct Scenario {
     pub rate: f64,
     /// How often lag and busy share are sampled for charts.
     pub sample_interval_us: Micros,
+    /// Partitions of the topic at the start.
+    #[serde(default = "default_partitions")]
+    pub partitions: u16,
+    #[serde(default = "default_partition_key")]
+    pub partition_key: PartitionKey,
+    /// How long the broker waits for an acknowledgement it will never get (the delivery or
+    /// the acknowledgement vanished) before it acts: delivers again, or gives up.
+    #[serde(default = "default_ack_timeout")]
+    pub ack_timeout_us: Micros,
+}
+
+/// As many partitions as a subscriber has workers, so that with one reader per partition
+/// a subscriber works as fast as before the broker kept a log.
+fn default_partitions() -> u16 {
+    8
+}
+fn default_partition_key() -> PartitionKey {
+    PartitionKey::OrderId
+}
+fn default_ack_timeout() -> Micros {
+    2 * SEC
 }
 
 /// The most downstream services one run may have wired in at once.
@@ -108,6 +134,18 @@ fn service(key: &str, name: &str, job: &str, min_ms: u64, extra_ms: u64, concurr
         processing: Dist::ShiftedExp { min_us: min_ms * MS, mean_extra_us: extra_ms * MS },
         concurrency,
         queue_limit: 10_000,
+        effect: Effect::default(),
+    }
+}
+
+fn counting(noun: &str) -> Effect {
+    Effect::Count { noun: noun.into() }
+}
+
+impl ServiceSpec {
+    fn with(mut self, effect: Effect) -> Self {
+        self.effect = effect;
+        self
     }
 }
 
@@ -130,13 +168,14 @@ impl Scenario {
             title: "Checkout".into(),
             order_service: service("orders", "Order Service", "saves the order", 15, 10, 32),
             catalog: vec![
-                service("email", "Email", "sends the confirmation", 40, 40, 8),
-                service("inventory", "Inventory", "reduces the stock", 20, 20, 8),
-                service("analytics", "Analytics", "logs the sale", 30, 30, 8),
-                service("shipping", "Shipping", "books the parcel", 30, 20, 8),
-                service("sms", "SMS", "texts the shopper", 30, 30, 8),
-                service("fraud", "Fraud", "checks for fraud", 40, 40, 8),
-                service("loyalty", "Loyalty", "awards points", 20, 20, 8),
+                service("email", "Email", "sends the confirmation", 40, 40, 8).with(counting("emails sent")),
+                service("inventory", "Inventory", "reduces the stock", 20, 20, 8).with(Effect::Stock { start: 1_000 }),
+                service("analytics", "Analytics", "logs the sale", 30, 30, 8).with(counting("sales logged")),
+                service("shipping", "Shipping", "books the parcel", 30, 20, 8).with(counting("parcels booked")),
+                service("sms", "SMS", "texts the shopper", 30, 30, 8).with(counting("texts sent")),
+                service("fraud", "Fraud", "checks for fraud", 40, 40, 8).with(counting("orders checked")),
+                service("loyalty", "Loyalty", "awards points", 20, 20, 8).with(counting("points awarded")),
+                service("payment", "Payment", "charges the card", 40, 30, 8).with(Effect::Money),
             ],
             initial: ["email", "inventory", "analytics", "shipping"].map(String::from).to_vec(),
             network: Dist::ShiftedExp { min_us: 8 * MS, mean_extra_us: 4 * MS },
@@ -147,6 +186,9 @@ impl Scenario {
             redelivery_delay_us: 500 * MS,
             rate: 2.0,
             sample_interval_us: 250 * MS,
+            partitions: default_partitions(),
+            partition_key: default_partition_key(),
+            ack_timeout_us: default_ack_timeout(),
         }
     }
 
@@ -161,6 +203,8 @@ impl Scenario {
             svc.queue_limit = 100_000;
         }
         s.rate = 200.0;
+        // Enough partitions that one reader each keeps up with the sale.
+        s.partitions = MAX_PARTITIONS;
         s
     }
 
@@ -193,6 +237,12 @@ impl Scenario {
         }
         if self.sample_interval_us == 0 {
             return Err("sample interval must be above 0".into());
+        }
+        if !(1..=MAX_PARTITIONS).contains(&self.partitions) {
+            return Err(format!("partitions must be from 1 to {MAX_PARTITIONS}, not {}", self.partitions));
+        }
+        if self.ack_timeout_us == 0 {
+            return Err("the ack timeout must be above 0".into());
         }
         Ok(())
     }

@@ -5,7 +5,6 @@ use crate::rng::{Keyed, Stream};
 use crate::time::Micros;
 use std::collections::{BTreeMap, VecDeque};
 
-/// One piece of work a service does.
 /// The key a job's duration is drawn with: what the job is, and for which order.
 impl Job {
     pub fn key(&self) -> [u64; 3] {
@@ -17,14 +16,15 @@ impl Job {
     }
 }
 
+/// One piece of work a service does.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Job {
     /// Order Service: save the order.
     Save { order: u64 },
     /// A downstream service handling a request-driven call.
     Call { order: u64, call: u64 },
-    /// A subscriber handling one delivered event.
-    Work { event: u64, order: u64, published_us: Micros },
+    /// A subscriber handling one delivered event (`delivery` is the broker's delivery ID).
+    Work { event: u64, order: u64, published_us: Micros, delivery: u32, cancelled: bool },
 }
 
 /// Weight of the newest interval in the busy-share moving average.

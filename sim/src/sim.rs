@@ -3,8 +3,12 @@
 //! This file holds the run loop, inputs and the read-only views the page and the CLI use.
 //! The order flow lives in `flow.rs`, the broker in `broker.rs`.
 
+use crate::broker::FailureKind;
 use crate::broker::Subscription;
-use crate::fault::{Fault, FaultSet, FaultSpec};
+use crate::consumer::Consumer;
+use crate::delivery::MAX_CONSUMERS;
+use crate::delivery::{StartFrom, SubSettings};
+use crate::fault::{Fault, FaultSet, FaultSpec, WireFaults};
 use crate::input::{Action, Input, MAX_RATE};
 use crate::message::{Message, MsgKind, Node, Slab};
 use crate::metrics::{CheckoutSample, Percentiles, Ring, CHECKOUT_SAMPLES};
@@ -13,6 +17,7 @@ use crate::rng::{splitmix64, Keyed, Stream};
 use crate::scenario::{CallMode, PublishPolicy, Scenario, Wiring, MAX_SUBSCRIBERS};
 use crate::service::{Job, Service};
 use crate::time::{Micros, SEC};
+use crate::topic::{Topic, MAX_PARTITIONS};
 use std::cmp::Ordering;
 use std::collections::{BinaryHeap, HashMap, VecDeque};
 use std::hash::{BuildHasherDefault, Hasher};
@@ -43,8 +48,15 @@ pub(crate) enum Ev {
         call: u32,
     },
     PublishRetry,
-    Redeliver {
+    /// A failed delivery's backoff is over.
+    Backoff {
         sub: u16,
+        delivery: u32,
+    },
+    /// The broker has waited long enough for an acknowledgement that vanished.
+    AckTimeout {
+        sub: u16,
+        delivery: u32,
     },
     Sample,
     /// A scheduled input (index into `scheduled`).
@@ -52,7 +64,7 @@ pub(crate) enum Ev {
 }
 
 #[derive(Clone, Copy, Debug)]
-struct Entry {
+pub(crate) struct Entry {
     at: Micros,
     seq: u64,
     ev: Ev,
@@ -114,6 +126,8 @@ pub struct Headline {
     /// Response time as the shopper saw it, over the last 30 s of simulated time.
     pub response: Percentiles,
     pub published: u64,
+    /// `OrderCancelled` events the broker stored.
+    pub cancelled: u64,
     pub buffered: u64,
     pub hops: u64,
     pub messages_in_flight: u64,
@@ -139,6 +153,7 @@ pub struct NodeView {
     pub processed: u64,
 }
 
+#[derive(Clone)]
 pub struct Sim {
     pub(crate) scenario: Scenario,
     pub(crate) seed: u64,
@@ -161,13 +176,23 @@ pub struct Sim {
     pub(crate) orders: Service,
     pub(crate) services: Vec<Service>,
     pub(crate) subs: Vec<Subscription>,
+    /// Each downstream service's own data and idempotency store.
+    pub(crate) consumers: Vec<Consumer>,
+    pub(crate) topic: Topic,
+    /// Delivery faults per subscriber and whether it is down, refreshed when faults change.
+    pub(crate) wire: Vec<WireFaults>,
+    pub(crate) down: Vec<bool>,
+    pub(crate) next_delivery: u32,
+    /// Share of shoppers who cancel right after ordering.
+    pub(crate) cancel_share: f64,
     /// Downstream services wired in, in the order they were added.
     pub(crate) wired: Vec<u16>,
     /// Open checkouts by order id. A hash map (looked up on every call, reply and publish
     /// answer); its iteration order is never used unsorted, so it cannot leak into the trace.
     pub(crate) checkouts: HashMap<u64, Checkout, BuildHasherDefault<OrderIdHasher>>,
-    /// Events the broker refused, waiting to be published again (event, order, first try).
-    pub(crate) outbox: VecDeque<(u64, u64, Micros)>,
+    /// Events the broker refused, waiting to be published again (event, order, first try,
+    /// message flags).
+    pub(crate) outbox: VecDeque<(u64, u64, Micros, u8)>,
     /// Buffered events sent again and not yet answered by the broker.
     pub(crate) outbox_sending: u64,
     pub(crate) retry_pending: bool,
@@ -178,10 +203,15 @@ pub struct Sim {
     rng_arrivals: Stream,
     /// Hop latencies, keyed by the message, so an order meets the same network in every run of a seed.
     rng_network: Keyed,
+    /// Drops, delays, lost acknowledgements and crashes on the delivery path, keyed by delivery.
+    pub(crate) rng_wire: Keyed,
+    pub(crate) rng_jitter: Keyed,
+    rng_cancel: Keyed,
     pub(crate) placed: u64,
     pub(crate) succeeded: u64,
     pub(crate) failed: u64,
     pub(crate) published: u64,
+    pub(crate) cancelled: u64,
     pub(crate) hops: u64,
     pub(crate) order_service_changes: u32,
     pub(crate) samples: Ring<CheckoutSample>,
@@ -197,13 +227,23 @@ impl Sim {
     pub fn new(scenario: Scenario, seed: u64) -> Sim {
         scenario.validate().expect("invalid scenario");
         let services = scenario.catalog.iter().map(|s| Service::new(seed, &s.key)).collect();
-        let subs = scenario.catalog.iter().map(|_| Subscription::default()).collect();
-        let wired = scenario.initial.iter().map(|k| scenario.catalog_index(k).expect("validated") as u16).collect();
+        let wired: Vec<u16> =
+            scenario.initial.iter().map(|k| scenario.catalog_index(k).expect("validated") as u16).collect();
+        let subs =
+            (0..scenario.catalog.len()).map(|_| Subscription::new(false, SubSettings::default(), 0, 1)).collect();
+        let consumers = scenario.catalog.iter().map(|s| Consumer::new(s.effect.clone())).collect();
+        let n = scenario.catalog.len();
         let mut sim = Sim {
             orders: Service::new(seed, &scenario.order_service.key),
             services,
             subs,
-            wired,
+            consumers,
+            topic: Topic::new(scenario.partitions, scenario.partition_key),
+            wire: vec![WireFaults::default(); n],
+            down: vec![false; n],
+            next_delivery: 1,
+            cancel_share: 0.0,
+            wired: Vec::new(),
             wiring: Wiring::Event,
             call_mode: scenario.call_mode,
             publish_policy: scenario.publish_policy,
@@ -227,10 +267,14 @@ impl Sim {
             next_job: 1,
             rng_arrivals: Stream::derive(seed, "arrivals"),
             rng_network: Keyed::derive(seed, "network"),
+            rng_wire: Keyed::derive(seed, "wire"),
+            rng_jitter: Keyed::derive(seed, "jitter"),
+            rng_cancel: Keyed::derive(seed, "cancel"),
             placed: 0,
             succeeded: 0,
             failed: 0,
             published: 0,
+            cancelled: 0,
             hops: 0,
             order_service_changes: 0,
             samples: Ring::new(CHECKOUT_SAMPLES),
@@ -240,6 +284,10 @@ impl Sim {
             events: 0,
             scenario,
         };
+        for i in wired {
+            sim.wired.push(i);
+            sim.subscribe(i, StartFrom::Latest);
+        }
         let first_sample = sim.scenario.sample_interval_us;
         sim.push(first_sample, Ev::Sample);
         sim
@@ -325,6 +373,28 @@ impl Sim {
         true
     }
 
+    /// Processes events until `events` have been processed in all (none later than `at_us`,
+    /// at most `max_events` now), then sets the clock to `at_us`: the exact point at which an
+    /// intervention was once made. False if it ran out of budget first.
+    pub fn run_events(&mut self, events: u64, at_us: Micros, max_events: u64) -> bool {
+        let mut n = 0;
+        while self.events < events {
+            match self.next_at() {
+                Some(at) if at <= at_us => {}
+                _ => break,
+            }
+            if n == max_events {
+                return false;
+            }
+            let e = self.pop_next().expect("peeked");
+            self.now = e.at;
+            self.handle(e.ev);
+            n += 1;
+        }
+        self.now = self.now.max(at_us);
+        true
+    }
+
     /// Processes the next event, whenever it is due; returns the new time.
     pub fn step(&mut self) -> Micros {
         if let Some(e) = self.pop_next() {
@@ -342,7 +412,7 @@ impl Sim {
                 let m = self.msgs.remove(slot);
                 self.hops += 1;
                 self.fold((m.kind as u64) | (node_code(m.from) << 8) | (node_code(m.to) << 24));
-                self.fold(m.order ^ (m.aux << 40));
+                self.fold(m.order ^ (m.aux << 40) ^ ((m.tag as u64) << 24) ^ ((m.flags as u64) << 58));
                 self.arrive(m);
             }
             Ev::Done { node, job } => {
@@ -365,9 +435,13 @@ impl Sim {
                 self.fold(0x4000);
                 self.retry_publish();
             }
-            Ev::Redeliver { sub } => {
-                self.fold(0x5000 | sub as u64);
-                self.redeliver(sub);
+            Ev::Backoff { sub, delivery } => {
+                self.fold(0x5000 | sub as u64 | (delivery as u64) << 16);
+                self.backoff_over(sub, delivery);
+            }
+            Ev::AckTimeout { sub, delivery } => {
+                self.fold(0x9000 | sub as u64 | (delivery as u64) << 16);
+                self.ack_timed_out(sub, delivery);
             }
             Ev::Sample => {
                 self.fold(0x6000);
@@ -390,7 +464,7 @@ impl Sim {
     }
 
     /// Folds a word into the trace hash. FxHash-style: integer-only, so every platform agrees.
-    fn fold(&mut self, word: u64) {
+    pub(crate) fn fold(&mut self, word: u64) {
         self.trace = (self.trace.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95);
     }
 
@@ -416,9 +490,10 @@ impl Sim {
             }
             Action::SetCallMode { mode } => self.call_mode = mode,
             Action::SetPublishPolicy { policy } => self.publish_policy = policy,
-            Action::AddSubscriber { service } => {
+            Action::AddSubscriber { service, from } => {
                 let i = self.scenario.catalog_index(&service).expect("checked") as u16;
                 self.wired.push(i);
+                self.subscribe(i, from);
                 let changed = self.wiring == Wiring::Request;
                 self.order_service_changes += changed as u32;
                 self.note(0, NoteKind::SubscriberAdded { service: i, order_service_changed: changed });
@@ -433,17 +508,80 @@ impl Sim {
             }
             Action::Inject { fault } => {
                 self.faults.inject(fault.clone());
+                self.refresh_faults();
                 self.note(0, NoteKind::FaultInjected { fault: fault.clone() });
                 self.fault_started(&fault);
             }
             Action::Clear { fault } => {
                 if self.faults.clear(&fault) {
+                    self.refresh_faults();
                     self.note(0, NoteKind::FaultCleared { fault: fault.clone() });
                     self.fault_ended(&fault);
                 }
             }
+            Action::SetGuarantee { service, guarantee } => {
+                let i = self.catalog_index(&service)?;
+                self.subs[i as usize].settings.guarantee = guarantee;
+                self.note(0, NoteKind::SettingChanged { service: Some(i), what: guarantee.key().into() });
+            }
+            Action::SetIdempotent { service, on } => {
+                let i = self.catalog_index(&service)?;
+                self.subs[i as usize].settings.idempotent = on;
+                let what = if on { "idempotent (skips event IDs it has seen)" } else { "not idempotent" };
+                self.note(0, NoteKind::SettingChanged { service: Some(i), what: what.into() });
+            }
+            Action::SetRetry { service, retry } => {
+                let i = self.catalog_index(&service)?;
+                self.subs[i as usize].settings.retry = retry;
+                let what = format!(
+                    "retrying {} times in all, from {} up to {}",
+                    retry.max_attempts,
+                    crate::time::human(retry.base_us),
+                    crate::time::human(retry.cap_us)
+                );
+                self.note(0, NoteKind::SettingChanged { service: Some(i), what });
+            }
+            Action::SetConsumers { service, consumers } => {
+                let i = self.catalog_index(&service)?;
+                let sub = &mut self.subs[i as usize];
+                sub.settings.consumers = consumers;
+                sub.per_consumer.resize(consumers as usize, 0);
+                let what = format!("{consumers} consumer{} in its group", if consumers == 1 { "" } else { "s" });
+                self.note(0, NoteKind::SettingChanged { service: Some(i), what });
+                self.dispatch(i);
+            }
+            Action::SetPartitions { partitions } => {
+                self.topic.grow(partitions);
+                self.partitions_grew();
+                let what = format!("The topic has {partitions} partitions");
+                self.note(0, NoteKind::SettingChanged { service: None, what });
+                self.dispatch_all();
+            }
+            Action::SetPartitionKey { key } => {
+                self.topic.key = key;
+                let what = format!("Events are partitioned by {}", key.label());
+                self.note(0, NoteKind::SettingChanged { service: None, what });
+            }
+            Action::SetCancelShare { share } => {
+                self.cancel_share = share;
+                let what = format!("{:.0}% of shoppers cancel just after ordering", share * 100.0);
+                self.note(0, NoteKind::SettingChanged { service: None, what });
+            }
+            Action::Redrive { service, event } => {
+                let i = self.catalog_index(&service)?;
+                let n = self.redrive(i, event);
+                self.note(0, NoteKind::Redriven { service: i, count: n as u64 });
+            }
         }
         Ok(())
+    }
+
+    /// Looks up, once per change of faults, what each subscriber's wire and process are like.
+    fn refresh_faults(&mut self) {
+        for (i, spec) in self.scenario.catalog.iter().enumerate() {
+            self.wire[i] = self.faults.wire(&spec.key);
+            self.down[i] = self.faults.is_down(&spec.key);
+        }
     }
 
     /// Schedules an action for a later moment (or now, if `at_us` has passed).
@@ -462,11 +600,21 @@ impl Sim {
             Action::SetRate { rate } if !(rate.is_finite() && (0.0..=MAX_RATE).contains(rate)) => {
                 Err(format!("the order rate must be between 0 and {MAX_RATE} per second, not {rate}"))
             }
-            Action::AddSubscriber { service } | Action::RemoveSubscriber { service } => {
-                self.catalog_index(service).map(|_| ())
-            }
             Action::Inject { fault } | Action::Clear { fault } => fault.validate(&self.scenario),
-            _ => Ok(()),
+            Action::SetRetry { retry, .. } => retry.validate(),
+            Action::SetConsumers { consumers, .. } if !(1..=MAX_CONSUMERS).contains(consumers) => {
+                Err(format!("consumers must be from 1 to {MAX_CONSUMERS}, not {consumers}"))
+            }
+            Action::SetPartitions { partitions } if !(1..=MAX_PARTITIONS).contains(partitions) => {
+                Err(format!("partitions must be from 1 to {MAX_PARTITIONS}, not {partitions}"))
+            }
+            Action::SetCancelShare { share } if !(share.is_finite() && (0.0..=1.0).contains(share)) => {
+                Err(format!("the share of shoppers who cancel must be between 0 and 1, not {share}"))
+            }
+            other => match other.service() {
+                Some(service) => self.catalog_index(service).map(|_| ()),
+                None => Ok(()),
+            },
         }
     }
 
@@ -474,7 +622,7 @@ impl Sim {
     fn check(&self, action: &Action) -> Result<(), String> {
         self.check_values(action)?;
         match action {
-            Action::AddSubscriber { service } => {
+            Action::AddSubscriber { service, .. } => {
                 let i = self.catalog_index(service)?;
                 if self.wired.contains(&i) {
                     Err(format!("{} is already wired in", self.scenario.catalog[i as usize].name))
@@ -490,6 +638,23 @@ impl Sim {
                     Ok(())
                 } else {
                     Err(format!("{} is not wired in", self.scenario.catalog[i as usize].name))
+                }
+            }
+            Action::SetPartitions { partitions } if *partitions < self.topic.partition_count() => Err(format!(
+                "the topic has {} partitions; a topic's partitions can be added but never removed, \
+                 so reset the lab to start with fewer",
+                self.topic.partition_count()
+            )),
+            Action::Redrive { service, event } => {
+                let i = self.catalog_index(service)?;
+                let dlq = &self.subs[i as usize].dlq;
+                let name = &self.scenario.catalog[i as usize].name;
+                match event {
+                    None if dlq.is_empty() => Err(format!("{name}'s dead-letter queue is empty")),
+                    Some(e) if !dlq.iter().any(|d| d.entry.event == *e) => {
+                        Err(format!("event {e} is not in {name}'s dead-letter queue"))
+                    }
+                    _ => Ok(()),
                 }
             }
             _ => Ok(()),
@@ -515,11 +680,50 @@ impl Sim {
 
     /// Puts a message on a wire; it arrives after one network hop.
     pub(crate) fn send(&mut self, kind: MsgKind, from: Node, to: Node, order: u64, aux: u64, origin_us: Micros) {
+        self.send_delayed(kind, from, to, order, aux, origin_us, 0, 0, 0);
+    }
+
+    /// [`send`](Self::send) with a delivery ID and flags.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn send_tagged(
+        &mut self,
+        kind: MsgKind,
+        from: Node,
+        to: Node,
+        order: u64,
+        aux: u64,
+        origin_us: Micros,
+        tag: u32,
+        flags: u8,
+    ) {
+        self.send_delayed(kind, from, to, order, aux, origin_us, tag, flags, 0);
+    }
+
+    /// [`send_tagged`](Self::send_tagged), held up on the wire by `extra` on top of the hop.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn send_delayed(
+        &mut self,
+        kind: MsgKind,
+        from: Node,
+        to: Node,
+        order: u64,
+        aux: u64,
+        origin_us: Micros,
+        tag: u32,
+        flags: u8,
+        extra: Micros,
+    ) {
         let key = [(kind as u64) | (node_code(from) << 8) | (node_code(to) << 24), order, aux];
-        let latency = self.rng_network.sample(&self.scenario.network, key).max(1);
-        let m = Message { kind, from, to, order, aux, origin_us, sent_us: self.now, due_us: self.now + latency };
+        let latency = self.rng_network.sample(&self.scenario.network, key).max(1) + extra;
+        let now = self.now;
+        let m = Message { kind, from, to, order, aux, origin_us, sent_us: now, due_us: now + latency, tag, flags };
         let slot = self.msgs.insert(m);
         self.push(m.due_us, Ev::Arrive(slot));
+    }
+
+    /// Whether the shopper of `order` cancels it (decided per order, so the same in every run).
+    pub(crate) fn cancels(&self, order: u64) -> bool {
+        self.cancel_share > 0.0 && self.rng_cancel.unit([order, 0, 0]) < self.cancel_share
     }
 
     pub(crate) fn note(&mut self, order: u64, kind: NoteKind) {
@@ -605,8 +809,22 @@ impl Sim {
         svc.account(now);
         // A crash drops running jobs; their completions arrive here and are ignored.
         let Some(job) = svc.running.remove(&id) else { return };
-        let ok = !svc.rng_errors.chance(rate);
-        if ok {
+        let errored = svc.rng_errors.chance(rate);
+        let poisoned = match (node, job) {
+            (Node::Service(i), Job::Work { order, cancelled: false, .. }) => {
+                self.wire[i as usize].poison.contains(&order)
+            }
+            _ => false,
+        };
+        let failure = if poisoned {
+            Some(FailureKind::Poison)
+        } else if errored {
+            Some(FailureKind::Error)
+        } else {
+            None
+        };
+        let svc = self.service_mut(node);
+        if failure.is_none() {
             svc.processed += 1;
         } else {
             svc.failed += 1;
@@ -614,7 +832,7 @@ impl Sim {
         if let Some(next) = svc.waiting.pop_front() {
             self.start(node, next);
         }
-        self.finished(node, job, ok);
+        self.finished(node, job, failure);
     }
 
     fn sample(&mut self) {
@@ -745,6 +963,7 @@ impl Sim {
             in_flight: self.placed - self.succeeded - self.failed,
             response: self.response_between(self.now.saturating_sub(HEADLINE_WINDOW_US), self.now),
             published: self.published,
+            cancelled: self.cancelled,
             buffered: self.outbox.len() as u64 + self.outbox_sending,
             hops: self.hops,
             messages_in_flight: self.messages_in_flight() as u64,
@@ -788,9 +1007,40 @@ impl Sim {
         self.published
     }
 
-    /// Events held by the broker for all subscribers, not yet handed out.
+    /// Events the broker holds for subscribers and has not handed out: unread, retrying,
+    /// or waiting to be redriven.
     pub fn broker_backlog(&self) -> u64 {
-        self.subs.iter().map(|s| s.held()).sum()
+        self.subs
+            .iter()
+            .filter(|s| s.active)
+            .map(|s| {
+                let waiting = s
+                    .flights
+                    .iter()
+                    .filter(|f| matches!(f.at, crate::broker::At::Ready | crate::broker::At::Backoff(_)));
+                s.unread(self) + s.redrive.len() as u64 + waiting.count() as u64
+            })
+            .sum()
+    }
+
+    /// The topic: partitions, their offsets and the partition key.
+    pub fn topic(&self) -> &Topic {
+        &self.topic
+    }
+
+    /// A subscriber's data: its side effect, idempotency store and what duplicates did.
+    pub fn consumer(&self, service: u16) -> &Consumer {
+        &self.consumers[service as usize]
+    }
+
+    /// Share of shoppers who cancel just after ordering.
+    pub fn cancel_share(&self) -> f64 {
+        self.cancel_share
+    }
+
+    /// The next order number the shopper will use (to poison "the next order").
+    pub fn next_order_id(&self) -> u64 {
+        self.next_order
     }
 }
 

@@ -2,7 +2,8 @@
 //!
 //! The pinned hashes are what saved runs and shared links replay to. If one changes, every
 //! saved run replays differently: change a constant here only on purpose, and say so in
-//! the commit. They were computed natively; the page's WebAssembly build must agree.
+//! the commit. (The event-driven ones changed once, on purpose, when the broker became a
+//! partitioned log with consumer groups.) They were computed natively; the page's WebAssembly build must agree.
 
 use fanout_sim::fault::FaultSpec;
 use fanout_sim::*;
@@ -21,7 +22,7 @@ fn setup(scenario: &str, wiring: Wiring, rate: Option<f64>, faults: &[&str]) -> 
 /// `fanout-sim --wiring event --duration-s 60 --json`.
 fn pinned() -> Vec<(Setup, u64, &'static str)> {
     vec![
-        (setup("checkout", Wiring::Event, None, &[]), 60, "0972b5ed979e9193"),
+        (setup("checkout", Wiring::Event, None, &[]), 60, "1b5caf126290bb6c"),
         (setup("checkout", Wiring::Request, None, &[]), 60, "8943d99bfbb92829"),
         (
             setup("checkout", Wiring::Request, None, &["slow:analytics:9000ms", "crash:orders:20s-22s"]),
@@ -31,7 +32,7 @@ fn pinned() -> Vec<(Setup, u64, &'static str)> {
         (
             setup("checkout", Wiring::Event, None, &["crash:orders:5s-35s", "broker-down:10s-20s", "errors:email:0.5"]),
             60,
-            "a681814305137e4a",
+            "9931ed6445e7e83b",
         ),
         (
             setup(
@@ -44,6 +45,33 @@ fn pinned() -> Vec<(Setup, u64, &'static str)> {
             "1ebe86c877a07bc2",
         ),
         (setup("flash-sale", Wiring::Request, Some(5000.0), &[]), 2, "5941cf1356d4b1b0"),
+        // The failure lab's delivery faults, all at once.
+        (
+            setup(
+                "checkout",
+                Wiring::Event,
+                Some(10.0),
+                &[
+                    "drop:broker:0.2",
+                    "duplicate:email:0.3",
+                    "delay:inventory:0.5:800ms",
+                    "crash-before-ack:analytics:0.1",
+                    "poison:shipping:7",
+                ],
+            ),
+            60,
+            "7319eddb3e0cb05e",
+        ),
+        (
+            setup(
+                "flash-sale",
+                Wiring::Event,
+                None,
+                &["drop:broker:0.05", "duplicate:broker:0.05", "errors:email:0.2"],
+            ),
+            5,
+            "eedb6867bf2f7b10",
+        ),
     ]
 }
 
@@ -111,7 +139,7 @@ fn inputs_replayed_from_the_record_give_the_same_trace() {
     a.run_until(3 * SEC);
     a.apply(Action::Inject { fault: Fault::Crash { service: "email".into() } }).unwrap();
     a.run_until(6 * SEC);
-    a.apply(Action::AddSubscriber { service: "fraud".into() }).unwrap();
+    a.apply(Action::AddSubscriber { service: "fraud".into(), from: Default::default() }).unwrap();
     a.apply(Action::SetWiring { wiring: Wiring::Request }).unwrap();
     a.run_until(9 * SEC);
     a.apply(Action::Clear { fault: Fault::Crash { service: "email".into() } }).unwrap();

@@ -204,7 +204,7 @@ fn emit_once_adding_sms_in_event_mode_keeps_exactly_1_message_per_order_and_0_or
         sim.run_until(30 * SEC);
         assert_eq!(sim.outgoing_per_order_since(0), Some(1.0), "seed {seed}");
         assert_eq!(sim.calls_per_order(), 1);
-        sim.apply(Action::AddSubscriber { service: "sms".into() }).unwrap();
+        sim.apply(Action::AddSubscriber { service: "sms".into(), from: Default::default() }).unwrap();
         sim.run_until(60 * SEC);
         assert_eq!(sim.outgoing_per_order_since(32 * SEC), Some(1.0), "seed {seed}");
         assert_eq!(sim.calls_per_order(), 1);
@@ -222,7 +222,7 @@ fn emit_once_adding_sms_in_request_mode_goes_from_4_to_5_calls_per_order_and_1_o
         sim.run_until(30 * SEC);
         assert_eq!(sim.outgoing_per_order_since(0), Some(4.0), "seed {seed}");
         assert_eq!(sim.order_service_call_list(), ["Email", "Inventory", "Analytics", "Shipping"]);
-        sim.apply(Action::AddSubscriber { service: "sms".into() }).unwrap();
+        sim.apply(Action::AddSubscriber { service: "sms".into(), from: Default::default() }).unwrap();
         sim.run_until(60 * SEC);
         // Orders placed before the change may still be finishing their four calls.
         assert_eq!(sim.outgoing_per_order_since(32 * SEC), Some(5.0), "seed {seed}");

@@ -38,7 +38,7 @@ fn broker_down_buffer_and_retry_the_buffered_count_never_blinks_to_zero_during_t
 #[test]
 fn scheduled_add_then_remove_of_a_new_service_is_accepted_and_applied_in_turn() {
     let mut sim = start(Wiring::Event, &[]);
-    sim.schedule(10 * SEC, Action::AddSubscriber { service: "sms".into() }).unwrap();
+    sim.schedule(10 * SEC, Action::AddSubscriber { service: "sms".into(), from: Default::default() }).unwrap();
     sim.schedule(20 * SEC, Action::RemoveSubscriber { service: "sms".into() }).unwrap();
     let sms = sim.scenario().catalog_index("sms").unwrap() as u16;
     sim.run_until(15 * SEC);
@@ -50,8 +50,8 @@ fn scheduled_add_then_remove_of_a_new_service_is_accepted_and_applied_in_turn() 
 #[test]
 fn a_scheduled_action_that_no_longer_applies_is_refused_in_the_log() {
     let mut sim = start(Wiring::Event, &[]);
-    sim.schedule(SEC, Action::AddSubscriber { service: "sms".into() }).unwrap();
-    sim.schedule(2 * SEC, Action::AddSubscriber { service: "sms".into() }).unwrap();
+    sim.schedule(SEC, Action::AddSubscriber { service: "sms".into(), from: Default::default() }).unwrap();
+    sim.schedule(2 * SEC, Action::AddSubscriber { service: "sms".into(), from: Default::default() }).unwrap();
     sim.run_until(3 * SEC);
     let refused: Vec<String> =
         sim.notes().filter(|n| matches!(n.kind, NoteKind::Refused { .. })).map(|n| n.text(sim.scenario())).collect();
@@ -59,7 +59,9 @@ fn a_scheduled_action_that_no_longer_applies_is_refused_in_the_log() {
     assert!(refused[0].contains("SMS is already wired in"), "{refused:?}");
     // Impossible values are still refused when scheduling.
     assert!(sim.schedule(5 * SEC, Action::SetRate { rate: -1.0 }).is_err());
-    assert!(sim.schedule(5 * SEC, Action::AddSubscriber { service: "billing".into() }).is_err());
+    assert!(sim
+        .schedule(5 * SEC, Action::AddSubscriber { service: "billing".into(), from: Default::default() })
+        .is_err());
 }
 
 #[test]

@@ -41,7 +41,7 @@ pub fn Announcer(props: &AnnouncerProps) -> Html {
     let said = use_mut_ref(|| (None::<u64>, 0u64, String::new()));
     {
         let e = props.engine.borrow();
-        let sim = &e.sim;
+        let sim = &e.sim();
         let total = sim.notes_total();
         let mut s = said.borrow_mut();
         match s.0 {

@@ -69,9 +69,9 @@ fn frame(looper: &Rc<RefCell<Looper>>, ts: f64) {
         let inputs = *l.inputs.borrow();
         let mut engine = l.engine.borrow_mut();
         engine.frame(ts);
-        let sim_now = engine.sim.now();
+        let sim_now = engine.sim().now();
         if let Some(canvas) = l.canvas.cast::<HtmlCanvasElement>() {
-            let sim = &engine.sim;
+            let sim = &engine.sim();
             let layout = Layout::new(sim.wiring(), sim.wired(), inputs.narrow);
             crate::paint::paint(&canvas, sim, &layout, inputs.reduced, l.dark);
         }
@@ -167,7 +167,7 @@ pub fn App(props: &AppProps) -> Html {
         let (dispatch, engine, lab_ref) = (state.dispatcher(), engine.clone(), lab_ref.clone());
         Callback::from(move |node: Node| {
             dispatch.dispatch(LabAction::CloseMenu);
-            let id = crate::components::node_button::test_id(node, engine.borrow().sim.scenario());
+            let id = crate::components::node_button::test_id(node, engine.borrow().sim().scenario());
             if let Some(lab) = lab_ref.cast::<web_sys::Element>() {
                 focus_test_id(&lab, &id);
             }

@@ -15,7 +15,7 @@ pub fn ChartsPanel(props: &ChartsPanelProps) -> Html {
         let engine = props.engine.clone();
         use_memo(props.chart_tick, move |_| {
             let e = engine.borrow();
-            let sim = &e.sim;
+            let sim = &e.sim();
             let h = sim.headline();
             let response_label = if h.response.count == 0 {
                 "Checkout response time over the last minute: no checkouts yet.".to_string()

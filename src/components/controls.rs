@@ -31,7 +31,15 @@ pub fn Controls(props: &ControlsProps) -> Html {
     let engine = props.engine.clone();
     let (wiring, paused, speed, rate, seed, call_mode, policy) = {
         let e = engine.borrow();
-        (e.sim.wiring(), e.paused, e.speed, e.sim.rate(), e.sim.seed(), e.sim.call_mode(), e.sim.publish_policy())
+        (
+            e.sim().wiring(),
+            e.paused,
+            e.speed,
+            e.sim().rate(),
+            e.sim().seed(),
+            e.sim().call_mode(),
+            e.sim().publish_policy(),
+        )
     };
     let seed_text = use_state(|| seed.to_string());
 
@@ -74,7 +82,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
         Callback::from(move |_| {
             let mut e = engine.borrow_mut();
             e.set_paused(true);
-            e.sim.step();
+            e.timeline.step();
             drop(e);
             on_changed.emit(Ok(()));
         })
@@ -121,7 +129,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
             };
             // A refused value must not stay in the field as if it were running.
             if result.is_err() {
-                input.set_value(&engine.borrow().sim.rate().to_string());
+                input.set_value(&engine.borrow().sim().rate().to_string());
             }
             on_changed.emit(result);
         })

@@ -16,7 +16,7 @@ const SHOWN: usize = 40;
 #[component]
 pub fn EventLog(props: &EventLogProps) -> Html {
     let e = props.engine.borrow();
-    let sim = &e.sim;
+    let sim = &e.sim();
     let sc = sim.scenario();
     let lines = sim.notes().rev().take(SHOWN).map(|n| {
         html! {

@@ -52,7 +52,7 @@ pub fn FaultMenu(props: &FaultMenuProps) -> Html {
     }
 
     let e = props.engine.borrow();
-    let sim = &e.sim;
+    let sim = &e.sim();
     let (key, name, job, removable) = match node {
         Node::Broker => {
             ("broker".to_string(), "Broker".to_string(), "delivers OrderPlaced to every subscriber".to_string(), false)

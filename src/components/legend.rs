@@ -9,6 +9,9 @@ fn swatch(shape: &str, class: &str) -> Html {
         "square" => html! { <rect x="3" y="3" width="10" height="10" /> },
         "hollow" => html! { <rect x="3.5" y="3.5" width="9" height="9" fill="none" stroke-width="2.5" /> },
         "diamond" => html! { <path d="M8 1 L15 8 L8 15 L1 8 Z" /> },
+        "hollow-diamond" => html! { <path d="M8 2 L14 8 L8 14 L2 8 Z" fill="none" stroke-width="2" /> },
+        "triangle" => html! { <path d="M8 2 L14 13 L2 13 Z" /> },
+        "small-cross" => html! { <path d="M5 5 L11 11 M11 5 L5 11" fill="none" stroke-width="2" /> },
         "small" => html! { <circle cx="8" cy="8" r="3" /> },
         _ => html! { <path d="M3 3 L13 13 M13 3 L3 13" fill="none" stroke-width="2.5" /> },
     };
@@ -26,8 +29,11 @@ pub fn Legend() -> Html {
         ("square", "msg-call", "call"),
         ("hollow", "msg-call", "reply"),
         ("diamond", "msg-event", "OrderPlaced event"),
+        ("hollow-diamond", "msg-event", "OrderCancelled event"),
+        ("triangle", "msg-order", "cancel request"),
         ("small", "msg-ok", "acknowledgement"),
         ("cross", "msg-fail", "error or refusal"),
+        ("small-cross", "msg-fail", "lost on the wire"),
     ];
     html! {
         <ul class="legend" aria-label="Key to the messages on the wires">

@@ -32,7 +32,7 @@ fn time_stat(test_id: &str, label: &str, us: Option<u64>) -> Html {
 #[component]
 pub fn MetricsPanel(props: &MetricsPanelProps) -> Html {
     let e = props.engine.borrow();
-    let sim = &e.sim;
+    let sim = &e.sim();
     let h = sim.headline();
     let p: &Percentiles = &h.response;
     let has = p.count > 0;

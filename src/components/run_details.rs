@@ -13,7 +13,7 @@ pub struct RunDetailsProps {
 #[component]
 pub fn RunDetails(props: &RunDetailsProps) -> Html {
     let e = props.engine.borrow();
-    let sim = &e.sim;
+    let sim = &e.sim();
     html! {
         <footer class="run-details" aria-label="Run details">
             <span>{ format!("Scenario {}", sim.scenario().title) }</span>

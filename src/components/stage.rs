@@ -95,7 +95,7 @@ fn broker_view(sim: &Sim) -> NodeView {
 #[component]
 pub fn Stage(props: &StageProps) -> Html {
     let e = props.engine.borrow();
-    let sim = &e.sim;
+    let sim = &e.sim();
     let wiring = sim.wiring();
     let layout = Layout::new(wiring, sim.wired(), props.narrow);
     let sc = sim.scenario();

@@ -17,7 +17,7 @@ pub fn AddSubscriber(props: &AddSubscriberProps) -> Html {
     let select = use_node_ref();
     let options: Vec<(String, String)> = {
         let e = props.engine.borrow();
-        let sim = &e.sim;
+        let sim = &e.sim();
         sim.scenario()
             .catalog
             .iter()
@@ -32,7 +32,7 @@ pub fn AddSubscriber(props: &AddSubscriberProps) -> Html {
             let Some(sel) = select.cast::<HtmlSelectElement>() else { return };
             let service = sel.value();
             if !service.is_empty() {
-                on_changed.emit(engine.apply(Action::AddSubscriber { service }));
+                on_changed.emit(engine.apply(Action::AddSubscriber { service, from: Default::default() }));
             }
         })
     };

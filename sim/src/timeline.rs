@@ -1,0 +1,279 @@
+//! A run you can rewind. Interventions are recorded with the exact point of the run they
+//! were made at (simulated time and how many events had been processed), and snapshots of
+//! the whole simulation are kept as it goes. Seeking back restores the nearest snapshot
+//! and re-simulates, applying the recorded interventions at their points: seed + setup +
+//! interventions reproduce the run exactly. Intervening in the past forks: the recorded
+//! future is dropped and the run goes on from there.
+
+use crate::input::{Action, Input};
+use crate::sim::{Setup, Sim};
+use crate::time::{Micros, SEC};
+
+/// Snapshots kept at most; past this every other one is dropped and the spacing doubles.
+pub const MAX_CHECKPOINTS: usize = 48;
+/// Simulated time between snapshots at the start.
+pub const CHECKPOINT_EVERY_US: Micros = 5 * SEC;
+
+/// An intervention and the number of events processed before it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Recorded {
+    pub events: u64,
+    pub input: Input,
+}
+
+#[derive(Clone)]
+struct Checkpoint {
+    sim: Sim,
+    /// Recorded interventions already applied in `sim`.
+    applied: usize,
+}
+
+pub struct Timeline {
+    setup: Setup,
+    recorded: Vec<Recorded>,
+    checkpoints: Vec<Checkpoint>,
+    spacing_us: Micros,
+    sim: Sim,
+    /// Recorded interventions applied in `sim`; the rest are its recorded future.
+    applied: usize,
+    /// The furthest simulated time reached since the last fork.
+    head_us: Micros,
+}
+
+impl Timeline {
+    pub fn new(setup: &Setup) -> Result<Timeline, String> {
+        let sim = Sim::from_setup(setup)?;
+        Ok(Timeline {
+            setup: setup.clone(),
+            recorded: Vec::new(),
+            checkpoints: vec![Checkpoint { sim: sim.clone(), applied: 0 }],
+            spacing_us: CHECKPOINT_EVERY_US,
+            sim,
+            applied: 0,
+            head_us: 0,
+        })
+    }
+
+    pub fn sim(&self) -> &Sim {
+        &self.sim
+    }
+    pub fn setup(&self) -> &Setup {
+        &self.setup
+    }
+    /// The interventions of this run, in order, with their exact points.
+    pub fn recorded(&self) -> &[Recorded] {
+        &self.recorded
+    }
+    /// The furthest moment reached; seeking beyond it simulates new time.
+    pub fn head_us(&self) -> Micros {
+        self.head_us.max(self.sim.now())
+    }
+    /// True when the lab shows an earlier moment than the furthest one reached.
+    pub fn in_past(&self) -> bool {
+        self.sim.now() < self.head_us || self.applied < self.recorded.len()
+    }
+    pub fn checkpoint_count(&self) -> usize {
+        self.checkpoints.len()
+    }
+
+    /// Runs forward to `t`, re-applying recorded interventions on the way, processing at
+    /// most `max_events`; true if it reached `t`.
+    pub fn advance(&mut self, t: Micros, max_events: u64) -> bool {
+        let start = self.sim.events_processed();
+        loop {
+            let budget = max_events.saturating_sub(self.sim.events_processed() - start);
+            let next_cp = self.checkpoints.last().map_or(0, |c| c.sim.now()) + self.spacing_us;
+            let stop = t.min(next_cp);
+            let reached = match self.recorded.get(self.applied) {
+                Some(r) if r.input.at_us <= stop => {
+                    let (events, at, action) = (r.events, r.input.at_us, r.input.action.clone());
+                    if !self.sim.run_events(events, at, budget) {
+                        return false;
+                    }
+                    // Recorded actions were accepted once; replaying them gives the same result.
+                    let _ = self.sim.apply(action);
+                    self.applied += 1;
+                    continue;
+                }
+                _ => self.sim.run_until_bounded(stop, budget),
+            };
+            if !reached {
+                self.head_us = self.head_us.max(self.sim.now());
+                return false;
+            }
+            if self.sim.now() >= next_cp {
+                self.checkpoint();
+            }
+            if self.sim.now() >= t {
+                self.head_us = self.head_us.max(self.sim.now());
+                return true;
+            }
+        }
+    }
+
+    fn checkpoint(&mut self) {
+        if self.checkpoints.last().is_some_and(|c| c.sim.events_processed() >= self.sim.events_processed()) {
+            return;
+        }
+        self.checkpoints.push(Checkpoint { sim: self.sim.clone(), applied: self.applied });
+        if self.checkpoints.len() > MAX_CHECKPOINTS {
+            // Thin out: keep the first and every other one, and space new ones twice as far.
+            let mut k = 0;
+            self.checkpoints.retain(|_| {
+                k += 1;
+                k % 2 == 1
+            });
+            self.spacing_us *= 2;
+        }
+    }
+
+    /// Goes to simulated time `t`: back by restoring a snapshot and re-simulating, or forward.
+    pub fn seek(&mut self, t: Micros) {
+        if t < self.sim.now() {
+            let k = self.checkpoints.iter().rposition(|c| c.sim.now() <= t).unwrap_or(0);
+            self.restore(k);
+        }
+        self.advance(t, u64::MAX);
+    }
+
+    /// Goes back to the moment just before the last event: the step backwards.
+    pub fn step_back(&mut self) {
+        let target = self.sim.events_processed().saturating_sub(1);
+        let k = self.checkpoints.iter().rposition(|c| c.sim.events_processed() <= target).unwrap_or(0);
+        self.restore(k);
+        // Replay event by event (with the interventions in between) up to the target.
+        while self.sim.events_processed() < target {
+            match self.recorded.get(self.applied) {
+                Some(r) if r.events <= self.sim.events_processed() => {
+                    let action = r.input.action.clone();
+                    let at = r.input.at_us;
+                    self.sim.run_events(r.events, at, u64::MAX);
+                    let _ = self.sim.apply(action);
+                    self.applied += 1;
+                }
+                _ => {
+                    self.sim.step();
+                }
+            }
+        }
+    }
+
+    /// One event forward, re-applying a recorded intervention if it comes first.
+    pub fn step(&mut self) -> Micros {
+        if let Some(r) = self.recorded.get(self.applied) {
+            if r.events <= self.sim.events_processed() {
+                let (at, action) = (r.input.at_us, r.input.action.clone());
+                self.sim.run_events(r.events, at, u64::MAX);
+                let _ = self.sim.apply(action);
+                self.applied += 1;
+                return self.sim.now();
+            }
+        }
+        let now = self.sim.step();
+        self.head_us = self.head_us.max(now);
+        now
+    }
+
+    fn restore(&mut self, k: usize) {
+        let c = &self.checkpoints[k];
+        self.sim = c.sim.clone();
+        self.applied = c.applied;
+    }
+
+    /// Applies an intervention now. In the past this forks the run: the recorded future is
+    /// dropped. Returns how many recorded interventions were dropped.
+    pub fn apply(&mut self, action: Action) -> Result<usize, String> {
+        let events = self.sim.events_processed();
+        let now = self.sim.now();
+        let forked = self.in_past();
+        let mut dropped = 0;
+        if forked {
+            // Check first: a refused action must not cost the student their recorded future.
+            self.sim.clone().apply(action.clone())?;
+            dropped = self.recorded.len() - self.applied;
+            self.recorded.truncate(self.applied);
+            let applied = self.applied;
+            self.checkpoints.retain(|c| c.sim.events_processed() <= events && c.applied <= applied);
+            self.head_us = now;
+        }
+        self.sim.apply(action.clone())?;
+        self.recorded.push(Recorded { events, input: Input { at_us: now, action } });
+        self.applied = self.recorded.len();
+        Ok(dropped)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fault::Fault;
+
+    fn lab() -> Timeline {
+        Timeline::new(&Setup::default()).unwrap()
+    }
+
+    #[test]
+    fn seeking_back_and_forth_gives_the_same_hash() {
+        let mut t = lab();
+        t.advance(12 * SEC, u64::MAX);
+        t.apply(Action::Inject { fault: Fault::Crash { service: "email".into() } }).unwrap();
+        t.advance(30 * SEC, u64::MAX);
+        let end = t.sim().trace_hash();
+        t.seek(20 * SEC);
+        let mid = t.sim().trace_hash();
+        t.seek(3 * SEC);
+        t.seek(20 * SEC);
+        assert_eq!(t.sim().trace_hash(), mid);
+        t.seek(30 * SEC);
+        assert_eq!(t.sim().trace_hash(), end);
+        assert!(t.sim().faults().iter().any(|f| matches!(f, Fault::Crash { .. })));
+    }
+
+    #[test]
+    fn stepping_back_undoes_one_event() {
+        let mut t = lab();
+        t.advance(2 * SEC, u64::MAX);
+        let before = (t.sim().events_processed(), t.sim().trace_hash());
+        t.step();
+        t.step_back();
+        assert_eq!((t.sim().events_processed(), t.sim().trace_hash()), before);
+    }
+
+    #[test]
+    fn intervening_in_the_past_forks_the_future() {
+        let mut t = lab();
+        t.advance(10 * SEC, u64::MAX);
+        t.apply(Action::SetRate { rate: 5.0 }).unwrap();
+        t.advance(20 * SEC, u64::MAX);
+        t.seek(5 * SEC);
+        assert!(t.in_past());
+        let dropped = t.apply(Action::BuyNow).unwrap();
+        assert_eq!(dropped, 1, "the rate change was in the dropped future");
+        assert!(!t.in_past());
+        t.advance(20 * SEC, u64::MAX);
+        assert_eq!(t.sim().rate(), 2.0);
+    }
+
+    #[test]
+    fn a_refused_action_in_the_past_keeps_the_future() {
+        let mut t = lab();
+        t.advance(10 * SEC, u64::MAX);
+        t.apply(Action::SetRate { rate: 5.0 }).unwrap();
+        t.advance(20 * SEC, u64::MAX);
+        t.seek(5 * SEC);
+        assert!(t.apply(Action::AddSubscriber { service: "email".into(), from: Default::default() }).is_err());
+        t.seek(20 * SEC);
+        assert_eq!(t.sim().rate(), 5.0);
+    }
+
+    #[test]
+    fn checkpoints_stay_bounded() {
+        let mut t = lab();
+        t.advance(3_600 * SEC, u64::MAX);
+        assert!(t.checkpoint_count() <= MAX_CHECKPOINTS);
+        let end = t.sim().trace_hash();
+        t.seek(0);
+        t.seek(3_600 * SEC);
+        assert_eq!(t.sim().trace_hash(), end);
+    }
+}
