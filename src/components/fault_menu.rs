@@ -1,6 +1,11 @@
 //! The fault menu of one service or of the broker: slow it, crash it, make it fail a share
-//! of its work, or remove it. A non-modal dialog: Escape or Close returns focus to the node.
+//! of its work, or remove it; for a subscriber also its delivery settings and wire faults, for
+//! the broker its topic settings and faults on every wire. A non-modal dialog: Escape or
+//! Close returns focus to the node.
 
+use crate::components::broker_settings::BrokerSettings;
+use crate::components::delivery_settings::DeliverySettings;
+use crate::components::wire_faults::WireFaults;
 use crate::engine::EngineHandle;
 use fanout_sim::fault::{Fault, MAX_SLOW_US};
 use fanout_sim::{Action, Node, PublishPolicy};
@@ -160,6 +165,10 @@ pub fn FaultMenu(props: &FaultMenuProps) -> Html {
         let slow_err = problem.as_ref().filter(|p| p.0 == "slow").map(|p| p.1.clone());
         let err_err = problem.as_ref().filter(|p| p.0 == "errors").map(|p| p.1.clone());
         let now = crate::components::node_button::status(&view).0;
+        let subscriber = match node {
+            Node::Service(i) if removable => Some(i),
+            _ => None,
+        };
         html! {
             <>
                 <p class="menu-now">{ format!("{name} {job}. Now: {now}.") }</p>
@@ -194,6 +203,12 @@ pub fn FaultMenu(props: &FaultMenuProps) -> Html {
                         <button type="button" class="button" data-testid="fault-remove" onclick={on_remove}>{ format!("Remove {name}") }</button>
                     }
                 </div>
+                if let Some(i) = subscriber {
+                    <DeliverySettings key={format!("delivery-{key}")} engine={props.engine.clone()} service={i}
+                                      tick={props.tick} on_changed={props.on_changed.clone()} />
+                    <WireFaults key={format!("wire-{key}")} engine={props.engine.clone()} service={Some(AttrValue::from(key.clone()))}
+                                tick={props.tick} on_changed={props.on_changed.clone()} />
+                }
             </>
         }
     } else {
@@ -220,6 +235,8 @@ pub fn FaultMenu(props: &FaultMenuProps) -> Html {
                         { if broker_down { "Bring it back up" } else { "Take it down" } }
                     </button>
                 </div>
+                <BrokerSettings engine={props.engine.clone()} tick={props.tick} on_changed={props.on_changed.clone()} />
+                <WireFaults key="wire-broker" engine={props.engine.clone()} tick={props.tick} on_changed={props.on_changed.clone()} />
             </>
         }
     };

@@ -2,8 +2,10 @@
 
 pub mod announcer;
 pub mod app;
+pub mod broker_settings;
 pub mod charts_panel;
 pub mod controls;
+pub mod delivery_settings;
 pub mod event_log;
 pub mod fault_menu;
 pub mod legend;
@@ -13,3 +15,4 @@ pub mod notices;
 pub mod run_details;
 pub mod stage;
 pub mod subscribers;
+pub mod wire_faults;
