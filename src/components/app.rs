@@ -1,8 +1,9 @@
 //! The lab: owns the engine, the view state and the animation loop, and lays out the panels.
 
 use crate::components::{
-    charts_panel::ChartsPanel, controls::Controls, event_log::EventLog, fault_menu::FaultMenu,
-    metrics_panel::MetricsPanel, notices::Notices, run_details::RunDetails, stage::Stage,
+    charts_panel::ChartsPanel, controls::Controls, dlq_panel::DlqPanel, effects_panel::EffectsPanel,
+    event_log::EventLog, fault_menu::FaultMenu, metrics_panel::MetricsPanel, notices::Notices, run_details::RunDetails,
+    stage::Stage, topic_panel::TopicPanel,
 };
 use crate::engine::{Engine, EngineHandle};
 use crate::layout::Layout;
@@ -211,9 +212,12 @@ pub fn App(props: &AppProps) -> Html {
                             <FaultMenu engine={engine.clone()} {node} {tick} on_close={on_close.clone()}
                                        on_changed={on_changed.clone()} />
                         }
+                        <TopicPanel engine={engine.clone()} {tick} />
                     </div>
                     <div class="side-column">
                         <MetricsPanel engine={engine.clone()} {tick} />
+                        <EffectsPanel engine={engine.clone()} {tick} />
+                        <DlqPanel engine={engine.clone()} {tick} on_changed={on_changed.clone()} />
                         <EventLog engine={engine.clone()} {tick} />
                     </div>
                 </div>

@@ -4,6 +4,17 @@ use crate::icons::icon;
 use fanout_sim::{Node, NodeView, Scenario};
 use yew::prelude::*;
 
+/// A marker under a subscriber's name, in words: "2 out of order", "idempotent".
+#[derive(Clone, PartialEq)]
+pub struct NodeBadge {
+    pub test_id: AttrValue,
+    pub text: AttrValue,
+    /// The raw count, for tests and tools (empty for a setting).
+    pub value: AttrValue,
+    /// A problem (drawn as a warning) rather than a setting.
+    pub problem: bool,
+}
+
 #[derive(Properties, PartialEq)]
 pub struct NodeButtonProps {
     pub node: Node,
@@ -18,6 +29,9 @@ pub struct NodeButtonProps {
     /// Shown faded (the broker when nothing uses it).
     #[prop_or_default]
     pub idle: bool,
+    /// Delivery markers: out-of-order and dead-letter counts, idempotent, at-most-once.
+    #[prop_or_default]
+    pub badges: Vec<NodeBadge>,
     pub on_open: Callback<Node>,
 }
 
@@ -57,17 +71,33 @@ pub fn NodeButton(props: &NodeButtonProps) -> Html {
         "ok" => html! {},
         k => html! { <span class="badge" aria-hidden="true">{ icon(k) }</span> },
     };
+    let markers = props.badges.iter().map(|b| b.text.to_string()).collect::<Vec<_>>().join(", ");
+    let title = if markers.is_empty() {
+        format!("{} {}. Open its fault menu", props.view.name, props.view.job)
+    } else {
+        format!("{} {}; {markers}. Open its fault menu", props.view.name, props.view.job)
+    };
     html! {
         <button type="button" class={classes!("node", format!("status-{status_kind}"), props.idle.then_some("idle"))}
                 {style} data-testid={props.test_id.clone()} {onclick}
                 aria-haspopup="dialog" aria-expanded={props.expanded.to_string()}
-                title={format!("{} {}. Open its fault menu", props.view.name, props.view.job)}>
+                {title}>
             <span class="node-icon">{ icon(&props.icon) }{ badge }</span>
             <span class="node-text">
                 <span class="node-name">{ props.view.name.clone() }</span>
                 <span class="node-status">{ status_text }</span>
                 if !props.detail.is_empty() {
                     <span class="node-detail">{ props.detail.clone() }</span>
+                }
+                if !props.badges.is_empty() {
+                    <span class="node-badges">
+                        { for props.badges.iter().map(|b| html! {
+                            <span class={classes!("node-badge", b.problem.then_some("problem"))}
+                                  data-testid={b.test_id.clone()} data-value={b.value.clone()}>
+                                { b.text.clone() }
+                            </span>
+                        }) }
+                    </span>
                 }
             </span>
         </button>

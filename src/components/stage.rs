@@ -2,11 +2,12 @@
 //! canvas on which the frame loop paints the moving messages.
 
 use crate::components::legend::Legend;
-use crate::components::node_button::{test_id, NodeButton};
+use crate::components::node_button::{test_id, NodeBadge, NodeButton};
 use crate::components::subscribers::AddSubscriber;
 use crate::engine::EngineHandle;
 use crate::icons::icon;
 use crate::layout::Layout;
+use fanout_sim::delivery::Guarantee;
 use fanout_sim::{Node, NodeView, Sim, Wiring};
 use yew::prelude::*;
 
@@ -74,6 +75,48 @@ fn icon_for(key: &str) -> &'static str {
     }
 }
 
+/// A subscriber's delivery markers, in words, read from the core.
+pub fn badges(sim: &Sim, i: u16) -> Vec<NodeBadge> {
+    let key = &sim.scenario().catalog[i as usize].key;
+    let sub = sim.subscription(i);
+    let ooo = sim.consumer(i).out_of_order;
+    let dead = sub.dlq.len();
+    let mut out = Vec::new();
+    if ooo > 0 {
+        out.push(NodeBadge {
+            test_id: format!("ooo-{key}").into(),
+            text: format!("{ooo} out of order").into(),
+            value: ooo.to_string().into(),
+            problem: true,
+        });
+    }
+    if dead > 0 {
+        out.push(NodeBadge {
+            test_id: format!("dead-{key}").into(),
+            text: format!("{dead} dead letter{}", if dead == 1 { "" } else { "s" }).into(),
+            value: dead.to_string().into(),
+            problem: true,
+        });
+    }
+    if sub.settings.idempotent {
+        out.push(NodeBadge {
+            test_id: format!("idempotent-badge-{key}").into(),
+            text: "idempotent".into(),
+            value: AttrValue::default(),
+            problem: false,
+        });
+    }
+    if sub.settings.guarantee == Guarantee::AtMostOnce {
+        out.push(NodeBadge {
+            test_id: format!("at-most-once-badge-{key}").into(),
+            text: "at-most-once".into(),
+            value: AttrValue::default(),
+            problem: false,
+        });
+    }
+    out
+}
+
 fn broker_view(sim: &Sim) -> NodeView {
     NodeView {
         name: "Broker".into(),
@@ -131,7 +174,8 @@ pub fn Stage(props: &StageProps) -> Html {
         };
         html! {
             <NodeButton {node} test_id={test_id(node, sc)} icon={icon_for(&view.key)} {pos}
-                        detail={detail} expanded={expanded(node)} on_open={props.on_open.clone()} view={view} />
+                        detail={detail} expanded={expanded(node)} on_open={props.on_open.clone()} view={view}
+                        badges={badges(sim, i)} />
         }
     });
 
