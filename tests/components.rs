@@ -183,3 +183,225 @@ async fn a_refused_order_rate_is_reported_and_the_field_shows_the_rate_in_force(
     assert!(text(&root, "notices").contains("The order rate must be between 0 and"), "{}", text(&root, "notices"));
     assert_eq!(input.value(), "2");
 }
+
+// The failure lab's panels and menus.
+
+use fanout::components::broker_settings::{BrokerSettings, BrokerSettingsProps};
+use fanout::components::delivery_settings::{DeliverySettings, DeliverySettingsProps};
+use fanout::components::effects_panel::{EffectsPanel, EffectsPanelProps};
+use fanout::components::wire_faults::{WireFaults, WireFaultsProps};
+use fanout::engine::{Engine, EngineHandle};
+use fanout_sim::delivery::Guarantee;
+use fanout_sim::fault::Fault;
+use fanout_sim::Action;
+use std::cell::RefCell;
+use std::rc::Rc;
+use web_sys::HtmlSelectElement;
+use yew::{BaseComponent, Callback};
+
+/// An engine of its own, paused, for mounting one component against it.
+fn engine(query: &str) -> EngineHandle {
+    let (params, _) = fanout_sim::params::LabParams::parse(query);
+    EngineHandle::new(Engine::from_params(&params).0)
+}
+
+/// A fresh div for one component.
+fn root_div() -> Element {
+    let document = gloo::utils::document();
+    let root = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&root).unwrap();
+    root
+}
+
+async fn mount_one<C: BaseComponent>(props: C::Properties) -> Element {
+    let root = root_div();
+    yew::Renderer::<C>::with_root_and_props(root.clone(), props).render();
+    yew::scheduler::flush().await;
+    root
+}
+
+/// Collects what a component reports to `on_changed`.
+fn reports() -> (Rc<RefCell<Vec<Result<(), String>>>>, Callback<Result<(), String>>) {
+    let log = Rc::new(RefCell::new(Vec::new()));
+    let sink = log.clone();
+    (log, Callback::from(move |r| sink.borrow_mut().push(r)))
+}
+
+async fn type_into(root: &Element, test_id: &str, value: &str) {
+    let input = find(root, test_id).unchecked_into::<HtmlInputElement>();
+    input.set_value(value);
+    input.dispatch_event(&web_sys::InputEvent::new("input").unwrap()).unwrap();
+    yew::scheduler::flush().await;
+}
+
+async fn choose(root: &Element, test_id: &str, value: &str) {
+    let select = find(root, test_id).unchecked_into::<HtmlSelectElement>();
+    select.set_value(value);
+    assert_eq!(select.value(), value, "{test_id} has no option {value}");
+    select.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
+    yew::scheduler::flush().await;
+}
+
+fn value_of(root: &Element, test_id: &str) -> i64 {
+    find(root, test_id).get_attribute("data-value").unwrap().parse().unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn delivery_settings_change_the_core_and_refuse_bad_retries_at_the_field() {
+    let engine = engine("?paused=1");
+    let (log, on_changed) = reports();
+    let root = mount_one::<DeliverySettings>(DeliverySettingsProps {
+        engine: engine.clone(),
+        service: 0,
+        tick: 0,
+        on_changed,
+    })
+    .await;
+    let settings = || engine.borrow().sim().subscription(0).settings;
+    assert!(!settings().idempotent);
+    assert!(text(&root, "delivery-settings-email").contains("Idempotent: skip event IDs already processed"));
+    click(&root, "idempotent-email").await;
+    assert!(settings().idempotent, "the checkbox did not make Email idempotent");
+
+    choose(&root, "guarantee-email", "at-most-once").await;
+    assert_eq!(settings().guarantee, Guarantee::AtMostOnce);
+    choose(&root, "consumers-email", "3").await;
+    assert_eq!(settings().consumers, 3);
+
+    type_into(&root, "retry-base-email", "-5").await;
+    click(&root, "retry-apply-email").await;
+    assert!(root.text_content().unwrap().contains("whole milliseconds"), "{}", root.text_content().unwrap());
+    assert_eq!(settings().retry, fanout_sim::delivery::RetryPolicy::default(), "a refused retry was applied");
+
+    type_into(&root, "retry-base-email", "100").await;
+    type_into(&root, "retry-attempts-email", "2").await;
+    type_into(&root, "retry-cap-email", "50").await;
+    click(&root, "retry-apply-email").await;
+    // The core refuses a cap below the base; the message is shown at the control and reported.
+    assert!(root.text_content().unwrap().contains("cap"), "{}", root.text_content().unwrap());
+    assert!(log.borrow().last().unwrap().is_err());
+    type_into(&root, "retry-cap-email", "800").await;
+    click(&root, "retry-apply-email").await;
+    assert_eq!(settings().retry.max_attempts, 2);
+    assert_eq!(settings().retry.cap_us, 800_000);
+    assert!(log.borrow().last().unwrap().is_ok());
+}
+
+#[wasm_bindgen_test]
+async fn wire_faults_apply_clear_and_refuse_bad_shares() {
+    let engine = engine("?paused=1");
+    let (_, on_changed) = reports();
+    let root = mount_one::<WireFaults>(WireFaultsProps {
+        engine: engine.clone(),
+        service: Some("email".into()),
+        tick: 0,
+        on_changed,
+    })
+    .await;
+    let faults = || engine.borrow().sim().faults().to_vec();
+    type_into(&root, "drop-email", "150").await;
+    click(&root, "drop-apply-email").await;
+    assert!(root.text_content().unwrap().contains("percentage from 0 to 100"));
+    assert!(faults().is_empty(), "150% was applied: {:?}", faults());
+
+    type_into(&root, "drop-email", "20").await;
+    click(&root, "drop-apply-email").await;
+    assert_eq!(faults(), vec![Fault::Drop { service: Some("email".into()), share: 0.2 }]);
+    type_into(&root, "drop-email", "0").await;
+    click(&root, "drop-apply-email").await;
+    assert!(faults().is_empty(), "0 did not clear the drop: {:?}", faults());
+
+    type_into(&root, "delay-email", "50").await;
+    type_into(&root, "delay-ms-email", "300").await;
+    click(&root, "delay-apply-email").await;
+    assert_eq!(faults(), vec![Fault::Delay { service: Some("email".into()), share: 0.5, extra_us: 300_000 }]);
+
+    let next = engine.borrow().sim().next_order_id();
+    assert!(try_find(&root, "poison-clear-email").is_none());
+    click(&root, "poison-next-email").await;
+    assert!(faults().contains(&Fault::Poison { service: "email".into(), order: next }));
+    click(&root, "poison-clear-email").await;
+    assert!(!faults().iter().any(|f| matches!(f, Fault::Poison { .. })));
+}
+
+#[wasm_bindgen_test]
+async fn broker_settings_grow_the_topic_and_refuse_to_shrink_it() {
+    let engine = engine("?paused=1");
+    let (log, on_changed) = reports();
+    let root = mount_one::<BrokerSettings>(BrokerSettingsProps { engine: engine.clone(), tick: 0, on_changed }).await;
+    let sel = find(&root, "partitions").unchecked_into::<HtmlSelectElement>();
+    assert_eq!(sel.value(), "8");
+    choose(&root, "partitions", "12").await;
+    assert_eq!(engine.borrow().sim().topic().partition_count(), 12);
+    choose(&root, "partitions", "4").await;
+    assert_eq!(engine.borrow().sim().topic().partition_count(), 12);
+    assert!(log.borrow().last().unwrap().is_err());
+    assert!(root.text_content().unwrap().contains("never removed"), "{}", root.text_content().unwrap());
+    assert_eq!(find(&root, "partitions").unchecked_into::<HtmlSelectElement>().value(), "12");
+
+    choose(&root, "partition-key", "none").await;
+    assert_eq!(engine.borrow().sim().topic().key, fanout_sim::topic::PartitionKey::None);
+    choose(&root, "cancel-share", "25").await;
+    assert_eq!(engine.borrow().sim().cancel_share(), 0.25);
+}
+
+#[wasm_bindgen_test]
+async fn effects_panel_shows_a_double_charge_when_acknowledgements_are_lost() {
+    let engine = engine("?paused=1&rate=0");
+    for a in [
+        Action::AddSubscriber { service: "payment".into(), from: Default::default() },
+        Action::Inject { fault: Fault::Duplicate { service: Some("payment".into()), share: 1.0 } },
+        Action::BuyNow,
+    ] {
+        engine.apply(a).unwrap();
+    }
+    engine.borrow_mut().timeline.advance(6_000_000, u64::MAX);
+    let root = mount_one::<EffectsPanel>(EffectsPanelProps { engine: engine.clone(), tick: 0 }).await;
+    let (value, expected) = (value_of(&root, "effect-payment"), value_of(&root, "expected-payment"));
+    assert!(expected > 0, "Payment charged nothing");
+    assert!(value >= 2 * expected, "no double charge: {value} vs {expected}");
+    assert!(value_of(&root, "duplicates-payment") >= 1);
+    assert!(value_of(&root, "redeliveries-payment") >= 1);
+    assert_eq!(value_of(&root, "skipped-payment"), 0);
+    assert!(text(&root, "effect-payment").contains("charged"), "{}", text(&root, "effect-payment"));
+    assert!(text(&root, "effects-panel").contains("exactly once, in order"));
+}
+
+#[wasm_bindgen_test]
+async fn a_poisoned_event_is_dead_lettered_and_redriven_from_the_panel() {
+    let root = mount("?until=10&seed=3&rate=2&fault=poison:email:1").await;
+    assert_eq!(value_of(&root, "dlq-count-email"), 1, "{}", text(&root, "dlq-panel"));
+    assert!(find(&root, "dead-email").text_content().unwrap().contains("1 dead letter"));
+    assert!(find(&root, "node-email").text_content().unwrap().contains("1 dead letter"));
+    let letter = root.query_selector("[data-testid^=\"dlq-email-\"]").unwrap().expect("a dead letter is listed");
+    let id = letter.get_attribute("data-testid").unwrap();
+    let event = id.trim_start_matches("dlq-email-").to_string();
+    let words = letter.text_content().unwrap();
+    assert!(words.contains("order 1") && words.contains("poison") && words.contains("attempts"), "{words}");
+    click(&root, &format!("redrive-email-{event}")).await;
+    assert!(try_find(&root, "dlq-count-email").is_none(), "{}", text(&root, "dlq-panel"));
+    assert!(text(&root, "dlq-panel").contains("No dead letters"));
+    assert!(try_find(&root, "dead-email").is_none());
+}
+
+#[wasm_bindgen_test]
+async fn topic_panel_shows_offsets_and_a_replaying_subscriber_starts_at_zero() {
+    let root = mount("?until=5&seed=4&rate=4").await;
+    let partitions = value_of(&root, "topic-partitions");
+    assert_eq!(partitions, 8);
+    let ends: i64 = (0..partitions).map(|p| value_of(&root, &format!("log-end-{p}"))).sum();
+    assert!(ends > 5, "only {ends} events in the log");
+    assert!(try_find(&root, "committed-email-0").is_some());
+    assert!(text(&root, "per-consumer-email").contains("1 consumer"));
+
+    let select = find(&root, "add-subscriber-select").unchecked_into::<HtmlSelectElement>();
+    select.set_value("sms");
+    find(&root, "add-from").unchecked_into::<HtmlSelectElement>().set_value("earliest");
+    click(&root, "add-subscriber").await;
+    let committed: i64 = (0..partitions).map(|p| value_of(&root, &format!("committed-sms-{p}"))).sum();
+    assert_eq!(committed, 0, "a replaying subscriber starts at offset 0");
+
+    click(&root, "node-email").await;
+    choose(&root, "consumers-email", "3").await;
+    assert!(text(&root, "per-consumer-email").contains("3 consumers"), "{}", text(&root, "per-consumer-email"));
+}
