@@ -22,6 +22,8 @@ use std::collections::{BTreeSet, VecDeque};
 pub const BEHIND_LAG: u64 = 20;
 /// The lane of redriven dead letters, apart from the partitions.
 pub const REDRIVE_LANE: u16 = u16::MAX;
+/// The delivery ID of a job no subscription counts (IDs start at 1).
+pub const UNTRACKED: u32 = 0;
 /// Dead letters kept per subscription; past this the oldest is deleted (and counted lost).
 pub const DLQ_LIMIT: usize = 1_000;
 
@@ -88,6 +90,8 @@ pub struct Flight {
     pub consumer: u16,
     /// Failed attempts so far.
     pub attempts: u32,
+    /// Times it was put on the wire: each send meets the wire's faults afresh.
+    pub sends: u32,
     pub last_error: Option<FailureKind>,
     /// The consumer has processed it at least once (and it is counted as processed).
     pub processed: bool,
@@ -395,6 +399,7 @@ impl Sim {
             entry,
             consumer,
             attempts: 0,
+            sends: 0,
             last_error: None,
             processed: false,
             received: false,
@@ -409,9 +414,10 @@ impl Sim {
 
     /// Puts flight `k` of subscriber `i` on the wire, through whatever faults the wire has.
     fn send_flight(&mut self, i: u16, k: usize) {
+        self.subs[i as usize].flights[k].sends += 1;
         let f = self.subs[i as usize].flights[k];
         let w = &self.wire[i as usize];
-        let key = [i as u64, f.entry.event, f.id as u64];
+        let key = [i as u64, f.entry.event, f.id as u64 | (f.sends as u64) << 32];
         let mut flags = if f.entry.kind == EventKind::OrderCancelled { CANCELLED } else { 0 };
         let mut extra = 0;
         if w.any() {
@@ -455,11 +461,15 @@ impl Sim {
             return;
         }
         let f = sub.flights[k];
+        // Delivered again, at-most-once, after it was processed (the guarantee changed in
+        // between): the consumer processes it again, but the broker lets go of it on the
+        // acknowledgement and it is already counted, so nothing waits for this job.
+        let tracked = !(f.processed && sub.settings.guarantee == Guarantee::AtMostOnce);
         let job = Job::Work {
             event: f.entry.event,
             order: f.entry.order,
             published_us: f.entry.published_us,
-            delivery: f.id,
+            delivery: if tracked { f.id } else { UNTRACKED },
             cancelled: f.entry.kind == EventKind::OrderCancelled,
         };
         if !self.enqueue(Node::Service(i), job) {
@@ -483,7 +493,8 @@ impl Sim {
     fn send_ack(&mut self, i: u16, kind: MsgKind, f: Flight) {
         let mut flags = 0;
         let dup = self.wire[i as usize].duplicate;
-        if dup > 0.0 && self.rng_wire.unit([i as u64, f.entry.event, f.id as u64 ^ 0xac4]) < dup {
+        let key = [i as u64 ^ 0xac4, f.entry.event, f.id as u64 | (f.sends as u64) << 32];
+        if dup > 0.0 && self.rng_wire.unit(key) < dup {
             flags |= LOST;
         }
         let (order, event, published) = (f.entry.order, f.entry.event, f.entry.published_us);
@@ -562,7 +573,7 @@ impl Sim {
         let crash_share = self.wire[i as usize].crash_before_ack;
         if failure.is_none()
             && crash_share > 0.0
-            && self.rng_wire.unit([i as u64, event, delivery as u64 ^ 0xc4a5]) < crash_share
+            && self.rng_wire.unit([i as u64 ^ 0xc4a5, event, delivery as u64 | (f.sends as u64) << 32]) < crash_share
         {
             self.note(order, NoteKind::CrashedBeforeAck { service: i });
             self.subs[i as usize].flights[k].at = At::Ready;

@@ -142,7 +142,7 @@ pub enum Applied {
     Skipped,
 }
 
-/// One service's data and its idempotency store.
+/// One service's data and its store of processed event IDs.
 #[derive(Clone, Debug)]
 pub struct Consumer {
     pub effect: Effect,
@@ -224,9 +224,9 @@ impl Consumer {
                 }
             }
         }
-        if idempotent {
-            self.dedupe.insert(event);
-        }
+        // The service records every ID it processed; being idempotent means consulting the
+        // record first. So switching idempotency on protects events processed before, too.
+        self.dedupe.insert(event);
         if first {
             Applied::Once
         } else {

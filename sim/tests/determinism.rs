@@ -60,7 +60,7 @@ fn pinned() -> Vec<(Setup, u64, &'static str)> {
                 ],
             ),
             60,
-            "7319eddb3e0cb05e",
+            "56d9e360f104518a",
         ),
         (
             setup(
@@ -70,7 +70,7 @@ fn pinned() -> Vec<(Setup, u64, &'static str)> {
                 &["drop:broker:0.05", "duplicate:broker:0.05", "errors:email:0.2"],
             ),
             5,
-            "eedb6867bf2f7b10",
+            "08a4e9596264aa22",
         ),
     ]
 }
