@@ -23,6 +23,8 @@ pub struct Engine {
     last_frame_ms: Option<f64>,
     /// True when the last frame could not simulate all it was asked to.
     pub falling_behind: bool,
+    /// Said after an intervention in the past forked the run, until the next seek.
+    pub fork_note: Option<String>,
 }
 
 impl Engine {
@@ -39,6 +41,7 @@ impl Engine {
             paused: params.paused,
             last_frame_ms: None,
             falling_behind: false,
+            fork_note: None,
         };
         if let Some(until) = params.until_s {
             engine.timeline.advance((until * SEC as f64).round() as u64, u64::MAX);
@@ -71,7 +74,37 @@ impl Engine {
         self.setup.wiring = self.sim().wiring();
         self.setup.rate = Some(self.sim().rate());
         self.timeline = Timeline::new(&self.setup).expect("the setup ran before");
+        self.fork_note = None;
         self.last_frame_ms = None;
+    }
+
+    /// Pauses and shows simulated time `t_us`: back by re-simulating from a snapshot.
+    pub fn seek(&mut self, t_us: u64) {
+        self.set_paused(true);
+        self.timeline.seek(t_us);
+        self.fork_note = None;
+    }
+
+    /// Pauses and undoes the last event.
+    pub fn step_back(&mut self) {
+        self.set_paused(true);
+        self.timeline.step_back();
+        self.fork_note = None;
+    }
+
+    /// Applies an intervention now; in the past it forks the run and says so.
+    pub fn apply(&mut self, action: fanout_sim::Action) -> Result<(), String> {
+        let dropped = self.timeline.apply(action)?;
+        if self.timeline.recorded().len() > 1 || dropped > 0 {
+            self.fork_note = (dropped > 0).then(|| {
+                format!(
+                    "You changed the past: {dropped} later change{} from the old future {} dropped, and the run goes on from here.",
+                    if dropped == 1 { "" } else { "s" },
+                    if dropped == 1 { "was" } else { "were" }
+                )
+            });
+        }
+        Ok(())
     }
 
     pub fn set_paused(&mut self, paused: bool) {
@@ -103,6 +136,6 @@ impl EngineHandle {
     /// Applies an action to the simulation now; the error is a message for the student.
     /// In the past, this forks the run: the recorded future is dropped.
     pub fn apply(&self, action: fanout_sim::Action) -> Result<(), String> {
-        self.0.borrow_mut().timeline.apply(action).map(|_| ())
+        self.0.borrow_mut().apply(action)
     }
 }

@@ -46,6 +46,7 @@ fn paths(name: &str) -> Html {
         "play" => html! { <path d="M7 4l13 8-13 8z"/> },
         "pause" => html! { <path d="M7 4h3v16H7zM14 4h3v16h-3z"/> },
         "step" => html! { <path d="M5 4l10 8-10 8zM18 4v16"/> },
+        "back" => html! { <path d="M19 4L9 12l10 8zM6 4v16"/> },
         "reset" => html! { <path d="M4 12a8 8 0 1 0 3-6.2M4 4v5h5"/> },
         "cart" => html! { <>
             <path d="M3 4h2l2.5 11h11L21 7H6.2"/>

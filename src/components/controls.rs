@@ -1,5 +1,6 @@
 //! The toolbar: wiring, play/pause, step, speed, seed and reset, Buy now, order rate, options.
 
+use crate::components::timeline_bar::TimelineBar;
 use crate::engine::EngineHandle;
 use crate::icons::icon;
 use fanout_sim::params::SPEEDS;
@@ -173,6 +174,8 @@ pub fn Controls(props: &ControlsProps) -> Html {
                     </select>
                 </label>
             </div>
+
+            <TimelineBar engine={engine.clone()} tick={props.tick} on_changed={props.on_changed.clone()} />
 
             <div class="control-group" role="group" aria-label="Orders">
                 <button type="button" class="button primary" data-testid="buy" onclick={on_buy}>
