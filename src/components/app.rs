@@ -212,11 +212,11 @@ pub fn App(props: &AppProps) -> Html {
                             <FaultMenu engine={engine.clone()} {node} {tick} on_close={on_close.clone()}
                                        on_changed={on_changed.clone()} />
                         }
+                        <EffectsPanel engine={engine.clone()} {tick} />
                         <TopicPanel engine={engine.clone()} {tick} />
                     </div>
                     <div class="side-column">
                         <MetricsPanel engine={engine.clone()} {tick} />
-                        <EffectsPanel engine={engine.clone()} {tick} />
                         <DlqPanel engine={engine.clone()} {tick} on_changed={on_changed.clone()} />
                         <EventLog engine={engine.clone()} {tick} />
                     </div>

@@ -22,9 +22,9 @@ pub const CANCEL_SHARES: [u32; 4] = [0, 10, 25, 50];
 
 fn key_label(k: PartitionKey) -> &'static str {
     match k {
-        PartitionKey::OrderId => "Order ID (an order's events stay in order)",
-        PartitionKey::UserId => "User ID (a shopper's events stay in order)",
-        PartitionKey::None => "None, round-robin (no order kept)",
+        PartitionKey::OrderId => "Order ID",
+        PartitionKey::UserId => "User ID",
+        PartitionKey::None => "None (round-robin)",
     }
 }
 
@@ -114,7 +114,8 @@ pub fn BrokerSettings(props: &BrokerSettingsProps) -> Html {
                     </select>
                 </label>
             </div>
-            <p class="menu-note">{ "Partitions can be added but not removed. Each partition keeps its events in order; nothing keeps order across partitions." }</p>
+            <p class="menu-note">{ "Partitions can be added but not removed. Each partition keeps its events in order, nothing keeps order \
+               across partitions: by order ID an order's events stay in order, by user ID a shopper's, with none no one's." }</p>
             { error_line("partitions") }
             { error_line("partition-key") }
             { error_line("cancel-share") }

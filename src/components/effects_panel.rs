@@ -28,11 +28,11 @@ pub fn EffectsPanel(props: &EffectsPanelProps) -> Html {
         html! {
             <tr class={classes!(differs.then_some("differs"))}>
                 <th scope="row">{ spec.name.clone() }</th>
-                <td class="effect-value" data-testid={format!("effect-{k}")} data-value={c.value.to_string()}>
+                <td class="effect-value actual" data-testid={format!("effect-{k}")} data-value={c.value.to_string()}>
                     { c.describe() }
                     if differs { <span class="differs-mark">{ " (differs)" }</span> }
                 </td>
-                <td data-testid={format!("expected-{k}")} data-value={c.expected.to_string()}>{ c.effect.describe(c.expected) }</td>
+                <td class="effect-value" data-testid={format!("expected-{k}")} data-value={c.expected.to_string()}>{ c.effect.describe(c.expected) }</td>
                 { count_cell(format!("duplicates-{k}"), c.duplicates) }
                 { count_cell(format!("skipped-{k}"), c.skipped) }
                 { count_cell(format!("out-of-order-{k}"), c.out_of_order) }
