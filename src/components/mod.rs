@@ -17,5 +17,6 @@ pub mod notices;
 pub mod run_details;
 pub mod stage;
 pub mod subscribers;
+pub mod timeline_bar;
 pub mod topic_panel;
 pub mod wire_faults;
