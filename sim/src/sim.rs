@@ -601,7 +601,7 @@ impl Sim {
                 Err(format!("the order rate must be between 0 and {MAX_RATE} per second, not {rate}"))
             }
             Action::Inject { fault } | Action::Clear { fault } => fault.validate(&self.scenario),
-            Action::SetRetry { retry, .. } => retry.validate(),
+            Action::SetRetry { service, retry } => retry.validate().and(self.catalog_index(service).map(|_| ())),
             Action::SetConsumers { consumers, .. } if !(1..=MAX_CONSUMERS).contains(consumers) => {
                 Err(format!("consumers must be from 1 to {MAX_CONSUMERS}, not {consumers}"))
             }

@@ -156,6 +156,13 @@ impl Timeline {
                 }
             }
         }
+        // Then the interventions made before the next event, as they were when it came.
+        while let Some(r) = self.recorded.get(self.applied).filter(|r| r.events <= target) {
+            let (events, at, action) = (r.events, r.input.at_us, r.input.action.clone());
+            self.sim.run_events(events, at, u64::MAX);
+            let _ = self.sim.apply(action);
+            self.applied += 1;
+        }
     }
 
     /// One event forward, re-applying a recorded intervention if it comes first.
