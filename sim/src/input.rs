@@ -95,8 +95,9 @@ impl Action {
 }
 
 /// An action and the simulated moment it took effect.
+// No `deny_unknown_fields` here: serde cannot combine it with `flatten` (every key would be
+// unknown to this struct). The flattened action still refuses keys it does not know.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Input {
     pub at_us: Micros,
     #[serde(flatten)]
@@ -105,3 +106,20 @@ pub struct Input {
 
 /// The highest order rate accepted, orders per second.
 pub const MAX_RATE: f64 = 50_000.0;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_input_reads_back_from_its_own_json_and_refuses_unknown_keys() {
+        let input = Input { at_us: 5, action: Action::SetIdempotent { service: "payment".into(), on: true } };
+        let json = serde_json::to_string(&input).unwrap();
+        assert_eq!(json, r#"{"at_us":5,"action":"set-idempotent","service":"payment","on":true}"#);
+        assert_eq!(serde_json::from_str::<Input>(&json).unwrap(), input);
+        let typo = r#"{"at_us":5,"action":"set-idempotent","service":"payment","on":true,"colour":1}"#;
+        let err = serde_json::from_str::<Input>(typo).unwrap_err().to_string();
+        assert!(err.contains("colour"), "{err}");
+        assert!(serde_json::from_str::<Input>(r#"{"action":"buy-now"}"#).is_err(), "at_us is required");
+    }
+}

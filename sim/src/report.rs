@@ -15,6 +15,25 @@ pub struct SubscriberReport {
     pub handled: u64,
     pub lag: u64,
     pub delay_p95_ms: f64,
+    /// `at-least-once` or `at-most-once`.
+    pub guarantee: String,
+    pub idempotent: bool,
+    /// Events in the dead-letter queue.
+    pub dead: u64,
+    /// Events lost, by any named cause.
+    pub lost: u64,
+    /// Side effects applied again for an event already applied.
+    pub duplicates: u64,
+    /// Duplicates the idempotent consumer recognised and skipped.
+    pub skipped: u64,
+    /// Cancellations processed before the order they cancel.
+    pub out_of_order: u64,
+    /// Events processed for the first time after a later event of their partition.
+    pub order_violations: u64,
+    /// Deliveries made again: after a crash, a lost acknowledgement or a failure.
+    pub redeliveries: u64,
+    /// The side effect as the service holds it, e.g. "12 emails sent".
+    pub effect: String,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -24,6 +43,9 @@ pub struct Report {
     pub seed: u64,
     pub duration_s: f64,
     pub rate: f64,
+    /// Partitions of the topic at the end, and what picks an event's partition.
+    pub partitions: u16,
+    pub partition_key: String,
     pub faults: Vec<String>,
     /// Stable 64-bit hash of the whole trace, as 16 hex digits.
     pub trace_hash: String,
@@ -56,6 +78,7 @@ impl Report {
             .map(|&i| {
                 let spec = &sim.scenario().catalog[i as usize];
                 let sub = sim.subscription(i);
+                let consumer = sim.consumer(i);
                 let p95 = Percentiles::of(sub.delays.iter().copied().collect::<Vec<Micros>>()).p95_us;
                 SubscriberReport {
                     key: spec.key.clone(),
@@ -64,6 +87,16 @@ impl Report {
                     handled: sim.service_view(i).processed,
                     lag: sub.lag(),
                     delay_p95_ms: as_ms(p95),
+                    guarantee: sub.settings.guarantee.key().into(),
+                    idempotent: sub.settings.idempotent,
+                    dead: sub.dlq.len() as u64,
+                    lost: sub.lost(),
+                    duplicates: consumer.duplicates,
+                    skipped: consumer.skipped,
+                    out_of_order: consumer.out_of_order,
+                    order_violations: sub.order_violations,
+                    redeliveries: sub.redeliveries,
+                    effect: consumer.describe(),
                 }
             })
             .collect();
@@ -73,6 +106,8 @@ impl Report {
             seed: sim.seed(),
             duration_s: crate::time::as_secs(sim.now()),
             rate: sim.rate(),
+            partitions: sim.topic().partition_count(),
+            partition_key: sim.topic().key.key().into(),
             faults: fault_specs.to_vec(),
             trace_hash: sim.trace_hash_hex(),
             response_ms: MsPercentiles::of(&all),

@@ -297,6 +297,13 @@ impl Sim {
     pub fn from_setup(setup: &Setup) -> Result<Sim, String> {
         let scenario = Scenario::by_id(&setup.scenario)
             .ok_or_else(|| format!("unknown scenario `{}`; known: {}", setup.scenario, Scenario::IDS.join(", ")))?;
+        Sim::from_scenario(scenario, setup)
+    }
+
+    /// [`from_setup`](Self::from_setup) with a scenario of one's own (a built-in one changed,
+    /// say with fewer partitions); `setup.scenario` is not consulted.
+    pub fn from_scenario(scenario: Scenario, setup: &Setup) -> Result<Sim, String> {
+        scenario.validate()?;
         let rate = setup.rate.unwrap_or(scenario.rate);
         let mut sim = Sim::new(scenario, setup.seed);
         sim.apply(Action::SetWiring { wiring: setup.wiring })?;

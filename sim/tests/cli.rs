@@ -210,3 +210,259 @@ fn help_lists_every_argument() {
         assert!(help.contains(arg), "--help does not mention {arg}:\n{help}");
     }
 }
+
+// ----- run files and the failure lab's flags -----
+
+/// Writes `text` to a file of its own under the target directory and returns its path.
+fn run_file(name: &str, text: &str) -> String {
+    let path = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("cli-{name}.json"));
+    std::fs::write(&path, text).unwrap();
+    path.to_string_lossy().into_owned()
+}
+
+fn trace_hash(out: &str) -> String {
+    serde_json::from_str::<Value>(out).unwrap()["trace_hash"].as_str().unwrap().to_string()
+}
+
+const EXAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/failure-lab.json");
+
+#[test]
+fn a_run_file_prints_exactly_what_the_same_flags_print() {
+    let file = run_file(
+        "same-as-flags",
+        r#"{ "version": 1, "scenario": "checkout", "wiring": "request", "seed": 7, "rate": 3, "duration_s": 20,
+             "faults": ["slow:analytics:200ms", "crash:email:2s-5s", "errors:inventory:0.1"] }"#,
+    );
+    let flags = with_json(&FAULTY);
+    let flags: Vec<&str> = flags.iter().map(String::as_str).collect();
+    assert_eq!(run_ok(&["--file", &file, "--json"]), run_ok(&flags));
+}
+
+#[test]
+fn failure_lab_settings_in_a_file_match_the_same_settings_as_flags() {
+    let file = run_file(
+        "settings",
+        r#"{
+  "version": 1, "wiring": "event", "seed": 3, "rate": 20, "duration_s": 15, "partitions": 2, "key": "user",
+  "faults": ["drop:email:0.2", "duplicate:broker:0.2", "crash-before-ack:inventory:0.1", "poison:analytics:4"],
+  "inputs": [
+    { "at_us": 0, "action": "set-cancel-share", "share": 0.3 },
+    { "at_us": 0, "action": "set-guarantee", "service": "email", "guarantee": "at-most-once" },
+    { "at_us": 0, "action": "set-idempotent", "service": "inventory", "on": true },
+    { "at_us": 0, "action": "set-retry", "service": "analytics", "retry": { "max_attempts": 3, "base_us": 100000, "cap_us": 1000000 } },
+    { "at_us": 0, "action": "set-consumers", "service": "shipping", "consumers": 4 }
+  ]
+}"#,
+    );
+    let from_file = run_ok(&["--file", &file, "--json"]);
+    let from_flags = run_ok(&[
+        "--wiring",
+        "event",
+        "--seed",
+        "3",
+        "--rate",
+        "20",
+        "--duration-s",
+        "15",
+        "--partitions",
+        "2",
+        "--key",
+        "user",
+        "--fault",
+        "drop:email:0.2",
+        "--fault",
+        "duplicate:broker:0.2",
+        "--fault",
+        "crash-before-ack:inventory:0.1",
+        "--fault",
+        "poison:analytics:4",
+        "--cancel-share",
+        "0.3",
+        "--guarantee",
+        "email=at-most-once",
+        "--idempotent",
+        "inventory",
+        "--retry",
+        "analytics=3,100ms,1s",
+        "--consumers",
+        "shipping=4",
+        "--json",
+    ]);
+    assert_eq!(from_file, from_flags);
+    let v: Value = serde_json::from_str(&from_file).unwrap();
+    assert_eq!((v["partitions"].as_u64(), v["partition_key"].as_str()), (Some(2), Some("user")));
+    let sub = |key: &str| v["subscribers"].as_array().unwrap().iter().find(|s| s["key"] == key).unwrap().clone();
+    assert_eq!(sub("email")["guarantee"], "at-most-once");
+    assert!(sub("email")["lost"].as_u64().unwrap() > 0, "drops at-most-once lose events: {}", sub("email"));
+    assert_eq!(sub("inventory")["idempotent"], true);
+    assert_eq!(sub("inventory")["duplicates"], 0);
+    assert!(sub("analytics")["dead"].as_u64().unwrap() >= 1, "order 4 is poison: {}", sub("analytics"));
+    for key in ["email", "inventory", "analytics", "shipping"] {
+        let s = sub(key);
+        for field in ["dead", "lost", "duplicates", "skipped", "out_of_order", "order_violations", "redeliveries"] {
+            assert!(s[field].is_u64(), "{key}.{field}: {s}");
+        }
+        assert!(s["effect"].as_str().is_some_and(|e| !e.is_empty()), "{s}");
+    }
+}
+
+#[test]
+fn the_example_run_file_runs_and_flags_override_it() {
+    let out = run_ok(&["--file", EXAMPLE, "--json"]);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        (v["seed"].as_u64(), v["duration_s"].as_f64(), v["wiring"].as_str()),
+        (Some(7), Some(60.0), Some("event"))
+    );
+    assert_eq!(v["faults"].as_array().unwrap().len(), 3);
+    let payment = v["subscribers"].as_array().unwrap().iter().find(|s| s["key"] == "payment").expect("payment added");
+    assert_eq!(payment["idempotent"], true);
+    assert!(payment["skipped"].as_u64().unwrap() > 0, "{payment}");
+    assert_eq!(out, run_ok(&["--file", EXAMPLE, "--json"]), "a run file gives the same bytes every time");
+    // Flags override the file's values; --fault adds to its faults.
+    let over = run_ok(&["--file", EXAMPLE, "--seed", "8", "--duration-s", "10", "--fault", "crash:sms", "--json"]);
+    let w: Value = serde_json::from_str(&over).unwrap();
+    assert_eq!((w["seed"].as_u64(), w["duration_s"].as_f64()), (Some(8), Some(10.0)));
+    assert_eq!(w["faults"].as_array().unwrap().len(), 4);
+    assert_ne!(trace_hash(&over), trace_hash(&out));
+    let table = run_ok(&["--file", EXAMPLE, "--wiring", "request", "--duration-s", "5"]);
+    assert!(table.contains("(request)"), "{table}");
+}
+
+/// Each kind of bad run file and bad failure-lab flag: exit code 2, nothing on stdout, and a
+/// message that names the file (or the flag) and the problem.
+#[test]
+fn bad_run_files_and_bad_settings_exit_2_and_say_what_is_wrong() {
+    let file = |name: &str, text: &str| run_file(name, text);
+    let missing = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("no-such-run-file.json");
+    let missing = missing.to_string_lossy().into_owned();
+    let files: Vec<(String, Vec<&str>)> = vec![
+        (missing.clone(), vec!["cannot be read"]),
+        (file("bad-json", "{ \"version\": 1,\n  \"seed\": }"), vec!["line 2, column 11", "expected value"]),
+        (file("unknown-key", r#"{ "version": 1, "colour": "red" }"#), vec!["line 1", "unknown field `colour`"]),
+        (file("no-version", r#"{ "wiring": "event" }"#), vec!["missing field `version`"]),
+        (file("version-2", r#"{ "version": 2, "wiring": "event" }"#), vec!["version 2 is not supported"]),
+        (
+            file("bad-fault", r#"{ "version": 1, "wiring": "event", "faults": ["crash:email", "drop:email:2"] }"#),
+            vec!["fault 2 `drop:email:2`", "between 0 and 1", "Accepted forms"],
+        ),
+        (
+            file("fault-service", r#"{ "version": 1, "wiring": "event", "faults": ["poison:billing:3"] }"#),
+            vec!["fault 1 `poison:billing:3`", "unknown service `billing`"],
+        ),
+        (
+            file(
+                "bad-value",
+                r#"{ "version": 1, "wiring": "event", "inputs": [
+                    { "at_us": 0, "action": "set-consumers", "service": "email", "consumers": 9 } ] }"#,
+            ),
+            vec!["input 1 (set-consumers at 0 µs)", "consumers must be from 1 to 8, not 9"],
+        ),
+        (
+            file(
+                "bad-service",
+                r#"{ "version": 1, "wiring": "event", "inputs": [
+                    { "at_us": 0, "action": "buy-now" },
+                    { "at_us": 5, "action": "set-idempotent", "service": "billing", "on": true } ] }"#,
+            ),
+            vec!["input 2 (set-idempotent at 5 µs)", "unknown service `billing`", "email, inventory"],
+        ),
+        (
+            file(
+                "bad-action",
+                r#"{ "version": 1, "wiring": "event", "inputs": [ { "at_us": 0, "action": "melt" } ] }"#,
+            ),
+            vec!["unknown variant `melt`", "set-idempotent"],
+        ),
+        (
+            file(
+                "input-typo",
+                r#"{ "version": 1, "wiring": "event", "inputs": [ { "at_us": 0, "action": "buy-now", "count": 2 } ] }"#,
+            ),
+            vec!["input 1", "unknown field `count`"],
+        ),
+        (
+            file(
+                "bad-share",
+                r#"{ "version": 1, "wiring": "event", "inputs": [ { "at_us": 0, "action": "set-cancel-share", "share": 1.5 } ] }"#,
+            ),
+            vec!["between 0 and 1"],
+        ),
+        (file("bad-rate", r#"{ "version": 1, "wiring": "event", "rate": -3 }"#), vec!["rate", "from 0 to 50000"]),
+        (file("bad-partitions", r#"{ "version": 1, "partitions": 0 }"#), vec!["partitions", "from 1 to 64"]),
+        (file("bad-key", r#"{ "version": 1, "key": "colour" }"#), vec!["key", "order, user, none"]),
+        (file("bad-scenario", r#"{ "version": 1, "scenario": "mall" }"#), vec!["scenario", "checkout, flash-sale"]),
+        (file("no-wiring", r#"{ "version": 1, "duration_s": 5 }"#), vec!["gives no wiring", "--wiring"]),
+        (file("no-duration", r#"{ "version": 1, "wiring": "event" }"#), vec!["gives no duration_s", "--duration-s"]),
+    ];
+    for (path, needles) in &files {
+        let out = fanout_sim(&["--file", path, "--duration-s", "1"]);
+        let out = if needles[0].starts_with("gives no duration") { fanout_sim(&["--file", path]) } else { out };
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{path}: {err}");
+        assert!(out.stdout.is_empty(), "{path}: {}", stdout(&out));
+        assert!(err.starts_with("error: "), "{path}: {err}");
+        assert!(err.contains(&format!("'{path}'")), "{path}: the message does not name the file:\n{err}");
+        for needle in needles {
+            assert!(err.contains(needle), "{path}: stderr does not mention {needle:?}:\n{err}");
+        }
+    }
+    let base = ["--wiring", "event", "--duration-s", "1"];
+    let flags: &[(&[&str], &[&str])] = &[
+        (&["--partitions", "0"], &["--partitions", "'0'", "from 1 to 64"]),
+        (&["--partitions", "65"], &["--partitions", "from 1 to 64"]),
+        (&["--key", "colour"], &["--key", "'colour'", "order, user, none"]),
+        (&["--cancel-share", "1.5"], &["--cancel-share", "'1.5'", "from 0 to 1"]),
+        (&["--cancel-share", "NaN"], &["--cancel-share", "from 0 to 1"]),
+        (&["--guarantee", "payment=maybe"], &["--guarantee", "unknown guarantee `maybe`", "at-most-once"]),
+        (&["--guarantee", "payment"], &["--guarantee", "SERVICE=at-least-once"]),
+        (
+            &["--guarantee", "billing=at-most-once"],
+            &["--guarantee", "'billing=at-most-once'", "unknown service `billing`"],
+        ),
+        (&["--idempotent", "billing"], &["--idempotent", "'billing'", "unknown service `billing`", "payment"]),
+        (&["--idempotent", "payment=on"], &["--idempotent", "not a service"]),
+        (&["--retry", "payment=5,200ms"], &["--retry", "SERVICE=ATTEMPTS,BASE,CAP", "payment=5,200ms,5s"]),
+        (&["--retry", "payment=11,200ms,5s"], &["--retry", "attempts must be from 1 to 10"]),
+        (&["--retry", "payment=5,0ms,5s"], &["--retry", "base delay"]),
+        (&["--retry", "payment=5,2s,1s"], &["--retry", "cap"]),
+        (&["--retry", "payment=5,soon,1s"], &["--retry", "`soon` is not a duration"]),
+        (&["--consumers", "email=9"], &["--consumers", "'email=9'", "from 1 to 8"]),
+        (&["--consumers", "email=0"], &["--consumers", "from 1 to 8"]),
+        (&["--consumers", "billing=2"], &["--consumers", "unknown service `billing`"]),
+        (&["--fault", "delay:email:0.5:61s"], &["--fault", "at most 60000 ms"]),
+        (&["--fault", "crash-before-ack:orders:0.5"], &["--fault", "does not consume"]),
+    ];
+    for (extra, needles) in flags {
+        let args: Vec<&str> = base.iter().chain(extra.iter()).copied().collect();
+        let out = fanout_sim(&args);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(out.stdout.is_empty() && err.starts_with("error: "), "{args:?}: {err}");
+        for needle in *needles {
+            assert!(err.contains(needle), "{args:?}: stderr does not mention {needle:?}:\n{err}");
+        }
+    }
+}
+
+#[test]
+fn help_lists_the_failure_lab_flags() {
+    let help = run_ok(&["--help"]);
+    for arg in [
+        "--file",
+        "--partitions",
+        "--key",
+        "order|user|none",
+        "--cancel-share",
+        "--guarantee",
+        "SERVICE=at-least-once|at-most-once",
+        "--idempotent",
+        "--retry",
+        "SERVICE=ATTEMPTS,BASE,CAP",
+        "--consumers",
+        "SERVICE=N",
+        "poison:payment:5",
+    ] {
+        assert!(help.contains(arg), "--help does not mention {arg}:\n{help}");
+    }
+}

@@ -1,0 +1,81 @@
+//! A run file: a whole run of `fanout-sim` written down as JSON, so that a lesson can be
+//! kept, shared and replayed with `fanout-sim --file PATH`.
+//!
+//! ```json
+//! { "version": 1, "scenario": "checkout", "wiring": "event", "seed": 7, "rate": 5,
+//!   "duration_s": 60, "partitions": 8, "key": "order",
+//!   "faults": ["drop:email:0.2", "poison:payment:5:2s-"],
+//!   "inputs": [ {"at_us": 1000000, "action": "set-idempotent", "service": "payment", "on": true} ] }
+//! ```
+//!
+//! Only `version` is required; a flag given alongside the file overrides its value (`--fault`
+//! adds to its faults). Faults are spec strings as `--fault` takes them; inputs are
+//! [`fanout_sim::Input`]s, scheduled at their moment.
+
+use fanout_sim::{Input, Wiring};
+use serde::Deserialize;
+
+/// The version of the format this program reads.
+pub const VERSION: u32 = 1;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RunFile {
+    pub version: u32,
+    pub scenario: Option<String>,
+    pub wiring: Option<Wiring>,
+    pub seed: Option<u64>,
+    pub rate: Option<f64>,
+    pub duration_s: Option<f64>,
+    /// Partitions of the topic at the start (a topic's partitions can be added, never removed).
+    pub partitions: Option<u16>,
+    /// `order`, `user` or `none`, as `--key` takes it.
+    pub key: Option<String>,
+    #[serde(default)]
+    pub faults: Vec<String>,
+    #[serde(default)]
+    pub inputs: Vec<Input>,
+}
+
+impl RunFile {
+    /// Reads and parses `path`; the error says what is wrong, with the line and column of a
+    /// JSON problem, without the path (the caller names the file).
+    pub fn read(path: &str) -> Result<RunFile, String> {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("cannot be read: {e}"))?;
+        let file: RunFile = serde_json::from_str(&text).map_err(|e| {
+            let what = e.to_string();
+            // serde_json ends its message with " at line L column C"; say it first instead.
+            let what = match what.rfind(" at line ") {
+                Some(i) if e.line() > 0 => &what[..i],
+                _ => &what,
+            };
+            if e.line() > 0 {
+                format!("line {}, column {}: {what}", e.line(), e.column())
+            } else {
+                what.to_string()
+            }
+        })?;
+        unknown_input_keys(&text)?;
+        if file.version != VERSION {
+            return Err(format!("version {} is not supported; this fanout-sim reads version {VERSION}", file.version));
+        }
+        Ok(file)
+    }
+}
+
+/// Serde refuses unknown keys of an action with fields, but not those of an action without
+/// any (`buy-now`) once it is flattened into an input: find those by writing each input back
+/// and looking for keys that did not come back (a key set to null is as good as absent).
+fn unknown_input_keys(text: &str) -> Result<(), String> {
+    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
+    let Some(inputs) = value.get("inputs").and_then(|v| v.as_array()) else { return Ok(()) };
+    for (k, raw) in inputs.iter().enumerate() {
+        let Some(raw) = raw.as_object() else { continue };
+        let input: Input = serde_json::from_value(serde_json::Value::Object(raw.clone())).map_err(|e| e.to_string())?;
+        let back = serde_json::to_value(&input).map_err(|e| e.to_string())?;
+        if let Some((key, _)) = raw.iter().find(|(key, v)| !v.is_null() && back.get(key.as_str()).is_none()) {
+            return Err(format!("input {}: unknown field `{key}`", k + 1));
+        }
+    }
+    Ok(())
+}
