@@ -37,6 +37,7 @@ bench-native:
 
 bench-browser: dist node-tools browser
 	node tests/e2e/bench/browser-bench.mjs
+	node tests/e2e/bench/seek-bench.mjs
 
 tools: rust-tools node-tools
 

@@ -84,8 +84,9 @@ pub struct Dedupe {
     capacity: usize,
 }
 
-/// How many event IDs an idempotent consumer remembers.
-pub const DEDUPE_CAPACITY: usize = 10_000;
+/// How many event IDs a consumer remembers: enough for any redelivery the lab makes at
+/// classroom rates, small enough that the timeline's snapshots stay light.
+pub const DEDUPE_CAPACITY: usize = 4_000;
 
 impl Dedupe {
     pub fn new(capacity: usize) -> Self {

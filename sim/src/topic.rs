@@ -70,8 +70,10 @@ pub struct LogEntry {
 
 /// The most partitions a topic may have.
 pub const MAX_PARTITIONS: u16 = 64;
-/// Events each partition keeps; older ones are deleted, as a real broker's retention does.
-pub const RETENTION: usize = 5_000;
+/// Events the topic keeps, shared equally by its partitions; older ones are deleted, as a
+/// real broker's retention does. A budget for the whole topic keeps the lab's snapshots (one
+/// copy of the log each) small however many partitions there are.
+pub const RETENTION: usize = 20_000;
 /// Shoppers in the user-ID pool; a user's orders share a partition under the user-ID key.
 pub const USERS: u64 = 40;
 
@@ -135,10 +137,11 @@ impl Topic {
     /// oldest entry goes; a consumer group that had not read it loses it (see the broker).
     pub fn append(&mut self, entry: LogEntry) -> (u16, u64) {
         let p = self.partition_for(entry.order);
+        let keep = (RETENTION / self.partitions.len()).max(1);
         let part = &mut self.partitions[p as usize];
         let offset = part.end();
         part.entries.push_back(entry);
-        if part.entries.len() > RETENTION {
+        while part.entries.len() > keep {
             part.entries.pop_front();
             part.start += 1;
         }
