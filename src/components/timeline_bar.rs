@@ -22,7 +22,7 @@ fn secs(us: u64) -> String {
 pub fn parse_seconds(text: &str) -> Option<u64> {
     let t = text.trim().trim_end_matches('s').trim();
     let v: f64 = t.parse().ok()?;
-    (v.is_finite() && v >= 0.0 && v <= 86_400.0).then(|| (v * SEC as f64).round() as u64)
+    (v.is_finite() && (0.0..=86_400.0).contains(&v)).then(|| (v * SEC as f64).round() as u64)
 }
 
 #[component]
