@@ -405,3 +405,29 @@ async fn topic_panel_shows_offsets_and_a_replaying_subscriber_starts_at_zero() {
     choose(&root, "consumers-email", "3").await;
     assert!(text(&root, "per-consumer-email").contains("3 consumers"), "{}", text(&root, "per-consumer-email"));
 }
+
+/// The timeline bar: stepping back shows the past, jumping goes to a moment, Latest returns
+/// to the same trace hash.
+#[wasm_bindgen_test]
+async fn timeline_bar_steps_back_jumps_and_returns_to_the_same_trace() {
+    let root = mount("?seed=5&rate=4&until=6").await;
+    let status = || find(&root, "timeline-status");
+    assert_eq!(status().get_attribute("data-now-us").as_deref(), Some("6000000"));
+    assert_eq!(status().get_attribute("data-past").as_deref(), Some("false"));
+    let hash = text(&root, "trace-hash");
+
+    click(&root, "step-back").await;
+    assert_eq!(status().get_attribute("data-past").as_deref(), Some("true"));
+    assert_ne!(text(&root, "trace-hash"), hash, "one event undone changes the hash");
+
+    let jump = find(&root, "jump-to").unchecked_into::<HtmlInputElement>();
+    jump.set_value("2.5");
+    jump.dispatch_event(&web_sys::InputEvent::new("input").unwrap()).unwrap();
+    yew::scheduler::flush().await;
+    click(&root, "jump-go").await;
+    assert_eq!(status().get_attribute("data-now-us").as_deref(), Some("2500000"));
+
+    click(&root, "to-latest").await;
+    assert_eq!(status().get_attribute("data-now-us").as_deref(), Some("6000000"));
+    assert_eq!(text(&root, "trace-hash"), hash, "replayed to the same trace");
+}
