@@ -185,6 +185,10 @@ pub struct Subscription {
     /// Publish-to-processed delays of recent events.
     pub delays: Ring<Micros>,
     behind: bool,
+    /// Flights per lane (partition), kept with `flights` so that handing out does not
+    /// recount them for every partition; the redrive lane's count is `redriving`.
+    lane_counts: Vec<u16>,
+    redriving: u16,
 }
 
 impl Subscription {
@@ -214,6 +218,8 @@ impl Subscription {
             lag_series: Ring::new(LAG_SAMPLES),
             delays: Ring::new(DELAY_SAMPLES),
             behind: false,
+            lane_counts: Vec::new(),
+            redriving: 0,
         }
     }
 
@@ -244,12 +250,28 @@ impl Subscription {
     }
 
     fn in_lane(&self, lane: u16) -> u16 {
-        self.flights.iter().filter(|f| f.lane == lane).count() as u16
+        if lane == REDRIVE_LANE {
+            self.redriving
+        } else {
+            self.lane_counts.get(lane as usize).copied().unwrap_or(0)
+        }
+    }
+
+    fn lane_count(&mut self, lane: u16) -> &mut u16 {
+        if lane == REDRIVE_LANE {
+            return &mut self.redriving;
+        }
+        let l = lane as usize;
+        if l >= self.lane_counts.len() {
+            self.lane_counts.resize(l + 1, 0);
+        }
+        &mut self.lane_counts[l]
     }
 
     /// Settles a flight: the broker is done with it.
     fn settle(&mut self, k: usize) -> Flight {
         let f = self.flights.swap_remove(k);
+        *self.lane_count(f.lane) -= 1;
         if f.lane != REDRIVE_LANE {
             self.cursors[f.lane as usize].settle(f.offset);
         }
@@ -318,6 +340,8 @@ impl Sim {
         let in_flight = sub.flights.iter().filter(|f| !f.processed && f.lost.is_none()).count() as u64;
         sub.discarded += unread + in_flight + sub.redrive.len() as u64 + sub.accepted;
         sub.flights.clear();
+        sub.lane_counts.clear();
+        sub.redriving = 0;
         sub.redrive.clear();
         sub.accepted = 0;
         for (c, p) in sub.cursors.iter_mut().zip(&self.topic.partitions) {
@@ -407,6 +431,7 @@ impl Sim {
             at: At::Ready,
         };
         let sub = &mut self.subs[i as usize];
+        *sub.lane_count(lane) += 1;
         sub.flights.push(f);
         let k = sub.flights.len() - 1;
         self.send_flight(i, k);
