@@ -189,6 +189,9 @@ pub struct Subscription {
     /// recount them for every partition; the redrive lane's count is `redriving`.
     lane_counts: Vec<u16>,
     redriving: u16,
+    /// Set whenever a flight becomes Ready (to be sent again), so that handing out only scans
+    /// the flights when there can be something to resend.
+    ready_hint: bool,
 }
 
 impl Subscription {
@@ -220,6 +223,7 @@ impl Subscription {
             behind: false,
             lane_counts: Vec::new(),
             redriving: 0,
+            ready_hint: false,
         }
     }
 
@@ -313,7 +317,10 @@ impl Sim {
             sub.copies += 1;
         }
         self.send_tagged(MsgKind::PublishAck, Node::Broker, Node::Orders, m.order, m.aux, m.origin_us, 0, m.flags);
-        self.dispatch_all();
+        // Only partition p has something new to hand out.
+        for i in 0..self.subs.len() {
+            self.dispatch_lane(i as u16, p);
+        }
     }
 
     /// Starts (or restarts) subscriber `i`'s membership, reading from `from`.
@@ -371,18 +378,38 @@ impl Sim {
     /// next offset of each partition while it has fewer events out than readers, then one
     /// redriven dead letter at a time.
     pub(crate) fn dispatch(&mut self, i: u16) {
+        self.dispatch_lanes(i, None);
+    }
+
+    /// [`dispatch`](Self::dispatch) when only `lane` can have changed (an event appended to
+    /// that partition, or a delivery from it settled). After every hand-out, each partition
+    /// either has no room or nothing unread, so the other lanes would hand out nothing: the
+    /// result is the same as a full dispatch, without walking every partition.
+    pub(crate) fn dispatch_lane(&mut self, i: u16, lane: u16) {
+        self.dispatch_lanes(i, Some(lane));
+    }
+
+    fn dispatch_lanes(&mut self, i: u16, only: Option<u16>) {
         let sub = &self.subs[i as usize];
-        if !sub.active || self.faults.broker_down() || self.down[i as usize] {
+        if !sub.active || self.down[i as usize] || self.faults.broker_down() {
             return;
         }
-        for k in 0..self.subs[i as usize].flights.len() {
-            if self.subs[i as usize].flights[k].at == At::Ready {
-                self.send_flight(i, k);
+        if sub.ready_hint || only.is_none() {
+            for k in 0..self.subs[i as usize].flights.len() {
+                if self.subs[i as usize].flights[k].at == At::Ready {
+                    self.send_flight(i, k);
+                }
             }
+            self.subs[i as usize].ready_hint = false;
         }
         let partitions = self.topic.partition_count();
         let consumers = self.subs[i as usize].settings.consumers;
-        for p in 0..partitions {
+        let lanes = match only {
+            None => 0..partitions,
+            Some(REDRIVE_LANE) => 0..0,
+            Some(p) => p..p + 1,
+        };
+        for p in lanes {
             let room = readers(p, partitions, consumers);
             while self.subs[i as usize].in_lane(p) < room {
                 let part = &self.topic.partitions[p as usize];
@@ -482,6 +509,7 @@ impl Sim {
         if self.down[i as usize] {
             // Refused at the door: the broker sends it again when the consumer is back.
             sub.flights[k].at = At::Ready;
+            sub.ready_hint = true;
             sub.redeliveries += 1;
             return;
         }
@@ -602,6 +630,7 @@ impl Sim {
         {
             self.note(order, NoteKind::CrashedBeforeAck { service: i });
             self.subs[i as usize].flights[k].at = At::Ready;
+            self.subs[i as usize].ready_hint = true;
             self.subs[i as usize].redeliveries += 1;
             self.consumer_crashed(i);
             self.dispatch(i);
@@ -624,6 +653,7 @@ impl Sim {
             match sub.flight(delivery) {
                 Some(k) if sub.flights[k].at == At::Consumer => {
                     sub.flights[k].at = At::Ready;
+                    sub.ready_hint = true;
                     sub.redeliveries += 1;
                 }
                 Some(k) if !sub.flights[k].processed && sub.flights[k].lost.is_none() => {
@@ -654,12 +684,13 @@ impl Sim {
         }
         // Acks already on the wire when the broker goes down are still recorded: the broker's
         // log is durable, only its front door is closed.
+        let lane = sub.flights[k].lane;
         if m.kind == MsgKind::Nack {
             self.failed_attempt(i, k);
         } else {
             self.let_go(i, k);
         }
-        self.dispatch(i);
+        self.dispatch_lane(i, lane);
     }
 
     /// The broker is done with a flight that was acknowledged (or, at-most-once, given up on).
@@ -718,16 +749,18 @@ impl Sim {
         if sub.flights[k].at != At::Vanished {
             return;
         }
+        let lane = sub.flights[k].lane;
         match sub.settings.guarantee {
             Guarantee::AtLeastOnce => {
                 // No acknowledgement: deliver again, even if it was in fact processed.
                 sub.flights[k].at = At::Ready;
+                sub.ready_hint = true;
                 sub.redeliveries += 1;
             }
             // Never twice: give up on it.
             Guarantee::AtMostOnce => self.let_go(i, k),
         }
-        self.dispatch(i);
+        self.dispatch_lane(i, lane);
     }
 
     pub(crate) fn backoff_over(&mut self, i: u16, delivery: u32) {
@@ -735,6 +768,7 @@ impl Sim {
         if let Some(k) = sub.flight(delivery) {
             if matches!(sub.flights[k].at, At::Backoff(_)) {
                 sub.flights[k].at = At::Ready;
+                sub.ready_hint = true;
             }
         }
         self.dispatch(i);
