@@ -43,6 +43,10 @@ fn paths(name: &str) -> Html {
         "loyalty" => html! { <>
             <path d="M12 3l2.8 5.7 6.2.9-4.5 4.4 1 6.2L12 17.3 6.5 20.2l1-6.2L3 9.6l6.2-.9z"/>
         </> },
+        "payment" => html! { <>
+            <rect x="2" y="5" width="20" height="14" rx="2"/>
+            <path d="M2 10h20M6 15h4"/>
+        </> },
         "play" => html! { <path d="M7 4l13 8-13 8z"/> },
         "pause" => html! { <path d="M7 4h3v16H7zM14 4h3v16h-3z"/> },
         "step" => html! { <path d="M5 4l10 8-10 8zM18 4v16"/> },

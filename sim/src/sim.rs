@@ -363,21 +363,7 @@ impl Sim {
     /// Like [`run_until`](Self::run_until) but stops after `max_events`; returns true if it
     /// reached `t`. The page uses this so a huge load cannot freeze a frame.
     pub fn run_until_bounded(&mut self, t: Micros, max_events: u64) -> bool {
-        let mut n = 0;
-        while let Some(at) = self.next_at() {
-            if at > t {
-                break;
-            }
-            if n == max_events {
-                return false;
-            }
-            let e = self.pop_next().expect("peeked");
-            self.now = e.at;
-            self.handle(e.ev);
-            n += 1;
-        }
-        self.now = self.now.max(t);
-        true
+        self.run_events(u64::MAX, t, max_events)
     }
 
     /// Processes events until `events` have been processed in all (none later than `at_us`,

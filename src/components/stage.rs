@@ -71,6 +71,7 @@ fn icon_for(key: &str) -> &'static str {
         "sms" => "sms",
         "fraud" => "fraud",
         "loyalty" => "loyalty",
+        "payment" => "payment",
         _ => "orders",
     }
 }
