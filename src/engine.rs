@@ -95,15 +95,13 @@ impl Engine {
     /// Applies an intervention now; in the past it forks the run and says so.
     pub fn apply(&mut self, action: fanout_sim::Action) -> Result<(), String> {
         let dropped = self.timeline.apply(action)?;
-        if self.timeline.recorded().len() > 1 || dropped > 0 {
-            self.fork_note = (dropped > 0).then(|| {
-                format!(
-                    "You changed the past: {dropped} later change{} from the old future {} dropped, and the run goes on from here.",
-                    if dropped == 1 { "" } else { "s" },
-                    if dropped == 1 { "was" } else { "were" }
-                )
-            });
-        }
+        self.fork_note = (dropped > 0).then(|| {
+            format!(
+                "You changed the past: {dropped} later change{} from the old future {} dropped, and the run goes on from here.",
+                if dropped == 1 { "" } else { "s" },
+                if dropped == 1 { "was" } else { "were" }
+            )
+        });
         Ok(())
     }
 

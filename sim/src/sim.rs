@@ -612,7 +612,7 @@ impl Sim {
     }
 
     /// Checks an action can be applied to the run as it is now.
-    fn check(&self, action: &Action) -> Result<(), String> {
+    pub fn check(&self, action: &Action) -> Result<(), String> {
         self.check_values(action)?;
         match action {
             Action::AddSubscriber { service, .. } => {

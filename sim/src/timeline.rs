@@ -86,13 +86,9 @@ impl Timeline {
             let stop = t.min(next_cp);
             let reached = match self.recorded.get(self.applied) {
                 Some(r) if r.input.at_us <= stop => {
-                    let (events, at, action) = (r.events, r.input.at_us, r.input.action.clone());
-                    if !self.sim.run_events(events, at, budget) {
+                    if !self.replay_next(budget) {
                         return false;
                     }
-                    // Recorded actions were accepted once; replaying them gives the same result.
-                    let _ = self.sim.apply(action);
-                    self.applied += 1;
                     continue;
                 }
                 _ => self.sim.run_until_bounded(stop, budget),
@@ -143,38 +139,42 @@ impl Timeline {
         self.restore(k);
         // Replay event by event (with the interventions in between) up to the target.
         while self.sim.events_processed() < target {
-            match self.recorded.get(self.applied) {
-                Some(r) if r.events <= self.sim.events_processed() => {
-                    let action = r.input.action.clone();
-                    let at = r.input.at_us;
-                    self.sim.run_events(r.events, at, u64::MAX);
-                    let _ = self.sim.apply(action);
-                    self.applied += 1;
-                }
-                _ => {
-                    self.sim.step();
-                }
+            if self.next_is_due() {
+                self.replay_next(u64::MAX);
+            } else {
+                self.sim.step();
             }
         }
         // Then the interventions made before the next event, as they were when it came.
-        while let Some(r) = self.recorded.get(self.applied).filter(|r| r.events <= target) {
-            let (events, at, action) = (r.events, r.input.at_us, r.input.action.clone());
-            self.sim.run_events(events, at, u64::MAX);
-            let _ = self.sim.apply(action);
-            self.applied += 1;
+        while self.recorded.get(self.applied).is_some_and(|r| r.events <= target) {
+            self.replay_next(u64::MAX);
         }
+    }
+
+    /// True if the next recorded intervention was made before the next event.
+    fn next_is_due(&self) -> bool {
+        self.recorded.get(self.applied).is_some_and(|r| r.events <= self.sim.events_processed())
+    }
+
+    /// Runs to the point of the next recorded intervention (at most `budget` events) and
+    /// applies it; false if the budget ran out first.
+    fn replay_next(&mut self, budget: u64) -> bool {
+        let r = &self.recorded[self.applied];
+        let (events, at, action) = (r.events, r.input.at_us, r.input.action.clone());
+        if !self.sim.run_events(events, at, budget) {
+            return false;
+        }
+        // Recorded actions were accepted once; replaying them gives the same result.
+        let _ = self.sim.apply(action);
+        self.applied += 1;
+        true
     }
 
     /// One event forward, re-applying a recorded intervention if it comes first.
     pub fn step(&mut self) -> Micros {
-        if let Some(r) = self.recorded.get(self.applied) {
-            if r.events <= self.sim.events_processed() {
-                let (at, action) = (r.input.at_us, r.input.action.clone());
-                self.sim.run_events(r.events, at, u64::MAX);
-                let _ = self.sim.apply(action);
-                self.applied += 1;
-                return self.sim.now();
-            }
+        if self.next_is_due() {
+            self.replay_next(u64::MAX);
+            return self.sim.now();
         }
         let now = self.sim.step();
         self.head_us = self.head_us.max(now);
@@ -196,7 +196,7 @@ impl Timeline {
         let mut dropped = 0;
         if forked {
             // Check first: a refused action must not cost the student their recorded future.
-            self.sim.clone().apply(action.clone())?;
+            self.sim.check(&action)?;
             dropped = self.recorded.len() - self.applied;
             self.recorded.truncate(self.applied);
             let applied = self.applied;

@@ -19,20 +19,8 @@ use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use std::cell::Cell;
 
-/// Every service key a fault may name in the checkout scenario, the Order Service included.
-const SERVICES: [&str; 9] =
-    ["orders", "email", "inventory", "analytics", "shipping", "sms", "fraud", "loyalty", "payment"];
-/// The downstream services a subscriber action may name (wired at the start or not).
-const CATALOG: [&str; 8] = ["email", "inventory", "analytics", "shipping", "sms", "fraud", "loyalty", "payment"];
-
-/// `cases` unless FANOUT_PROPTEST_CASES asks for another number.
-fn cases(default: u32) -> u32 {
-    std::env::var("FANOUT_PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(default)
-}
-
-fn config(default: u32) -> ProptestConfig {
-    ProptestConfig { cases: cases(default), max_shrink_iters: 2_000, ..ProptestConfig::default() }
-}
+mod common;
+use common::*;
 
 /// Random fault schedules per property: at least a thousand.
 const SCHEDULES: u32 = 1_000;
@@ -52,36 +40,6 @@ struct Case {
     checkpoints: Vec<(Micros, u16)>,
 }
 
-// ----- strategies (small copies of those in properties.rs) -----
-
-fn service() -> impl Strategy<Value = String> {
-    prop::sample::select(&SERVICES[..]).prop_map(String::from)
-}
-
-fn catalog_service() -> impl Strategy<Value = String> {
-    prop::sample::select(&CATALOG[..]).prop_map(String::from)
-}
-
-fn share() -> impl Strategy<Value = f64> {
-    prop_oneof![Just(0.0), Just(1.0), 0.0..=1.0f64]
-}
-
-/// The failure lab's faults on the delivery path.
-fn delivery_fault() -> impl Strategy<Value = Fault> {
-    let target = || prop::option::of(catalog_service());
-    prop_oneof![
-        (target(), share()).prop_map(|(service, share)| Fault::Drop { service, share }),
-        (target(), share()).prop_map(|(service, share)| Fault::Duplicate { service, share }),
-        (target(), share(), 0u64..=3_000).prop_map(|(service, share, ms)| Fault::Delay {
-            service,
-            share,
-            extra_us: ms * MS
-        }),
-        (catalog_service(), share()).prop_map(|(service, share)| Fault::CrashBeforeAck { service, share }),
-        (catalog_service(), 1u64..=40).prop_map(|(service, order)| Fault::Poison { service, order }),
-    ]
-}
-
 fn fault() -> impl Strategy<Value = Fault> {
     prop_oneof![
         1 => (service(), 0u64..=2_000).prop_map(|(service, ms)| Fault::Slow { service, extra_us: ms * MS }),
@@ -90,22 +48,6 @@ fn fault() -> impl Strategy<Value = Fault> {
         1 => Just(Fault::BrokerDown),
         5 => delivery_fault(),
     ]
-}
-
-fn guarantee() -> impl Strategy<Value = Guarantee> {
-    prop_oneof![Just(Guarantee::AtLeastOnce), Just(Guarantee::AtMostOnce)]
-}
-
-fn start_from() -> impl Strategy<Value = StartFrom> {
-    prop_oneof![Just(StartFrom::Latest), Just(StartFrom::Earliest)]
-}
-
-fn retry() -> impl Strategy<Value = RetryPolicy> {
-    (1u32..=MAX_ATTEMPTS, 1u64..=1_000, 0u64..=2_000).prop_map(|(max_attempts, base_ms, more_ms)| RetryPolicy {
-        max_attempts,
-        base_us: base_ms * MS,
-        cap_us: (base_ms + more_ms) * MS,
-    })
 }
 
 fn action() -> impl Strategy<Value = Action> {
@@ -118,7 +60,7 @@ fn action() -> impl Strategy<Value = Action> {
         1 => Just(Action::BuyNow),
         1 => (catalog_service(), guarantee()).prop_map(|(service, guarantee)| Action::SetGuarantee { service, guarantee }),
         1 => (catalog_service(), any::<bool>()).prop_map(|(service, on)| Action::SetIdempotent { service, on }),
-        1 => (catalog_service(), retry()).prop_map(|(service, retry)| Action::SetRetry { service, retry }),
+        1 => (catalog_service(), retry(1_000, 2_000)).prop_map(|(service, retry)| Action::SetRetry { service, retry }),
         1 => (catalog_service(), 1u16..=MAX_CONSUMERS)
             .prop_map(|(service, consumers)| Action::SetConsumers { service, consumers }),
         1 => (1u16..=12).prop_map(|partitions| Action::SetPartitions { partitions }),

@@ -11,11 +11,8 @@ use fanout_sim::*;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
 
-/// Every service key a fault may name in the checkout scenarios, the Order Service included.
-const SERVICES: [&str; 9] =
-    ["orders", "email", "inventory", "analytics", "shipping", "sms", "fraud", "loyalty", "payment"];
-/// The downstream services a subscriber action may name (wired at the start or not).
-const CATALOG: [&str; 8] = ["email", "inventory", "analytics", "shipping", "sms", "fraud", "loyalty", "payment"];
+mod common;
+use common::{catalog_service, config, delivery_fault, guarantee, service, share, start_from};
 
 /// Which scenario a case runs.
 #[derive(Clone, Debug)]
@@ -55,14 +52,6 @@ struct Case {
 
 // ----- strategies -----
 
-fn service() -> impl Strategy<Value = String> {
-    prop::sample::select(&SERVICES[..]).prop_map(String::from)
-}
-
-fn catalog_service() -> impl Strategy<Value = String> {
-    prop::sample::select(&CATALOG[..]).prop_map(String::from)
-}
-
 fn fault() -> impl Strategy<Value = Fault> {
     prop_oneof![
         // Up to 10 s: a slowdown applies to work started while it is active, so the drain
@@ -76,40 +65,6 @@ fn fault() -> impl Strategy<Value = Fault> {
     ]
 }
 
-/// The failure lab's faults on the delivery path.
-fn delivery_fault() -> impl Strategy<Value = Fault> {
-    let target = || prop::option::of(catalog_service());
-    prop_oneof![
-        (target(), share()).prop_map(|(service, share)| Fault::Drop { service, share }),
-        (target(), share()).prop_map(|(service, share)| Fault::Duplicate { service, share }),
-        (target(), share(), 0u64..=3_000).prop_map(|(service, share, ms)| Fault::Delay {
-            service,
-            share,
-            extra_us: ms * MS
-        }),
-        (catalog_service(), share()).prop_map(|(service, share)| Fault::CrashBeforeAck { service, share }),
-        (catalog_service(), 1u64..=40).prop_map(|(service, order)| Fault::Poison { service, order }),
-    ]
-}
-
-fn share() -> impl Strategy<Value = f64> {
-    prop_oneof![Just(0.0), Just(1.0), 0.0..=1.0f64]
-}
-
-fn guarantee() -> impl Strategy<Value = delivery::Guarantee> {
-    prop_oneof![Just(delivery::Guarantee::AtLeastOnce), Just(delivery::Guarantee::AtMostOnce)]
-}
-
-fn start_from() -> impl Strategy<Value = delivery::StartFrom> {
-    prop_oneof![Just(delivery::StartFrom::Latest), Just(delivery::StartFrom::Earliest)]
-}
-
-fn retry() -> impl Strategy<Value = delivery::RetryPolicy> {
-    (1u32..=delivery::MAX_ATTEMPTS, 1u64..=2_000, 0u64..=3_000).prop_map(|(max_attempts, base_ms, more_ms)| {
-        delivery::RetryPolicy { max_attempts, base_us: base_ms * MS, cap_us: (base_ms + more_ms) * MS }
-    })
-}
-
 fn partition_key() -> impl Strategy<Value = topic::PartitionKey> {
     prop::sample::select(&topic::PartitionKey::ALL[..])
 }
@@ -120,7 +75,8 @@ fn setting() -> impl Strategy<Value = Action> {
     prop_oneof![
         (catalog_service(), guarantee()).prop_map(|(service, guarantee)| Action::SetGuarantee { service, guarantee }),
         (catalog_service(), any::<bool>()).prop_map(|(service, on)| Action::SetIdempotent { service, on }),
-        (catalog_service(), retry()).prop_map(|(service, retry)| Action::SetRetry { service, retry }),
+        (catalog_service(), common::retry(2_000, 3_000))
+            .prop_map(|(service, retry)| Action::SetRetry { service, retry }),
         (catalog_service(), 1u16..=delivery::MAX_CONSUMERS)
             .prop_map(|(service, consumers)| Action::SetConsumers { service, consumers }),
         (1u16..=8).prop_map(|partitions| Action::SetPartitions { partitions }),
@@ -333,12 +289,6 @@ fn drain(sim: &mut Sim) {
     sim.apply(Action::SetRate { rate: 0.0 }).unwrap();
     let end = sim.now() + 300 * SEC;
     sim.run_until(end);
-}
-
-/// `cases` unless FANOUT_PROPTEST_CASES asks for more (for a longer hunt by hand).
-fn config(cases: u32) -> ProptestConfig {
-    let cases = std::env::var("FANOUT_PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(cases);
-    ProptestConfig { cases, max_shrink_iters: 2_000, ..ProptestConfig::default() }
 }
 
 proptest! {

@@ -1,0 +1,64 @@
+//! Strategies shared by the property-test files (each test file includes this module).
+#![allow(dead_code)] // each test file uses its own subset
+
+use fanout_sim::delivery::{Guarantee, RetryPolicy, StartFrom, MAX_ATTEMPTS};
+use fanout_sim::{Fault, MS};
+use proptest::prelude::*;
+
+/// Every service key a fault may name in the checkout scenarios, the Order Service included.
+pub const SERVICES: [&str; 9] =
+    ["orders", "email", "inventory", "analytics", "shipping", "sms", "fraud", "loyalty", "payment"];
+/// The downstream services a subscriber action may name (wired at the start or not).
+pub const CATALOG: [&str; 8] = ["email", "inventory", "analytics", "shipping", "sms", "fraud", "loyalty", "payment"];
+
+/// `default` unless FANOUT_PROPTEST_CASES asks for another number (a longer hunt by hand).
+pub fn cases(default: u32) -> u32 {
+    std::env::var("FANOUT_PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+}
+
+pub fn config(default: u32) -> ProptestConfig {
+    ProptestConfig { cases: cases(default), max_shrink_iters: 2_000, ..ProptestConfig::default() }
+}
+
+pub fn service() -> impl Strategy<Value = String> {
+    prop::sample::select(&SERVICES[..]).prop_map(String::from)
+}
+
+pub fn catalog_service() -> impl Strategy<Value = String> {
+    prop::sample::select(&CATALOG[..]).prop_map(String::from)
+}
+
+pub fn share() -> impl Strategy<Value = f64> {
+    prop_oneof![Just(0.0), Just(1.0), 0.0..=1.0f64]
+}
+
+/// The failure lab's faults on the delivery path.
+pub fn delivery_fault() -> impl Strategy<Value = Fault> {
+    let target = || prop::option::of(catalog_service());
+    prop_oneof![
+        (target(), share()).prop_map(|(service, share)| Fault::Drop { service, share }),
+        (target(), share()).prop_map(|(service, share)| Fault::Duplicate { service, share }),
+        (target(), share(), 0u64..=3_000).prop_map(|(service, share, ms)| Fault::Delay {
+            service,
+            share,
+            extra_us: ms * MS
+        }),
+        (catalog_service(), share()).prop_map(|(service, share)| Fault::CrashBeforeAck { service, share }),
+        (catalog_service(), 1u64..=40).prop_map(|(service, order)| Fault::Poison { service, order }),
+    ]
+}
+
+pub fn guarantee() -> impl Strategy<Value = Guarantee> {
+    prop_oneof![Just(Guarantee::AtLeastOnce), Just(Guarantee::AtMostOnce)]
+}
+
+pub fn start_from() -> impl Strategy<Value = StartFrom> {
+    prop_oneof![Just(StartFrom::Latest), Just(StartFrom::Earliest)]
+}
+
+/// Valid retry policies with a base delay up to `max_base_ms` and a cap up to `max_more_ms` above it.
+pub fn retry(max_base_ms: u64, max_more_ms: u64) -> impl Strategy<Value = RetryPolicy> {
+    (1u32..=MAX_ATTEMPTS, 1u64..=max_base_ms, 0u64..=max_more_ms).prop_map(|(max_attempts, base_ms, more_ms)| {
+        RetryPolicy { max_attempts, base_us: base_ms * MS, cap_us: (base_ms + more_ms) * MS }
+    })
+}
