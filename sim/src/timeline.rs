@@ -38,6 +38,8 @@ pub struct Timeline {
     applied: usize,
     /// The furthest simulated time reached since the last fork.
     head_us: Micros,
+    /// Events the last seek re-simulated: what seeking cost.
+    last_seek_events: u64,
 }
 
 impl Timeline {
@@ -51,6 +53,7 @@ impl Timeline {
             sim,
             applied: 0,
             head_us: 0,
+            last_seek_events: 0,
         })
     }
 
@@ -71,6 +74,10 @@ impl Timeline {
     /// True when the lab shows an earlier moment than the furthest one reached.
     pub fn in_past(&self) -> bool {
         self.sim.now() < self.head_us || self.applied < self.recorded.len()
+    }
+    /// Events the last seek re-simulated.
+    pub fn last_seek_events(&self) -> u64 {
+        self.last_seek_events
     }
     pub fn checkpoint_count(&self) -> usize {
         self.checkpoints.len()
@@ -123,13 +130,19 @@ impl Timeline {
         }
     }
 
-    /// Goes to simulated time `t`: back by restoring a snapshot and re-simulating, or forward.
+    /// Goes to simulated time `t` from the nearest snapshot at or before it, re-simulating
+    /// the rest. Forward too: a snapshot ahead of the lab's moment (from a run rewound
+    /// earlier) saves re-simulating everything in between.
     pub fn seek(&mut self, t: Micros) {
-        if t < self.sim.now() {
-            let k = self.checkpoints.iter().rposition(|c| c.sim.now() <= t).unwrap_or(0);
+        let k = self.checkpoints.iter().rposition(|c| c.sim.now() <= t).unwrap_or(0);
+        let (now, events) = (self.sim.now(), self.sim.events_processed());
+        let ahead = self.checkpoints[k].sim.events_processed() > events;
+        if t < now || ahead {
             self.restore(k);
         }
+        let start = self.sim.events_processed();
         self.advance(t, u64::MAX);
+        self.last_seek_events = self.sim.events_processed() - start;
     }
 
     /// Goes back to the moment just before the last event: the step backwards.
@@ -271,6 +284,23 @@ mod tests {
         assert!(t.apply(Action::AddSubscriber { service: "email".into(), from: Default::default() }).is_err());
         t.seek(20 * SEC);
         assert_eq!(t.sim().rate(), 5.0);
+    }
+
+    #[test]
+    fn seeking_forward_starts_from_the_nearest_snapshot() {
+        let mut t = lab();
+        t.advance(120 * SEC, u64::MAX);
+        let end = t.sim().trace_hash();
+        let mut plain = lab();
+        plain.advance(119 * SEC, u64::MAX);
+        t.seek(SEC);
+        t.seek(119 * SEC);
+        assert_eq!(t.sim().trace_hash(), plain.sim().trace_hash());
+        // From the snapshot at 115 s, not from 1 s: a few seconds' events, not two minutes'.
+        let per_second = plain.sim().events_processed() / 119;
+        assert!(t.last_seek_events() <= 5 * per_second, "{} events", t.last_seek_events());
+        t.seek(120 * SEC);
+        assert_eq!(t.sim().trace_hash(), end);
     }
 
     #[test]
