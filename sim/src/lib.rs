@@ -12,6 +12,7 @@ pub mod delivery;
 pub mod fault;
 mod flow;
 pub mod input;
+pub mod lesson;
 pub mod message;
 pub mod metrics;
 pub mod narration;

@@ -1,0 +1,30 @@
+//! The lessons that ship with Fanout, compiled into the program from content/lessons/.
+//! The order here is the order of the lesson map.
+
+use super::schema::Lesson;
+use super::validate::{compile_all, parse_lesson, Compiled};
+
+macro_rules! lessons {
+    ($($file:literal),* $(,)?) => {
+        /// File name and text of each built-in lesson, in map order.
+        pub const FILES: &[(&str, &str)] = &[$(($file, include_str!(concat!("../../../content/lessons/", $file)))),*];
+    };
+}
+
+lessons!["01-coupling.json"];
+
+/// Every built-in lesson, read and checked.
+pub fn lessons() -> Result<Vec<Compiled>, Vec<String>> {
+    let mut errors = Vec::new();
+    let mut read: Vec<Lesson> = Vec::new();
+    for (file, text) in FILES {
+        match parse_lesson(text) {
+            Ok(l) => read.push(l),
+            Err(e) => errors.push(format!("{file}: {e}")),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    compile_all(read)
+}

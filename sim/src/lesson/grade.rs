@@ -1,0 +1,177 @@
+//! Grades an answer and says why. Choice and ordering questions are graded against the
+//! lesson file; predictions against the numbers the student's own run recorded.
+
+use super::measure::format_value;
+use super::run::Records;
+use super::schema::{DesignAnswer, Question};
+use super::validate::Compiled;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "value", rename_all = "kebab-case")]
+pub enum Answer {
+    /// A single choice or a prediction: the option id.
+    Choice(String),
+    /// A multiple choice: the option ids picked.
+    Choices(Vec<String>),
+    /// An ordering: item ids, first to last.
+    Order(Vec<String>),
+    /// The design form: what the student decided for each service.
+    Design(Vec<DesignChoice>),
+}
+
+/// The student's design for one service of the challenge.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DesignChoice {
+    pub service: String,
+    pub subscribed: bool,
+    pub sync: bool,
+    pub ordered: bool,
+    pub idempotent: bool,
+}
+
+/// One line of feedback: whether it is about something right, and why.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Line {
+    pub ok: bool,
+    pub text: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Grade {
+    pub correct: bool,
+    /// Points earned and possible: 1 of 1 for a question, one per decision for a design.
+    pub raw: u32,
+    pub max: u32,
+    pub feedback: Vec<Line>,
+    /// For a prediction: the recorded numbers it was graded on, labelled.
+    pub numbers: Vec<(String, String)>,
+}
+
+impl Grade {
+    fn of(correct: bool, feedback: Vec<Line>) -> Grade {
+        Grade { correct, raw: u32::from(correct), max: 1, feedback, numbers: vec![] }
+    }
+}
+
+fn line(ok: bool, text: &str) -> Line {
+    Line { ok, text: text.to_string() }
+}
+
+/// Grades `answer` to question `q` of lesson `c`. An answer of the wrong shape, or a
+/// prediction the run did not settle (the student changed the lab), is an error.
+pub fn grade(c: &Compiled, q: &Question, answer: &Answer, records: &Records) -> Result<Grade, String> {
+    match (q, answer) {
+        (Question::Single { options, .. }, Answer::Choice(id)) => {
+            let o = options.iter().find(|o| &o.id == id).ok_or_else(|| format!("no option `{id}`"))?;
+            Ok(Grade::of(o.correct, vec![line(o.correct, &o.feedback)]))
+        }
+        (Question::Multiple { options, .. }, Answer::Choices(ids)) => {
+            if let Some(bad) = ids.iter().find(|id| !options.iter().any(|o| &o.id == *id)) {
+                return Err(format!("no option `{bad}`"));
+            }
+            // Feedback on every option picked, and on every right option left out.
+            let mut feedback = Vec::new();
+            let mut all = true;
+            for o in options {
+                let picked = ids.contains(&o.id);
+                if picked != o.correct {
+                    all = false;
+                }
+                if picked {
+                    feedback.push(line(o.correct, &o.feedback));
+                } else if o.correct {
+                    feedback.push(line(false, &format!("You left out “{}”. {}", o.text, o.feedback)));
+                }
+            }
+            Ok(Grade::of(all, feedback))
+        }
+        (Question::Ordering { items, explanation, .. }, Answer::Order(ids)) => {
+            let mut sorted = ids.clone();
+            sorted.sort();
+            let mut want: Vec<String> = items.iter().map(|i| i.id.clone()).collect();
+            want.sort();
+            if sorted != want {
+                return Err("the answer must list every item once".into());
+            }
+            let right = items.iter().zip(ids).all(|(i, id)| &i.id == id);
+            let mut feedback = vec![line(right, explanation)];
+            for (k, (i, id)) in items.iter().zip(ids).enumerate() {
+                if &i.id != id {
+                    feedback.push(line(false, &format!("Place {}: “{}”. {}", k + 1, i.text, i.feedback)));
+                }
+            }
+            Ok(Grade::of(right, feedback))
+        }
+        (Question::Predict { id, options, shows, .. }, Answer::Choice(pick)) => {
+            let conds = c.predictions.get(id).ok_or("the lesson was not checked")?;
+            let value = |r: &super::measure::Ref| {
+                records.get(r.record.as_deref()?).and_then(|m| m.get(&r.key)).copied()
+            };
+            let held: Vec<usize> =
+                conds.iter().enumerate().filter(|(_, c)| c.holds(&value) == Some(true)).map(|(k, _)| k).collect();
+            let [truth] = held[..] else {
+                return Err("this run did not settle the prediction: the lab was changed while it ran".into());
+            };
+            let chosen = options.iter().position(|o| &o.id == pick).ok_or_else(|| format!("no option `{pick}`"))?;
+            let right = chosen == truth;
+            let mut feedback = vec![line(true, &format!("What happened: {}", options[truth].text))];
+            feedback.push(line(true, &options[truth].feedback));
+            if !right {
+                feedback.push(line(false, &format!("You predicted: {}. {}", options[chosen].text, options[chosen].feedback)));
+            }
+            let refs = c.shows.get(id).map_or(&[][..], |v| v.as_slice());
+            let numbers = shows
+                .iter()
+                .zip(refs)
+                .map(|(s, r)| (s.label.clone(), value(r).map_or("not recorded".into(), |v| format_value(r, v))))
+                .collect();
+            Ok(Grade { numbers, ..Grade::of(right, feedback) })
+        }
+        _ => Err("this kind of answer does not fit this question".into()),
+    }
+}
+
+/// Scores a design against the challenge's answers: one point per decision, each with why.
+pub fn grade_design(design: &[DesignAnswer], choices: &[DesignChoice], name: &dyn Fn(&str) -> String) -> Grade {
+    let mut feedback = Vec::new();
+    let mut raw = 0;
+    for d in design {
+        let mine = choices.iter().find(|c| c.service == d.service && c.subscribed);
+        let service = name(&d.service);
+        let Some(mine) = mine else {
+            feedback.push(line(false, &format!("{service} does not subscribe, so a booked trip never reaches it.")));
+            continue;
+        };
+        for (what, yes, no, dec, got) in [
+            ("sync", "must answer before the rider hears back", "can work after the rider hears back", &d.sync, mine.sync),
+            ("ordered", "needs a trip's events in order", "does not need events in order", &d.ordered, mine.ordered),
+            ("idempotent", "must be idempotent", "can do without idempotency", &d.idempotent, mine.idempotent),
+        ] {
+            let _ = what;
+            let ok = got == dec.answer;
+            raw += u32::from(ok);
+            let claim = if dec.answer { yes } else { no };
+            feedback.push(line(ok, &format!("{service} {claim}. {}", dec.why)));
+        }
+    }
+    let max = 3 * design.len() as u32;
+    Grade { correct: raw == max, raw, max, feedback, numbers: vec![] }
+}
+
+/// The order an ordering question's items are shown in: shuffled the same way every time
+/// (by the question's id), and never already right.
+pub fn shown_order(q: &Question) -> Vec<usize> {
+    let Question::Ordering { id, items, .. } = q else { return vec![] };
+    let n = items.len();
+    let mut order: Vec<usize> = (0..n).collect();
+    let mut h = id.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ b as u64).wrapping_mul(0x0100_0000_01b3));
+    for i in (1..n).rev() {
+        h = h.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        order.swap(i, (h >> 33) as usize % (i + 1));
+    }
+    if order.iter().enumerate().all(|(k, &v)| k == v) {
+        order.rotate_left(1);
+    }
+    order
+}

@@ -1,0 +1,388 @@
+//! The numbers a lesson can wait for and grade on, and the little conditions written over
+//! them: `placed >= 20`, `lag:email > 50`, `slow.checkout_p95_ms > healthy.checkout_p95_ms + 1000`.
+//!
+//! Counters (orders placed, duplicates, ...) count from the start of the step, so that a
+//! step can say "run 20 more orders"; levels (lag, queue, stock) are read as they are now;
+//! percentiles cover the checkouts finished during the step.
+
+use crate::metrics::Percentiles;
+use crate::scenario::Scenario;
+use crate::sim::Sim;
+use crate::time::Micros;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Kind {
+    // Counters since the step started.
+    Placed,
+    Succeeded,
+    Failed,
+    Published,
+    Processed,
+    Duplicates,
+    Skipped,
+    OutOfOrder,
+    Lost,
+    Redeliveries,
+    Dead,
+    // Over the checkouts finished during the step.
+    CheckoutP50Ms,
+    CheckoutP95Ms,
+    CheckoutP99Ms,
+    FailedShare,
+    OutgoingPerOrder,
+    // Levels, as they are now.
+    InFlight,
+    Backlog,
+    Buffered,
+    CallsPerOrder,
+    OrderServiceChanges,
+    Lag,
+    Queue,
+    Dlq,
+    Effect,
+    Expected,
+    Extra,
+    StaleP95Ms,
+}
+
+/// Every measure: its name in conditions, whether it names a service, and what it means.
+pub const MEASURES: [(&str, Kind, bool, &str); 28] = [
+    ("placed", Kind::Placed, false, "orders placed during the step"),
+    ("succeeded", Kind::Succeeded, false, "checkouts that succeeded during the step"),
+    ("failed", Kind::Failed, false, "checkouts that failed during the step"),
+    ("published", Kind::Published, false, "events the broker stored during the step"),
+    ("processed", Kind::Processed, true, "work the service finished during the step"),
+    ("duplicates", Kind::Duplicates, true, "times the service applied an event twice, during the step"),
+    ("skipped", Kind::Skipped, true, "duplicates an idempotent service skipped, during the step"),
+    ("out_of_order", Kind::OutOfOrder, true, "cancellations processed before their order, during the step"),
+    ("lost", Kind::Lost, true, "events lost on the way to the service, during the step"),
+    ("redeliveries", Kind::Redeliveries, true, "events the broker delivered again, during the step"),
+    ("dead", Kind::Dead, true, "events dead-lettered during the step"),
+    ("checkout_p50_ms", Kind::CheckoutP50Ms, false, "median checkout time in ms, during the step"),
+    ("checkout_p95_ms", Kind::CheckoutP95Ms, false, "95th percentile checkout time in ms, during the step"),
+    ("checkout_p99_ms", Kind::CheckoutP99Ms, false, "99th percentile checkout time in ms, during the step"),
+    ("failed_share", Kind::FailedShare, false, "share of checkouts that failed during the step, 0 to 1"),
+    ("outgoing_per_order", Kind::OutgoingPerOrder, false, "messages the Order Service sent per order, during the step"),
+    ("in_flight", Kind::InFlight, false, "checkouts still waiting for an answer"),
+    ("backlog", Kind::Backlog, false, "events the broker holds and has not handed out"),
+    ("buffered", Kind::Buffered, false, "events the Order Service holds while the broker is down"),
+    ("calls_per_order", Kind::CallsPerOrder, false, "messages the Order Service must send per order now"),
+    ("order_service_changes", Kind::OrderServiceChanges, false, "times the Order Service had to change"),
+    ("lag", Kind::Lag, true, "events published but not yet processed by the service"),
+    ("queue", Kind::Queue, true, "work waiting at the service"),
+    ("dlq", Kind::Dlq, true, "events in the service's dead-letter queue"),
+    ("effect", Kind::Effect, true, "the service's side effect: count, stock or cents charged"),
+    ("expected", Kind::Expected, true, "what the side effect would be with every event applied once"),
+    ("extra", Kind::Extra, true, "how far the side effect is off: duplicates and gaps"),
+    ("stale_p95_ms", Kind::StaleP95Ms, true, "95th percentile time from publish to processed, recent events, in ms"),
+];
+
+impl Kind {
+    fn is_counter(self) -> bool {
+        self <= Kind::Dead
+    }
+}
+
+/// A measure of the lab, perhaps of one service, perhaps as recorded under a name.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Ref {
+    pub record: Option<String>,
+    pub kind: Kind,
+    pub service: Option<u16>,
+    /// The measure as written, without the record: `lag:email`.
+    pub key: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Cmp {
+    Gt,
+    Ge,
+    Lt,
+    Le,
+    Eq,
+    Ne,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Operand {
+    Num(f64),
+    /// A measure, then optionally `+ n`, `- n` or `* n`.
+    Ref(Ref, char, f64),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Condition {
+    pub left: Operand,
+    pub cmp: Cmp,
+    pub right: Operand,
+}
+
+const FORM: &str = "write it as `measure op value`, with spaces, e.g. `placed >= 20`, `lag:email > 50` or \
+`slow.checkout_p95_ms > healthy.checkout_p95_ms + 1000`; op is one of > >= < <= == !=";
+
+pub fn measure_names() -> String {
+    MEASURES.iter().map(|m| if m.2 { format!("{}:SERVICE", m.0) } else { m.0.to_string() }).collect::<Vec<_>>().join(", ")
+}
+
+impl Ref {
+    /// Reads `[record.]name[:service]`; services are resolved against the scenario.
+    pub fn parse(text: &str, scenario: &Scenario) -> Result<Ref, String> {
+        let (record, rest) = match text.split_once('.') {
+            Some((r, m)) if !r.is_empty() && r.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') => {
+                (Some(r.to_string()), m)
+            }
+            _ => (None, text),
+        };
+        let (name, service) = match rest.split_once(':') {
+            Some((n, s)) => (n, Some(s)),
+            None => (rest, None),
+        };
+        let Some(&(_, kind, per_service, _)) = MEASURES.iter().find(|m| m.0 == name) else {
+            return Err(format!("unknown measure `{name}`; measures are {}", measure_names()));
+        };
+        let service = match (per_service, service) {
+            (true, Some(key)) => match scenario.catalog_index(key) {
+                Some(i) => Some(i as u16),
+                None => {
+                    let keys: Vec<&str> = scenario.catalog.iter().map(|s| s.key.as_str()).collect();
+                    return Err(format!(
+                        "`{text}` names service `{key}`, which the {} scenario does not have; it has {}",
+                        scenario.id,
+                        keys.join(", ")
+                    ));
+                }
+            },
+            (true, None) => return Err(format!("`{name}` needs a service, as in `{name}:email`")),
+            (false, Some(_)) => return Err(format!("`{name}` is about the whole lab; it takes no `:service`")),
+            (false, None) => None,
+        };
+        Ok(Ref { record, kind, service, key: rest.to_string() })
+    }
+}
+
+impl Condition {
+    pub fn parse(text: &str, scenario: &Scenario) -> Result<Condition, String> {
+        let words: Vec<&str> = text.split_whitespace().collect();
+        let bad = |why: &str| format!("condition `{text}`: {why}; {FORM}");
+        let Some(at) = words.iter().position(|w| cmp(w).is_some()) else {
+            return Err(bad("no comparison"));
+        };
+        let cmp = cmp(words[at]).unwrap_or(Cmp::Eq);
+        let operand = |ws: &[&str]| -> Result<Operand, String> {
+            let num = |w: &str| w.parse::<f64>().ok().filter(|v| v.is_finite());
+            match ws {
+                [] => Err(bad("a side is empty")),
+                [w] => match num(w) {
+                    Some(v) => Ok(Operand::Num(v)),
+                    None => Ok(Operand::Ref(Ref::parse(w, scenario)?, '+', 0.0)),
+                },
+                [w, op @ ("+" | "-" | "*"), n] => {
+                    let v = num(n).ok_or_else(|| bad(&format!("`{n}` is not a number")))?;
+                    Ok(Operand::Ref(Ref::parse(w, scenario)?, op.chars().next().unwrap_or('+'), v))
+                }
+                _ => Err(bad(&format!("cannot read `{}`", ws.join(" ")))),
+            }
+        };
+        Ok(Condition { left: operand(&words[..at])?, cmp, right: operand(&words[at + 1..])? })
+    }
+
+    /// The measures it reads.
+    pub fn refs(&self) -> impl Iterator<Item = &Ref> {
+        [&self.left, &self.right].into_iter().filter_map(|o| match o {
+            Operand::Ref(r, ..) => Some(r),
+            Operand::Num(_) => None,
+        })
+    }
+
+    /// True or false, given the value of each measure; `None` if one is unknown.
+    pub fn holds(&self, value: &dyn Fn(&Ref) -> Option<f64>) -> Option<bool> {
+        let side = |o: &Operand| match o {
+            Operand::Num(v) => Some(*v),
+            Operand::Ref(r, op, n) => value(r).map(|v| match op {
+                '+' => v + n,
+                '-' => v - n,
+                _ => v * n,
+            }),
+        };
+        let (l, r) = (side(&self.left)?, side(&self.right)?);
+        Some(match self.cmp {
+            Cmp::Gt => l > r,
+            Cmp::Ge => l >= r,
+            Cmp::Lt => l < r,
+            Cmp::Le => l <= r,
+            Cmp::Eq => l == r,
+            Cmp::Ne => l != r,
+        })
+    }
+}
+
+fn cmp(w: &str) -> Option<Cmp> {
+    Some(match w {
+        ">" => Cmp::Gt,
+        ">=" => Cmp::Ge,
+        "<" => Cmp::Lt,
+        "<=" => Cmp::Le,
+        "==" => Cmp::Eq,
+        "!=" => Cmp::Ne,
+        _ => return None,
+    })
+}
+
+/// Counter values when a step started, so counters can be read as "during the step".
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Baseline {
+    pub start_us: Micros,
+    counters: Vec<u64>,
+}
+
+const COUNTERS: [Kind; 11] = [
+    Kind::Placed,
+    Kind::Succeeded,
+    Kind::Failed,
+    Kind::Published,
+    Kind::Processed,
+    Kind::Duplicates,
+    Kind::Skipped,
+    Kind::OutOfOrder,
+    Kind::Lost,
+    Kind::Redeliveries,
+    Kind::Dead,
+];
+
+impl Baseline {
+    pub fn of(sim: &Sim) -> Baseline {
+        let n = sim.scenario().catalog.len() + 1;
+        let mut counters = Vec::with_capacity(COUNTERS.len() * n);
+        for k in COUNTERS {
+            for s in 0..n {
+                counters.push(counter(sim, k, (s > 0).then(|| s as u16 - 1)));
+            }
+        }
+        Baseline { start_us: sim.now(), counters }
+    }
+
+    fn at(&self, kind: Kind, service: Option<u16>, services: usize) -> u64 {
+        let k = COUNTERS.iter().position(|&c| c == kind).unwrap_or(0);
+        let s = service.map_or(0, |i| i as usize + 1);
+        self.counters.get(k * (services + 1) + s).copied().unwrap_or(0)
+    }
+}
+
+fn counter(sim: &Sim, kind: Kind, service: Option<u16>) -> u64 {
+    let h = sim.headline();
+    let sub = |i: u16| sim.subscription(i);
+    let con = |i: u16| sim.consumer(i);
+    match (kind, service) {
+        (Kind::Placed, _) => h.placed,
+        (Kind::Succeeded, _) => h.succeeded,
+        (Kind::Failed, _) => h.failed,
+        (Kind::Published, _) => h.published,
+        (Kind::Processed, Some(i)) => sim.service_view(i).processed,
+        (Kind::Duplicates, Some(i)) => con(i).duplicates,
+        (Kind::Skipped, Some(i)) => con(i).skipped,
+        (Kind::OutOfOrder, Some(i)) => con(i).out_of_order,
+        (Kind::Lost, Some(i)) => sub(i).lost(),
+        (Kind::Redeliveries, Some(i)) => sub(i).redeliveries,
+        (Kind::Dead, Some(i)) => sub(i).dead,
+        _ => 0,
+    }
+}
+
+/// The value of a measure now, counters counted from `base`.
+pub fn value(sim: &Sim, base: &Baseline, r: &Ref) -> f64 {
+    let services = sim.scenario().catalog.len();
+    if r.kind.is_counter() {
+        return counter(sim, r.kind, r.service).saturating_sub(base.at(r.kind, r.service, services)) as f64;
+    }
+    let window = || sim.response_between(base.start_us, sim.now());
+    let ms = |us: Micros| us as f64 / 1_000.0;
+    let i = r.service.unwrap_or(0);
+    match r.kind {
+        Kind::CheckoutP50Ms => ms(window().p50_us),
+        Kind::CheckoutP95Ms => ms(window().p95_us),
+        Kind::CheckoutP99Ms => ms(window().p99_us),
+        Kind::FailedShare => {
+            let ok = counter(sim, Kind::Succeeded, None) - base.at(Kind::Succeeded, None, services);
+            let bad = counter(sim, Kind::Failed, None) - base.at(Kind::Failed, None, services);
+            if ok + bad == 0 {
+                0.0
+            } else {
+                bad as f64 / (ok + bad) as f64
+            }
+        }
+        Kind::OutgoingPerOrder => sim.outgoing_per_order_since(base.start_us).unwrap_or(0.0),
+        Kind::InFlight => sim.headline().in_flight as f64,
+        Kind::Backlog => sim.broker_backlog() as f64,
+        Kind::Buffered => sim.headline().buffered as f64,
+        Kind::CallsPerOrder => sim.calls_per_order() as f64,
+        Kind::OrderServiceChanges => sim.order_service_changes() as f64,
+        Kind::Lag => sim.subscription(i).lag() as f64,
+        Kind::Queue => sim.service_view(i).queue as f64,
+        Kind::Dlq => sim.subscription(i).dlq.len() as f64,
+        Kind::Effect => sim.consumer(i).value as f64,
+        Kind::Expected => sim.consumer(i).expected as f64,
+        Kind::Extra => (sim.consumer(i).value - sim.consumer(i).expected).unsigned_abs() as f64,
+        Kind::StaleP95Ms => ms(Percentiles::of(sim.subscription(i).delays.iter().copied().collect()).p95_us),
+        _ => unreachable!("counters are read above"),
+    }
+}
+
+/// How a value reads in feedback: milliseconds rounded, shares as percentages.
+pub fn format_value(r: &Ref, v: f64) -> String {
+    match r.kind {
+        Kind::CheckoutP50Ms | Kind::CheckoutP95Ms | Kind::CheckoutP99Ms | Kind::StaleP95Ms => format!("{v:.0} ms"),
+        Kind::FailedShare => format!("{:.0}%", v * 100.0),
+        Kind::OutgoingPerOrder => format!("{v:.1}"),
+        Kind::Effect | Kind::Expected | Kind::Extra if v.fract() != 0.0 => format!("{v:.1}"),
+        _ => format!("{v:.0}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn conditions_read_measures_services_records_and_arithmetic() {
+        let s = Scenario::checkout();
+        let c = Condition::parse("slow.checkout_p95_ms > healthy.checkout_p95_ms + 1000", &s).unwrap();
+        let refs: Vec<_> = c.refs().map(|r| (r.record.clone().unwrap(), r.key.clone())).collect();
+        assert_eq!(refs, [("slow".into(), "checkout_p95_ms".into()), ("healthy".into(), "checkout_p95_ms".into())]);
+        let v = |r: &Ref| Some(if r.record.as_deref() == Some("slow") { 2500.0 } else { 1000.0 });
+        assert_eq!(c.holds(&v), Some(true));
+        let c = Condition::parse("lag:email >= 50", &s).unwrap();
+        assert_eq!(c.refs().next().unwrap().service, Some(s.catalog_index("email").unwrap() as u16));
+        assert_eq!(c.holds(&|_| Some(49.0)), Some(false));
+        assert_eq!(c.holds(&|_| None), None);
+    }
+
+    #[test]
+    fn bad_conditions_say_what_is_wrong() {
+        let s = Scenario::checkout();
+        let err = |t: &str| Condition::parse(t, &s).unwrap_err();
+        assert!(err("placed 20").contains("no comparison"));
+        assert!(err("lag:mail > 5").contains("does not have"));
+        assert!(err("lag > 5").contains("needs a service"));
+        assert!(err("placed:email > 5").contains("takes no"));
+        assert!(err("speed > 5").contains("unknown measure `speed`"));
+        assert!(err("placed > five").contains("unknown measure"));
+        assert!(err("placed > lag:email + x").contains("not a number"));
+        assert!(err("placed >").contains("empty"));
+    }
+
+    #[test]
+    fn counters_count_from_the_step_and_levels_read_now() {
+        let mut sim = Sim::from_setup(&crate::sim::Setup::default()).unwrap();
+        sim.run_until(10 * crate::time::SEC);
+        let base = Baseline::of(&sim);
+        let s = sim.scenario().clone();
+        let placed = Ref::parse("placed", &s).unwrap();
+        assert_eq!(value(&sim, &base, &placed), 0.0);
+        sim.run_until(20 * crate::time::SEC);
+        let during = value(&sim, &base, &placed);
+        assert!(during > 5.0 && (during as u64) < sim.headline().placed, "{during}");
+        let p95 = value(&sim, &base, &Ref::parse("checkout_p95_ms", &s).unwrap());
+        assert!(p95 > 10.0 && p95 < 1_000.0, "{p95}");
+        assert_eq!(value(&sim, &base, &Ref::parse("calls_per_order", &s).unwrap()), 1.0);
+    }
+}

@@ -1,0 +1,378 @@
+//! Checks a lesson before anyone sees it and turns its conditions into values the runner can
+//! evaluate. Every problem is reported, each naming the lesson and step, so that an author
+//! fixes a file in one pass.
+
+use super::measure::{Condition, Ref};
+use super::schema::{Lesson, LessonKind, LessonSet, Question, Step, HIGHLIGHTS, SCHEMA_VERSION};
+use crate::fault::FaultSpec;
+use crate::input::Action;
+use crate::scenario::Scenario;
+use crate::sim::Setup;
+use crate::timeline::Timeline;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// A lesson that passed every check, with its conditions read.
+#[derive(Clone, Debug)]
+pub struct Compiled {
+    pub lesson: Lesson,
+    pub scenario: Scenario,
+    /// The wait condition of each step.
+    pub waits: Vec<Option<Condition>>,
+    /// Per predict question: the condition of each option, in order.
+    pub predictions: BTreeMap<String, Vec<Condition>>,
+    /// Per predict question: the numbers shown with its grade.
+    pub shows: BTreeMap<String, Vec<Ref>>,
+    /// Per record name: the measures some prediction reads from it.
+    pub recorded: BTreeMap<String, Vec<Ref>>,
+}
+
+/// Longest a step may wait, in simulated seconds.
+pub const MAX_WAIT_S: u32 = 600;
+
+fn is_id(s: &str) -> bool {
+    !s.is_empty() && s.len() <= 64 && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+/// Reads and checks a lesson set (the `?quiz=` file, or the built-in lessons together).
+pub fn load_set(json: &str) -> Result<(String, Vec<Compiled>), Vec<String>> {
+    let set: LessonSet = serde_json::from_str(json).map_err(|e| vec![format!("the file is not a lesson set: {e}")])?;
+    if set.schema != SCHEMA_VERSION {
+        return Err(vec![format!("schema is {}, but this version of Fanout reads schema {SCHEMA_VERSION}", set.schema)]);
+    }
+    if set.lessons.is_empty() {
+        return Err(vec!["the set has no lessons".into()]);
+    }
+    compile_all(set.lessons).map(|c| (set.title, c))
+}
+
+/// Reads one lesson file.
+pub fn parse_lesson(json: &str) -> Result<Lesson, String> {
+    serde_json::from_str(json).map_err(|e| format!("not a lesson: {e}"))
+}
+
+/// Checks several lessons, including that their ids are distinct.
+pub fn compile_all(lessons: Vec<Lesson>) -> Result<Vec<Compiled>, Vec<String>> {
+    let mut errors = Vec::new();
+    let mut ids = BTreeSet::new();
+    for l in &lessons {
+        if !ids.insert(l.id.clone()) {
+            errors.push(format!("two lessons have the id `{}`", l.id));
+        }
+    }
+    let mut out = Vec::new();
+    for l in lessons {
+        match compile(l) {
+            Ok(c) => out.push(c),
+            Err(e) => errors.extend(e),
+        }
+    }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(errors)
+    }
+}
+
+pub fn compile(lesson: Lesson) -> Result<Compiled, Vec<String>> {
+    let mut errors = Vec::new();
+    let lid = lesson.id.clone();
+    let mut err = |at: &str, msg: String| {
+        errors.push(if at.is_empty() { format!("lesson `{lid}`: {msg}") } else { format!("lesson `{lid}`, {at}: {msg}") })
+    };
+    if !is_id(&lesson.id) {
+        err("", "the id must be lower-case letters, digits and dashes".into());
+    }
+    for (name, text) in [("title", &lesson.title), ("concept", &lesson.concept), ("summary", &lesson.summary)] {
+        if text.trim().is_empty() {
+            err("", format!("{name} is empty"));
+        }
+    }
+    if lesson.steps.is_empty() {
+        err("", "it has no steps".into());
+    }
+    let Some(scenario) = Scenario::by_id(&lesson.lab.scenario) else {
+        err("lab", format!("unknown scenario `{}`; scenarios are {}", lesson.lab.scenario, Scenario::IDS.join(", ")));
+        return Err(errors);
+    };
+
+    // The lab and every step's changes must be accepted, in order, as the lesson will make them.
+    let mut faults = Vec::new();
+    for spec in &lesson.lab.faults {
+        match FaultSpec::parse(spec) {
+            Ok(f) => faults.push(f),
+            Err(e) => err("lab", e),
+        }
+    }
+    let setup = Setup {
+        scenario: scenario.id.clone(),
+        wiring: lesson.lab.wiring,
+        seed: lesson.lab.seed,
+        rate: lesson.lab.rate,
+        faults,
+    };
+    let mut lab = match Timeline::new(&setup) {
+        Ok(t) => Some(t),
+        Err(e) => {
+            err("lab", e);
+            None
+        }
+    };
+    if let Some(t) = lab.as_mut() {
+        for a in &lesson.lab.actions {
+            if let Err(e) = t.apply(a.clone()) {
+                err("lab", e);
+            }
+        }
+    }
+
+    let mut waits = Vec::new();
+    let mut predictions = BTreeMap::new();
+    let mut shows = BTreeMap::new();
+    let mut recorded: BTreeMap<String, Vec<Ref>> = BTreeMap::new();
+    let mut step_ids = BTreeSet::new();
+    let mut question_ids = BTreeSet::new();
+    // Record name -> step index that makes it; predict id -> step index that asks it.
+    let mut records = BTreeMap::new();
+    let mut asked = BTreeMap::new();
+    let mut revealed = BTreeSet::new();
+    let mut reads: Vec<(usize, String, Ref)> = Vec::new(); // (step of question, question id, ref)
+    let mut design_steps = 0;
+    for (k, step) in lesson.steps.iter().enumerate() {
+        let at = format!("step `{}`", step.id);
+        if !is_id(&step.id) {
+            err(&at, "the id must be lower-case letters, digits and dashes".into());
+        }
+        if !step_ids.insert(step.id.clone()) {
+            err(&at, "another step has this id".into());
+        }
+        if step.text.trim().is_empty() {
+            err(&at, "its text is empty".into());
+        }
+        for a in step_actions(step).into_iter() {
+            match a {
+                Ok(a) => {
+                    if let Some(t) = lab.as_mut() {
+                        if let Err(e) = t.apply(a) {
+                            err(&at, e);
+                        }
+                    }
+                }
+                Err(e) => err(&at, e),
+            }
+        }
+        for h in &step.highlight {
+            if !HIGHLIGHTS.contains(&h.as_str()) && scenario.catalog_index(h).is_none() {
+                err(&at, format!("cannot highlight `{h}`; use a service key or one of {}", HIGHLIGHTS.join(", ")));
+            }
+        }
+        waits.push(match &step.wait {
+            None => None,
+            Some(w) => {
+                if w.within_s == 0 || w.within_s > MAX_WAIT_S {
+                    err(&at, format!("within_s must be 1 to {MAX_WAIT_S} simulated seconds"));
+                }
+                if w.label.trim().is_empty() {
+                    err(&at, "the wait needs a label saying what it waits for".into());
+                }
+                match Condition::parse(&w.until, &scenario) {
+                    Ok(c) if c.refs().any(|r| r.record.is_some()) => {
+                        err(&at, format!("`{}`: a wait reads the lab as it is, not a record", w.until));
+                        None
+                    }
+                    Ok(c) => Some(c),
+                    Err(e) => {
+                        err(&at, e);
+                        None
+                    }
+                }
+            }
+        });
+        if let Some(name) = &step.record {
+            if step.wait.is_none() {
+                err(&at, "a step that records must wait for something".into());
+            }
+            if !is_id(&name.replace('_', "-")) || name.contains('.') {
+                err(&at, format!("record name `{name}` must be letters, digits and dashes"));
+            }
+            if records.insert(name.clone(), k).is_some() {
+                err(&at, format!("record `{name}` is made twice"));
+            }
+        }
+        if step.design {
+            design_steps += 1;
+            if lesson.kind != LessonKind::Challenge {
+                err(&at, "only a challenge has a design step".into());
+            }
+        }
+        if let Some(q) = &step.question {
+            let qat = format!("{at}, question `{}`", q.id());
+            if !is_id(q.id()) {
+                err(&qat, "the id must be lower-case letters, digits and dashes".into());
+            }
+            if !question_ids.insert(q.id().to_string()) {
+                err(&qat, "another question has this id".into());
+            }
+            if q.prompt().trim().is_empty() {
+                err(&qat, "the prompt is empty".into());
+            }
+            check_question(q, &scenario, &mut |m| err(&qat, m), &mut |cs, ss| {
+                for r in cs.iter().flat_map(|c: &Condition| c.refs()).chain(ss.iter()) {
+                    reads.push((k, q.id().to_string(), r.clone()));
+                }
+                predictions.insert(q.id().to_string(), cs);
+                shows.insert(q.id().to_string(), ss);
+                asked.insert(q.id().to_string(), k);
+            });
+        }
+        if let Some(id) = &step.reveal {
+            match asked.get(id) {
+                None => err(&at, format!("reveals `{id}`, which is not a prediction asked in an earlier step")),
+                Some(_) if !revealed.insert(id.clone()) => err(&at, format!("`{id}` is revealed twice")),
+                Some(_) => {}
+            }
+        }
+    }
+    for (qk, qid, r) in &reads {
+        let name = r.record.clone().unwrap_or_default();
+        let reveal = lesson.steps.iter().position(|s| s.reveal.as_deref() == Some(qid.as_str()));
+        match records.get(&name) {
+            _ if r.record.is_none() => {
+                err(&format!("question `{qid}`"), format!("`{}` must name a record, as in `before.{}`", r.key, r.key))
+            }
+            None => err(&format!("question `{qid}`"), format!("reads record `{name}`, which no step makes")),
+            Some(&rk) if rk <= *qk => err(
+                &format!("question `{qid}`"),
+                format!("reads record `{name}`, made before the prediction is asked; predict first, then run"),
+            ),
+            Some(&rk) if reveal.is_some_and(|v| rk > v) => {
+                err(&format!("question `{qid}`"), format!("is revealed before record `{name}` is made"))
+            }
+            Some(_) => {
+                let list = recorded.entry(name).or_default();
+                let plain = Ref { record: None, ..r.clone() };
+                if !list.contains(&plain) {
+                    list.push(plain);
+                }
+            }
+        }
+    }
+    for id in asked.keys() {
+        if !revealed.contains(id) {
+            err(&format!("question `{id}`"), "this prediction is never revealed; add a step with `reveal`".into());
+        }
+    }
+    match (lesson.kind, design_steps, lesson.design.is_empty()) {
+        (LessonKind::Challenge, 1, false) => {
+            for d in &lesson.design {
+                if scenario.catalog_index(&d.service).is_none() {
+                    err("design", format!("`{}` is not a service of the {} scenario", d.service, scenario.id));
+                }
+                for (what, dec) in [("sync", &d.sync), ("ordered", &d.ordered), ("idempotent", &d.idempotent)] {
+                    if dec.why.trim().is_empty() {
+                        err("design", format!("{}: the {what} answer needs a why", d.service));
+                    }
+                }
+            }
+        }
+        (LessonKind::Challenge, _, _) => err("", "a challenge needs one design step and a design answer list".into()),
+        (LessonKind::Lesson, _, false) => err("", "only a challenge has design answers".into()),
+        _ => {}
+    }
+    if errors.is_empty() {
+        Ok(Compiled { lesson, scenario, waits, predictions, shows, recorded })
+    } else {
+        Err(errors)
+    }
+}
+
+/// The changes a step makes to the lab when it starts, in order: clear, inject, actions.
+pub fn step_actions(step: &Step) -> Vec<Result<Action, String>> {
+    let fault = |spec: &String| -> Result<crate::fault::Fault, String> {
+        let f = FaultSpec::parse(spec)?;
+        if f.from_us != 0 || f.until_us.is_some() {
+            return Err(format!("`{spec}`: a step injects or clears a fault now; leave out the time window"));
+        }
+        Ok(f.fault)
+    };
+    let clear = step.clear.iter().map(|s| fault(s).map(|fault| Action::Clear { fault }));
+    let inject = step.inject.iter().map(|s| fault(s).map(|fault| Action::Inject { fault }));
+    clear.chain(inject).chain(step.actions.iter().cloned().map(Ok)).collect()
+}
+
+fn check_question(
+    q: &Question,
+    scenario: &Scenario,
+    err: &mut dyn FnMut(String),
+    predict: &mut dyn FnMut(Vec<Condition>, Vec<Ref>),
+) {
+    let mut ids = BTreeSet::new();
+    let mut option = |id: &str, text: &str, feedback: &str, err: &mut dyn FnMut(String)| {
+        if !ids.insert(id.to_string()) || id.is_empty() {
+            err(format!("option ids must be distinct and not empty (`{id}`)"));
+        }
+        if text.trim().is_empty() {
+            err(format!("option `{id}` has no text"));
+        }
+        if feedback.trim().is_empty() {
+            err(format!("option `{id}` has no feedback saying why"));
+        }
+    };
+    match q {
+        Question::Single { options, .. } | Question::Multiple { options, .. } => {
+            for o in options {
+                option(&o.id, &o.text, &o.feedback, err);
+            }
+            let right = options.iter().filter(|o| o.correct).count();
+            if options.len() < 2 {
+                err("it needs at least two options".into());
+            }
+            match q {
+                Question::Single { .. } if right != 1 => {
+                    err(format!("exactly one option must be correct; {right} are"))
+                }
+                Question::Multiple { .. } if right == 0 => err("no option is marked correct".into()),
+                _ => {}
+            }
+        }
+        Question::Ordering { items, explanation, .. } => {
+            for i in items {
+                option(&i.id, &i.text, &i.feedback, err);
+            }
+            if items.len() < 3 {
+                err("it needs at least three items to put in order".into());
+            }
+            if explanation.trim().is_empty() {
+                err("the explanation is empty".into());
+            }
+        }
+        Question::Predict { options, shows, .. } => {
+            let mut conds = Vec::new();
+            for o in options {
+                option(&o.id, &o.text, &o.feedback, err);
+                match Condition::parse(&o.when, scenario) {
+                    Ok(c) => conds.push(c),
+                    Err(e) => err(format!("option `{}`: {e}", o.id)),
+                }
+            }
+            if options.len() < 2 {
+                err("it needs at least two options".into());
+            }
+            let mut refs = Vec::new();
+            for s in shows {
+                if s.label.trim().is_empty() {
+                    err("a shown number needs a label".into());
+                }
+                match Ref::parse(&s.value, scenario) {
+                    Ok(r) => refs.push(r),
+                    Err(e) => err(e),
+                }
+            }
+            if shows.is_empty() {
+                err("a prediction must show the numbers it was graded on (`shows`)".into());
+            }
+            if conds.len() == options.len() {
+                predict(conds, refs);
+            }
+        }
+    }
+}
