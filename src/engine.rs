@@ -1,6 +1,7 @@
 //! The page's handle on a running simulation: the core's rewindable timeline plus play
 //! state (speed, paused).
 
+use fanout_sim::lesson::{Compiled, LessonRun, Records};
 use fanout_sim::params::LabParams;
 use fanout_sim::{Setup, Sim, Timeline, SEC};
 use std::cell::RefCell;
@@ -11,6 +12,9 @@ use std::rc::Rc;
 const MAX_FRAME_MS: f64 = 100.0;
 /// The most core events one frame may process; beyond this the lab runs slower than asked.
 const MAX_EVENTS_PER_FRAME: u64 = 400_000;
+
+/// The speed a lesson runs at, at least (simulated seconds per second).
+pub const LESSON_SPEED: f64 = 1.0;
 
 pub struct Engine {
     /// The run, with its recorded interventions and snapshots to rewind to.
@@ -25,6 +29,16 @@ pub struct Engine {
     pub falling_behind: bool,
     /// Said after an intervention in the past forked the run, until the next seek.
     pub fork_note: Option<String>,
+    /// The lesson running on this lab, if any.
+    pub lesson: Option<LessonSession>,
+}
+
+/// A lesson on the lab: its content and where the student is in it.
+pub struct LessonSession {
+    /// What the lesson is saved and linked under.
+    pub key: String,
+    pub compiled: Rc<Compiled>,
+    pub run: LessonRun,
 }
 
 impl Engine {
@@ -42,6 +56,7 @@ impl Engine {
             last_frame_ms: None,
             falling_behind: false,
             fork_note: None,
+            lesson: None,
         };
         if let Some(until) = params.until_s {
             engine.timeline.advance((until * SEC as f64).round() as u64, u64::MAX);
@@ -60,7 +75,59 @@ impl Engine {
         let wall_ms = (now_ms - last).clamp(0.0, MAX_FRAME_MS);
         let sim_us = (wall_ms * 1000.0 * self.speed).round() as u64;
         let target = self.sim().now() + sim_us;
-        self.falling_behind = !self.timeline.advance(target, MAX_EVENTS_PER_FRAME);
+        match self.lesson.as_mut() {
+            Some(l) if l.run.waiting() => {
+                // A step's condition came true: pause there, so the student reads the numbers
+                // the lesson grades on.
+                if l.run.advance(&l.compiled, &mut self.timeline, target, MAX_EVENTS_PER_FRAME) {
+                    self.set_paused(true);
+                }
+            }
+            _ => {
+                self.timeline.advance(target, MAX_EVENTS_PER_FRAME);
+            }
+        }
+        self.falling_behind = !self.paused && self.sim().now() < target;
+    }
+
+    /// Opens a lesson at step `step` (0 to start it): the lab is rebuilt headless as the
+    /// lesson left it there, with the numbers the student's run recorded kept.
+    pub fn open_lesson(&mut self, key: String, compiled: Rc<Compiled>, step: usize, records: Records) -> Result<(), String> {
+        let (mut run, timeline) = LessonRun::resume(&compiled, step)?;
+        for (k, v) in records {
+            run.records.entry(k).or_insert(v);
+        }
+        let lab = &compiled.lesson.lab;
+        self.setup = Setup {
+            scenario: lab.scenario.clone(),
+            wiring: lab.wiring,
+            seed: lab.seed,
+            rate: lab.rate,
+            faults: timeline.setup().faults.clone(),
+        };
+        self.timeline = timeline;
+        self.fork_note = None;
+        self.lesson = Some(LessonSession { key, compiled, run });
+        // Lessons wait for tens of orders: real time, not the slow motion of the free lab.
+        self.speed = self.speed.max(LESSON_SPEED);
+        // A step that waits runs the lab; any other leaves it paused for reading.
+        let waiting = self.lesson.as_ref().is_some_and(|l| l.run.waiting());
+        self.set_paused(!waiting);
+        Ok(())
+    }
+
+    /// Moves the lesson to step `k`, making its changes to the lab.
+    pub fn lesson_step(&mut self, k: usize) -> Result<(), String> {
+        let Some(l) = self.lesson.as_mut() else { return Err("no lesson is open".into()) };
+        l.run.enter(&l.compiled, k, &mut self.timeline)?;
+        let waiting = l.run.waiting();
+        self.set_paused(!waiting);
+        Ok(())
+    }
+
+    /// Leaves the lesson; the lab stays as it is, to play with.
+    pub fn close_lesson(&mut self) {
+        self.lesson = None;
     }
 
     /// The simulation as it stands at the moment shown.
@@ -70,6 +137,13 @@ impl Engine {
 
     /// Starts the run again from its setup with `seed`, keeping wiring and rate as they are now.
     pub fn reset(&mut self, seed: u64) {
+        if let Some(l) = self.lesson.take() {
+            // In a lesson, Reset starts the current step again from a freshly built lab.
+            let (compiled, step) = (l.compiled, l.run.step);
+            if self.open_lesson(l.key, compiled, step, l.run.records).is_ok() {
+                return;
+            }
+        }
         self.setup.seed = seed;
         self.setup.wiring = self.sim().wiring();
         self.setup.rate = Some(self.sim().rate());

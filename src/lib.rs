@@ -5,11 +5,13 @@
 
 pub mod charts;
 pub mod components;
+pub mod course;
 pub mod engine;
 pub mod icons;
 pub mod layout;
 pub mod paint;
 pub mod panic;
+pub mod progress;
 pub mod state;
 
 use wasm_bindgen::JsCast;

@@ -11,8 +11,18 @@ pub struct Notice {
     pub text: String,
 }
 
+/// The screen shown: the free lab, the lesson map, or a lesson on the lab.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum View {
+    #[default]
+    Lab,
+    Map,
+    Lesson,
+}
+
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct LabState {
+    pub view: View,
     /// Bumped a few times a second and after every intervention.
     pub tick: u64,
     /// Bumped less often: charts redraw on this.
@@ -35,6 +45,7 @@ pub enum LabAction {
     Dismiss(u32),
     SetNarrow(bool),
     SetReducedMotion(bool),
+    SetView(View),
 }
 
 impl LabState {
@@ -94,6 +105,11 @@ impl Reducible for LabState {
                 s.narrow = narrow;
             }
             LabAction::SetReducedMotion(r) => s.reduced_motion = r,
+            LabAction::SetView(v) => {
+                s.view = v;
+                s.menu = None;
+                s.tick += 1;
+            }
         }
         Rc::new(s)
     }

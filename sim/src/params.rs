@@ -22,11 +22,16 @@ pub struct LabParams {
     pub paused: bool,
     /// Run straight to this simulated second on load, then pause.
     pub until_s: Option<f64>,
+    /// Open this lesson (or the lesson map, for `lessons`) instead of the free lab. Checked
+    /// by the page, which knows the lessons.
+    pub lesson: Option<String>,
+    /// Address of a course author's question set, fetched and checked by the page.
+    pub quiz: Option<String>,
 }
 
 impl Default for LabParams {
     fn default() -> Self {
-        LabParams { setup: Setup::default(), speed: DEFAULT_SPEED, paused: false, until_s: None }
+        LabParams { setup: Setup::default(), speed: DEFAULT_SPEED, paused: false, until_s: None, lesson: None, quiz: None }
     }
 }
 
@@ -118,6 +123,10 @@ impl LabParams {
                     Ok(u) if u.is_finite() && (0.0..=MAX_UNTIL_S).contains(&u) => p.until_s = Some(u),
                     _ => notices.push(bad("until", v, &format!("simulated seconds from 0 to {MAX_UNTIL_S}"))),
                 },
+                "lesson" if !v.is_empty() && v.len() <= 200 => p.lesson = Some(v.clone()),
+                "lesson" => notices.push(bad("lesson", v, "a lesson id from the lesson map, or lessons")),
+                "quiz" if !v.is_empty() && v.len() <= 2_000 => p.quiz = Some(v.clone()),
+                "quiz" => notices.push(bad("quiz", v, "the address of a lesson set (JSON)")),
                 "fault" => match FaultSpec::parse(v).and_then(|f| f.fault.validate(&scenario).map(|_| f)) {
                     Ok(f) => p.setup.faults.push(f),
                     Err(why) => notices.push(format!("Ignored fault=\"{v}\": {why}")),
@@ -144,8 +153,9 @@ mod tests {
     #[test]
     fn reads_every_parameter() {
         let (p, notices) = LabParams::parse(
-            "?scenario=checkout&wiring=request&seed=42&rate=3.5&speed=2&paused=1&until=30&fault=crash:email",
+            "?scenario=checkout&wiring=request&seed=42&rate=3.5&speed=2&paused=1&until=30&fault=crash:email&lesson=lag&quiz=q.json",
         );
+        assert_eq!((p.lesson.as_deref(), p.quiz.as_deref()), (Some("lag"), Some("q.json")));
         assert!(notices.is_empty(), "{notices:?}");
         assert_eq!(p.setup.wiring, Wiring::Request);
         assert_eq!(p.setup.seed, 42);

@@ -2,12 +2,14 @@
 
 use crate::components::{
     charts_panel::ChartsPanel, controls::Controls, dlq_panel::DlqPanel, effects_panel::EffectsPanel,
-    event_log::EventLog, fault_menu::FaultMenu, metrics_panel::MetricsPanel, notices::Notices, run_details::RunDetails,
-    stage::Stage, topic_panel::TopicPanel,
+    event_log::EventLog, fault_menu::FaultMenu, lesson_map::LessonMap, lesson_panel::LessonPanel,
+    metrics_panel::MetricsPanel, notices::Notices, run_details::RunDetails, stage::Stage, topic_panel::TopicPanel,
 };
+use crate::course::{fetch_quiz, Course};
 use crate::engine::{Engine, EngineHandle};
 use crate::layout::Layout;
-use crate::state::{LabAction, LabState};
+use crate::progress::{self, ProgressHandle};
+use crate::state::{LabAction, LabState, View};
 use fanout_sim::params::LabParams;
 use fanout_sim::Node;
 use gloo::render::{request_animation_frame, AnimationFrame};
@@ -102,14 +104,74 @@ pub fn App(props: &AppProps) -> Html {
         let (params, mut notices) = LabParams::parse(&query);
         let (engine, problem) = Engine::from_params(&params);
         notices.extend(problem.map(|p| format!("The link's setup could not run ({p}); the default lab is shown")));
-        (EngineHandle::new(engine), notices)
+        let (course, course_problem) = Course::builtin();
+        notices.extend(course_problem);
+        let (saved, storage_problem) = progress::load();
+        notices.extend(storage_problem);
+        let progress = ProgressHandle::new(saved);
+        let engine = EngineHandle::new(engine);
+        // `?lesson=` opens a lesson or the map; one from a quiz waits for the quiz to load.
+        let mut view = View::Lab;
+        match params.lesson.as_deref() {
+            None => {}
+            Some("lessons") => view = View::Map,
+            Some(key) if key.starts_with(crate::course::EXTRA_PREFIX) && params.quiz.is_some() => {}
+            Some(key) => match open_lesson(&engine, &progress, &course, key) {
+                Ok(()) => view = View::Lesson,
+                Err(why) => notices.push(why),
+            },
+        }
+        (engine, notices, course, progress, view, params)
     });
     let engine = boot.0.clone();
     let initial_notices = boot.1.clone();
-    let state = use_reducer(move || {
-        let narrow = gloo::utils::window().inner_width().ok().and_then(|w| w.as_f64()).unwrap_or(1024.0) < NARROW_PX;
-        LabState::new(initial_notices, narrow, media("(prefers-reduced-motion: reduce)"))
+    let progress = boot.3.clone();
+    let course = {
+        let c = boot.2.clone();
+        use_state(move || c)
+    };
+    let state = use_reducer({
+        let view = boot.4;
+        move || {
+            let narrow = gloo::utils::window().inner_width().ok().and_then(|w| w.as_f64()).unwrap_or(1024.0) < NARROW_PX;
+            let mut s = LabState::new(initial_notices, narrow, media("(prefers-reduced-motion: reduce)"));
+            s.view = view;
+            s
+        }
     });
+    // A course author's question set, fetched once; on any problem the built-in lessons stay.
+    {
+        let (params, course, dispatch, engine, progress) =
+            (boot.5.clone(), course.clone(), state.dispatcher(), engine.clone(), progress.clone());
+        use_effect_with((), move |_| {
+            if let Some(url) = params.quiz.clone() {
+                yew::platform::spawn_local(async move {
+                    match fetch_quiz(&url).await {
+                        Ok(extra) => {
+                            let mut next = (*course).clone();
+                            next.extra = Some(extra);
+                            if let Some(key) = params.lesson.as_deref().filter(|k| k.starts_with(crate::course::EXTRA_PREFIX)) {
+                                match open_lesson(&engine, &progress, &next, key) {
+                                    Ok(()) => dispatch.dispatch(LabAction::SetView(View::Lesson)),
+                                    Err(why) => dispatch.dispatch(LabAction::Notice(why)),
+                                }
+                            }
+                            course.set(next);
+                        }
+                        Err(problems) => {
+                            let shown: Vec<String> = problems.iter().take(8).cloned().collect();
+                            let more = problems.len().saturating_sub(shown.len());
+                            let more = if more > 0 { format!(" (and {more} more)") } else { String::new() };
+                            dispatch.dispatch(LabAction::Notice(format!(
+                                "The question set at {url} could not be used: {}{more}. The built-in lessons still work.",
+                                shown.join("; ")
+                            )));
+                        }
+                    }
+                });
+            }
+        });
+    }
     let canvas = use_node_ref();
     let inputs = use_mut_ref(FrameInputs::default);
     *inputs.borrow_mut() = FrameInputs { narrow: state.narrow, reduced: state.reduced_motion };
@@ -183,7 +245,43 @@ pub fn App(props: &AppProps) -> Html {
         Callback::from(move |reduced: bool| dispatch.dispatch(LabAction::SetReducedMotion(reduced)))
     };
 
+    let on_view = {
+        let (dispatch, engine) = (state.dispatcher(), engine.clone());
+        Callback::from(move |v: View| {
+            if v != View::Lesson {
+                // The lab stays as the lesson left it, to play with; the lesson resumes later.
+                engine.borrow_mut().close_lesson();
+            }
+            dispatch.dispatch(LabAction::SetView(v));
+        })
+    };
+    let on_open_lesson = {
+        let (dispatch, engine, progress, course) = (state.dispatcher(), engine.clone(), progress.clone(), course.clone());
+        Callback::from(move |key: String| match open_lesson(&engine, &progress, &course, &key) {
+            Ok(()) => dispatch.dispatch(LabAction::SetView(View::Lesson)),
+            Err(why) => dispatch.dispatch(LabAction::Notice(why)),
+        })
+    };
+    let on_reset_progress = {
+        let (dispatch, progress) = (state.dispatcher(), progress.clone());
+        Callback::from(move |_| {
+            *progress.0.borrow_mut() = progress::reset();
+            dispatch.dispatch(LabAction::Notice("Lesson progress was reset.".into()));
+        })
+    };
+    let nav = |label: &str, view: View, id: &str| {
+        let on_view = on_view.clone();
+        let current = state.view == view || (view == View::Map && state.view == View::Lesson);
+        html! {
+            <button type="button" class="nav-button" data-testid={id.to_string()}
+                    aria-current={current.then_some("page")} onclick={Callback::from(move |_: MouseEvent| on_view.emit(view))}>
+                { label.to_string() }
+            </button>
+        }
+    };
+
     let tick = state.tick;
+    let view = state.view;
     html! {
         <div class="lab" ref={lab_ref}>
             <a class="skip-link" href="#stage-title">{ "Skip to the system diagram" }</a>
@@ -198,9 +296,24 @@ pub fn App(props: &AppProps) -> Html {
                     <h1>{ "Fanout" }</h1>
                 </div>
                 <p class="tagline">{ "One checkout, two wirings: watch what a slow or broken service does to the shopper." }</p>
+                <nav class="sections" aria-label="Sections">
+                    { nav("Lessons", View::Map, "nav-lessons") }
+                    { nav("Free lab", View::Lab, "nav-lab") }
+                </nav>
             </header>
             <Notices notices={state.notices.clone()} {on_dismiss} />
-            <main class="workspace">
+            if view == View::Map {
+                <main class="workspace">
+                    <LessonMap course={(*course).clone()} progress={progress.clone()} {tick} on_open={on_open_lesson.clone()}
+                               on_reset={on_reset_progress} />
+                </main>
+            } else {
+            <main class={classes!("workspace", (view == View::Lesson).then_some("with-lesson"))}>
+                if view == View::Lesson {
+                    <LessonPanel engine={engine.clone()} progress={progress.clone()} course={(*course).clone()} {tick}
+                                 on_changed={on_changed.clone()} on_view={on_view.clone()} on_open={on_open_lesson.clone()} />
+                }
+                <div class="lab-area">
                 <Controls engine={engine.clone()} {tick} on_changed={on_changed.clone()}
                           reduced_motion={state.reduced_motion} {on_motion} />
                 <div class="main-grid">
@@ -223,7 +336,9 @@ pub fn App(props: &AppProps) -> Html {
                 </div>
                 <ChartsPanel engine={engine.clone()} chart_tick={state.chart_tick} />
                 <RunDetails engine={engine.clone()} {tick} />
+                </div>
             </main>
+            }
         </div>
     }
 }
@@ -238,4 +353,20 @@ pub fn focus_test_id(within: &web_sys::Element, id: &str) {
             let _ = el.focus();
         }
     }
+}
+
+/// Opens the lesson saved and linked under `key` where the student left it.
+fn open_lesson(engine: &EngineHandle, progress: &ProgressHandle, course: &Course, key: &str) -> Result<(), String> {
+    let Some(c) = course.find(key) else {
+        let ids: Vec<String> = course.all().map(|(k, _)| k).collect();
+        return Err(format!("Ignored lesson=\"{key}\": accepted values are lessons, {}", ids.join(", ")));
+    };
+    let saved = progress.lesson(key);
+    let step = saved.step.min(c.lesson.steps.len().saturating_sub(1));
+    engine.borrow_mut().open_lesson(key.to_string(), c, step, saved.records)?;
+    // Opened is started, for the map.
+    progress.update(|p| {
+        p.lessons.entry(key.to_string()).or_default();
+    });
+    Ok(())
 }
