@@ -175,3 +175,91 @@ pub fn shown_order(q: &Question) -> Vec<usize> {
     }
     order
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lesson::schema::{Choice, Decision, Item};
+    use crate::lesson::validate::parse_lesson;
+    use crate::lesson::compile;
+
+    fn coupling() -> Compiled {
+        compile(parse_lesson(include_str!("../../../content/lessons/01-coupling.json")).unwrap()).unwrap()
+    }
+
+    fn choice(id: &str, correct: bool) -> Choice {
+        Choice { id: id.into(), text: format!("option {id}"), correct, feedback: format!("because {id}") }
+    }
+
+    #[test]
+    fn single_and_multiple_choice_say_why() {
+        let c = coupling();
+        let q = Question::Single { id: "q".into(), prompt: "p".into(), options: vec![choice("a", false), choice("b", true)] };
+        let g = grade(&c, &q, &Answer::Choice("a".into()), &Records::new()).unwrap();
+        assert!(!g.correct && g.raw == 0 && g.feedback[0].text == "because a");
+        assert!(grade(&c, &q, &Answer::Choice("b".into()), &Records::new()).unwrap().correct);
+        assert!(grade(&c, &q, &Answer::Choice("z".into()), &Records::new()).is_err());
+        let m = Question::Multiple {
+            id: "m".into(),
+            prompt: "p".into(),
+            options: vec![choice("a", true), choice("b", false), choice("c", true)],
+        };
+        let half = grade(&c, &m, &Answer::Choices(vec!["a".into()]), &Records::new()).unwrap();
+        assert!(!half.correct);
+        assert!(half.feedback.iter().any(|l| !l.ok && l.text.contains("left out") && l.text.contains("option c")));
+        let all = grade(&c, &m, &Answer::Choices(vec!["c".into(), "a".into()]), &Records::new()).unwrap();
+        assert!(all.correct && all.feedback.iter().all(|l| l.ok));
+        assert!(grade(&c, &m, &Answer::Choice("a".into()), &Records::new()).is_err(), "wrong shape");
+    }
+
+    #[test]
+    fn ordering_grades_the_whole_order_and_is_never_shown_solved() {
+        let c = coupling();
+        let items: Vec<Item> =
+            ["x", "y", "z"].iter().map(|i| Item { id: i.to_string(), text: i.to_string(), feedback: "f".into() }).collect();
+        for id in ["a", "b", "order-1", "life-of-a-poison-event"] {
+            let q = Question::Ordering { id: id.into(), prompt: "p".into(), items: items.clone(), explanation: "e".into() };
+            let shown = shown_order(&q);
+            assert_ne!(shown, vec![0, 1, 2], "{id} is shown already in order");
+            let mut sorted = shown.clone();
+            sorted.sort();
+            assert_eq!(sorted, vec![0, 1, 2]);
+        }
+        let q = Question::Ordering { id: "o".into(), prompt: "p".into(), items, explanation: "e".into() };
+        let ids = |v: &[&str]| Answer::Order(v.iter().map(|s| s.to_string()).collect());
+        assert!(grade(&c, &q, &ids(&["x", "y", "z"]), &Records::new()).unwrap().correct);
+        let wrong = grade(&c, &q, &ids(&["y", "x", "z"]), &Records::new()).unwrap();
+        assert!(!wrong.correct && wrong.feedback.len() == 3, "explanation plus the two misplaced items");
+        assert!(grade(&c, &q, &ids(&["x", "x", "z"]), &Records::new()).is_err());
+    }
+
+    #[test]
+    fn predictions_are_graded_on_the_records_and_show_them() {
+        let c = coupling();
+        let (_, q) = c.lesson.question("slow-analytics").unwrap();
+        let mut records = Records::new();
+        records.insert("healthy".into(), [("checkout_p95_ms".to_string(), 400.0)].into());
+        records.insert("slow".into(), [("checkout_p95_ms".to_string(), 2_450.0)].into());
+        let g = grade(&c, q, &Answer::Choice("up".into()), &records).unwrap();
+        assert!(g.correct);
+        assert_eq!(g.numbers[1], ("Checkout p95, Analytics slow".to_string(), "2450 ms".to_string()));
+        let wrong = grade(&c, q, &Answer::Choice("flat".into()), &records).unwrap();
+        assert!(!wrong.correct && wrong.feedback.iter().any(|l| l.text.starts_with("You predicted")));
+        records.remove("slow");
+        assert!(grade(&c, q, &Answer::Choice("up".into()), &records).unwrap_err().contains("did not settle"));
+    }
+
+    #[test]
+    fn a_design_scores_one_point_per_decision_with_why() {
+        let d = |a| Decision { answer: a, why: "why".into() };
+        let design =
+            vec![DesignAnswer { service: "pricing".into(), sync: d(true), ordered: d(false), idempotent: d(true) }];
+        let mine = DesignChoice { service: "pricing".into(), subscribed: true, sync: true, ordered: true, idempotent: true };
+        let g = grade_design(&design, &[mine.clone()], &|k: &str| k.to_uppercase());
+        assert_eq!((g.raw, g.max, g.correct), (2, 3, false));
+        assert!(g.feedback.iter().any(|l| !l.ok && l.text.starts_with("PRICING does not need events in order")));
+        let missing = grade_design(&design, &[DesignChoice { subscribed: false, ..mine }], &|k: &str| k.to_string());
+        assert_eq!(missing.raw, 0);
+        assert!(missing.feedback[0].text.contains("does not subscribe"));
+    }
+}

@@ -376,3 +376,83 @@ fn check_question(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = include_str!("../../../content/lessons/01-coupling.json");
+
+    /// The coupling lesson with one change made to its JSON text.
+    fn broken(from: &str, to: &str) -> Vec<String> {
+        assert!(GOOD.contains(from), "{from}");
+        let text = GOOD.replacen(from, to, 1);
+        match parse_lesson(&text) {
+            Err(e) => vec![e],
+            Ok(l) => compile(l).err().unwrap_or_default(),
+        }
+    }
+
+    fn says(errors: &[String], what: &str) -> bool {
+        errors.iter().any(|e| e.contains(what))
+    }
+
+    #[test]
+    fn the_model_lesson_is_valid() {
+        let c = compile(parse_lesson(GOOD).unwrap()).unwrap();
+        assert_eq!(c.recorded["healthy"][0].key, "checkout_p95_ms");
+    }
+
+    #[test]
+    fn an_unknown_key_is_refused() {
+        let e = broken("\"summary\":", "\"sumary\":");
+        assert!(says(&e, "unknown field `sumary`"), "{e:?}");
+    }
+
+    #[test]
+    fn a_question_without_a_right_answer_is_refused() {
+        let e = broken("\"correct\": true,\n            \"feedback\": \"Right: with", "\"feedback\": \"Right: with");
+        assert!(says(&e, "question `why-coupled`") && says(&e, "exactly one option must be correct; 0 are"), "{e:?}");
+    }
+
+    #[test]
+    fn unknown_services_and_scenarios_are_refused() {
+        let e = broken("slow:analytics:2000ms", "slow:billing:2000ms");
+        assert!(says(&e, "step `slow`") && says(&e, "billing"), "{e:?}");
+        let e = broken("\"highlight\": [\"analytics\", \"checkout-chart\"]", "\"highlight\": [\"analytix\"]");
+        assert!(says(&e, "cannot highlight `analytix`"), "{e:?}");
+        let e = broken("\"scenario\": \"checkout\"", "\"scenario\": \"bakery\"");
+        assert!(says(&e, "unknown scenario `bakery`"), "{e:?}");
+        let e = broken("placed >= 20\", \"within_s\": 60, \"label\": \"20 orders placed\"", "lag:bakery >= 20\", \"within_s\": 60, \"label\": \"x\"");
+        assert!(says(&e, "does not have"), "{e:?}");
+    }
+
+    #[test]
+    fn predictions_must_be_asked_before_their_records_and_revealed() {
+        let e = broken("\"reveal\": \"slow-analytics\"", "\"highlight\": []");
+        assert!(says(&e, "never revealed"), "{e:?}");
+        let e = broken("\"record\": \"healthy\"", "\"record\": \"early\"");
+        assert!(says(&e, "which no step makes"), "{e:?}");
+        let e = broken("healthy.checkout_p95_ms + 1500", "checkout_p95_ms + 1500");
+        assert!(says(&e, "must name a record"), "{e:?}");
+    }
+
+    #[test]
+    fn a_change_the_lab_refuses_is_reported_at_its_step() {
+        let e = broken("{ \"action\": \"set-wiring\", \"wiring\": \"event\" }", "{ \"action\": \"add-subscriber\", \"service\": \"email\" }");
+        assert!(says(&e, "step `switch`"), "{e:?}");
+    }
+
+    #[test]
+    fn a_lesson_set_checks_its_schema_and_ids() {
+        let lesson: serde_json::Value = serde_json::from_str(GOOD).unwrap();
+        let set = |schema: u32, lessons: Vec<serde_json::Value>| {
+            serde_json::json!({ "schema": schema, "title": "T", "lessons": lessons }).to_string()
+        };
+        assert!(load_set(&set(1, vec![lesson.clone()])).is_ok());
+        assert!(load_set(&set(2, vec![lesson.clone()])).unwrap_err()[0].contains("reads schema 1"));
+        assert!(says(&load_set(&set(1, vec![lesson.clone(), lesson])).unwrap_err(), "two lessons have the id `coupling`"));
+        assert!(load_set("not json").unwrap_err()[0].contains("not a lesson set"));
+        assert!(load_set(&set(1, vec![])).unwrap_err()[0].contains("no lessons"));
+    }
+}
