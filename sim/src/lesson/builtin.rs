@@ -11,7 +11,12 @@ macro_rules! lessons {
     };
 }
 
-lessons!["01-coupling.json"];
+lessons![
+    "01-coupling.json",
+    "02-emit-once.json",
+    "03-fail-independently.json",
+    "04-lag.json",
+];
 
 /// Every built-in lesson, read and checked.
 pub fn lessons() -> Result<Vec<Compiled>, Vec<String>> {
