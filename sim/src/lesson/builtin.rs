@@ -16,6 +16,7 @@ lessons![
     "02-emit-once.json",
     "03-fail-independently.json",
     "04-lag.json",
+    "06-events-commands.json",
 ];
 
 /// Every built-in lesson, read and checked.
