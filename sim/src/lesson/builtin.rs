@@ -17,6 +17,7 @@ lessons![
     "03-fail-independently.json",
     "04-lag.json",
     "06-events-commands.json",
+    "07-idempotency.json",
 ];
 
 /// Every built-in lesson, read and checked.
