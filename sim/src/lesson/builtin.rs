@@ -18,6 +18,7 @@ lessons![
     "04-lag.json",
     "06-events-commands.json",
     "07-idempotency.json",
+    "08-ordering.json",
 ];
 
 /// Every built-in lesson, read and checked.
