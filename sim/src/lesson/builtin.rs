@@ -19,6 +19,7 @@ lessons![
     "06-events-commands.json",
     "07-idempotency.json",
     "08-ordering.json",
+    "09-dead-letters.json",
 ];
 
 /// Every built-in lesson, read and checked.
