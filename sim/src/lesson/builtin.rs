@@ -20,6 +20,7 @@ lessons![
     "07-idempotency.json",
     "08-ordering.json",
     "09-dead-letters.json",
+    "10-queues-streams.json",
 ];
 
 /// Every built-in lesson, read and checked.
