@@ -21,6 +21,7 @@ lessons![
     "08-ordering.json",
     "09-dead-letters.json",
     "10-queues-streams.json",
+    "12-broker.json",
 ];
 
 /// Every built-in lesson, read and checked.
