@@ -54,7 +54,7 @@ pub fn scene_summary(sim: &Sim) -> String {
     let names: Vec<String> = sim.wired().iter().map(|&i| sim.scenario().catalog[i as usize].name.clone()).collect();
     let wiring = match sim.wiring() {
         Wiring::Event => format!(
-            "Event-driven: the {actor} places a {noun} with the {os}, which saves it and publishes \
+            "Event-driven: the {actor} sends each {noun} to the {os}, which saves it and publishes \
              one {event} event to the broker; the broker delivers a copy to {}.",
             names.join(", "),
             actor = sim.scenario().actor.to_lowercase(),
@@ -63,7 +63,7 @@ pub fn scene_summary(sim: &Sim) -> String {
             event = sim.scenario().event_name
         ),
         Wiring::Request => format!(
-            "Request-driven: the {actor} places a {noun} with the {os}, which calls {} and waits for every \
+            "Request-driven: the {actor} sends each {noun} to the {os}, which calls {} and waits for every \
              answer before replying. The broker is not used.",
             names.join(", "),
             actor = sim.scenario().actor.to_lowercase(),
