@@ -32,6 +32,18 @@ impl Sim {
             return Err(format!("buffer: {} retries counted but {retrying} on the wires", self.outbox_sending));
         }
         for (i, sub) in self.subs.iter().enumerate() {
+            // Subscribed exactly when wired in and not called synchronously: a synchronous
+            // service must not get the event as well as the call.
+            let wired = self.wired.contains(&(i as u16));
+            if self.sync[i] && !wired {
+                return Err(format!("subscriber {i}: synchronous but not wired in"));
+            }
+            if sub.active != (wired && !self.sync[i]) {
+                return Err(format!(
+                    "subscriber {i}: subscribed {} while wired {wired} and synchronous {}",
+                    sub.active, self.sync[i]
+                ));
+            }
             let svc = Node::Service(i as u16);
             let current = |tag: u32| tag >= sub.first_id();
             let delivering =

@@ -2,6 +2,7 @@
 //! downstream service (request-driven) or publishes one event (event-driven).
 
 use crate::broker::FailureKind;
+use crate::delivery::StartFrom;
 use crate::fault::Fault;
 use crate::message::{Message, MsgKind, Node, CANCELLED, RETRY_FLAG};
 use crate::metrics::CheckoutSample;
@@ -100,35 +101,69 @@ impl Sim {
         }
     }
 
-    /// The order is saved; now trigger everything else the way the current wiring says.
+    /// The order is saved; now trigger everything else the way the current wiring says:
+    /// call whoever is called directly (every wired service request-driven, the synchronous
+    /// ones event-driven), then answer the shopper or publish the event.
     fn saved(&mut self, order: u64) {
-        match self.wiring {
-            Wiring::Event => {
-                let event = self.next_event;
-                self.next_event += 1;
-                self.set_stage(order, Stage::Publishing { event });
-                self.send_from_orders(MsgKind::Publish, Node::Broker, order, event);
-            }
-            Wiring::Request => {
-                let targets = self.wired.clone();
-                if targets.is_empty() {
-                    return self.confirm(order);
-                }
-                let mode = self.call_mode;
-                match mode {
-                    CallMode::Sequential => {
-                        self.set_stage(order, Stage::Calling { targets: targets.clone(), next: 0, answered: 0, mode });
-                        self.call(order, 0, targets[0]);
-                    }
-                    CallMode::Parallel => {
-                        self.set_stage(order, Stage::Calling { targets: targets.clone(), next: 0, answered: 0, mode });
-                        for (k, &t) in targets.iter().enumerate() {
-                            self.call(order, k as u64, t);
-                        }
-                    }
+        let targets = self.called_directly();
+        let publish_after = self.wiring == Wiring::Event;
+        if targets.is_empty() {
+            return if publish_after { self.publish(order) } else { self.confirm(order) };
+        }
+        let mode = self.call_mode;
+        self.set_stage(order, Stage::Calling { targets: targets.clone(), next: 0, answered: 0, mode, publish_after });
+        match mode {
+            CallMode::Sequential => self.call(order, 0, targets[0]),
+            CallMode::Parallel => {
+                for (k, &t) in targets.iter().enumerate() {
+                    self.call(order, k as u64, t);
                 }
             }
         }
+    }
+
+    /// Publishes the order's one event; the shopper is answered when the broker has it.
+    fn publish(&mut self, order: u64) {
+        let event = self.next_event;
+        self.next_event += 1;
+        self.set_stage(order, Stage::Publishing { event });
+        self.send_from_orders(MsgKind::Publish, Node::Broker, order, event);
+    }
+
+    /// Keeps service `i` synchronous (or not) under event-driven wiring. While synchronous it
+    /// has no subscription, so that it does not get the event as well as the call; switched
+    /// back, it subscribes again from new events only (the calls handled what came before).
+    /// The flag is kept whatever the wiring; event-driven, the Order Service's code changes.
+    pub(crate) fn set_sync(&mut self, i: u16, on: bool) {
+        if self.sync[i as usize] == on {
+            return;
+        }
+        self.sync[i as usize] = on;
+        if on {
+            self.unsubscribe(i);
+        } else {
+            self.subscribe(i, StartFrom::Latest);
+        }
+        let event_driven = self.wiring == Wiring::Event;
+        self.order_service_changes += event_driven as u32;
+        let sc = &self.scenario;
+        let (svc, event) = (&sc.order_service.name, &sc.event_name);
+        let what = match (on, event_driven) {
+            (true, true) => format!(
+                "called synchronously: the {svc} had to be changed to call it, and waits for its answer \
+                 before it publishes {event}"
+            ),
+            (false, true) => format!(
+                "asynchronous: it gets {event} from the broker, and the {svc} had to be changed to stop calling it"
+            ),
+            (true, false) => format!(
+                "marked synchronous: the {svc} calls it already, and will keep calling it under event-driven wiring"
+            ),
+            (false, false) => format!(
+                "marked asynchronous: under event-driven wiring it will get {event} from the broker instead of a call"
+            ),
+        };
+        self.note(0, NoteKind::SettingChanged { service: Some(i), what });
     }
 
     fn set_stage(&mut self, order: u64, stage: Stage) {
@@ -168,7 +203,7 @@ impl Sim {
         let order = m.order;
         let Node::Service(from) = m.from else { unreachable!("replies come from services") };
         let Some(c) = self.checkouts.get_mut(&order) else { return }; // already failed: a late reply
-        let Stage::Calling { targets, next, answered, mode } = &mut c.stage else { return };
+        let Stage::Calling { targets, next, answered, mode, publish_after } = &mut c.stage else { return };
         let bit = 1u64 << (m.aux & 0xffff_ffff);
         if *answered & bit != 0 {
             return;
@@ -184,6 +219,7 @@ impl Sim {
         }
         let all = if targets.len() == 64 { u64::MAX } else { (1u64 << targets.len()) - 1 };
         match *mode {
+            _ if *answered == all && *publish_after => self.publish(order),
             _ if *answered == all => self.confirm(order),
             CallMode::Sequential => {
                 *next += 1;

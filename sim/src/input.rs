@@ -50,6 +50,14 @@ pub enum Action {
         service: String,
         on: bool,
     },
+    /// Keeps a wired service synchronous under event-driven wiring: the Order Service calls
+    /// it, and waits for its answer, before it publishes the event; the service then does not
+    /// also get the event from the broker. Request-driven, everyone is called anyway, so the
+    /// flag is only remembered for when the wiring goes back to events.
+    SetSync {
+        service: String,
+        on: bool,
+    },
     SetRetry {
         service: String,
         retry: RetryPolicy,
@@ -86,6 +94,7 @@ impl Action {
             | Action::RemoveSubscriber { service }
             | Action::SetGuarantee { service, .. }
             | Action::SetIdempotent { service, .. }
+            | Action::SetSync { service, .. }
             | Action::SetRetry { service, .. }
             | Action::SetConsumers { service, .. }
             | Action::Redrive { service, .. } => Some(service),
@@ -121,5 +130,14 @@ mod tests {
         let err = serde_json::from_str::<Input>(typo).unwrap_err().to_string();
         assert!(err.contains("colour"), "{err}");
         assert!(serde_json::from_str::<Input>(r#"{"action":"buy-now"}"#).is_err(), "at_us is required");
+    }
+
+    #[test]
+    fn set_sync_reads_and_writes_as_set_sync() {
+        let input = Input { at_us: 0, action: Action::SetSync { service: "inventory".into(), on: true } };
+        let json = serde_json::to_string(&input).unwrap();
+        assert_eq!(json, r#"{"at_us":0,"action":"set-sync","service":"inventory","on":true}"#);
+        assert_eq!(serde_json::from_str::<Input>(&json).unwrap(), input);
+        assert_eq!(input.action.service(), Some("inventory"));
     }
 }

@@ -68,7 +68,7 @@ struct Args {
     #[arg(long, value_name = "SERVICE=at-least-once|at-most-once", value_parser = parse_guarantee)]
     guarantee: Vec<Setting<Guarantee>>,
     /// Makes a subscriber idempotent (it skips event IDs it has processed); may be repeated.
-    #[arg(long, value_name = "SERVICE", value_parser = parse_idempotent)]
+    #[arg(long, value_name = "SERVICE", value_parser = parse_service)]
     idempotent: Vec<Setting<()>>,
     /// A subscriber's retries: attempts in all, first wait, longest wait, e.g.
     /// payment=5,200ms,5s; may be repeated.
@@ -77,6 +77,13 @@ struct Args {
     /// Consumers in a subscriber's group (1 to 8), e.g. email=4; may be repeated.
     #[arg(long, value_name = "SERVICE=N", value_parser = parse_consumers)]
     consumers: Vec<Setting<u16>>,
+    /// Wires in a service at the start, besides the scenario's own, e.g. sms; may be repeated.
+    #[arg(long = "add", value_name = "SERVICE", value_parser = parse_service)]
+    add: Vec<Setting<()>>,
+    /// Keeps a wired service synchronous: event-driven, the Order Service calls it and waits
+    /// before it publishes, e.g. inventory; may be repeated.
+    #[arg(long = "sync", value_name = "SERVICE", value_parser = parse_service)]
+    sync: Vec<Setting<()>>,
     /// Print JSON instead of a table.
     #[arg(long)]
     json: bool,
@@ -166,7 +173,8 @@ fn parse_guarantee(s: &str) -> Result<Setting<Guarantee>, String> {
     Ok(Setting { text: s.into(), service: service.into(), value })
 }
 
-fn parse_idempotent(s: &str) -> Result<Setting<()>, String> {
+/// A bare service key, for the flags that take one (`--idempotent`, `--add`, `--sync`).
+fn parse_service(s: &str) -> Result<Setting<()>, String> {
     if s.is_empty() || s.contains(['=', ',', ':']) {
         return Err(format!("`{s}` is not a service; give a subscriber's key, e.g. payment"));
     }
@@ -207,6 +215,14 @@ fn fail(message: String) -> ! {
 fn setting_inputs(args: &Args) -> Vec<(String, Action)> {
     let flag = |name: &str, form: &str, text: &str| format!("'--{name} <{form}>' value '{text}'");
     let mut out = Vec::new();
+    // Services are wired in first, so that the settings after them can name them.
+    for s in &args.add {
+        let action = Action::AddSubscriber { service: s.service.clone(), from: Default::default() };
+        out.push((flag("add", "SERVICE", &s.text), action));
+    }
+    for s in &args.sync {
+        out.push((flag("sync", "SERVICE", &s.text), Action::SetSync { service: s.service.clone(), on: true }));
+    }
     if let Some(share) = args.cancel_share {
         out.push((flag("cancel-share", "SHARE", &share.to_string()), Action::SetCancelShare { share }));
     }
@@ -321,7 +337,12 @@ fn main() -> ExitCode {
         }
     }
     for (flag, action) in setting_inputs(&args) {
-        if let Err(why) = sim.schedule(0, action) {
+        // Checked against the run as it will stand when the input is due (after the file's
+        // inputs and the flags before it), so that, say, --sync of a service nobody wired in
+        // stops here instead of becoming a refusal in a log nobody reads.
+        let mut due = sim.clone();
+        due.run_until(0);
+        if let Err(why) = due.check(&action).and_then(|_| sim.schedule(0, action)) {
             fail(format!("invalid {flag}: {why}"));
         }
     }
@@ -366,6 +387,9 @@ fn print_table(r: &Report) {
             s.name, s.handled, s.processed, s.lag, s.delay_p95_ms
         );
         let idempotent = if s.idempotent { ", idempotent" } else { "" };
+        if s.sync {
+            println!("{:<10} called synchronously: answered before the event is published", "");
+        }
         println!(
             "{:<10} {}{idempotent}: {}; dead {}, lost {}, duplicates {} (skipped {}), redeliveries {}, \
              out of order {}, order violations {}",

@@ -70,6 +70,29 @@ impl Percentiles {
     }
 }
 
+/// How stale a read model is: the spread of the delay between a write (the event published)
+/// and the read model showing it (the event processed). A read within this window after a
+/// write may still show the state from before it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, serde::Serialize)]
+pub struct StaleWindow {
+    pub p50_us: Micros,
+    pub p95_us: Micros,
+    pub max_us: Micros,
+    /// How many delays it was computed from (0: nothing processed yet, every field 0).
+    pub count: usize,
+}
+
+impl StaleWindow {
+    pub fn of(mut values: Vec<Micros>) -> StaleWindow {
+        StaleWindow {
+            p50_us: percentile(&mut values, 50.0).unwrap_or(0),
+            p95_us: percentile(&mut values, 95.0).unwrap_or(0),
+            max_us: values.iter().copied().max().unwrap_or(0),
+            count: values.len(),
+        }
+    }
+}
+
 /// One checkout as the shopper saw it.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct CheckoutSample {
@@ -107,6 +130,13 @@ mod tests {
         }
         assert_eq!(r.iter().copied().collect::<Vec<_>>(), vec![2, 3, 4]);
         assert_eq!(r.len(), 3);
+    }
+
+    #[test]
+    fn a_stale_window_spans_p50_p95_and_the_worst_delay() {
+        let w = StaleWindow::of((1..=100).rev().collect());
+        assert_eq!((w.p50_us, w.p95_us, w.max_us, w.count), (50, 95, 100, 100));
+        assert_eq!(StaleWindow::of(Vec::new()), StaleWindow::default());
     }
 
     #[test]

@@ -124,43 +124,48 @@ impl Note {
         )
     }
 
+    /// The line in words. The scenario gives the names and the words (`order` or `trip`,
+    /// `OrderPlaced` or `TripBooked`); the checkout shop's lines read as they always have.
     pub fn text(&self, sc: &Scenario) -> String {
         let name = |i: u16| sc.catalog[i as usize].name.as_str();
         let o = self.order;
+        let (noun, req, svc, event) = (&sc.noun, &sc.request_noun, &sc.order_service.name, &sc.event_name);
         match &self.kind {
-            NoteKind::OrderPlaced => format!("Order {o} placed"),
-            NoteKind::Confirmed { latency_us } => format!("Checkout {o} confirmed in {}", human(*latency_us)),
+            NoteKind::OrderPlaced => format!("{} {o} {}", capitalise(noun), sc.placed_verb),
+            NoteKind::Confirmed { latency_us } => {
+                format!("{} {o} confirmed in {}", capitalise(req), human(*latency_us))
+            }
             NoteKind::Failed { cause } => match *cause {
                 FailCause::Timeout(s) => {
-                    format!("{} did not answer within {}: checkout {o} failed", name(s), human(sc.call_timeout_us))
+                    format!("{} did not answer within {}: {req} {o} failed", name(s), human(sc.call_timeout_us))
                 }
-                FailCause::Down(s) => format!("{} is down: checkout {o} failed", name(s)),
-                FailCause::Error(s) => format!("{} returned an error: checkout {o} failed", name(s)),
-                FailCause::Busy(s) => format!("{} is overloaded: checkout {o} failed", name(s)),
-                FailCause::BrokerDown => format!("The broker is down: checkout {o} failed"),
-                FailCause::OrdersDown => format!("The Order Service is down: checkout {o} failed"),
-                FailCause::OrdersError => format!("The Order Service could not save order {o}"),
-                FailCause::OrdersBusy => format!("The Order Service is overloaded: checkout {o} failed"),
+                FailCause::Down(s) => format!("{} is down: {req} {o} failed", name(s)),
+                FailCause::Error(s) => format!("{} returned an error: {req} {o} failed", name(s)),
+                FailCause::Busy(s) => format!("{} is overloaded: {req} {o} failed", name(s)),
+                FailCause::BrokerDown => format!("The broker is down: {req} {o} failed"),
+                FailCause::OrdersDown => format!("The {svc} is down: {req} {o} failed"),
+                FailCause::OrdersError => format!("The {svc} could not save {noun} {o}"),
+                FailCause::OrdersBusy => format!("The {svc} is overloaded: {req} {o} failed"),
             },
-            NoteKind::Published => format!("OrderPlaced for order {o} published"),
+            NoteKind::Published => format!("{event} for {noun} {o} published"),
             NoteKind::Buffered => {
-                format!("The broker is down: the event for order {o} waits in the Order Service's buffer")
+                format!("The broker is down: the event for {noun} {o} waits in the {svc}'s buffer")
             }
-            NoteKind::Flushed => format!("The buffered event for order {o} reached the broker"),
+            NoteKind::Flushed => format!("The buffered event for {noun} {o} reached the broker"),
             NoteKind::WiringChanged { wiring } => format!("Wiring switched to {}", wiring.label()),
-            NoteKind::RateChanged { rate } => format!("Order rate set to {rate} per second"),
+            NoteKind::RateChanged { rate } => format!("{} rate set to {rate} per second", capitalise(noun)),
             NoteKind::SubscriberAdded { service, order_service_changed } => {
                 if *order_service_changed {
-                    format!("{} added: the Order Service had to be changed to call it", name(*service))
+                    format!("{} added: the {svc} had to be changed to call it", name(*service))
                 } else {
-                    format!("{} subscribed to OrderPlaced: the Order Service did not change", name(*service))
+                    format!("{} subscribed to {event}: the {svc} did not change", name(*service))
                 }
             }
             NoteKind::SubscriberRemoved { service, order_service_changed } => {
                 if *order_service_changed {
-                    format!("{} removed: the Order Service had to be changed to stop calling it", name(*service))
+                    format!("{} removed: the {svc} had to be changed to stop calling it", name(*service))
                 } else {
-                    format!("{} unsubscribed: the Order Service did not change", name(*service))
+                    format!("{} unsubscribed: the {svc} did not change", name(*service))
                 }
             }
             NoteKind::FaultInjected { fault } => {
@@ -175,21 +180,21 @@ impl Note {
             }
             NoteKind::CaughtUp { service } => format!("{} caught up: no events waiting", name(*service)),
             NoteKind::Refused { why } => format!("A scheduled change was not applied: {why}"),
-            NoteKind::CancelRequested => format!("The shopper cancels order {o}"),
-            NoteKind::CancelPublished => format!("OrderCancelled for order {o} published"),
-            NoteKind::CancelLost => format!("The broker is down: the cancellation of order {o} was lost"),
+            NoteKind::CancelRequested => format!("The {} cancels {noun} {o}", sc.actor.to_lowercase()),
+            NoteKind::CancelPublished => format!("{} for {noun} {o} published", sc.cancel_event_name),
+            NoteKind::CancelLost => format!("The broker is down: the cancellation of {noun} {o} was lost"),
             NoteKind::DuplicateApplied { service, event } => {
-                format!("{} processed event {event} (order {o}) a second time", name(*service))
+                format!("{} processed event {event} ({noun} {o}) a second time", name(*service))
             }
             NoteKind::OutOfOrder { service } => {
-                format!("{} processed the cancellation of order {o} before the order itself", name(*service))
+                format!("{} processed the cancellation of {noun} {o} before the {noun} itself", name(*service))
             }
             NoteKind::CrashedBeforeAck { service } => format!(
-                "{} crashed after processing order {o} but before acknowledging it; the broker will deliver it again",
+                "{} crashed after processing {noun} {o} but before acknowledging it; the broker will deliver it again",
                 name(*service)
             ),
             NoteKind::DeadLettered { service, attempts } => format!(
-                "{} failed on the event of order {o} {attempts} time{}: parked in its dead-letter queue",
+                "{} failed on the event of {noun} {o} {attempts} time{}: parked in its dead-letter queue",
                 name(*service),
                 if *attempts == 1 { "" } else { "s" }
             ),
@@ -211,7 +216,7 @@ pub fn fault_target_name(fault: &Fault, sc: &Scenario) -> String {
     }
 }
 
-fn capitalise(s: &str) -> String {
+pub(crate) fn capitalise(s: &str) -> String {
     let mut c = s.chars();
     match c.next() {
         Some(first) => first.to_uppercase().chain(c).collect(),
@@ -230,6 +235,76 @@ mod tests {
         assert_eq!(n.text(&sc), "Email is down: checkout 12 failed");
         let p = Note { at_us: 0, order: 12, kind: NoteKind::OrderPlaced };
         assert_eq!(p.text(&sc), "Order 12 placed");
+    }
+
+    /// Every line that names the order, the event or the Order Service, in the checkout shop
+    /// (word for word as before scenarios had words: the page's tests read them) and in the
+    /// ride-sharing challenge.
+    #[test]
+    fn notes_speak_the_scenario_s_words_and_the_checkout_lines_are_unchanged() {
+        let lines = |sc: &Scenario| -> Vec<String> {
+            let kinds = [
+                NoteKind::OrderPlaced,
+                NoteKind::Confirmed { latency_us: 80_000 },
+                NoteKind::Failed { cause: FailCause::Down(0) },
+                NoteKind::Failed { cause: FailCause::OrdersDown },
+                NoteKind::Failed { cause: FailCause::OrdersError },
+                NoteKind::Published,
+                NoteKind::Buffered,
+                NoteKind::Flushed,
+                NoteKind::RateChanged { rate: 2.0 },
+                NoteKind::SubscriberAdded { service: 0, order_service_changed: false },
+                NoteKind::SubscriberAdded { service: 0, order_service_changed: true },
+                NoteKind::CancelRequested,
+                NoteKind::CancelPublished,
+                NoteKind::CancelLost,
+                NoteKind::OutOfOrder { service: 0 },
+                NoteKind::DeadLettered { service: 0, attempts: 4 },
+            ];
+            kinds.into_iter().map(|kind| Note { at_us: 0, order: 12, kind }.text(sc)).collect()
+        };
+        assert_eq!(
+            lines(&Scenario::checkout()),
+            [
+                "Order 12 placed",
+                "Checkout 12 confirmed in 80 ms",
+                "Email is down: checkout 12 failed",
+                "The Order Service is down: checkout 12 failed",
+                "The Order Service could not save order 12",
+                "OrderPlaced for order 12 published",
+                "The broker is down: the event for order 12 waits in the Order Service's buffer",
+                "The buffered event for order 12 reached the broker",
+                "Order rate set to 2 per second",
+                "Email subscribed to OrderPlaced: the Order Service did not change",
+                "Email added: the Order Service had to be changed to call it",
+                "The shopper cancels order 12",
+                "OrderCancelled for order 12 published",
+                "The broker is down: the cancellation of order 12 was lost",
+                "Email processed the cancellation of order 12 before the order itself",
+                "Email failed on the event of order 12 4 times: parked in its dead-letter queue",
+            ]
+        );
+        assert_eq!(
+            lines(&Scenario::ride_sharing()),
+            [
+                "Trip 12 booked",
+                "Booking 12 confirmed in 80 ms",
+                "Driver matching is down: booking 12 failed",
+                "The Trip Service is down: booking 12 failed",
+                "The Trip Service could not save trip 12",
+                "TripBooked for trip 12 published",
+                "The broker is down: the event for trip 12 waits in the Trip Service's buffer",
+                "The buffered event for trip 12 reached the broker",
+                "Trip rate set to 2 per second",
+                "Driver matching subscribed to TripBooked: the Trip Service did not change",
+                "Driver matching added: the Trip Service had to be changed to call it",
+                "The rider cancels trip 12",
+                "TripCancelled for trip 12 published",
+                "The broker is down: the cancellation of trip 12 was lost",
+                "Driver matching processed the cancellation of trip 12 before the trip itself",
+                "Driver matching failed on the event of trip 12 4 times: parked in its dead-letter queue",
+            ]
+        );
     }
 
     #[test]

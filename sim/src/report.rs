@@ -18,6 +18,9 @@ pub struct SubscriberReport {
     /// `at-least-once` or `at-most-once`.
     pub guarantee: String,
     pub idempotent: bool,
+    /// Kept synchronous: called directly before the event is published (event-driven), and
+    /// so not subscribed to it.
+    pub sync: bool,
     /// Events in the dead-letter queue.
     pub dead: u64,
     /// Events lost, by any named cause.
@@ -89,6 +92,7 @@ impl Report {
                     delay_p95_ms: as_ms(p95),
                     guarantee: sub.settings.guarantee.key().into(),
                     idempotent: sub.settings.idempotent,
+                    sync: sim.is_sync(i),
                     dead: sub.dlq.len() as u64,
                     lost: sub.lost(),
                     duplicates: consumer.duplicates,

@@ -5,7 +5,8 @@
 //! { "version": 1, "scenario": "checkout", "wiring": "event", "seed": 7, "rate": 5,
 //!   "duration_s": 60, "partitions": 8, "key": "order",
 //!   "faults": ["drop:email:0.2", "poison:payment:5:2s-"],
-//!   "inputs": [ {"at_us": 1000000, "action": "set-idempotent", "service": "payment", "on": true} ] }
+//!   "inputs": [ {"at_us": 1000000, "action": "set-idempotent", "service": "payment", "on": true},
+//!               {"at_us": 0, "action": "set-sync", "service": "inventory", "on": true} ] }
 //! ```
 //!
 //! Only `version` is required; a flag given alongside the file overrides its value (`--fault`

@@ -109,6 +109,60 @@ pub struct Scenario {
     /// the acknowledgement vanished) before it acts: delivers again, or gives up.
     #[serde(default = "default_ack_timeout")]
     pub ack_timeout_us: Micros,
+    /// Who places the orders, as the page and the log name them: `Shopper`, `Rider`.
+    #[serde(default = "words::actor")]
+    pub actor: String,
+    /// What one of them places: `order`, `trip`.
+    #[serde(default = "words::noun")]
+    pub noun: String,
+    /// What happened to it when placed: `Order 12 placed`, `Trip 12 booked`.
+    #[serde(default = "words::placed_verb")]
+    pub placed_verb: String,
+    /// The shopper's round trip to the Order Service, as the log names it: `checkout 12
+    /// failed`, `booking 12 failed`.
+    #[serde(default = "words::request_noun")]
+    pub request_noun: String,
+    /// Placing one, as in `cancel just after ordering`.
+    #[serde(default = "words::placing")]
+    pub placing: String,
+    /// The event the Order Service publishes: `OrderPlaced`, `TripBooked`.
+    #[serde(default = "words::event_name")]
+    pub event_name: String,
+    /// The event a cancellation publishes: `OrderCancelled`, `TripCancelled`.
+    #[serde(default = "words::cancel_event_name")]
+    pub cancel_event_name: String,
+    /// The label of the button that places one: `Buy now`, `Book a trip`.
+    #[serde(default = "words::buy_label")]
+    pub buy_label: String,
+}
+
+/// The checkout shop's words, the defaults of a scenario that gives none of its own (so that
+/// scenarios saved before the words existed read as they always did).
+mod words {
+    pub fn actor() -> String {
+        "Shopper".into()
+    }
+    pub fn noun() -> String {
+        "order".into()
+    }
+    pub fn placed_verb() -> String {
+        "placed".into()
+    }
+    pub fn request_noun() -> String {
+        "checkout".into()
+    }
+    pub fn placing() -> String {
+        "ordering".into()
+    }
+    pub fn event_name() -> String {
+        "OrderPlaced".into()
+    }
+    pub fn cancel_event_name() -> String {
+        "OrderCancelled".into()
+    }
+    pub fn buy_label() -> String {
+        "Buy now".into()
+    }
 }
 
 /// As many partitions as a subscriber has workers, so that with one reader per partition
@@ -151,12 +205,13 @@ impl ServiceSpec {
 
 impl Scenario {
     /// Identifiers of the built-in scenarios.
-    pub const IDS: [&'static str; 2] = ["checkout", "flash-sale"];
+    pub const IDS: [&'static str; 3] = ["checkout", "flash-sale", "ride-sharing"];
 
     pub fn by_id(id: &str) -> Option<Scenario> {
         match id {
             "checkout" => Some(Self::checkout()),
             "flash-sale" => Some(Self::flash_sale()),
+            "ride-sharing" => Some(Self::ride_sharing()),
             _ => None,
         }
     }
@@ -176,6 +231,11 @@ impl Scenario {
                 service("fraud", "Fraud", "checks for fraud", 40, 40, 8).with(counting("orders checked")),
                 service("loyalty", "Loyalty", "awards points", 20, 20, 8).with(counting("points awarded")),
                 service("payment", "Payment", "charges the card", 40, 30, 8).with(Effect::Money),
+                // A read model: the shopper's order history, updated from the events. What it
+                // shows lags the write by its publish-to-processed delay (the stale window).
+                // Last in the catalog so that the services before it keep their indices.
+                service("orderpage", "Order page", "updates the order history the shopper reads", 10, 10, 8)
+                    .with(counting("orders shown")),
             ],
             initial: ["email", "inventory", "analytics", "shipping"].map(String::from).to_vec(),
             network: Dist::ShiftedExp { min_us: 8 * MS, mean_extra_us: 4 * MS },
@@ -189,6 +249,46 @@ impl Scenario {
             partitions: default_partitions(),
             partition_key: default_partition_key(),
             ack_timeout_us: default_ack_timeout(),
+            actor: words::actor(),
+            noun: words::noun(),
+            placed_verb: words::placed_verb(),
+            request_noun: words::request_noun(),
+            placing: words::placing(),
+            event_name: words::event_name(),
+            cancel_event_name: words::cancel_event_name(),
+            buy_label: words::buy_label(),
+        }
+    }
+
+    /// The design challenge: a rider books a trip, the Trip Service saves it and one
+    /// `TripBooked` event goes out. Nothing listens at the start; the student decides who
+    /// subscribes (and who, like pricing, must answer before the rider is told).
+    pub fn ride_sharing() -> Scenario {
+        Scenario {
+            id: "ride-sharing".into(),
+            title: "Ride sharing".into(),
+            order_service: service("trips", "Trip Service", "books the trip", 15, 10, 32),
+            catalog: vec![
+                service("matching", "Driver matching", "finds a nearby driver", 60, 60, 8)
+                    .with(counting("drivers matched")),
+                service("notify", "Rider notification", "pings the rider with an ETA", 20, 20, 8)
+                    .with(counting("notifications sent")),
+                service("pricing", "Pricing", "locks in the fare", 20, 20, 8).with(Effect::Money),
+                service("fraud", "Fraud", "checks the payment method", 40, 40, 8)
+                    .with(counting("payment methods checked")),
+                service("receipts", "Receipts", "emails the receipt", 40, 40, 8).with(counting("receipts sent")),
+                service("analytics", "Analytics", "logs the trip", 30, 30, 8).with(counting("trips logged")),
+            ],
+            initial: Vec::new(),
+            actor: "Rider".into(),
+            noun: "trip".into(),
+            placed_verb: "booked".into(),
+            request_noun: "booking".into(),
+            placing: "booking".into(),
+            event_name: "TripBooked".into(),
+            cancel_event_name: "TripCancelled".into(),
+            buy_label: "Book a trip".into(),
+            ..Self::checkout()
         }
     }
 
@@ -244,6 +344,19 @@ impl Scenario {
         if self.ack_timeout_us == 0 {
             return Err("the ack timeout must be above 0".into());
         }
+        let words = [
+            ("actor", &self.actor),
+            ("noun", &self.noun),
+            ("placed_verb", &self.placed_verb),
+            ("request_noun", &self.request_noun),
+            ("placing", &self.placing),
+            ("event_name", &self.event_name),
+            ("cancel_event_name", &self.cancel_event_name),
+            ("buy_label", &self.buy_label),
+        ];
+        if let Some((field, _)) = words.iter().find(|(_, w)| w.trim().is_empty()) {
+            return Err(format!("{field} must not be empty; the page and the log use it"));
+        }
         Ok(())
     }
 }
@@ -265,10 +378,62 @@ mod tests {
     }
 
     #[test]
+    fn the_order_page_is_a_fast_read_model_off_at_the_start() {
+        for id in ["checkout", "flash-sale"] {
+            let s = Scenario::by_id(id).unwrap();
+            let i = s.catalog_index("orderpage").expect("the order page is in the catalog");
+            assert_eq!(i, s.catalog.len() - 1, "last, so the other services keep their indices");
+            assert_eq!(s.catalog[i].name, "Order page");
+            assert_eq!(s.catalog[i].effect, Effect::Count { noun: "orders shown".into() });
+            assert!(!s.initial.contains(&"orderpage".to_string()));
+            assert!(s.catalog.len() <= MAX_SUBSCRIBERS);
+        }
+    }
+
+    #[test]
+    fn ride_sharing_speaks_of_riders_and_trips_and_starts_with_no_subscribers() {
+        let s = Scenario::by_id("ride-sharing").unwrap();
+        assert_eq!(s.order_service.key, "trips");
+        assert_eq!(s.order_service.name, "Trip Service");
+        assert_eq!((s.actor.as_str(), s.noun.as_str(), s.event_name.as_str()), ("Rider", "trip", "TripBooked"));
+        assert_eq!((s.cancel_event_name.as_str(), s.buy_label.as_str()), ("TripCancelled", "Book a trip"));
+        assert!(s.initial.is_empty());
+        assert_eq!(s.rate, 2.0);
+        let keys: Vec<&str> = s.catalog.iter().map(|c| c.key.as_str()).collect();
+        assert_eq!(keys, ["matching", "notify", "pricing", "fraud", "receipts", "analytics"]);
+        assert_eq!(s.catalog[2].effect, Effect::Money);
+        assert_eq!(s.catalog[1].effect, Effect::Count { noun: "notifications sent".into() });
+        assert_eq!(s.service_keys()[0], "trips", "faults may name the Trip Service");
+    }
+
+    #[test]
+    fn a_scenario_without_words_reads_as_the_checkout_shop() {
+        let mut json = serde_json::to_value(Scenario::ride_sharing()).unwrap();
+        let words =
+            ["actor", "noun", "placed_verb", "request_noun", "placing", "event_name", "cancel_event_name", "buy_label"];
+        for field in words {
+            json.as_object_mut().unwrap().remove(field);
+        }
+        let s: Scenario = serde_json::from_value(json).unwrap();
+        let c = Scenario::checkout();
+        assert_eq!((s.actor, s.noun, s.event_name), (c.actor, c.noun, c.event_name));
+        assert_eq!((s.cancel_event_name, s.buy_label), (c.cancel_event_name, c.buy_label));
+    }
+
+    #[test]
+    fn an_empty_word_is_refused_by_name() {
+        let mut s = Scenario::ride_sharing();
+        s.noun = " ".into();
+        assert!(s.validate().unwrap_err().contains("noun"));
+    }
+
+    #[test]
     fn scenario_round_trips_through_json() {
-        let s = Scenario::checkout();
-        let json = serde_json::to_string(&s).unwrap();
-        let back: Scenario = serde_json::from_str(&json).unwrap();
-        assert_eq!(s, back);
+        for id in Scenario::IDS {
+            let s = Scenario::by_id(id).unwrap();
+            let json = serde_json::to_string(&s).unwrap();
+            let back: Scenario = serde_json::from_str(&json).unwrap();
+            assert_eq!(s, back);
+        }
     }
 }

@@ -11,7 +11,7 @@ use crate::delivery::{StartFrom, SubSettings};
 use crate::fault::{Fault, FaultSet, FaultSpec, WireFaults};
 use crate::input::{Action, Input, MAX_RATE};
 use crate::message::{Message, MsgKind, Node, Slab};
-use crate::metrics::{CheckoutSample, Percentiles, Ring, CHECKOUT_SAMPLES};
+use crate::metrics::{CheckoutSample, Percentiles, Ring, StaleWindow, CHECKOUT_SAMPLES};
 use crate::narration::{Note, NoteKind};
 use crate::rng::{splitmix64, Keyed, Stream};
 use crate::scenario::{CallMode, PublishPolicy, Scenario, Wiring, MAX_SUBSCRIBERS};
@@ -100,10 +100,13 @@ impl Ord for Entry {
 pub(crate) enum Stage {
     /// Waiting for, or in, the save.
     Saving,
-    /// Request-driven: calling `targets`; `next` is the next sequential call. `mode` is the
-    /// call mode this checkout started with, so that changing the mode mid-run does not
-    /// strand a checkout half-way through its sequential calls.
-    Calling { targets: Vec<u16>, next: usize, answered: u64, mode: CallMode },
+    /// Calling `targets` directly (every wired service request-driven; the synchronous ones
+    /// event-driven); `next` is the next sequential call. `mode` is the call mode this
+    /// checkout started with, so that changing the mode mid-run does not strand a checkout
+    /// half-way through its sequential calls. `publish_after`: once every call is answered,
+    /// publish the event (event-driven) rather than answer the shopper (request-driven);
+    /// also fixed at the start, so a change of wiring mid-checkout strands nothing either.
+    Calling { targets: Vec<u16>, next: usize, answered: u64, mode: CallMode, publish_after: bool },
     /// Event-driven: waiting for the broker to store `event`.
     Publishing { event: u64 },
 }
@@ -187,6 +190,9 @@ pub struct Sim {
     pub(crate) cancel_share: f64,
     /// Downstream services wired in, in the order they were added.
     pub(crate) wired: Vec<u16>,
+    /// Per catalog service: kept synchronous under event-driven wiring (called directly,
+    /// with no subscription). Only a wired service is ever marked.
+    pub(crate) sync: Vec<bool>,
     /// Open checkouts by order id. A hash map (looked up on every call, reply and publish
     /// answer); its iteration order is never used unsorted, so it cannot leak into the trace.
     pub(crate) checkouts: HashMap<u64, Checkout, BuildHasherDefault<OrderIdHasher>>,
@@ -244,6 +250,7 @@ impl Sim {
             next_delivery: 1,
             cancel_share: 0.0,
             wired: Vec::new(),
+            sync: vec![false; n],
             wiring: Wiring::Event,
             call_mode: scenario.call_mode,
             publish_policy: scenario.publish_policy,
@@ -495,7 +502,9 @@ impl Sim {
                 let i = self.scenario.catalog_index(&service).expect("checked") as u16;
                 self.wired.retain(|&w| w != i);
                 self.unsubscribe(i);
-                let changed = self.wiring == Wiring::Request;
+                // A synchronous service is called directly under either wiring.
+                let was_sync = std::mem::take(&mut self.sync[i as usize]);
+                let changed = self.wiring == Wiring::Request || was_sync;
                 self.order_service_changes += changed as u32;
                 self.note(0, NoteKind::SubscriberRemoved { service: i, order_service_changed: changed });
             }
@@ -522,6 +531,10 @@ impl Sim {
                 self.subs[i as usize].settings.idempotent = on;
                 let what = if on { "idempotent (skips event IDs it has seen)" } else { "not idempotent" };
                 self.note(0, NoteKind::SettingChanged { service: Some(i), what: what.into() });
+            }
+            Action::SetSync { service, on } => {
+                let i = self.catalog_index(&service)?;
+                self.set_sync(i, on);
             }
             Action::SetRetry { service, retry } => {
                 let i = self.catalog_index(&service)?;
@@ -557,7 +570,9 @@ impl Sim {
             }
             Action::SetCancelShare { share } => {
                 self.cancel_share = share;
-                let what = format!("{:.0}% of shoppers cancel just after ordering", share * 100.0);
+                let sc = &self.scenario;
+                let what =
+                    format!("{:.0}% of {}s cancel just after {}", share * 100.0, sc.actor.to_lowercase(), sc.placing);
                 self.note(0, NoteKind::SettingChanged { service: None, what });
             }
             Action::Redrive { service, event } => {
@@ -631,6 +646,15 @@ impl Sim {
                     Ok(())
                 } else {
                     Err(format!("{} is not wired in", self.scenario.catalog[i as usize].name))
+                }
+            }
+            Action::SetSync { service, .. } => {
+                let i = self.catalog_index(service)?;
+                if self.wired.contains(&i) {
+                    Ok(())
+                } else {
+                    let name = &self.scenario.catalog[i as usize].name;
+                    Err(format!("{name} is not wired in; add it first, then choose whether it is called synchronously"))
                 }
             }
             Action::SetPartitions { partitions } if *partitions < self.topic.partition_count() => Err(format!(
@@ -911,21 +935,54 @@ impl Sim {
         format!("{:016x}", self.trace)
     }
 
-    /// Messages the Order Service sends per order under the current wiring: one publish, or
-    /// one call per wired service.
+    /// Messages the Order Service sends per order under the current wiring: one call per
+    /// synchronous service and one publish, or one call per wired service.
     pub fn calls_per_order(&self) -> usize {
         match self.wiring {
-            Wiring::Event => 1,
+            Wiring::Event => self.called_directly().len() + 1,
             Wiring::Request => self.wired.len(),
         }
     }
 
-    /// The services the Order Service must know about and call, request-driven.
+    /// The services the Order Service must know about and call directly, by name, in the
+    /// order it calls them: every wired one request-driven, the synchronous ones event-driven.
     pub fn order_service_call_list(&self) -> Vec<&str> {
-        self.wired.iter().map(|&i| self.scenario.catalog[i as usize].name.as_str()).collect()
+        self.called_directly().into_iter().map(|i| self.scenario.catalog[i as usize].name.as_str()).collect()
     }
 
-    /// How many times adding or removing a reaction forced a change to the Order Service.
+    /// Catalog indices of the services the Order Service calls directly under the current
+    /// wiring, in the order it calls them (the order they were wired in).
+    pub fn called_directly(&self) -> Vec<u16> {
+        match self.wiring {
+            Wiring::Event => self.sync_services(),
+            Wiring::Request => self.wired.clone(),
+        }
+    }
+
+    /// Catalog indices of the wired services kept synchronous, in the order they were wired.
+    /// Remembered under request-driven wiring too, where everyone is called anyway.
+    pub fn sync_services(&self) -> Vec<u16> {
+        self.wired.iter().copied().filter(|&i| self.sync[i as usize]).collect()
+    }
+
+    /// Whether catalog service `i` is kept synchronous: called directly before the event is
+    /// published, and not subscribed to it. False for an index outside the catalog.
+    pub fn is_sync(&self, i: u16) -> bool {
+        self.sync.get(i as usize).copied().unwrap_or(false)
+    }
+
+    /// How stale a read model built by subscriber `i` is: the publish-to-processed delay of
+    /// its recent events, i.e. how long after the write a read of it still shows the old
+    /// state. Empty (count 0) before it has processed anything in its current subscription.
+    pub fn stale_window(&self, i: u16) -> StaleWindow {
+        match self.subs.get(i as usize) {
+            Some(sub) => StaleWindow::of(sub.delays.iter().copied().collect()),
+            None => StaleWindow::default(),
+        }
+    }
+
+    /// How many times adding or removing a reaction, or making one synchronous or asynchronous
+    /// again under event-driven wiring, forced a change to the Order Service.
     pub fn order_service_changes(&self) -> u32 {
         self.order_service_changes
     }

@@ -466,3 +466,88 @@ fn help_lists_the_failure_lab_flags() {
         assert!(help.contains(arg), "--help does not mention {arg}:\n{help}");
     }
 }
+
+// ----- synchronous calls, wiring in at the start, and the ride-sharing scenario -----
+
+#[test]
+fn sync_keeps_a_service_synchronous_and_a_run_file_says_the_same_with_set_sync() {
+    let flags = ["--wiring", "event", "--seed", "3", "--duration-s", "10", "--sync", "inventory", "--json"];
+    let out = run_ok(&flags);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    let subs = v["subscribers"].as_array().unwrap();
+    let inventory = subs.iter().find(|s| s["key"] == "inventory").unwrap();
+    assert_eq!(inventory["sync"], true);
+    assert_eq!(inventory["processed"], 0, "a synchronous service gets no events");
+    assert!(inventory["handled"].as_u64().unwrap() > 0, "it is called instead");
+    assert!(subs.iter().filter(|s| s["key"] != "inventory").all(|s| s["sync"] == false));
+    let plain = run_ok(&["--wiring", "event", "--seed", "3", "--duration-s", "10", "--json"]);
+    assert_ne!(trace_hash(&out), trace_hash(&plain));
+    // The same as a run file's input.
+    let file = run_file(
+        "sync",
+        r#"{ "version": 1, "wiring": "event", "seed": 3, "duration_s": 10,
+             "inputs": [ { "at_us": 0, "action": "set-sync", "service": "inventory", "on": true } ] }"#,
+    );
+    assert_eq!(run_ok(&["--file", &file, "--json"]), out);
+    let table = run_ok(&flags[..flags.len() - 1]);
+    assert!(table.contains("called synchronously"), "{table}");
+}
+
+#[test]
+fn add_wires_a_service_in_at_the_start_so_that_sync_can_name_it() {
+    let base = ["--wiring", "event", "--duration-s", "5", "--json"];
+    let with = |extra: &[&str]| -> Vec<String> { base.iter().chain(extra).map(|s| s.to_string()).collect() };
+    let args = with(&["--add", "sms", "--sync", "sms"]);
+    let out = run_ok(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    let v: Value = serde_json::from_str(&out).unwrap();
+    let sms = v["subscribers"].as_array().unwrap().iter().find(|s| s["key"] == "sms").expect("sms wired in").clone();
+    assert_eq!(sms["sync"], true);
+    for (extra, needles) in [
+        (&["--sync", "sms"][..], &["--sync", "'sms'", "SMS is not wired in; add it first"][..]),
+        (&["--sync", "billing"], &["--sync", "'billing'", "unknown service `billing`"]),
+        (&["--sync", "sms=on"], &["--sync", "not a service"]),
+        (&["--add", "email"], &["--add", "'email'", "Email is already wired in"]),
+        (&["--add", "billing"], &["--add", "unknown service `billing`"]),
+    ] {
+        let args = with(extra);
+        let out = fanout_sim(&args.iter().map(String::as_str).collect::<Vec<_>>());
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{extra:?}: {err}");
+        for needle in needles {
+            assert!(err.contains(needle), "{extra:?}: stderr does not mention {needle:?}:\n{err}");
+        }
+    }
+    let help = run_ok(&["--help"]);
+    assert!(help.contains("--sync <SERVICE>") && help.contains("--add <SERVICE>"), "{help}");
+}
+
+#[test]
+fn the_ride_sharing_scenario_runs_from_the_command_line() {
+    let out = run_ok(&["--scenario", "ride-sharing", "--wiring", "event", "--duration-s", "10", "--json"]);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["scenario"], "ride-sharing");
+    assert_eq!(v["subscribers"].as_array().unwrap().len(), 0, "nothing listens at the start");
+    assert!(v["checkouts"]["succeeded"].as_u64().unwrap() > 5);
+    for wiring in ["event", "request"] {
+        let args = format!(
+            "--scenario ride-sharing --wiring {wiring} --duration-s 20 --add matching --add pricing --add notify \
+             --sync pricing --fault slow:trips:10ms --json"
+        );
+        let v: Value = serde_json::from_str(&run_ok(&args.split_whitespace().collect::<Vec<_>>())).unwrap();
+        let subs = v["subscribers"].as_array().unwrap();
+        let keys: Vec<&str> = subs.iter().map(|s| s["key"].as_str().unwrap()).collect();
+        assert_eq!(keys, ["matching", "pricing", "notify"], "{wiring}");
+        assert_eq!(v["checkouts"]["failed"], 0, "{wiring}");
+        let pricing = &subs[1];
+        assert!(pricing["effect"].as_str().unwrap().ends_with("charged"), "{pricing}");
+    }
+    let table = run_ok(&["--scenario", "ride-sharing", "--wiring", "event", "--duration-s", "1"]);
+    assert!(table.contains("ride-sharing"), "{table}");
+    // A fault names the Trip Service by its own key; the checkout shop's key is unknown here.
+    let args: Vec<&str> =
+        "--scenario ride-sharing --wiring event --duration-s 1 --fault crash:orders".split(' ').collect();
+    let out = fanout_sim(&args);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("unknown service `orders`") && err.contains("trips, matching, notify"), "{err}");
+}

@@ -70,6 +70,7 @@ fn action() -> impl Strategy<Value = Action> {
             .prop_map(|(service, event)| Action::Redrive { service, event }),
         1 => prop_oneof![5 => Just(Wiring::Event), 1 => Just(Wiring::Request)]
             .prop_map(|wiring| Action::SetWiring { wiring }),
+        2 => set_sync(),
     ]
 }
 
@@ -261,7 +262,8 @@ proptest! {
 // ----- idempotency -----
 
 /// Every subscriber is idempotent from time 0 and stays so; whatever is dropped, duplicated,
-/// delayed, crashed, failed, poisoned, redriven or replayed from the earliest offset, no side
+/// delayed, crashed, failed, poisoned, redriven, replayed from the earliest offset or taken
+/// off the broker to be called synchronously (and put back), no side
 /// effect is applied twice, and a counting effect ends exactly where applying every event once
 /// would leave it. Across the cases, injected duplicates were really skipped.
 #[test]
@@ -270,6 +272,7 @@ fn idempotent_consumers_apply_each_event_at_most_once() {
     let with_duplicates = Cell::new(0u32);
     let skipped = Cell::new(0u64);
     let replayed = Cell::new(0u32);
+    let synced = Cell::new(0u32);
     let idempotent: Vec<Action> =
         CATALOG.iter().map(|s| Action::SetIdempotent { service: s.to_string(), on: true }).collect();
     runner
@@ -295,6 +298,9 @@ fn idempotent_consumers_apply_each_event_at_most_once() {
             if case.actions.iter().any(|(_, a)| matches!(a, Action::AddSubscriber { from: StartFrom::Earliest, .. })) {
                 replayed.set(replayed.get() + 1);
             }
+            if sim.inputs().iter().any(|i| matches!(i.action, Action::SetSync { on: true, .. })) {
+                synced.set(synced.get() + 1);
+            }
             Ok(())
         })
         .unwrap();
@@ -302,6 +308,7 @@ fn idempotent_consumers_apply_each_event_at_most_once() {
         assert!(skipped.get() > 0, "{} cases injected duplicates and none was skipped", with_duplicates.get());
     }
     assert!(replayed.get() > 0 || cases(SCHEDULES) < 100, "no case replayed from the earliest offset");
+    assert!(synced.get() > 0 || cases(SCHEDULES) < 100, "no case kept a service synchronous");
 }
 
 // ----- ordering: the opposite -----

@@ -5,7 +5,7 @@
 use fanout_sim::lesson::builtin::{lessons, FILES};
 use fanout_sim::lesson::grade::{grade, Answer};
 use fanout_sim::lesson::run::LessonRun;
-use fanout_sim::lesson::schema::{LessonKind, Question};
+use fanout_sim::lesson::schema::Question;
 use fanout_sim::lesson::{compile, Compiled};
 
 fn all() -> Vec<Compiled> {

@@ -12,7 +12,7 @@ use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
 
 mod common;
-use common::{catalog_service, config, delivery_fault, guarantee, service, share, start_from};
+use common::{catalog_service, config, delivery_fault, guarantee, service, set_sync, share, start_from};
 
 /// Which scenario a case runs.
 #[derive(Clone, Debug)]
@@ -70,7 +70,7 @@ fn partition_key() -> impl Strategy<Value = topic::PartitionKey> {
 }
 
 /// The failure lab's settings: guarantees, idempotency, retries, groups, partitions,
-/// cancellations and redrives.
+/// cancellations, redrives, late subscribers and synchronous calls.
 fn setting() -> impl Strategy<Value = Action> {
     prop_oneof![
         (catalog_service(), guarantee()).prop_map(|(service, guarantee)| Action::SetGuarantee { service, guarantee }),
@@ -85,6 +85,7 @@ fn setting() -> impl Strategy<Value = Action> {
         (catalog_service(), prop::option::of(1u64..=60))
             .prop_map(|(service, event)| Action::Redrive { service, event }),
         (catalog_service(), start_from()).prop_map(|(service, from)| Action::AddSubscriber { service, from }),
+        set_sync(),
     ]
 }
 

@@ -30,6 +30,7 @@ fn speed_label(s: f64) -> String {
 #[component]
 pub fn Controls(props: &ControlsProps) -> Html {
     let engine = props.engine.clone();
+    let buy_label = engine.borrow().sim().scenario().buy_label.clone();
     let (wiring, paused, speed, rate, seed, call_mode, policy) = {
         let e = engine.borrow();
         (
@@ -179,7 +180,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
 
             <div class="control-group" role="group" aria-label="Orders">
                 <button type="button" class="button primary" data-testid="buy" onclick={on_buy}>
-                    { icon("cart") }<span>{ "Buy now" }</span>
+                    { icon("cart") }<span>{ buy_label }</span>
                 </button>
                 <label class="field">
                     <span>{ "Orders per second" }</span>

@@ -33,10 +33,11 @@ fn text_input(s: &UseStateHandle<String>) -> Callback<InputEvent> {
 
 #[component]
 pub fn DeliverySettings(props: &DeliverySettingsProps) -> Html {
-    let (key, settings) = {
+    let (key, settings, sync) = {
         let e = props.engine.borrow();
         let sim = e.sim();
-        (sim.scenario().catalog[props.service as usize].key.clone(), sim.subscription(props.service).settings)
+        let key = sim.scenario().catalog[props.service as usize].key.clone();
+        (key, sim.subscription(props.service).settings, sim.is_sync(props.service))
     };
     let retry = settings.retry;
     let attempts_text = use_state(|| retry.max_attempts.to_string());
@@ -71,6 +72,13 @@ pub fn DeliverySettings(props: &DeliverySettingsProps) -> Html {
         Callback::from(move |e: Event| {
             let on = e.target_unchecked_into::<HtmlInputElement>().checked();
             apply("idempotent", Action::SetIdempotent { service: key.clone(), on });
+        })
+    };
+    let on_sync = {
+        let (apply, key) = (apply.clone(), key.clone());
+        Callback::from(move |e: Event| {
+            let on = e.target_unchecked_into::<HtmlInputElement>().checked();
+            apply("sync", Action::SetSync { service: key.clone(), on });
         })
     };
     let on_consumers = {
@@ -172,6 +180,11 @@ pub fn DeliverySettings(props: &DeliverySettingsProps) -> Html {
                 <span>{ "Idempotent: skip event IDs already processed" }</span>
             </label>
             { error_line("idempotent") }
+            <label class="check">
+                <input type="checkbox" data-testid={format!("sync-{key}")} checked={sync} onchange={on_sync} />
+                <span>{ "Called synchronously: the Order Service waits for its answer before publishing" }</span>
+            </label>
+            { error_line("sync") }
             <div class="menu-row">
                 { number("retry-attempts", "Attempts in all", &attempts_text, "1", MAX_ATTEMPTS.to_string(), "1") }
                 { number("retry-base", "First wait (ms)", &base_text, "1", "60000".into(), "50") }

@@ -60,7 +60,7 @@ pub fn FaultMenu(props: &FaultMenuProps) -> Html {
     let sim = &e.sim();
     let (key, name, job, removable) = match node {
         Node::Broker => {
-            ("broker".to_string(), "Broker".to_string(), "delivers OrderPlaced to every subscriber".to_string(), false)
+            ("broker".to_string(), "Broker".to_string(), format!("delivers {} to every subscriber", sim.scenario().event_name), false)
         }
         Node::Orders => {
             let s = &sim.scenario().order_service;

@@ -26,7 +26,16 @@ pub struct StageProps {
 /// What the Order Service sends for each order, in words.
 pub fn call_list(sim: &Sim) -> String {
     match sim.wiring() {
-        Wiring::Event => "Publishes 1 event: OrderPlaced. It does not know who listens.".into(),
+        Wiring::Event => {
+            let event = &sim.scenario().event_name;
+            match sim.order_service_call_list() {
+                direct if direct.is_empty() => format!("Publishes 1 event: {event}. It does not know who listens."),
+                direct => format!(
+                    "Calls {} and waits, then publishes 1 event: {event}. It does not know who else listens.",
+                    direct.join(", ")
+                ),
+            }
+        }
         Wiring::Request => {
             let names = sim.order_service_call_list();
             let n = names.len();
@@ -45,14 +54,21 @@ pub fn scene_summary(sim: &Sim) -> String {
     let names: Vec<String> = sim.wired().iter().map(|&i| sim.scenario().catalog[i as usize].name.clone()).collect();
     let wiring = match sim.wiring() {
         Wiring::Event => format!(
-            "Event-driven: the shopper orders from the Order Service, which saves the order and publishes \
-             one OrderPlaced event to the broker; the broker delivers a copy to {}.",
-            names.join(", ")
+            "Event-driven: the {actor} sends each {noun} to the {os}, which saves it and publishes \
+             one {event} event to the broker; the broker delivers a copy to {}.",
+            names.join(", "),
+            actor = sim.scenario().actor.to_lowercase(),
+            noun = sim.scenario().noun,
+            os = sim.scenario().order_service.name,
+            event = sim.scenario().event_name
         ),
         Wiring::Request => format!(
-            "Request-driven: the shopper orders from the Order Service, which calls {} and waits for every \
+            "Request-driven: the {actor} sends each {noun} to the {os}, which calls {} and waits for every \
              answer before replying. The broker is not used.",
-            names.join(", ")
+            names.join(", "),
+            actor = sim.scenario().actor.to_lowercase(),
+            noun = sim.scenario().noun,
+            os = sim.scenario().order_service.name
         ),
     };
     let faults: Vec<String> =
@@ -122,7 +138,7 @@ fn broker_view(sim: &Sim) -> NodeView {
     NodeView {
         name: "Broker".into(),
         key: "broker".into(),
-        job: "keeps the OrderPlaced topic and delivers a copy to each subscriber".into(),
+        job: format!("keeps the {} topic and delivers a copy to each subscriber", sim.scenario().event_name),
         down: sim.broker_down(),
         slow_us: 0,
         error_rate: 0.0,
@@ -201,7 +217,7 @@ pub fn Stage(props: &StageProps) -> Html {
                 <canvas class="messages" ref={props.canvas_ref.clone()} aria-hidden="true"></canvas>
                 <div class="node shopper" style={format!("left:{sx:.2}%;top:{sy:.2}%")} data-testid="node-shopper">
                     <span class="node-icon">{ icon("shopper") }</span>
-                    <span class="node-text"><span class="node-name">{ "Shopper" }</span>
+                    <span class="node-text"><span class="node-name">{ sim.scenario().actor.clone() }</span>
                     <span class="node-status">{ "Alex" }</span></span>
                 </div>
                 <NodeButton node={Node::Orders} test_id="node-orders" icon="orders" pos={layout.orders}

@@ -58,7 +58,7 @@ pub fn TopicPanel(props: &TopicPanelProps) -> Html {
     });
     html! {
         <section class="topic" aria-labelledby="topic-title" data-testid="topic-panel">
-            <h2 id="topic-title">{ "The OrderPlaced topic" }</h2>
+            <h2 id="topic-title">{ format!("The {} topic", sim.scenario().event_name) }</h2>
             <p class="topic-summary">
                 <span data-testid="topic-partitions" data-value={count.to_string()}>
                     { format!("{count} partition{}", if count == 1 { "" } else { "s" }) }

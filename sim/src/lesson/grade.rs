@@ -255,7 +255,7 @@ mod tests {
         let design =
             vec![DesignAnswer { service: "pricing".into(), sync: d(true), ordered: d(false), idempotent: d(true) }];
         let mine = DesignChoice { service: "pricing".into(), subscribed: true, sync: true, ordered: true, idempotent: true };
-        let g = grade_design(&design, &[mine.clone()], &|k: &str| k.to_uppercase());
+        let g = grade_design(&design, std::slice::from_ref(&mine), &|k: &str| k.to_uppercase());
         assert_eq!((g.raw, g.max, g.correct), (2, 3, false));
         assert!(g.feedback.iter().any(|l| !l.ok && l.text.starts_with("PRICING does not need events in order")));
         let missing = grade_design(&design, &[DesignChoice { subscribed: false, ..mine }], &|k: &str| k.to_string());

@@ -2,14 +2,16 @@
 #![allow(dead_code)] // each test file uses its own subset
 
 use fanout_sim::delivery::{Guarantee, RetryPolicy, StartFrom, MAX_ATTEMPTS};
-use fanout_sim::{Fault, MS};
+use fanout_sim::{Action, Fault, MS};
 use proptest::prelude::*;
 
 /// Every service key a fault may name in the checkout scenarios, the Order Service included.
-pub const SERVICES: [&str; 9] =
-    ["orders", "email", "inventory", "analytics", "shipping", "sms", "fraud", "loyalty", "payment"];
-/// The downstream services a subscriber action may name (wired at the start or not).
-pub const CATALOG: [&str; 8] = ["email", "inventory", "analytics", "shipping", "sms", "fraud", "loyalty", "payment"];
+pub const SERVICES: [&str; 10] =
+    ["orders", "email", "inventory", "analytics", "shipping", "sms", "fraud", "loyalty", "payment", "orderpage"];
+/// The downstream services a subscriber action may name (wired at the start or not), in
+/// catalog order.
+pub const CATALOG: [&str; 9] =
+    ["email", "inventory", "analytics", "shipping", "sms", "fraud", "loyalty", "payment", "orderpage"];
 
 /// `default` unless FANOUT_PROPTEST_CASES asks for another number (a longer hunt by hand).
 pub fn cases(default: u32) -> u32 {
@@ -46,6 +48,12 @@ pub fn delivery_fault() -> impl Strategy<Value = Fault> {
         (catalog_service(), share()).prop_map(|(service, share)| Fault::CrashBeforeAck { service, share }),
         (catalog_service(), 1u64..=40).prop_map(|(service, order)| Fault::Poison { service, order }),
     ]
+}
+
+/// Keeps a service synchronous, or lets it go back to events. Refused when the service is not
+/// wired in (about half of the catalog at the start), which is part of what is exercised.
+pub fn set_sync() -> impl Strategy<Value = Action> {
+    (catalog_service(), any::<bool>()).prop_map(|(service, on)| Action::SetSync { service, on })
 }
 
 pub fn guarantee() -> impl Strategy<Value = Guarantee> {
