@@ -16,6 +16,7 @@ lessons![
     "02-emit-once.json",
     "03-fail-independently.json",
     "04-lag.json",
+    "05-stay-sync.json",
     "06-events-commands.json",
     "07-idempotency.json",
     "08-ordering.json",
