@@ -22,6 +22,7 @@ lessons![
     "08-ordering.json",
     "09-dead-letters.json",
     "10-queues-streams.json",
+    "11-eventual-consistency.json",
     "12-broker.json",
 ];
 
