@@ -24,6 +24,7 @@ lessons![
     "10-queues-streams.json",
     "11-eventual-consistency.json",
     "12-broker.json",
+    "13-ride-sharing.json",
 ];
 
 /// Every built-in lesson, read and checked.
