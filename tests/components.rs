@@ -431,3 +431,269 @@ async fn timeline_bar_steps_back_jumps_and_returns_to_the_same_trace() {
     assert_eq!(status().get_attribute("data-now-us").as_deref(), Some("6000000"));
     assert_eq!(text(&root, "trace-hash"), hash, "replayed to the same trace");
 }
+
+// The lessons' checks: QuestionView for each kind of question, GradeView, and RichText.
+
+use fanout::components::grade_view::{GradeView, GradeViewProps};
+use fanout::components::question_view::{QuestionView, QuestionViewProps};
+use fanout::components::rich_text::{RichText, RichTextProps};
+use fanout::progress::CheckProgress;
+use fanout_sim::lesson::grade::{shown_order, Answer, Grade, Line};
+use fanout_sim::lesson::schema::{Choice, Item, Prediction, Question, Shown};
+
+fn choice(id: &str, correct: bool) -> Choice {
+    Choice { id: id.into(), text: format!("Option {id}"), correct, feedback: format!("Why {id}.") }
+}
+
+fn single() -> Question {
+    Question::Single {
+        id: "q1".into(),
+        prompt: "Which `one`?".into(),
+        options: vec![choice("a", false), choice("b", true), choice("c", false)],
+    }
+}
+
+fn multiple() -> Question {
+    Question::Multiple {
+        id: "q2".into(),
+        prompt: "Which ones?".into(),
+        options: vec![choice("a", true), choice("b", false), choice("c", true)],
+    }
+}
+
+fn ordering() -> Question {
+    let item = |id: &str| Item { id: id.into(), text: format!("Item {id}"), feedback: format!("{id} goes here.") };
+    Question::Ordering {
+        id: "q3".into(),
+        prompt: "In order".into(),
+        items: vec![item("first"), item("second"), item("third"), item("fourth")],
+        explanation: "First to fourth.".into(),
+    }
+}
+
+fn predict() -> Question {
+    let p = |id: &str, text: &str| Prediction {
+        id: id.into(),
+        text: text.into(),
+        when: "a.x > 1".into(),
+        feedback: "Because.".into(),
+    };
+    Question::Predict {
+        id: "q4".into(),
+        prompt: "What will happen?".into(),
+        options: vec![p("up", "It goes up."), p("flat", "It stays flat.")],
+        shows: vec![Shown { label: "x".into(), value: "a.x".into() }],
+    }
+}
+
+/// Collects the answers a question emits.
+fn answers() -> (Rc<RefCell<Vec<Answer>>>, Callback<Answer>) {
+    let log = Rc::new(RefCell::new(Vec::new()));
+    let sink = log.clone();
+    (log, Callback::from(move |a| sink.borrow_mut().push(a)))
+}
+
+fn input(root: &Element, test_id: &str) -> HtmlInputElement {
+    find(root, test_id).unchecked_into::<HtmlInputElement>()
+}
+
+fn disabled(root: &Element, test_id: &str) -> bool {
+    find(root, test_id).has_attribute("disabled")
+}
+
+fn grade(correct: bool, text: &str) -> Grade {
+    Grade {
+        correct,
+        raw: u32::from(correct),
+        max: 1,
+        feedback: vec![Line { ok: correct, text: text.into() }],
+        numbers: vec![],
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_single_choice_question_emits_the_option_picked() {
+    let (log, on_answer) = answers();
+    let root = mount_one::<QuestionView>(QuestionViewProps { question: single(), saved: None, on_answer }).await;
+    assert_eq!(find(&root, "question-q1").tag_name(), "FORM");
+    assert_eq!(input(&root, "option-q1-a").type_(), "radio");
+    // The prompt's `code` is shown as code.
+    assert_eq!(root.query_selector("legend code").unwrap().and_then(|c| c.text_content()).as_deref(), Some("one"));
+    assert!(disabled(&root, "answer-q1"), "the answer button is enabled before a pick");
+    click(&root, "answer-q1").await;
+    assert!(log.borrow().is_empty(), "a disabled button answered");
+
+    click(&root, "option-q1-a").await;
+    click(&root, "option-q1-c").await;
+    assert!(input(&root, "option-q1-c").checked());
+    assert!(!input(&root, "option-q1-a").checked(), "two radio buttons are checked");
+    assert!(!disabled(&root, "answer-q1"));
+    assert_eq!(text(&root, "answer-q1"), "Check my answer");
+    click(&root, "answer-q1").await;
+    assert_eq!(*log.borrow(), vec![Answer::Choice("c".into())]);
+    // Ungraded until the parent saves a grade: no feedback yet.
+    assert!(try_find(&root, "grade-q1").is_none());
+}
+
+#[wasm_bindgen_test]
+async fn a_saved_wrong_answer_shows_its_feedback_and_can_be_tried_again() {
+    let (log, on_answer) = answers();
+    let saved = CheckProgress {
+        answer: Answer::Choice("a".into()),
+        grade: Some(grade(false, "Why a.")),
+        first_raw: Some(0),
+        max: 1,
+        tries: 1,
+    };
+    let root = mount_one::<QuestionView>(QuestionViewProps { question: single(), saved: Some(saved), on_answer }).await;
+    assert!(input(&root, "option-q1-a").checked(), "the saved answer is not shown");
+    let g = find(&root, "grade-q1");
+    assert_eq!(g.get_attribute("data-correct").as_deref(), Some("false"));
+    assert!(g.text_content().unwrap().contains("Not quite") && g.text_content().unwrap().contains("Why a."));
+    assert_eq!(text(&root, "answer-q1"), "Try again");
+    click(&root, "option-q1-b").await;
+    click(&root, "answer-q1").await;
+    assert_eq!(*log.borrow(), vec![Answer::Choice("b".into())]);
+}
+
+#[wasm_bindgen_test]
+async fn a_multiple_choice_question_emits_every_box_ticked() {
+    let (log, on_answer) = answers();
+    let root = mount_one::<QuestionView>(QuestionViewProps { question: multiple(), saved: None, on_answer }).await;
+    assert_eq!(input(&root, "option-q2-a").type_(), "checkbox");
+    assert!(text(&root, "question-q2").contains("Choose all that apply"));
+    assert!(disabled(&root, "answer-q2"));
+    click(&root, "option-q2-a").await;
+    click(&root, "option-q2-b").await;
+    click(&root, "option-q2-c").await;
+    click(&root, "option-q2-b").await; // and untick it again
+    assert!(input(&root, "option-q2-a").checked() && input(&root, "option-q2-c").checked());
+    assert!(!input(&root, "option-q2-b").checked());
+    click(&root, "answer-q2").await;
+    assert_eq!(*log.borrow(), vec![Answer::Choices(vec!["a".into(), "c".into()])]);
+    // Unticking everything disables the answer button again.
+    click(&root, "option-q2-a").await;
+    click(&root, "option-q2-c").await;
+    assert!(disabled(&root, "answer-q2"), "an empty selection can be submitted");
+}
+
+#[wasm_bindgen_test]
+async fn an_ordering_question_moves_items_with_its_buttons_and_emits_the_order() {
+    let (log, on_answer) = answers();
+    let q = ordering();
+    let Question::Ordering { items, .. } = &q else { unreachable!() };
+    let shown: Vec<String> = shown_order(&q).into_iter().map(|k| items[k].id.clone()).collect();
+    assert_ne!(shown, vec!["first", "second", "third", "fourth"], "shown already in order");
+    let root = mount_one::<QuestionView>(QuestionViewProps { question: q.clone(), saved: None, on_answer }).await;
+    let order = || find(&root, "order-q3").get_attribute("data-value").unwrap();
+    assert_eq!(order(), shown.join(","));
+    let items_shown = root.query_selector_all("[data-testid=\"order-q3\"] li").unwrap().length();
+    assert_eq!(items_shown, 4);
+    assert!(disabled(&root, &format!("up-q3-{}", shown[0])), "the first item can move up");
+    assert!(disabled(&root, &format!("down-q3-{}", shown[3])), "the last item can move down");
+    assert_eq!(
+        find(&root, &format!("down-q3-{}", shown[0])).get_attribute("aria-label").unwrap(),
+        format!("Move down: Item {}", shown[0])
+    );
+
+    click(&root, &format!("down-q3-{}", shown[0])).await;
+    let mut expected = shown.clone();
+    expected.swap(0, 1);
+    assert_eq!(order(), expected.join(","), "moving the first item down");
+    click(&root, &format!("up-q3-{}", shown[3])).await;
+    expected.swap(2, 3);
+    assert_eq!(order(), expected.join(","), "moving the last item up");
+    // The list on screen follows the order.
+    let first_text =
+        root.query_selector("[data-testid=\"order-q3\"] li .order-text").unwrap().unwrap().text_content().unwrap();
+    assert_eq!(first_text, format!("Item {}", expected[0]));
+
+    assert!(!disabled(&root, "answer-q3"), "an ordering can always be submitted");
+    click(&root, "answer-q3").await;
+    assert_eq!(*log.borrow(), vec![Answer::Order(expected)]);
+}
+
+#[wasm_bindgen_test]
+async fn a_locked_prediction_cannot_change_and_says_what_was_predicted() {
+    let (log, on_answer) = answers();
+    let root =
+        mount_one::<QuestionView>(QuestionViewProps { question: predict(), saved: None, on_answer: on_answer.clone() })
+            .await;
+    assert_eq!(text(&root, "answer-q4"), "Lock in my prediction");
+    click(&root, "option-q4-flat").await;
+    click(&root, "answer-q4").await;
+    assert_eq!(*log.borrow(), vec![Answer::Choice("flat".into())]);
+
+    let saved = CheckProgress { answer: Answer::Choice("flat".into()), grade: None, first_raw: None, max: 1, tries: 1 };
+    let root =
+        mount_one::<QuestionView>(QuestionViewProps { question: predict(), saved: Some(saved), on_answer }).await;
+    assert!(input(&root, "option-q4-flat").checked());
+    assert!(disabled(&root, "option-q4-up") && disabled(&root, "option-q4-flat"), "a locked prediction can change");
+    assert!(disabled(&root, "answer-q4"));
+    assert_eq!(text(&root, "answer-q4"), "Prediction locked in");
+    // One full stop after the option's text, not two.
+    assert_eq!(text(&root, "locked-q4"), "You predicted: It stays flat. Run the lab to see what really happens.");
+    assert!(try_find(&root, "grade-q4").is_none(), "a prediction is graded only at its reveal");
+}
+
+#[wasm_bindgen_test]
+async fn a_grade_shows_its_verdict_numbers_and_feedback_with_words_for_screen_readers() {
+    let g = Grade {
+        correct: false,
+        raw: 0,
+        max: 1,
+        feedback: vec![
+            Line { ok: true, text: "What happened: `p95` grew.".into() },
+            Line { ok: false, text: "You predicted flat.".into() },
+        ],
+        numbers: vec![("p95, healthy".into(), "488 ms".into()), ("p95, slow".into(), "2444 ms".into())],
+    };
+    let root = mount_one::<GradeView>(GradeViewProps { grade: g, id: "p".into() }).await;
+    let view = find(&root, "grade-p");
+    assert_eq!(view.get_attribute("data-correct").as_deref(), Some("false"));
+    assert!(view.text_content().unwrap().contains("Not quite"));
+    let cells: Vec<String> = (0..4)
+        .map(|k| {
+            root.query_selector_all(".grade-numbers th, .grade-numbers td")
+                .unwrap()
+                .item(k)
+                .unwrap()
+                .text_content()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(cells, vec!["p95, healthy", "488 ms", "p95, slow", "2444 ms"]);
+    let lines = root.query_selector_all(".feedback li").unwrap();
+    assert_eq!(lines.length(), 2);
+    let first = lines.item(0).unwrap().text_content().unwrap();
+    assert!(first.starts_with("Right: ") && first.contains("p95"), "{first}");
+    assert!(lines.item(1).unwrap().text_content().unwrap().starts_with("Missed: "));
+    assert_eq!(root.query_selector(".feedback code").unwrap().unwrap().text_content().as_deref(), Some("p95"));
+
+    let many = Grade { correct: false, raw: 4, max: 6, feedback: vec![], numbers: vec![] };
+    let root = mount_one::<GradeView>(GradeViewProps { grade: many, id: "design".into() }).await;
+    assert!(text(&root, "grade-design").contains("4 of 6 decisions match"));
+}
+
+#[wasm_bindgen_test]
+async fn rich_text_shows_code_as_code_and_never_html_from_the_text() {
+    let text = "Publish `OrderPlaced` <b>now</b> & <script>alert(1)</script>\nsame paragraph.\n\n- one `x`\n- <i>two</i>\n\nLast <img src=x onerror=alert(1)>.";
+    let root = mount_one::<RichText>(RichTextProps { text: text.into() }).await;
+    let paragraphs = root.query_selector_all(".rich-text > p").unwrap();
+    assert_eq!(paragraphs.length(), 2);
+    let p = paragraphs.item(0).unwrap().unchecked_into::<Element>();
+    assert_eq!(p.query_selector("code").unwrap().unwrap().text_content().as_deref(), Some("OrderPlaced"));
+    assert_eq!(
+        p.text_content().as_deref(),
+        Some("Publish OrderPlaced <b>now</b> & <script>alert(1)</script> same paragraph.")
+    );
+    // Nothing the text holds became an element: only the <code> the backquotes asked for.
+    for tag in ["b", "i", "script", "img"] {
+        assert!(root.query_selector(tag).unwrap().is_none(), "<{tag}> from the text became an element");
+    }
+    let items = root.query_selector_all(".rich-text ul li").unwrap();
+    assert_eq!(items.length(), 2);
+    assert_eq!(items.item(0).unwrap().unchecked_into::<Element>().inner_html(), "one <code>x</code>");
+    assert_eq!(items.item(1).unwrap().text_content().as_deref(), Some("<i>two</i>"));
+    assert_eq!(paragraphs.item(1).unwrap().text_content().as_deref(), Some("Last <img src=x onerror=alert(1)>."));
+}

@@ -25,7 +25,8 @@ pub fn LessonMap(props: &LessonMapProps) -> Html {
         let p = props.progress.lesson(&key);
         let status = props.progress.0.borrow().status(&key);
         let (raw, _) = p.score();
-        let total = c.lesson.check_count();
+        // Points possible: one per question, one per decision of a design (as the panel scores).
+        let total = l.steps.iter().filter(|s| s.question.is_some()).count() + 3 * l.design.len();
         let (badge, class, action) = match status {
             Status::NotStarted => ("Not started".to_string(), "not-started", "Start"),
             Status::Started => (format!("Started: step {} of {}", p.step + 1, l.steps.len()), "started", "Resume"),
@@ -40,11 +41,11 @@ pub fn LessonMap(props: &LessonMapProps) -> Html {
             <li class={classes!("lesson-card", class)} data-testid={format!("lesson-card-{key}")} data-status={class}
                 aria-labelledby={title_id.clone()}>
                 <p class="lesson-concept">
-                    { if l.kind == LessonKind::Challenge { "Design challenge" } else { "" } }
+                    { if l.kind == LessonKind::Challenge { "Design challenge: " } else { "" } }
                     { l.concept.clone() }
                 </p>
                 <h3 id={title_id}>{ l.title.clone() }</h3>
-                <p class="summary">{ l.summary.clone() }</p>
+                <p class="summary">{ super::rich_text::inline(&l.summary) }</p>
                 <p class="status"><span class="status-mark" aria-hidden="true">{ match status {
                     Status::NotStarted => "\u{25CB}",
                     Status::Started => "\u{25D0}",

@@ -36,11 +36,17 @@ export function assertDistBuilt(root = DIST) {
 
 /**
  * Serves `root` on 127.0.0.1 at a free port.
+ * `mounts` maps a URL prefix ending in "/" (e.g. "/fixtures/") to another directory served
+ * under it, for test files that are not part of the build.
  * Returns { url, port, close(), requests } where `requests` records every path asked for.
  */
-export async function startServer(root = DIST) {
+export async function startServer(root = DIST, { mounts = {} } = {}) {
   assertDistBuilt(root);
   const realRoot = fs.realpathSync(root);
+  const realMounts = Object.entries(mounts).map(([prefix, dir]) => {
+    if (!prefix.startsWith('/') || !prefix.endsWith('/')) throw new Error(`mount prefix ${prefix} must start and end with /`);
+    return [prefix, fs.realpathSync(dir)];
+  });
   const requests = [];
   const server = http.createServer((req, res) => {
     let pathname;
@@ -55,8 +61,11 @@ export async function startServer(root = DIST) {
       res.writeHead(405, { allow: 'GET, HEAD' }).end();
       return;
     }
-    let file = path.join(realRoot, path.normalize(pathname));
-    if (file !== realRoot && !file.startsWith(realRoot + path.sep)) {
+    const mount = realMounts.find(([prefix]) => pathname.startsWith(prefix));
+    const base = mount ? mount[1] : realRoot;
+    const rel = mount ? pathname.slice(mount[0].length - 1) : pathname;
+    let file = path.join(base, path.normalize(rel));
+    if (file !== base && !file.startsWith(base + path.sep)) {
       res.writeHead(403, { 'content-type': 'text/plain' }).end('forbidden');
       return;
     }

@@ -9,10 +9,13 @@ import { assertNotBlank } from './lab.mjs';
 export let server;
 export let browser;
 
-/** Registers the file's before/after hooks that start and stop the server and browser. */
-export function useLabSuite() {
+/**
+ * Registers the file's before/after hooks that start and stop the server and browser.
+ * `serverOptions` go to `startServer` (e.g. `{ mounts: { '/fixtures/': FIXTURES } }`).
+ */
+export function useLabSuite(serverOptions = {}) {
   before(async () => {
-    server = await startServer();
+    server = await startServer(undefined, serverOptions);
     browser = await launchBrowser();
   });
   after(async () => {
