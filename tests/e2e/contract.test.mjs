@@ -123,7 +123,7 @@ test('adding and removing a subscriber: call list grows in request wiring, not i
     await openLab(page, labUrl(server.url, { seed: 3, rate: 0, speed: 10, wiring: 'request' }));
     const select = page.locator(tid('add-subscriber-select'));
     const offered = await select.locator('option').allInnerTexts();
-    assert.deepEqual(offered.map((s) => s.trim()).sort(), ['Fraud', 'Loyalty', 'Payment', 'SMS'], 'services not wired in are offered');
+    assert.deepEqual(offered.map((s) => s.trim()).sort(), ['Fraud', 'Loyalty', 'Order page', 'Payment', 'SMS'], 'services not wired in are offered');
     assert.equal(await page.locator(tid('node-sms')).count(), 0, 'no SMS node before adding it');
     await select.selectOption({ label: 'SMS' });
     await page.locator(tid('add-subscriber')).click();

@@ -118,7 +118,7 @@ pub fn grade(c: &Compiled, q: &Question, answer: &Answer, records: &Records) -> 
             let mut feedback = vec![line(true, &format!("What happened: {}", options[truth].text))];
             feedback.push(line(true, &options[truth].feedback));
             if !right {
-                feedback.push(line(false, &format!("You predicted: {}. {}", options[chosen].text, options[chosen].feedback)));
+                feedback.push(line(false, &format!("You predicted: {}. {}", options[chosen].text.trim_end_matches('.'), options[chosen].feedback)));
             }
             let refs = c.shows.get(id).map_or(&[][..], |v| v.as_slice());
             let numbers = shows
@@ -144,7 +144,7 @@ pub fn grade_design(design: &[DesignAnswer], choices: &[DesignChoice], name: &dy
             continue;
         };
         for (what, yes, no, dec, got) in [
-            ("sync", "must answer before the rider hears back", "can work after the rider hears back", &d.sync, mine.sync),
+            ("sync", "must answer before the reply goes out", "can work after the reply goes out", &d.sync, mine.sync),
             ("ordered", "needs a trip's events in order", "does not need events in order", &d.ordered, mine.ordered),
             ("idempotent", "must be idempotent", "can do without idempotency", &d.idempotent, mine.idempotent),
         ] {

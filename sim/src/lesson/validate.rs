@@ -411,7 +411,7 @@ mod tests {
 
     #[test]
     fn a_question_without_a_right_answer_is_refused() {
-        let e = broken("\"correct\": true,\n            \"feedback\": \"Right: with", "\"feedback\": \"Right: with");
+        let e = broken("\"correct\": true,\n            \"feedback\": \"Yes: with", "\"feedback\": \"Yes: with");
         assert!(says(&e, "question `why-coupled`") && says(&e, "exactly one option must be correct; 0 are"), "{e:?}");
     }
 
