@@ -38,7 +38,8 @@ impl Course {
 
     /// Every lesson with the key it is saved and linked under.
     pub fn all(&self) -> impl Iterator<Item = (String, &Rc<Compiled>)> {
-        let extra = self.extra.iter().flat_map(|x| x.lessons.iter().map(|c| (format!("{EXTRA_PREFIX}{}", c.lesson.id), c)));
+        let extra =
+            self.extra.iter().flat_map(|x| x.lessons.iter().map(|c| (format!("{EXTRA_PREFIX}{}", c.lesson.id), c)));
         self.builtin.iter().map(|c| (c.lesson.id.clone(), c)).chain(extra)
     }
 
@@ -60,12 +61,16 @@ pub async fn fetch_quiz(url: &str) -> Result<ExtraSet, Vec<String>> {
     let lower = url.to_ascii_lowercase();
     let scheme = lower.split_once(':').map(|(s, _)| s).filter(|s| s.chars().all(|c| c.is_ascii_alphabetic()));
     if matches!(scheme, Some(s) if s != "http" && s != "https") {
-        return Err(vec![format!("the address must be http or https (or relative to this page), not {}:", scheme.unwrap_or(""))]);
+        return Err(vec![format!(
+            "the address must be http or https (or relative to this page), not {}:",
+            scheme.unwrap_or("")
+        )]);
     }
-    let response = gloo::net::http::Request::get(url)
-        .send()
-        .await
-        .map_err(|e| vec![format!("it could not be fetched ({e}); is the address right, and does its server allow this site to read it?")])?;
+    let response = gloo::net::http::Request::get(url).send().await.map_err(|e| {
+        vec![format!(
+            "it could not be fetched ({e}); is the address right, and does its server allow this site to read it?"
+        )]
+    })?;
     if !response.ok() {
         return Err(vec![format!("the server answered {} {}", response.status(), response.status_text())]);
     }

@@ -92,19 +92,18 @@ impl Engine {
 
     /// Opens a lesson at step `step` (0 to start it): the lab is rebuilt headless as the
     /// lesson left it there, with the numbers the student's run recorded kept.
-    pub fn open_lesson(&mut self, key: String, compiled: Rc<Compiled>, step: usize, records: Records) -> Result<(), String> {
+    pub fn open_lesson(
+        &mut self,
+        key: String,
+        compiled: Rc<Compiled>,
+        step: usize,
+        records: Records,
+    ) -> Result<(), String> {
         let (mut run, timeline) = LessonRun::resume(&compiled, step)?;
         for (k, v) in records {
             run.records.entry(k).or_insert(v);
         }
-        let lab = &compiled.lesson.lab;
-        self.setup = Setup {
-            scenario: lab.scenario.clone(),
-            wiring: lab.wiring,
-            seed: lab.seed,
-            rate: lab.rate,
-            faults: timeline.setup().faults.clone(),
-        };
+        self.setup = timeline.setup().clone();
         self.timeline = timeline;
         self.fork_note = None;
         self.lesson = Some(LessonSession { key, compiled, run });

@@ -140,7 +140,10 @@ fn storage() -> Option<web_sys::Storage> {
 /// Loads progress; returns a notice for the student when saved data had to be set aside.
 pub fn load() -> (Progress, Option<String>) {
     let Some(s) = storage() else {
-        return (Progress::new(), Some("This browser does not let Fanout save lesson progress; it lasts until the page is closed.".into()));
+        return (
+            Progress::new(),
+            Some("This browser does not let Fanout save lesson progress; it lasts until the page is closed.".into()),
+        );
     };
     let saved = s.get_item(KEY).ok().flatten();
     match Progress::parse(saved.as_deref()) {

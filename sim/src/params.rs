@@ -31,7 +31,14 @@ pub struct LabParams {
 
 impl Default for LabParams {
     fn default() -> Self {
-        LabParams { setup: Setup::default(), speed: DEFAULT_SPEED, paused: false, until_s: None, lesson: None, quiz: None }
+        LabParams {
+            setup: Setup::default(),
+            speed: DEFAULT_SPEED,
+            paused: false,
+            until_s: None,
+            lesson: None,
+            quiz: None,
+        }
     }
 }
 

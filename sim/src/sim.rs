@@ -1004,6 +1004,18 @@ impl Sim {
         )
     }
 
+    /// Percentiles of response times of the checkouts *placed* in `[from_us, to_us)`: with the
+    /// same seed, the same orders whatever the fault, so two runs compare like with like.
+    pub fn response_placed_between(&self, from_us: Micros, to_us: Micros) -> Percentiles {
+        Percentiles::of(
+            self.samples
+                .iter()
+                .filter(|s| (from_us..to_us).contains(&(s.done_us - s.latency_us)))
+                .map(|s| s.latency_us)
+                .collect(),
+        )
+    }
+
     pub fn headline(&self) -> Headline {
         Headline {
             sim_time_us: self.now,

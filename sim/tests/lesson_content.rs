@@ -87,7 +87,12 @@ fn every_prediction_has_one_right_answer_whatever_the_seed() {
 fn the_course_has_enough_checks() {
     let all = all();
     for c in &all {
-        assert!(c.lesson.check_count() >= 3, "lesson {} has {} checks; at least 3", c.lesson.id, c.lesson.check_count());
+        assert!(
+            c.lesson.check_count() >= 3,
+            "lesson {} has {} checks; at least 3",
+            c.lesson.id,
+            c.lesson.check_count()
+        );
     }
     let total: usize = all.iter().map(|c| c.lesson.check_count()).sum();
     assert!(total >= 40, "{total} checks in all; at least 40");

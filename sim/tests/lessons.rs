@@ -36,12 +36,7 @@ fn steady_p95(wiring: Wiring, seed: u64, faults: &[&str], mode: CallMode) -> Mic
     let mut sim = start(wiring, seed, faults);
     sim.apply(Action::SetCallMode { mode }).unwrap();
     sim.run_until(70 * SEC);
-    let placed_in_window: Vec<Micros> = sim
-        .checkout_samples()
-        .filter(|s| (5 * SEC..55 * SEC).contains(&(s.done_us - s.latency_us)))
-        .map(|s| s.latency_us)
-        .collect();
-    let p = Percentiles::of(placed_in_window);
+    let p = sim.response_placed_between(5 * SEC, 55 * SEC);
     assert!(p.count > 80, "too few checkouts to measure: {p:?}");
     p.p95_us
 }

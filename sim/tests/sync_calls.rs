@@ -8,7 +8,6 @@
 
 use fanout_sim::fault::FaultSpec;
 use fanout_sim::message::MsgKind;
-use fanout_sim::metrics::Percentiles;
 use fanout_sim::narration::NoteKind;
 use fanout_sim::*;
 
@@ -39,12 +38,7 @@ fn steady_p95(seed: u64, faults: &[&str], sync: &[&str]) -> Micros {
     let mut sim = start(Wiring::Event, seed, faults, sync);
     sim.run_until(70 * SEC);
     sim.audit().unwrap();
-    let placed_in_window: Vec<Micros> = sim
-        .checkout_samples()
-        .filter(|s| (5 * SEC..55 * SEC).contains(&(s.done_us - s.latency_us)))
-        .map(|s| s.latency_us)
-        .collect();
-    let p = Percentiles::of(placed_in_window);
+    let p = sim.response_placed_between(5 * SEC, 55 * SEC);
     assert!(p.count > 80, "too few checkouts to measure: {p:?}");
     p.p95_us
 }

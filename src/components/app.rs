@@ -133,7 +133,8 @@ pub fn App(props: &AppProps) -> Html {
     let state = use_reducer({
         let view = boot.4;
         move || {
-            let narrow = gloo::utils::window().inner_width().ok().and_then(|w| w.as_f64()).unwrap_or(1024.0) < NARROW_PX;
+            let narrow =
+                gloo::utils::window().inner_width().ok().and_then(|w| w.as_f64()).unwrap_or(1024.0) < NARROW_PX;
             let mut s = LabState::new(initial_notices, narrow, media("(prefers-reduced-motion: reduce)"));
             s.view = view;
             s
@@ -150,7 +151,9 @@ pub fn App(props: &AppProps) -> Html {
                         Ok(extra) => {
                             let mut next = (*course).clone();
                             next.extra = Some(extra);
-                            if let Some(key) = params.lesson.as_deref().filter(|k| k.starts_with(crate::course::EXTRA_PREFIX)) {
+                            if let Some(key) =
+                                params.lesson.as_deref().filter(|k| k.starts_with(crate::course::EXTRA_PREFIX))
+                            {
                                 match open_lesson(&engine, &progress, &next, key) {
                                     Ok(()) => dispatch.dispatch(LabAction::SetView(View::Lesson)),
                                     Err(why) => dispatch.dispatch(LabAction::Notice(why)),
@@ -256,7 +259,8 @@ pub fn App(props: &AppProps) -> Html {
         })
     };
     let on_open_lesson = {
-        let (dispatch, engine, progress, course) = (state.dispatcher(), engine.clone(), progress.clone(), course.clone());
+        let (dispatch, engine, progress, course) =
+            (state.dispatcher(), engine.clone(), progress.clone(), course.clone());
         Callback::from(move |key: String| match open_lesson(&engine, &progress, &course, &key) {
             Ok(()) => dispatch.dispatch(LabAction::SetView(View::Lesson)),
             Err(why) => dispatch.dispatch(LabAction::Notice(why)),

@@ -59,9 +59,12 @@ pub fn FaultMenu(props: &FaultMenuProps) -> Html {
     let e = props.engine.borrow();
     let sim = &e.sim();
     let (key, name, job, removable) = match node {
-        Node::Broker => {
-            ("broker".to_string(), "Broker".to_string(), format!("delivers {} to every subscriber", sim.scenario().event_name), false)
-        }
+        Node::Broker => (
+            "broker".to_string(),
+            "Broker".to_string(),
+            format!("delivers {} to every subscriber", sim.scenario().event_name),
+            false,
+        ),
         Node::Orders => {
             let s = &sim.scenario().order_service;
             (s.key.clone(), s.name.clone(), s.job.clone(), false)

@@ -96,8 +96,14 @@ pub fn LessonPanel(props: &LessonPanelProps) -> Html {
     let question = step.question.clone();
     let check = question.as_ref().and_then(|q| saved.checks.get(q.id()).cloned());
     let on_answer = {
-        let (progress, key, c, q, records, on_changed) =
-            (props.progress.clone(), key.clone(), c.clone(), question.clone(), run.records.clone(), props.on_changed.clone());
+        let (progress, key, c, q, records, on_changed) = (
+            props.progress.clone(),
+            key.clone(),
+            c.clone(),
+            question.clone(),
+            run.records.clone(),
+            props.on_changed.clone(),
+        );
         Callback::from(move |answer: Answer| {
             let Some(q) = q.as_ref() else { return };
             let result = match q {
@@ -158,7 +164,9 @@ pub fn LessonPanel(props: &LessonPanelProps) -> Html {
             let name = move |k: &str| names.catalog_index(k).map_or(k.to_string(), |i| names.catalog[i].name.clone());
             let g = grade_design(&c.lesson.design, &choices, &name);
             let max = g.max;
-            progress.update(|p| p.lessons.entry(key.clone()).or_default().answered("design", Answer::Design(choices), Some(g), max));
+            progress.update(|p| {
+                p.lessons.entry(key.clone()).or_default().answered("design", Answer::Design(choices), Some(g), max)
+            });
             on_changed.emit(if problems.is_empty() { Ok(()) } else { Err(problems.join("; ")) });
         })
     };
@@ -197,10 +205,12 @@ pub fn LessonPanel(props: &LessonPanelProps) -> Html {
                 l.records = records.clone();
                 // Entering a reveal: the prediction is graded on what this run recorded.
                 if let Some(qid) = &next.reveal {
-                    if let (Some((_, q)), Some(answer)) = (c.lesson.question(qid), l.checks.get(qid).map(|x| x.answer.clone())) {
+                    if let (Some((_, q)), Some(answer)) =
+                        (c.lesson.question(qid), l.checks.get(qid).map(|x| x.answer.clone()))
+                    {
                         match grade(&c, q, &answer, &records) {
                             Ok(g) => l.reveal(qid, g),
-                            Err(why) => l.reveal(qid, unsettled(&why)),
+                            Err(why) => l.reveal(qid, fanout_sim::lesson::Grade::unsettled(&why)),
                         }
                     }
                 }
@@ -232,10 +242,14 @@ pub fn LessonPanel(props: &LessonPanelProps) -> Html {
         Callback::from(move |_: MouseEvent| on_view.emit(View::Lab))
     };
 
-    let reveal = step.reveal.as_ref().and_then(|qid| saved.checks.get(qid).and_then(|x| x.grade.clone()).map(|g| (qid.clone(), g)));
+    let reveal = step
+        .reveal
+        .as_ref()
+        .and_then(|qid| saved.checks.get(qid).and_then(|x| x.grade.clone()).map(|g| (qid.clone(), g)));
     let completed = saved.completed && last;
     let (raw, max) = saved.score();
-    let next_lesson = props.course.next_after(&key).and_then(|k| props.course.find(&k).map(|c| (k, c.lesson.title.clone())));
+    let next_lesson =
+        props.course.next_after(&key).and_then(|k| props.course.find(&k).map(|c| (k, c.lesson.title.clone())));
 
     html! {
         <section class="lesson-panel" aria-labelledby="lesson-title" data-testid="lesson-panel" data-lesson={key.clone()}
@@ -308,17 +322,5 @@ pub fn LessonPanel(props: &LessonPanelProps) -> Html {
                 </div>
             }
         </section>
-    }
-}
-
-/// A prediction the run could not settle (the lab was changed while it ran): no points, and
-/// the reason.
-fn unsettled(why: &str) -> fanout_sim::lesson::grade::Grade {
-    fanout_sim::lesson::grade::Grade {
-        correct: false,
-        raw: 0,
-        max: 1,
-        feedback: vec![fanout_sim::lesson::grade::Line { ok: false, text: format!("Not graded: {why}.") }],
-        numbers: vec![],
     }
 }

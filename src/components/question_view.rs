@@ -177,7 +177,9 @@ pub fn QuestionView(props: &QuestionViewProps) -> Html {
 /// The text of the option a prediction picked, without its full stop (the note adds one).
 fn predicted_text(q: &Question, pick: Option<&String>) -> String {
     match (q, pick) {
-        (Question::Predict { options, .. }, Some(p)) => options.iter().find(|o| &o.id == p).map(|o| o.text.trim_end_matches('.').to_string()).unwrap_or_default(),
+        (Question::Predict { options, .. }, Some(p)) => {
+            options.iter().find(|o| &o.id == p).map(|o| o.text.trim_end_matches('.').to_string()).unwrap_or_default()
+        }
         _ => String::new(),
     }
 }

@@ -12,7 +12,13 @@ pub struct RichTextProps {
 pub fn inline(text: &str) -> Html {
     text.split('`')
         .enumerate()
-        .map(|(k, part)| if k % 2 == 1 { html! { <code>{ part.to_string() }</code> } } else { html! { { part.to_string() } } })
+        .map(|(k, part)| {
+            if k % 2 == 1 {
+                html! { <code>{ part.to_string() }</code> }
+            } else {
+                html! { { part.to_string() } }
+            }
+        })
         .collect()
 }
 

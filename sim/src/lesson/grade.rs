@@ -52,6 +52,12 @@ impl Grade {
     fn of(correct: bool, feedback: Vec<Line>) -> Grade {
         Grade { correct, raw: u32::from(correct), max: 1, feedback, numbers: vec![] }
     }
+
+    /// A prediction the run could not settle (the lab was changed while it ran): no points,
+    /// and the reason.
+    pub fn unsettled(why: &str) -> Grade {
+        Grade::of(false, vec![line(false, &format!("Not graded: {why}."))])
+    }
 }
 
 fn line(ok: bool, text: &str) -> Line {
@@ -105,9 +111,8 @@ pub fn grade(c: &Compiled, q: &Question, answer: &Answer, records: &Records) -> 
         }
         (Question::Predict { id, options, shows, .. }, Answer::Choice(pick)) => {
             let conds = c.predictions.get(id).ok_or("the lesson was not checked")?;
-            let value = |r: &super::measure::Ref| {
-                records.get(r.record.as_deref()?).and_then(|m| m.get(&r.key)).copied()
-            };
+            let value =
+                |r: &super::measure::Ref| records.get(r.record.as_deref()?).and_then(|m| m.get(&r.key)).copied();
             let held: Vec<usize> =
                 conds.iter().enumerate().filter(|(_, c)| c.holds(&value) == Some(true)).map(|(k, _)| k).collect();
             let [truth] = held[..] else {
@@ -118,7 +123,14 @@ pub fn grade(c: &Compiled, q: &Question, answer: &Answer, records: &Records) -> 
             let mut feedback = vec![line(true, &format!("What happened: {}", options[truth].text))];
             feedback.push(line(true, &options[truth].feedback));
             if !right {
-                feedback.push(line(false, &format!("You predicted: {}. {}", options[chosen].text.trim_end_matches('.'), options[chosen].feedback)));
+                feedback.push(line(
+                    false,
+                    &format!(
+                        "You predicted: {}. {}",
+                        options[chosen].text.trim_end_matches('.'),
+                        options[chosen].feedback
+                    ),
+                ));
             }
             let refs = c.shows.get(id).map_or(&[][..], |v| v.as_slice());
             let numbers = shows
@@ -143,12 +155,11 @@ pub fn grade_design(design: &[DesignAnswer], choices: &[DesignChoice], name: &dy
             feedback.push(line(false, &format!("{service} does not subscribe, so a booked trip never reaches it.")));
             continue;
         };
-        for (what, yes, no, dec, got) in [
-            ("sync", "must answer before the reply goes out", "can work after the reply goes out", &d.sync, mine.sync),
-            ("ordered", "needs a trip's events in order", "does not need events in order", &d.ordered, mine.ordered),
-            ("idempotent", "must be idempotent", "can do without idempotency", &d.idempotent, mine.idempotent),
+        for (yes, no, dec, got) in [
+            ("must answer before the reply goes out", "can work after the reply goes out", &d.sync, mine.sync),
+            ("needs a trip's events in order", "does not need events in order", &d.ordered, mine.ordered),
+            ("must be idempotent", "can do without idempotency", &d.idempotent, mine.idempotent),
         ] {
-            let _ = what;
             let ok = got == dec.answer;
             raw += u32::from(ok);
             let claim = if dec.answer { yes } else { no };
@@ -179,9 +190,9 @@ pub fn shown_order(q: &Question) -> Vec<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lesson::compile;
     use crate::lesson::schema::{Choice, Decision, Item};
     use crate::lesson::validate::parse_lesson;
-    use crate::lesson::compile;
 
     fn coupling() -> Compiled {
         compile(parse_lesson(include_str!("../../../content/lessons/01-coupling.json")).unwrap()).unwrap()
@@ -194,7 +205,11 @@ mod tests {
     #[test]
     fn single_and_multiple_choice_say_why() {
         let c = coupling();
-        let q = Question::Single { id: "q".into(), prompt: "p".into(), options: vec![choice("a", false), choice("b", true)] };
+        let q = Question::Single {
+            id: "q".into(),
+            prompt: "p".into(),
+            options: vec![choice("a", false), choice("b", true)],
+        };
         let g = grade(&c, &q, &Answer::Choice("a".into()), &Records::new()).unwrap();
         assert!(!g.correct && g.raw == 0 && g.feedback[0].text == "because a");
         assert!(grade(&c, &q, &Answer::Choice("b".into()), &Records::new()).unwrap().correct);
@@ -215,10 +230,13 @@ mod tests {
     #[test]
     fn ordering_grades_the_whole_order_and_is_never_shown_solved() {
         let c = coupling();
-        let items: Vec<Item> =
-            ["x", "y", "z"].iter().map(|i| Item { id: i.to_string(), text: i.to_string(), feedback: "f".into() }).collect();
+        let items: Vec<Item> = ["x", "y", "z"]
+            .iter()
+            .map(|i| Item { id: i.to_string(), text: i.to_string(), feedback: "f".into() })
+            .collect();
         for id in ["a", "b", "order-1", "life-of-a-poison-event"] {
-            let q = Question::Ordering { id: id.into(), prompt: "p".into(), items: items.clone(), explanation: "e".into() };
+            let q =
+                Question::Ordering { id: id.into(), prompt: "p".into(), items: items.clone(), explanation: "e".into() };
             let shown = shown_order(&q);
             assert_ne!(shown, vec![0, 1, 2], "{id} is shown already in order");
             let mut sorted = shown.clone();
@@ -254,7 +272,8 @@ mod tests {
         let d = |a| Decision { answer: a, why: "why".into() };
         let design =
             vec![DesignAnswer { service: "pricing".into(), sync: d(true), ordered: d(false), idempotent: d(true) }];
-        let mine = DesignChoice { service: "pricing".into(), subscribed: true, sync: true, ordered: true, idempotent: true };
+        let mine =
+            DesignChoice { service: "pricing".into(), subscribed: true, sync: true, ordered: true, idempotent: true };
         let g = grade_design(&design, std::slice::from_ref(&mine), &|k: &str| k.to_uppercase());
         assert_eq!((g.raw, g.max, g.correct), (2, 3, false));
         assert!(g.feedback.iter().any(|l| !l.ok && l.text.starts_with("PRICING does not need events in order")));

@@ -121,7 +121,11 @@ const FORM: &str = "write it as `measure op value`, with spaces, e.g. `placed >=
 `slow.checkout_p95_ms > healthy.checkout_p95_ms + 1000`; op is one of > >= < <= == !=";
 
 pub fn measure_names() -> String {
-    MEASURES.iter().map(|m| if m.2 { format!("{}:SERVICE", m.0) } else { m.0.to_string() }).collect::<Vec<_>>().join(", ")
+    MEASURES
+        .iter()
+        .map(|m| if m.2 { format!("{}:SERVICE", m.0) } else { m.0.to_string() })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 impl Ref {

@@ -5,10 +5,8 @@
 
 use super::measure::{value, Baseline, Ref};
 use super::validate::{step_actions, Compiled};
-use crate::sim::Setup;
 use crate::time::{Micros, MS, SEC};
 use crate::timeline::Timeline;
-use crate::fault::FaultSpec;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -31,11 +29,9 @@ pub struct LessonRun {
 
 /// The lab a lesson starts from: its setup, then its further settings.
 pub fn lab(c: &Compiled) -> Result<Timeline, String> {
-    let l = &c.lesson.lab;
-    let faults = l.faults.iter().map(|f| FaultSpec::parse(f)).collect::<Result<Vec<_>, _>>()?;
-    let setup = Setup { scenario: l.scenario.clone(), wiring: l.wiring, seed: l.seed, rate: l.rate, faults };
+    let setup = c.lesson.lab.setup().map_err(|e| e.join("; "))?;
     let mut t = Timeline::new(&setup)?;
-    for a in &l.actions {
+    for a in &c.lesson.lab.actions {
         t.apply(a.clone())?;
     }
     Ok(t)

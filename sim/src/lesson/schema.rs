@@ -2,8 +2,10 @@
 //! course authors can read and write, checked by [`super::validate`] before anyone sees them.
 //! Unknown keys are refused so that a typo never silently drops part of a lesson.
 
+use crate::fault::FaultSpec;
 use crate::input::Action;
 use crate::scenario::Wiring;
+use crate::sim::Setup;
 use serde::{Deserialize, Serialize};
 
 /// A set of lessons: what `?quiz=` loads, and the shape the built-in lessons take together.
@@ -79,9 +81,34 @@ fn default_seed() -> u64 {
     1
 }
 
+impl Lab {
+    /// The run this lab starts as; every fault spec that cannot be read is reported.
+    pub fn setup(&self) -> Result<Setup, Vec<String>> {
+        let (faults, errors): (Vec<_>, Vec<_>) =
+            self.faults.iter().map(|f| FaultSpec::parse(f)).partition(Result::is_ok);
+        if !errors.is_empty() {
+            return Err(errors.into_iter().filter_map(Result::err).collect());
+        }
+        Ok(Setup {
+            scenario: self.scenario.clone(),
+            wiring: self.wiring,
+            seed: self.seed,
+            rate: self.rate,
+            faults: faults.into_iter().filter_map(Result::ok).collect(),
+        })
+    }
+}
+
 impl Default for Lab {
     fn default() -> Self {
-        Lab { scenario: default_scenario(), wiring: default_wiring(), seed: default_seed(), rate: None, faults: vec![], actions: vec![] }
+        Lab {
+            scenario: default_scenario(),
+            wiring: default_wiring(),
+            seed: default_seed(),
+            rate: None,
+            faults: vec![],
+            actions: vec![],
+        }
     }
 }
 

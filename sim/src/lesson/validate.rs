@@ -7,7 +7,6 @@ use super::schema::{Lesson, LessonKind, LessonSet, Question, Step, HIGHLIGHTS, S
 use crate::fault::FaultSpec;
 use crate::input::Action;
 use crate::scenario::Scenario;
-use crate::sim::Setup;
 use crate::timeline::Timeline;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -37,7 +36,10 @@ fn is_id(s: &str) -> bool {
 pub fn load_set(json: &str) -> Result<(String, Vec<Compiled>), Vec<String>> {
     let set: LessonSet = serde_json::from_str(json).map_err(|e| vec![format!("the file is not a lesson set: {e}")])?;
     if set.schema != SCHEMA_VERSION {
-        return Err(vec![format!("schema is {}, but this version of Fanout reads schema {SCHEMA_VERSION}", set.schema)]);
+        return Err(vec![format!(
+            "schema is {}, but this version of Fanout reads schema {SCHEMA_VERSION}",
+            set.schema
+        )]);
     }
     if set.lessons.is_empty() {
         return Err(vec!["the set has no lessons".into()]);
@@ -77,7 +79,11 @@ pub fn compile(lesson: Lesson) -> Result<Compiled, Vec<String>> {
     let mut errors = Vec::new();
     let lid = lesson.id.clone();
     let mut err = |at: &str, msg: String| {
-        errors.push(if at.is_empty() { format!("lesson `{lid}`: {msg}") } else { format!("lesson `{lid}`, {at}: {msg}") })
+        errors.push(if at.is_empty() {
+            format!("lesson `{lid}`: {msg}")
+        } else {
+            format!("lesson `{lid}`, {at}: {msg}")
+        })
     };
     if !is_id(&lesson.id) {
         err("", "the id must be lower-case letters, digits and dashes".into());
@@ -96,24 +102,18 @@ pub fn compile(lesson: Lesson) -> Result<Compiled, Vec<String>> {
     };
 
     // The lab and every step's changes must be accepted, in order, as the lesson will make them.
-    let mut faults = Vec::new();
-    for spec in &lesson.lab.faults {
-        match FaultSpec::parse(spec) {
-            Ok(f) => faults.push(f),
-            Err(e) => err("lab", e),
-        }
-    }
-    let setup = Setup {
-        scenario: scenario.id.clone(),
-        wiring: lesson.lab.wiring,
-        seed: lesson.lab.seed,
-        rate: lesson.lab.rate,
-        faults,
-    };
-    let mut lab = match Timeline::new(&setup) {
-        Ok(t) => Some(t),
-        Err(e) => {
-            err("lab", e);
+    let mut lab = match lesson.lab.setup() {
+        Ok(setup) => match Timeline::new(&setup) {
+            Ok(t) => Some(t),
+            Err(e) => {
+                err("lab", e);
+                None
+            }
+        },
+        Err(es) => {
+            for e in es {
+                err("lab", e);
+            }
             None
         }
     };
@@ -423,7 +423,10 @@ mod tests {
         assert!(says(&e, "cannot highlight `analytix`"), "{e:?}");
         let e = broken("\"scenario\": \"checkout\"", "\"scenario\": \"bakery\"");
         assert!(says(&e, "unknown scenario `bakery`"), "{e:?}");
-        let e = broken("placed >= 20\", \"within_s\": 60, \"label\": \"20 orders placed\"", "lag:bakery >= 20\", \"within_s\": 60, \"label\": \"x\"");
+        let e = broken(
+            "placed >= 20\", \"within_s\": 60, \"label\": \"20 orders placed\"",
+            "lag:bakery >= 20\", \"within_s\": 60, \"label\": \"x\"",
+        );
         assert!(says(&e, "does not have"), "{e:?}");
     }
 
@@ -439,7 +442,10 @@ mod tests {
 
     #[test]
     fn a_change_the_lab_refuses_is_reported_at_its_step() {
-        let e = broken("{ \"action\": \"set-wiring\", \"wiring\": \"event\" }", "{ \"action\": \"add-subscriber\", \"service\": \"email\" }");
+        let e = broken(
+            "{ \"action\": \"set-wiring\", \"wiring\": \"event\" }",
+            "{ \"action\": \"add-subscriber\", \"service\": \"email\" }",
+        );
         assert!(says(&e, "step `switch`"), "{e:?}");
     }
 
@@ -451,7 +457,10 @@ mod tests {
         };
         assert!(load_set(&set(1, vec![lesson.clone()])).is_ok());
         assert!(load_set(&set(2, vec![lesson.clone()])).unwrap_err()[0].contains("reads schema 1"));
-        assert!(says(&load_set(&set(1, vec![lesson.clone(), lesson])).unwrap_err(), "two lessons have the id `coupling`"));
+        assert!(says(
+            &load_set(&set(1, vec![lesson.clone(), lesson])).unwrap_err(),
+            "two lessons have the id `coupling`"
+        ));
         assert!(load_set("not json").unwrap_err()[0].contains("not a lesson set"));
         assert!(load_set(&set(1, vec![])).unwrap_err()[0].contains("no lessons"));
     }
