@@ -69,7 +69,7 @@ pub fn DesignForm(props: &DesignFormProps) -> Html {
                 choices2.set(next);
             });
             html! {
-                <td>
+                <td data-label={*label}>
                     <input type="checkbox" {checked} {onchange} data-testid={format!("design-{}-{}", s.key, aspect)}
                            aria-label={format!("{}: {}", s.name, label)} />
                 </td>
