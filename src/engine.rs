@@ -3,7 +3,8 @@
 
 use fanout_sim::lesson::{Compiled, LessonRun, Records};
 use fanout_sim::params::LabParams;
-use fanout_sim::{Setup, Sim, Timeline, SEC};
+use fanout_sim::script::Step;
+use fanout_sim::{Setup, Sim, Timeline};
 use std::cell::RefCell;
 use std::rc::Rc;
 
@@ -21,6 +22,8 @@ pub struct Engine {
     pub timeline: Timeline,
     /// How the current run was started; Reset starts it again.
     pub setup: Setup,
+    /// The interventions the link asked for; Reset replays them too.
+    pub script: Vec<Step>,
     /// Simulated seconds per wall-clock second.
     pub speed: f64,
     pub paused: bool,
@@ -43,26 +46,40 @@ pub struct LessonSession {
 
 impl Engine {
     /// Builds the run a link describes; an impossible setup falls back to the default one.
-    pub fn from_params(params: &LabParams) -> (Engine, Option<String>) {
-        let (timeline, problem) = match Timeline::new(&params.setup) {
-            Ok(t) => (t, None),
-            Err(why) => (Timeline::new(&Setup::default()).expect("the default setup runs"), Some(why)),
+    /// Returns the problems to tell the student: the setup's, and each step left out.
+    pub fn from_params(params: &LabParams) -> (Engine, Vec<String>) {
+        let mut problems = Vec::new();
+        let (timeline, setup) = match params.timeline() {
+            Ok((t, refused)) => {
+                problems.extend(refused);
+                (t, params.setup.clone())
+            }
+            Err(why) => {
+                problems.push(format!("The link's setup could not run ({why}); the default lab is shown"));
+                let setup = Setup::default();
+                (Timeline::new(&setup).expect("the default setup runs"), setup)
+            }
         };
-        let mut engine = Engine {
+        let engine = Engine {
             timeline,
-            setup: params.setup.clone(),
+            setup,
+            script: params.steps(),
             speed: params.speed,
-            paused: params.paused,
+            // `until` shows that moment, paused.
+            paused: params.paused || params.until_us.is_some(),
             last_frame_ms: None,
             falling_behind: false,
             fork_note: None,
             lesson: None,
         };
-        if let Some(until) = params.until_s {
-            engine.timeline.advance((until * SEC as f64).round() as u64, u64::MAX);
-            engine.paused = true;
-        }
-        (engine, problem)
+        (engine, problems)
+    }
+
+    /// The link to the lab as it is now: setup, interventions, this moment, speed.
+    pub fn link(&self) -> LabParams {
+        let mut p = LabParams::of_run(&self.timeline);
+        p.speed = self.speed;
+        p
     }
 
     /// Advances the simulation by the wall-clock time since the last frame, times the speed.
@@ -147,6 +164,8 @@ impl Engine {
         self.setup.wiring = self.sim().wiring();
         self.setup.rate = Some(self.sim().rate());
         self.timeline = Timeline::new(&self.setup).expect("the setup ran before");
+        // The link's interventions were checked when it loaded; refused ones stay left out.
+        let _ = self.timeline.play_script(&self.script);
         self.fork_note = None;
         self.last_frame_ms = None;
     }

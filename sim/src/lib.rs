@@ -20,6 +20,7 @@ pub mod params;
 pub mod report;
 pub mod rng;
 pub mod scenario;
+pub mod script;
 pub mod service;
 pub mod sim;
 pub mod time;

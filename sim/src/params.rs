@@ -2,10 +2,14 @@
 //! parameter's name and what it accepts; unknown parameters are reported too. Parsing never
 //! panics, whatever the string.
 
+use crate::delivery::StartFrom;
 use crate::fault::FaultSpec;
-use crate::input::MAX_RATE;
+use crate::input::{Action, MAX_RATE};
 use crate::scenario::{Scenario, Wiring};
+use crate::script::{moment_text, seconds_text, Step};
 use crate::sim::Setup;
+use crate::time::{Micros, SEC};
+use crate::timeline::Timeline;
 
 /// Speeds the page offers: simulated seconds per wall-clock second.
 pub const SPEEDS: [f64; 8] = [0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0];
@@ -14,19 +18,53 @@ pub const DEFAULT_SPEED: f64 = 0.25;
 /// Longest `until` accepted, in simulated seconds.
 pub const MAX_UNTIL_S: f64 = 3_600.0;
 
+/// Panels a link can hide (`hide=log,charts`), with what each is.
+pub const PANELS: [(&str, &str); 10] = [
+    ("controls", "the toolbar"),
+    ("timeline", "the timeline"),
+    ("metrics", "the numbers"),
+    ("charts", "the charts"),
+    ("log", "the event log"),
+    ("effects", "what each service did"),
+    ("topic", "the topic"),
+    ("dlq", "the dead letters"),
+    ("details", "the run details"),
+    ("share", "the share and export buttons"),
+];
+
 /// Everything a link can set.
 #[derive(Clone, Debug, PartialEq)]
 pub struct LabParams {
     pub setup: Setup,
     pub speed: f64,
     pub paused: bool,
-    /// Run straight to this simulated second on load, then pause.
-    pub until_s: Option<f64>,
+    /// Run straight to this simulated moment on load, then pause.
+    pub until_us: Option<Micros>,
+    /// With `until_us`: events processed there, when the moment was between two events.
+    pub until_events: Option<u64>,
+    /// Subscribers wired at the start, in order, instead of the scenario's.
+    pub subscribers: Option<Vec<String>>,
+    /// Interventions, replayed at their moments exactly as they were made.
+    pub script: Vec<Step>,
     /// Open this lesson (or the lesson map, for `lessons`) instead of the free lab. Checked
     /// by the page, which knows the lessons.
     pub lesson: Option<String>,
     /// Address of a course author's question set, fetched and checked by the page.
     pub quiz: Option<String>,
+    /// `auto`, `light` or `dark`; `None` leaves the student's own choice.
+    pub theme: Option<String>,
+    /// `auto`, `reduce` or `full`; `None` leaves the student's own choice.
+    pub motion: Option<String>,
+    /// Keyboard shortcuts on or off; `None` leaves the student's own choice.
+    pub shortcuts: Option<bool>,
+    /// Compact chrome for an iframe.
+    pub embed: bool,
+    /// Panels not shown (keys of [`PANELS`]).
+    pub hide: Vec<String>,
+    /// Nothing leads away from the linked lab or lesson.
+    pub lock: bool,
+    /// Origins allowed to command the lab through postMessage; empty: the parent, whoever it is.
+    pub origins: Vec<String>,
 }
 
 impl Default for LabParams {
@@ -35,9 +73,19 @@ impl Default for LabParams {
             setup: Setup::default(),
             speed: DEFAULT_SPEED,
             paused: false,
-            until_s: None,
+            until_us: None,
+            until_events: None,
+            subscribers: None,
+            script: Vec::new(),
             lesson: None,
             quiz: None,
+            theme: None,
+            motion: None,
+            shortcuts: None,
+            embed: false,
+            hide: Vec::new(),
+            lock: false,
+            origins: Vec::new(),
         }
     }
 }
@@ -73,6 +121,13 @@ pub fn percent_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+const THEMES: [&str; 3] = ["auto", "light", "dark"];
+const MOTIONS: [&str; 3] = ["auto", "reduce", "full"];
+/// Longest `quiz` value a link may carry.
+const MAX_TEXT: usize = 2_000;
+/// Most `at` steps a link may carry.
+pub const MAX_STEPS: usize = 5_000;
+
 impl LabParams {
     /// Parses a query string (with or without the leading `?`). Returns the parameters and
     /// one notice per problem, each naming the parameter and what it accepts.
@@ -81,7 +136,6 @@ impl LabParams {
         let mut notices = Vec::new();
         let mut unknown = Vec::new();
         let query = query.strip_prefix('?').unwrap_or(query);
-        // The scenario decides which services a fault may name, so read it first.
         let pairs: Vec<(String, String)> = query
             .split('&')
             .filter(|s| !s.is_empty())
@@ -90,6 +144,7 @@ impl LabParams {
                 (percent_decode(k), percent_decode(v))
             })
             .collect();
+        // The scenario decides which services a fault may name, so read it first.
         for (k, v) in &pairs {
             if k == "scenario" {
                 match Scenario::by_id(v) {
@@ -121,35 +176,337 @@ impl LabParams {
                         notices.push(bad("speed", v, &list.join(", ")))
                     }
                 },
-                "paused" => match v.as_str() {
-                    "1" | "true" => p.paused = true,
-                    "0" | "false" => p.paused = false,
-                    _ => notices.push(bad("paused", v, "1 or 0")),
+                "paused" => match flag(v) {
+                    Some(b) => p.paused = b,
+                    None => notices.push(bad("paused", v, "1 or 0")),
                 },
-                "until" => match v.parse::<f64>() {
-                    Ok(u) if u.is_finite() && (0.0..=MAX_UNTIL_S).contains(&u) => p.until_s = Some(u),
-                    _ => notices.push(bad("until", v, &format!("simulated seconds from 0 to {MAX_UNTIL_S}"))),
+                "until" => match parse_until(v) {
+                    Some((t, n)) => (p.until_us, p.until_events) = (Some(t), n),
+                    None => notices.push(bad(
+                        "until",
+                        v,
+                        &format!("simulated seconds from 0 to {MAX_UNTIL_S}, e.g. 30 or 12.5"),
+                    )),
                 },
                 "lesson" if !v.is_empty() && v.len() <= 200 => p.lesson = Some(v.clone()),
                 "lesson" => notices.push(bad("lesson", v, "a lesson id from the lesson map, or lessons")),
-                "quiz" if !v.is_empty() && v.len() <= 2_000 => p.quiz = Some(v.clone()),
+                "quiz" if !v.is_empty() && v.len() <= MAX_TEXT => p.quiz = Some(v.clone()),
                 "quiz" => notices.push(bad("quiz", v, "the address of a lesson set (JSON)")),
                 "fault" => match FaultSpec::parse(v).and_then(|f| f.fault.validate(&scenario).map(|_| f)) {
                     Ok(f) => p.setup.faults.push(f),
-                    Err(why) => notices.push(format!("Ignored fault=\"{v}\": {why}")),
+                    Err(why) => notices.push(format!("Ignored fault=\"{}\": {why}", clip(v))),
                 },
+                "subscribers" => match parse_subscribers(v, &scenario) {
+                    Ok(list) => p.subscribers = Some(list),
+                    Err(why) => notices.push(format!("Ignored subscribers=\"{}\": {why}", clip(v))),
+                },
+                "at" if p.script.len() >= MAX_STEPS => {
+                    notices.push(format!("Ignored at=\"{}\": a link carries at most {MAX_STEPS} steps", clip(v)))
+                }
+                "at" => match Step::parse(v) {
+                    Ok(step) => p.script.push(step),
+                    Err(why) => notices.push(format!("Ignored at=\"{}\": {why}", clip(v))),
+                },
+                "theme" if THEMES.contains(&v.as_str()) => p.theme = Some(v.clone()),
+                "theme" => notices.push(bad("theme", v, "auto, light or dark")),
+                "motion" if MOTIONS.contains(&v.as_str()) => p.motion = Some(v.clone()),
+                "motion" => notices.push(bad("motion", v, "auto, reduce or full")),
+                "shortcuts" => match v.as_str() {
+                    "on" | "1" => p.shortcuts = Some(true),
+                    "off" | "0" => p.shortcuts = Some(false),
+                    _ => notices.push(bad("shortcuts", v, "on or off")),
+                },
+                "embed" => match flag(v) {
+                    Some(b) => p.embed = b,
+                    None => notices.push(bad("embed", v, "1 or 0")),
+                },
+                "lock" => match flag(v) {
+                    Some(b) => p.lock = b,
+                    None => notices.push(bad("lock", v, "1 or 0")),
+                },
+                "hide" => {
+                    for panel in v.split(',').filter(|s| !s.is_empty()) {
+                        if !PANELS.iter().any(|(k, _)| *k == panel) {
+                            let keys: Vec<&str> = PANELS.iter().map(|(k, _)| *k).collect();
+                            notices.push(bad("hide", panel, &format!("a list of {}", keys.join(", "))));
+                        } else if !p.hide.iter().any(|h| h == panel) {
+                            p.hide.push(panel.to_string());
+                        }
+                    }
+                }
+                "origins" => {
+                    for origin in v.split([',', ' ']).filter(|s| !s.is_empty()) {
+                        match normalise_origin(origin) {
+                            Some(o) => p.origins.push(o),
+                            None => notices.push(bad(
+                                "origins",
+                                origin,
+                                "a list of origins such as https://course.example.org (scheme, host and port only)",
+                            )),
+                        }
+                    }
+                }
                 _ => unknown.push(k.clone()),
             }
         }
         if !unknown.is_empty() {
+            let unknown: Vec<String> = unknown.iter().take(20).map(|k| clip(k)).collect();
             notices.push(format!("Unknown parameters ignored: {}", unknown.join(", ")));
         }
         (p, notices)
     }
+
+    /// The interventions to replay: the link's subscribers as changes at the start, then its
+    /// steps.
+    pub fn steps(&self) -> Vec<Step> {
+        let mut steps = match (&self.subscribers, Scenario::by_id(&self.setup.scenario)) {
+            (Some(list), Some(scenario)) => subscriber_steps(&scenario.initial, list),
+            _ => Vec::new(),
+        };
+        steps.extend(self.script.iter().cloned());
+        steps
+    }
+
+    /// Writes `subscribers=` in place of leading steps that only wire services in or out at
+    /// the start, when that list replays exactly the same steps: a shorter, readable link.
+    pub fn fold_subscribers(&mut self) {
+        let Some(scenario) = Scenario::by_id(&self.setup.scenario) else { return };
+        if self.subscribers.is_some() {
+            return;
+        }
+        let lead = self
+            .script
+            .iter()
+            .take_while(|s| {
+                s.at_us == 0
+                    && s.events.is_none()
+                    && matches!(
+                        &s.action,
+                        Action::RemoveSubscriber { .. } | Action::AddSubscriber { from: StartFrom::Latest, .. }
+                    )
+            })
+            .count();
+        if lead == 0 {
+            return;
+        }
+        let mut wired = scenario.initial.clone();
+        for s in &self.script[..lead] {
+            match &s.action {
+                Action::RemoveSubscriber { service } => wired.retain(|w| w != service),
+                Action::AddSubscriber { service, .. } if !wired.contains(service) => wired.push(service.clone()),
+                _ => {}
+            }
+        }
+        if subscriber_steps(&scenario.initial, &wired) == self.script[..lead] {
+            self.script.drain(..lead);
+            self.subscribers = Some(wired);
+        }
+    }
+
+    /// The query string (with its `?`, or empty) that parses back to these parameters.
+    /// Defaults are left out.
+    pub fn query(&self) -> String {
+        let d = LabParams::default();
+        let mut q: Vec<(&str, String)> = Vec::new();
+        if let Some(l) = &self.lesson {
+            q.push(("lesson", l.clone()));
+        }
+        if let Some(u) = &self.quiz {
+            q.push(("quiz", u.clone()));
+        }
+        if self.setup.scenario != d.setup.scenario {
+            q.push(("scenario", self.setup.scenario.clone()));
+        }
+        if self.setup.wiring != d.setup.wiring {
+            q.push(("wiring", self.setup.wiring.key().into()));
+        }
+        if self.setup.seed != d.setup.seed {
+            q.push(("seed", self.setup.seed.to_string()));
+        }
+        if let Some(r) = self.setup.rate {
+            q.push(("rate", r.to_string()));
+        }
+        for f in &self.setup.faults {
+            q.push(("fault", fault_spec_text(f)));
+        }
+        if let Some(list) = &self.subscribers {
+            q.push(("subscribers", list.join(",")));
+        }
+        for s in &self.script {
+            q.push(("at", s.text()));
+        }
+        if self.speed != d.speed {
+            q.push(("speed", self.speed.to_string()));
+        }
+        if self.paused {
+            q.push(("paused", "1".into()));
+        }
+        if let Some(t) = self.until_us {
+            // In seconds without the unit, as course authors write it.
+            let text = moment_text(t, self.until_events).replacen('s', "", 1);
+            q.push(("until", text));
+        }
+        for (key, value) in [("theme", &self.theme), ("motion", &self.motion)] {
+            if let Some(v) = value {
+                q.push((key, v.clone()));
+            }
+        }
+        if let Some(on) = self.shortcuts {
+            q.push(("shortcuts", if on { "on" } else { "off" }.into()));
+        }
+        if self.embed {
+            q.push(("embed", "1".into()));
+        }
+        if !self.hide.is_empty() {
+            q.push(("hide", self.hide.join(",")));
+        }
+        if self.lock {
+            q.push(("lock", "1".into()));
+        }
+        if !self.origins.is_empty() {
+            q.push(("origins", self.origins.join(",")));
+        }
+        if q.is_empty() {
+            return String::new();
+        }
+        let parts: Vec<String> = q.iter().map(|(k, v)| format!("{k}={}", percent_encode(v))).collect();
+        format!("?{}", parts.join("&"))
+    }
+}
+
+impl LabParams {
+    /// Builds the run the link describes: its setup, its steps replayed at their moments,
+    /// then on to `until` if it gives one. Steps the lab refuses are left out and reported.
+    pub fn timeline(&self) -> Result<(Timeline, Vec<String>), String> {
+        let mut t = Timeline::new(&self.setup)?;
+        let problems = t.play_script(&self.steps());
+        match (self.until_us, self.until_events) {
+            (Some(at), Some(n)) => t.seek_events(at, n),
+            (Some(at), None) => t.seek(at),
+            _ => {}
+        }
+        Ok((t, problems))
+    }
+
+    /// The link to this run at the moment it shows: its setup, every intervention recorded
+    /// (its future too, if it was rewound) and `until` this moment. Other fields are left at
+    /// their defaults for the caller to fill in.
+    pub fn of_run(t: &Timeline) -> LabParams {
+        let sim = t.sim();
+        let mut p = LabParams {
+            setup: t.setup().clone(),
+            script: t.script(),
+            until_us: Some(sim.now()),
+            until_events: (!sim.settled()).then_some(sim.events_processed()),
+            ..LabParams::default()
+        };
+        p.fold_subscribers();
+        p
+    }
+}
+
+/// A fault spec with its window, as `fault=` reads it: `crash:email`, `broker-down:10s-20s`.
+pub fn fault_spec_text(f: &FaultSpec) -> String {
+    match (f.from_us, f.until_us) {
+        (0, None) => f.fault.spec(),
+        (from, None) => format!("{}:{}-", f.fault.spec(), seconds_text(from)),
+        (from, Some(until)) => format!("{}:{}-{}", f.fault.spec(), seconds_text(from), seconds_text(until)),
+    }
+}
+
+/// The changes at the start that turn the `initial` subscribers into `wanted`: those not
+/// wanted leave, in the scenario's order; then those missing join, in the order given.
+fn subscriber_steps(initial: &[String], wanted: &[String]) -> Vec<Step> {
+    let at = |action| Step { at_us: 0, events: None, action };
+    let mut steps: Vec<Step> = initial
+        .iter()
+        .filter(|s| !wanted.contains(s))
+        .map(|s| at(Action::RemoveSubscriber { service: s.clone() }))
+        .collect();
+    steps.extend(
+        wanted
+            .iter()
+            .filter(|s| !initial.contains(s))
+            .map(|s| at(Action::AddSubscriber { service: s.clone(), from: StartFrom::Latest })),
+    );
+    steps
+}
+
+fn parse_subscribers(v: &str, scenario: &Scenario) -> Result<Vec<String>, String> {
+    let keys: Vec<&str> = scenario.catalog.iter().map(|s| s.key.as_str()).collect();
+    let mut list: Vec<String> = Vec::new();
+    for key in v.split(',').filter(|s| !s.is_empty()) {
+        if !keys.contains(&key) {
+            return Err(format!(
+                "`{}` is not a subscriber in {}; accepted: a list of {}",
+                clip(key),
+                scenario.id,
+                keys.join(", ")
+            ));
+        }
+        if list.iter().any(|k| k == key) {
+            return Err(format!("`{key}` is listed twice"));
+        }
+        list.push(key.to_string());
+    }
+    Ok(list)
+}
+
+fn flag(v: &str) -> Option<bool> {
+    match v {
+        "1" | "true" => Some(true),
+        "0" | "false" => Some(false),
+        _ => None,
+    }
+}
+
+/// `30`, `12.5` or `12.5s`, optionally `/EVENTS`: a moment within [`MAX_UNTIL_S`].
+fn parse_until(v: &str) -> Option<(Micros, Option<u64>)> {
+    let (time, events) = v.split_once('/').map_or((v, None), |(t, n)| (t, Some(n)));
+    let secs = time.strip_suffix('s').unwrap_or(time);
+    let s: f64 = secs.parse().ok().filter(|s: &f64| s.is_finite() && (0.0..=MAX_UNTIL_S).contains(s))?;
+    let events = match events {
+        Some(n) => Some(n.parse::<u64>().ok()?),
+        None => None,
+    };
+    Some(((s * SEC as f64).round() as Micros, events))
+}
+
+/// `https://host[:port]` (or http), lower-cased, without a trailing slash; anything else,
+/// such as a path, a wildcard or another scheme, is refused.
+pub fn normalise_origin(o: &str) -> Option<String> {
+    let o = o.trim_end_matches('/').to_ascii_lowercase();
+    let rest = o.strip_prefix("https://").or_else(|| o.strip_prefix("http://"))?;
+    let (host, port) = rest.split_once(':').map_or((rest, None), |(h, p)| (h, Some(p)));
+    let host_ok = !host.is_empty() && host.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-');
+    let port_ok = port.is_none_or(|p| p.parse::<u16>().is_ok_and(|n| n > 0));
+    (host_ok && port_ok && o.len() <= 300).then_some(o)
+}
+
+/// Escapes what a query value cannot hold; keeps `:`, `/`, `,` and `@` readable.
+pub fn percent_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~:/,@".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// A value as a notice quotes it: at most 80 characters.
+fn clip(v: &str) -> String {
+    let mut s: String = v.chars().take(80).collect();
+    if v.chars().nth(80).is_some() {
+        s.push('\u{2026}');
+    }
+    s
 }
 
 fn bad(name: &str, value: &str, accepted: &str) -> String {
-    format!("Ignored {name}=\"{value}\": accepted values are {accepted}")
+    format!("Ignored {name}=\"{}\": accepted values are {accepted}", clip(value))
 }
 
 #[cfg(test)]
@@ -169,7 +526,7 @@ mod tests {
         assert_eq!(p.setup.rate, Some(3.5));
         assert_eq!(p.speed, 2.0);
         assert!(p.paused);
-        assert_eq!(p.until_s, Some(30.0));
+        assert_eq!(p.until_us, Some(30 * SEC));
         assert_eq!(p.setup.faults[0].fault, Fault::Crash { service: "email".into() });
     }
 

@@ -926,6 +926,11 @@ impl Sim {
     pub fn events_processed(&self) -> u64 {
         self.events
     }
+    /// True when every event due by now has been processed: the state a run reaches by
+    /// running to this moment. Single steps can stop between two events of one microsecond.
+    pub fn settled(&self) -> bool {
+        self.next_at().is_none_or(|at| at > self.now)
+    }
     /// A stable 64-bit hash of everything that happened, in order.
     pub fn trace_hash(&self) -> u64 {
         self.trace

@@ -6,6 +6,7 @@
 //! future is dropped and the run goes on from there.
 
 use crate::input::{Action, Input};
+use crate::script::Step;
 use crate::sim::{Setup, Sim};
 use crate::time::{Micros, SEC};
 
@@ -19,6 +20,9 @@ pub const CHECKPOINT_EVERY_US: Micros = 5 * SEC;
 pub struct Recorded {
     pub events: u64,
     pub input: Input,
+    /// True if every event due by its moment had been processed when it was made: then its
+    /// moment alone says where it goes, and a link can leave the event count out.
+    pub settled: bool,
 }
 
 #[derive(Clone)]
@@ -205,6 +209,7 @@ impl Timeline {
     pub fn apply(&mut self, action: Action) -> Result<usize, String> {
         let events = self.sim.events_processed();
         let now = self.sim.now();
+        let settled = self.sim.settled();
         let forked = self.in_past();
         let mut dropped = 0;
         if forked {
@@ -217,9 +222,74 @@ impl Timeline {
             self.head_us = now;
         }
         self.sim.apply(action.clone())?;
-        self.recorded.push(Recorded { events, input: Input { at_us: now, action } });
+        self.recorded.push(Recorded { events, input: Input { at_us: now, action }, settled });
         self.applied = self.recorded.len();
         Ok(dropped)
+    }
+
+    /// Makes the interventions of a link, in order, each at its moment (and event count, if
+    /// it names one), then goes back to the start: they become the run's recorded future,
+    /// replayed exactly as they were made. A step the lab refuses, or one earlier than the
+    /// step before it, is left out and reported.
+    pub fn play_script(&mut self, steps: &[Step]) -> Vec<String> {
+        let mut problems = Vec::new();
+        for step in steps {
+            let text = step.text();
+            if step.at_us < self.sim.now() || step.events.is_some_and(|n| n < self.sim.events_processed()) {
+                problems.push(format!("Ignored at=\"{text}\": steps must be in the order they happened"));
+                continue;
+            }
+            match step.events {
+                Some(n) => {
+                    self.advance_events(n, step.at_us);
+                }
+                None => {
+                    self.advance(step.at_us, u64::MAX);
+                }
+            }
+            if let Err(why) = self.apply(step.action.clone()) {
+                problems.push(format!("Ignored at=\"{text}\": {why}"));
+            }
+        }
+        self.seek(0);
+        problems
+    }
+
+    /// Runs forward to the exact point of `events` processed at `t` (see [`Sim::run_events`]).
+    fn advance_events(&mut self, events: u64, t: Micros) {
+        while self.recorded.get(self.applied).is_some_and(|r| r.events <= events && r.input.at_us <= t) {
+            self.replay_next(u64::MAX);
+        }
+        // Through `advance` up to the last microsecond before, for its snapshots on the way.
+        if t > self.sim.now() {
+            self.advance(t - 1, u64::MAX);
+        }
+        self.sim.run_events(events, t, u64::MAX);
+        self.head_us = self.head_us.max(self.sim.now());
+    }
+
+    /// Goes to the exact point of `events` processed at `t`: where single steps can stop.
+    pub fn seek_events(&mut self, t: Micros, events: u64) {
+        let k =
+            self.checkpoints.iter().rposition(|c| c.sim.now() <= t && c.sim.events_processed() <= events).unwrap_or(0);
+        let here_ok = self.sim.now() <= t && self.sim.events_processed() <= events;
+        if !here_ok || self.checkpoints[k].sim.events_processed() > self.sim.events_processed() {
+            self.restore(k);
+        }
+        self.advance_events(events, t);
+    }
+
+    /// The interventions of this run as link steps, with an event count only where one is
+    /// needed to place them exactly.
+    pub fn script(&self) -> Vec<Step> {
+        self.recorded
+            .iter()
+            .map(|r| Step {
+                at_us: r.input.at_us,
+                events: (!r.settled).then_some(r.events),
+                action: r.input.action.clone(),
+            })
+            .collect()
     }
 }
 

@@ -102,8 +102,8 @@ pub fn App(props: &AppProps) -> Html {
     let query = props.query.clone();
     let boot = use_state(move || {
         let (params, mut notices) = LabParams::parse(&query);
-        let (engine, problem) = Engine::from_params(&params);
-        notices.extend(problem.map(|p| format!("The link's setup could not run ({p}); the default lab is shown")));
+        let (engine, problems) = Engine::from_params(&params);
+        notices.extend(problems);
         let (course, course_problem) = Course::builtin();
         notices.extend(course_problem);
         let (saved, storage_problem) = progress::load();

@@ -70,3 +70,38 @@ pub fn retry(max_base_ms: u64, max_more_ms: u64) -> impl Strategy<Value = RetryP
         RetryPolicy { max_attempts, base_us: base_ms * MS, cap_us: (base_ms + more_ms) * MS }
     })
 }
+
+/// Any action, with values in and out of what the lab accepts (its text form must carry
+/// either exactly).
+pub fn action() -> impl Strategy<Value = Action> {
+    use fanout_sim::topic::PartitionKey;
+    use fanout_sim::{CallMode, PublishPolicy, Wiring};
+    let fault = prop_oneof![
+        delivery_fault(),
+        (service(), 0u64..=5_000_000).prop_map(|(service, extra_us)| Fault::Slow { service, extra_us }),
+        service().prop_map(|service| Fault::Crash { service }),
+        (service(), share()).prop_map(|(service, rate)| Fault::Errors { service, rate }),
+        Just(Fault::BrokerDown),
+    ];
+    prop_oneof![
+        Just(Action::BuyNow),
+        prop_oneof![Just(0.0), 0.0..100.0f64].prop_map(|rate| Action::SetRate { rate }),
+        prop_oneof![Just(Wiring::Request), Just(Wiring::Event)].prop_map(|wiring| Action::SetWiring { wiring }),
+        prop_oneof![Just(CallMode::Sequential), Just(CallMode::Parallel)].prop_map(|mode| Action::SetCallMode { mode }),
+        prop_oneof![Just(PublishPolicy::Fail), Just(PublishPolicy::BufferAndRetry)]
+            .prop_map(|policy| Action::SetPublishPolicy { policy }),
+        (catalog_service(), start_from()).prop_map(|(service, from)| Action::AddSubscriber { service, from }),
+        catalog_service().prop_map(|service| Action::RemoveSubscriber { service }),
+        fault.clone().prop_map(|fault| Action::Inject { fault }),
+        fault.prop_map(|fault| Action::Clear { fault }),
+        (catalog_service(), guarantee()).prop_map(|(service, guarantee)| Action::SetGuarantee { service, guarantee }),
+        (catalog_service(), any::<bool>()).prop_map(|(service, on)| Action::SetIdempotent { service, on }),
+        set_sync(),
+        (catalog_service(), retry(2_000, 5_000)).prop_map(|(service, retry)| Action::SetRetry { service, retry }),
+        (catalog_service(), 0u16..=10).prop_map(|(service, consumers)| Action::SetConsumers { service, consumers }),
+        (0u16..=40).prop_map(|partitions| Action::SetPartitions { partitions }),
+        prop::sample::select(&PartitionKey::ALL[..]).prop_map(|key| Action::SetPartitionKey { key }),
+        share().prop_map(|share| Action::SetCancelShare { share }),
+        (catalog_service(), prop::option::of(0u64..50)).prop_map(|(service, event)| Action::Redrive { service, event }),
+    ]
+}
