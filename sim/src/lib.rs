@@ -9,6 +9,7 @@ pub mod audit;
 pub mod broker;
 pub mod consumer;
 pub mod delivery;
+pub mod export;
 pub mod fault;
 mod flow;
 pub mod input;
