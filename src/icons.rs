@@ -61,6 +61,9 @@ fn paths(name: &str) -> Html {
         "errors" => html! { <><path d="M12 3l10 18H2z"/><path d="M12 10v5M12 18v.5"/></> },
         "plus" => html! { <path d="M12 5v14M5 12h14"/> },
         "close" => html! { <path d="M6 6l12 12M18 6L6 18"/> },
+        "share" => {
+            html! { <><circle cx="6" cy="12" r="2.5"/><circle cx="18" cy="6" r="2.5"/><circle cx="18" cy="18" r="2.5"/><path d="M8.2 10.9l7.6-3.8M8.2 13.1l7.6 3.8"/></> }
+        }
         _ => html! { <circle cx="12" cy="12" r="8"/> },
     }
 }

@@ -3,16 +3,20 @@
 //! The core (`fanout-sim`) decides everything; this crate only turns user actions into
 //! inputs for it and paints what it reports.
 
+pub mod bridge;
 pub mod charts;
+pub mod clipboard;
 pub mod components;
 pub mod course;
 pub mod engine;
+pub mod host;
 pub mod icons;
 pub mod layout;
 pub mod paint;
 pub mod panic;
 pub mod progress;
 pub mod state;
+pub mod statements;
 
 use wasm_bindgen::JsCast;
 

@@ -173,10 +173,17 @@ pub fn reset() -> Progress {
     Progress::new()
 }
 
+/// Told of every change of progress, with the progress before and after (the postMessage
+/// bridge turns changes into statements for the host page).
+pub type Observer = std::rc::Rc<dyn Fn(&Progress, &Progress)>;
+
 /// A shared handle on the progress; components compare handles by identity and re-render
 /// on the lab's tick.
 #[derive(Clone)]
-pub struct ProgressHandle(pub std::rc::Rc<std::cell::RefCell<Progress>>);
+pub struct ProgressHandle(
+    pub std::rc::Rc<std::cell::RefCell<Progress>>,
+    std::rc::Rc<std::cell::RefCell<Option<Observer>>>,
+);
 
 impl PartialEq for ProgressHandle {
     fn eq(&self, other: &Self) -> bool {
@@ -186,12 +193,20 @@ impl PartialEq for ProgressHandle {
 
 impl ProgressHandle {
     pub fn new(p: Progress) -> Self {
-        ProgressHandle(std::rc::Rc::new(std::cell::RefCell::new(p)))
+        ProgressHandle(std::rc::Rc::new(std::cell::RefCell::new(p)), Default::default())
+    }
+    pub fn observe(&self, observer: Observer) {
+        *self.1.borrow_mut() = Some(observer);
     }
     /// Changes the progress and saves it.
     pub fn update<R>(&self, f: impl FnOnce(&mut Progress) -> R) -> R {
+        let before = self.1.borrow().is_some().then(|| self.0.borrow().clone());
         let r = f(&mut self.0.borrow_mut());
         save(&self.0.borrow());
+        let observer = self.1.borrow().clone();
+        if let (Some(before), Some(observer)) = (before, observer) {
+            observer(&before, &self.0.borrow());
+        }
         r
     }
     pub fn lesson(&self, key: &str) -> LessonProgress {

@@ -20,6 +20,23 @@ pub enum View {
     Lesson,
 }
 
+/// How the page frames the lab: set by the link (`embed`, `hide`, `lock`) or the host page.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Chrome {
+    /// Compact chrome for an iframe.
+    pub embed: bool,
+    /// Panels not shown, by their `hide=` key.
+    pub hide: Vec<String>,
+    /// Nothing leads away from the linked lab or lesson.
+    pub lock: bool,
+}
+
+impl Chrome {
+    pub fn shows(&self, panel: &str) -> bool {
+        !self.hide.iter().any(|h| h == panel)
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct LabState {
     pub view: View,
@@ -35,6 +52,9 @@ pub struct LabState {
     pub narrow: bool,
     /// Messages are shown without travelling.
     pub reduced_motion: bool,
+    pub chrome: Chrome,
+    /// The share dialog is open.
+    pub sharing: bool,
 }
 
 pub enum LabAction {
@@ -46,6 +66,8 @@ pub enum LabAction {
     SetNarrow(bool),
     SetReducedMotion(bool),
     SetView(View),
+    SetChrome(Chrome),
+    Share(bool),
 }
 
 impl LabState {
@@ -105,6 +127,8 @@ impl Reducible for LabState {
                 s.narrow = narrow;
             }
             LabAction::SetReducedMotion(r) => s.reduced_motion = r,
+            LabAction::SetChrome(c) => s.chrome = c,
+            LabAction::Share(open) => s.sharing = open,
             LabAction::SetView(v) => {
                 s.view = v;
                 s.menu = None;

@@ -13,10 +13,10 @@
 //! link, and any problem refuses the whole file.
 
 use crate::params::{fault_spec_text, percent_encode, LabParams, MAX_UNTIL_S};
-use crate::time::SEC;
 use crate::report::Report;
 use crate::scenario::Wiring;
 use crate::script::{moment_text, parse_moment};
+use crate::time::SEC;
 use crate::timeline::Timeline;
 use serde::{Deserialize, Serialize};
 

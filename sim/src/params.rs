@@ -205,10 +205,8 @@ impl LabParams {
                 }
                 "at" => match Step::parse(v) {
                     // Replaying runs the lab to each step's moment: keep that bounded.
-                    Ok(step) if step.at_us > MAX_UNTIL_S as Micros * SEC => notices.push(format!(
-                        "Ignored at=\"{}\": a step's moment must be at most {MAX_UNTIL_S} s",
-                        clip(v)
-                    )),
+                    Ok(step) if step.at_us > MAX_UNTIL_S as Micros * SEC => notices
+                        .push(format!("Ignored at=\"{}\": a step's moment must be at most {MAX_UNTIL_S} s", clip(v))),
                     Ok(step) => p.script.push(step),
                     Err(why) => notices.push(format!("Ignored at=\"{}\": {why}", clip(v))),
                 },

@@ -1,21 +1,29 @@
 //! The lab: owns the engine, the view state and the animation loop, and lays out the panels.
 
+use crate::bridge::{self, Bridge, Command};
 use crate::components::{
     charts_panel::ChartsPanel, controls::Controls, dlq_panel::DlqPanel, effects_panel::EffectsPanel,
     event_log::EventLog, fault_menu::FaultMenu, lesson_map::LessonMap, lesson_panel::LessonPanel,
-    metrics_panel::MetricsPanel, notices::Notices, run_details::RunDetails, stage::Stage, topic_panel::TopicPanel,
+    metrics_panel::MetricsPanel, notices::Notices, run_details::RunDetails, share_dialog::ShareDialog, stage::Stage,
+    topic_panel::TopicPanel,
 };
 use crate::course::{fetch_quiz, Course};
 use crate::engine::{Engine, EngineHandle};
+use crate::host;
 use crate::layout::Layout;
 use crate::progress::{self, ProgressHandle};
-use crate::state::{LabAction, LabState, View};
+use crate::state::{Chrome, LabAction, LabState, View};
+use crate::statements;
 use fanout_sim::params::LabParams;
 use fanout_sim::Node;
 use gloo::render::{request_animation_frame, AnimationFrame};
+use serde_json::json;
 use std::cell::RefCell;
 use std::rc::Rc;
+use wasm_bindgen::prelude::Closure;
+use wasm_bindgen::JsCast;
 use web_sys::HtmlCanvasElement;
+use web_sys::MessageEvent;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -132,11 +140,14 @@ pub fn App(props: &AppProps) -> Html {
     };
     let state = use_reducer({
         let view = boot.4;
+        let p = &boot.5;
+        let chrome = Chrome { embed: p.embed, hide: p.hide.clone(), lock: p.lock };
         move || {
             let narrow =
                 gloo::utils::window().inner_width().ok().and_then(|w| w.as_f64()).unwrap_or(1024.0) < NARROW_PX;
             let mut s = LabState::new(initial_notices, narrow, media("(prefers-reduced-motion: reduce)"));
             s.view = view;
+            s.chrome = chrome;
             s
         }
     });
@@ -172,6 +183,178 @@ pub fn App(props: &AppProps) -> Html {
                         }
                     }
                 });
+            }
+        });
+    }
+    // The host page: statements out, commands in, the content height while it changes.
+    let bridge = {
+        let origins = boot.5.origins.clone();
+        use_state(move || Bridge::new(origins))
+    };
+    // The link the lab stands on: what a host's `set` combines with.
+    let linked = {
+        let p = boot.5.clone();
+        use_mut_ref(move || p)
+    };
+    let course_now = use_mut_ref(Course::default);
+    *course_now.borrow_mut() = (*course).clone();
+    {
+        let (bridge, progress, course_now) = ((*bridge).clone(), progress.clone(), course_now.clone());
+        use_effect_with((), move |_| {
+            if bridge.framed() {
+                let page = host::page_url();
+                progress.observe(Rc::new(move |before, after| {
+                    let now = js_sys::Date::new_0().to_iso_string().as_string().unwrap_or_default();
+                    for o in statements::changes(before, after, &course_now.borrow(), &page, &now) {
+                        bridge.send(o.kind, json!({ "lesson": o.lesson, "check": o.check, "statement": o.statement }));
+                    }
+                }));
+            }
+        });
+    }
+    let view_name = match state.view {
+        View::Lab => "lab",
+        View::Map => "lessons",
+        View::Lesson => "lesson",
+    };
+    let send_state = {
+        let (bridge, engine) = ((*bridge).clone(), engine.clone());
+        move |view: &str, notices: &[String]| bridge.send("state", host::state(&engine.borrow(), view, notices))
+    };
+    // Commands from the host, read fresh on each message with the latest view.
+    let on_command = {
+        let (engine, dispatch, linked, progress, course) =
+            (engine.clone(), state.dispatcher(), linked.clone(), progress.clone(), course.clone());
+        let (send_state, view_name, chrome) = (send_state.clone(), view_name.to_string(), state.chrome.clone());
+        Callback::from(move |command: Command| match command {
+            Command::GetState => send_state(&view_name, &[]),
+            Command::Reset => {
+                let seed = engine.borrow().setup.seed;
+                engine.borrow_mut().reset(seed);
+                dispatch.dispatch(LabAction::Tick { charts: true });
+                send_state(&view_name, &[]);
+            }
+            Command::Set(query) => {
+                let keys = host::keys(&query);
+                let mut notices: Vec<String> = keys
+                    .iter()
+                    .filter(|k| host::URL_ONLY.contains(&k.as_str()))
+                    .map(|k| format!("Ignored {k} from the host page: it can only be given in the lab's address"))
+                    .collect();
+                let query: String = query
+                    .split('&')
+                    .filter(|p| !host::URL_ONLY.iter().any(|k| p.starts_with(&format!("{k}="))))
+                    .collect::<Vec<_>>()
+                    .join("&");
+                let merged = host::merge(&linked.borrow().query(), &query);
+                let (mut p, problems) = LabParams::parse(&merged);
+                notices.extend(problems);
+                p.origins = linked.borrow().origins.clone();
+                p.quiz = linked.borrow().quiz.clone();
+                let has = |k: &str| keys.iter().any(|x| x == k);
+                let mut view = None;
+                if host::LAB_KEYS.iter().any(|k| has(k)) {
+                    let (next, refused) = Engine::from_params(&p);
+                    notices.extend(refused);
+                    *engine.borrow_mut() = next;
+                    view = Some(View::Lab);
+                }
+                if has("speed") {
+                    engine.borrow_mut().speed = p.speed;
+                }
+                if has("paused") {
+                    engine.borrow_mut().set_paused(p.paused);
+                }
+                if has("lesson") {
+                    match p.lesson.as_deref() {
+                        Some("lessons") => view = Some(View::Map),
+                        Some(key) => match open_lesson(&engine, &progress, &course, key) {
+                            Ok(()) => view = Some(View::Lesson),
+                            Err(why) => notices.push(why),
+                        },
+                        None => {}
+                    }
+                }
+                if ["embed", "hide", "lock"].iter().any(|k| has(k)) {
+                    let mut c = chrome.clone();
+                    if has("embed") {
+                        c.embed = p.embed;
+                    }
+                    if has("hide") {
+                        c.hide = p.hide.clone();
+                    }
+                    if has("lock") {
+                        c.lock = p.lock;
+                    }
+                    dispatch.dispatch(LabAction::SetChrome(c));
+                }
+                if let Some(v) = view {
+                    dispatch.dispatch(LabAction::SetView(v));
+                }
+                for n in &notices {
+                    dispatch.dispatch(LabAction::Notice(n.clone()));
+                }
+                dispatch.dispatch(LabAction::Tick { charts: true });
+                *linked.borrow_mut() = p;
+                let view_now = match view {
+                    Some(View::Map) => "lessons",
+                    Some(View::Lesson) => "lesson",
+                    Some(View::Lab) => "lab",
+                    None => &view_name,
+                };
+                send_state(view_now, &notices);
+            }
+        })
+    };
+    let latest_command = use_mut_ref(|| on_command.clone());
+    *latest_command.borrow_mut() = on_command;
+    {
+        let (bridge, latest_command) = ((*bridge).clone(), latest_command.clone());
+        use_effect_with((), move |_| {
+            let listener = gloo::events::EventListener::new(&gloo::utils::window(), "message", move |e| {
+                let Some(e) = e.dyn_ref::<MessageEvent>() else { return };
+                match bridge.read(e) {
+                    Ok(command) => {
+                        let cb = latest_command.borrow().clone();
+                        cb.emit(command);
+                    }
+                    Err(why) => bridge::note(&why),
+                }
+            });
+            move || drop(listener)
+        });
+    }
+    let lab_ref = use_node_ref();
+    // Ready once mounted; then the content height whenever it changes.
+    {
+        let (bridge, lab_ref, send_state, view_name) =
+            ((*bridge).clone(), lab_ref.clone(), send_state.clone(), view_name.to_string());
+        use_effect_with((), move |_| {
+            let mut observer = None;
+            if bridge.framed() {
+                bridge.send("ready", json!({ "version": env!("CARGO_PKG_VERSION") }));
+                send_state(&view_name, &[]);
+                if let Some(root) = lab_ref.cast::<web_sys::Element>() {
+                    let last = Rc::new(std::cell::Cell::new(0.0));
+                    let b = bridge.clone();
+                    let on_resize = Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
+                        let Ok(entry) = entries.get(0).dyn_into::<web_sys::ResizeObserverEntry>() else { return };
+                        let height = entry.target().get_bounding_client_rect().height().ceil();
+                        if height != last.get() {
+                            last.set(height);
+                            b.send("resize", json!({ "height": height }));
+                        }
+                    });
+                    if let Ok(ro) = web_sys::ResizeObserver::new(on_resize.as_ref().unchecked_ref()) {
+                        ro.observe(&root);
+                        observer = Some((ro, on_resize));
+                    }
+                }
+            }
+            move || {
+                if let Some((ro, _closure)) = observer {
+                    ro.disconnect();
+                }
             }
         });
     }
@@ -228,7 +411,6 @@ pub fn App(props: &AppProps) -> Html {
         let dispatch = state.dispatcher();
         Callback::from(move |node: Node| dispatch.dispatch(LabAction::OpenMenu(node)))
     };
-    let lab_ref = use_node_ref();
     let on_close = {
         let (dispatch, engine, lab_ref) = (state.dispatcher(), engine.clone(), lab_ref.clone());
         Callback::from(move |node: Node| {
@@ -286,8 +468,34 @@ pub fn App(props: &AppProps) -> Html {
 
     let tick = state.tick;
     let view = state.view;
+    let chrome = state.chrome.clone();
+    let shows = |panel: &str| chrome.shows(panel);
+    let on_share = {
+        let dispatch = state.dispatcher();
+        Callback::from(move |_: MouseEvent| dispatch.dispatch(LabAction::Share(true)))
+    };
+    let on_share_close = {
+        let (dispatch, lab_ref) = (state.dispatcher(), lab_ref.clone());
+        Callback::from(move |_: ()| {
+            dispatch.dispatch(LabAction::Share(false));
+            if let Some(lab) = lab_ref.cast::<web_sys::Element>() {
+                focus_test_id(&lab, "share");
+            }
+        })
+    };
+    // What a shared link carries: the run (in the free lab) or the lesson, and how it looks.
+    let share_link = state.sharing.then(|| {
+        let e = engine.borrow();
+        let mut p = match (view, e.lesson.as_ref()) {
+            (View::Lesson, Some(l)) => LabParams { lesson: Some(l.key.clone()), ..LabParams::default() },
+            (View::Map, _) => LabParams { lesson: Some("lessons".into()), ..LabParams::default() },
+            _ => e.link(),
+        };
+        p.quiz = linked.borrow().quiz.clone();
+        p
+    });
     html! {
-        <div class="lab" ref={lab_ref}>
+        <div class={classes!("lab", chrome.embed.then_some("embedded"))} ref={lab_ref}>
             <a class="skip-link" href="#stage-title">{ "Skip to the system diagram" }</a>
             <header class="masthead">
                 <div class="brand">
@@ -300,11 +508,21 @@ pub fn App(props: &AppProps) -> Html {
                     <h1>{ "Fanout" }</h1>
                 </div>
                 <p class="tagline">{ "One checkout, two wirings: watch what a slow or broken service does to the shopper." }</p>
-                <nav class="sections" aria-label="Sections">
-                    { nav("Lessons", View::Map, "nav-lessons") }
-                    { nav("Free lab", View::Lab, "nav-lab") }
-                </nav>
+                if !chrome.lock {
+                    <nav class="sections" aria-label="Sections">
+                        { nav("Lessons", View::Map, "nav-lessons") }
+                        { nav("Free lab", View::Lab, "nav-lab") }
+                    </nav>
+                }
+                if shows("share") {
+                    <button type="button" class="button share-button" data-testid="share" aria-haspopup="dialog" onclick={on_share}>
+                        { crate::icons::icon("share") }<span>{ "Share" }</span>
+                    </button>
+                }
             </header>
+            if let Some(link) = share_link {
+                <ShareDialog page={AttrValue::from(host::page_url())} {link} on_close={on_share_close} />
+            }
             <Notices notices={state.notices.clone()} {on_dismiss} />
             if view == View::Map {
                 <main class="workspace">
@@ -315,11 +533,14 @@ pub fn App(props: &AppProps) -> Html {
             <main class={classes!("workspace", (view == View::Lesson).then_some("with-lesson"))}>
                 if view == View::Lesson {
                     <LessonPanel engine={engine.clone()} progress={progress.clone()} course={(*course).clone()} {tick}
+                                 locked={chrome.lock && linked.borrow().lesson.as_deref() != Some("lessons")}
                                  on_changed={on_changed.clone()} on_view={on_view.clone()} on_open={on_open_lesson.clone()} />
                 }
                 <div class="lab-area">
-                <Controls engine={engine.clone()} {tick} on_changed={on_changed.clone()}
-                          reduced_motion={state.reduced_motion} {on_motion} />
+                if shows("controls") {
+                    <Controls engine={engine.clone()} {tick} on_changed={on_changed.clone()}
+                              reduced_motion={state.reduced_motion} {on_motion} show_timeline={shows("timeline")} />
+                }
                 <div class="main-grid">
                     <div class="stage-column">
                         <Stage engine={engine.clone()} {tick} narrow={state.narrow} reduced_motion={state.reduced_motion}
@@ -329,17 +550,17 @@ pub fn App(props: &AppProps) -> Html {
                             <FaultMenu engine={engine.clone()} {node} {tick} on_close={on_close.clone()}
                                        on_changed={on_changed.clone()} />
                         }
-                        <EffectsPanel engine={engine.clone()} {tick} />
-                        <TopicPanel engine={engine.clone()} {tick} />
+                        if shows("effects") { <EffectsPanel engine={engine.clone()} {tick} /> }
+                        if shows("topic") { <TopicPanel engine={engine.clone()} {tick} /> }
                     </div>
                     <div class="side-column">
-                        <MetricsPanel engine={engine.clone()} {tick} />
-                        <DlqPanel engine={engine.clone()} {tick} on_changed={on_changed.clone()} />
-                        <EventLog engine={engine.clone()} {tick} />
+                        if shows("metrics") { <MetricsPanel engine={engine.clone()} {tick} /> }
+                        if shows("dlq") { <DlqPanel engine={engine.clone()} {tick} on_changed={on_changed.clone()} /> }
+                        if shows("log") { <EventLog engine={engine.clone()} {tick} /> }
                     </div>
                 </div>
-                <ChartsPanel engine={engine.clone()} chart_tick={state.chart_tick} />
-                <RunDetails engine={engine.clone()} {tick} />
+                if shows("charts") { <ChartsPanel engine={engine.clone()} chart_tick={state.chart_tick} /> }
+                if shows("details") { <RunDetails engine={engine.clone()} {tick} /> }
                 </div>
             </main>
             }

@@ -15,6 +15,9 @@ pub struct ControlsProps {
     pub on_changed: Callback<Result<(), String>>,
     pub reduced_motion: bool,
     pub on_motion: Callback<bool>,
+    /// The timeline bar under the toolbar (a link can hide it).
+    #[prop_or(true)]
+    pub show_timeline: bool,
 }
 
 fn speed_label(s: f64) -> String {
@@ -176,7 +179,9 @@ pub fn Controls(props: &ControlsProps) -> Html {
                 </label>
             </div>
 
-            <TimelineBar engine={engine.clone()} tick={props.tick} on_changed={props.on_changed.clone()} />
+            if props.show_timeline {
+                <TimelineBar engine={engine.clone()} tick={props.tick} on_changed={props.on_changed.clone()} />
+            }
 
             <div class="control-group" role="group" aria-label="Orders">
                 <button type="button" class="button primary" data-testid="buy" onclick={on_buy}>

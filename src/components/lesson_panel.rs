@@ -26,6 +26,9 @@ pub struct LessonPanelProps {
     pub on_changed: Callback<Result<(), String>>,
     pub on_view: Callback<View>,
     pub on_open: Callback<String>,
+    /// Locked by the link: nothing leads away from this lesson.
+    #[prop_or_default]
+    pub locked: bool,
 }
 
 /// What a step highlight points at on the page.
@@ -258,8 +261,10 @@ pub fn LessonPanel(props: &LessonPanelProps) -> Html {
                 <p class="lesson-concept">{ lesson.concept.clone() }</p>
                 <h2 id="lesson-title">{ lesson.title.clone() }</h2>
                 <div class="lesson-tools">
-                    <button type="button" class="button small" data-testid="to-map" onclick={to_map}>{ "All lessons" }</button>
-                    <button type="button" class="button small" data-testid="to-lab" onclick={to_lab}>{ "Free lab" }</button>
+                    if !props.locked {
+                        <button type="button" class="button small" data-testid="to-map" onclick={to_map}>{ "All lessons" }</button>
+                        <button type="button" class="button small" data-testid="to-lab" onclick={to_lab}>{ "Free lab" }</button>
+                    }
                     <button type="button" class="button small" data-testid="restart-lesson" onclick={on_restart}>{ "Restart lesson" }</button>
                 </div>
             </div>
@@ -308,6 +313,7 @@ pub fn LessonPanel(props: &LessonPanelProps) -> Html {
             if completed {
                 <div class="lesson-done" role="status" data-testid="lesson-complete">
                     <p><strong>{ "Lesson complete." }</strong>{ format!(" First-try score: {raw} of {max}.") }</p>
+                    if !props.locked {
                     <div class="lesson-tools">
                         if let Some((k, title)) = next_lesson {
                             <button type="button" class="button primary" data-testid="next-lesson"
@@ -319,6 +325,7 @@ pub fn LessonPanel(props: &LessonPanelProps) -> Html {
                             { "All lessons" }
                         </button>
                     </div>
+                    }
                 </div>
             }
         </section>

@@ -21,6 +21,7 @@ pub mod notices;
 pub mod question_view;
 pub mod rich_text;
 pub mod run_details;
+pub mod share_dialog;
 pub mod stage;
 pub mod subscribers;
 pub mod timeline_bar;
