@@ -61,6 +61,7 @@ fn paths(name: &str) -> Html {
         "errors" => html! { <><path d="M12 3l10 18H2z"/><path d="M12 10v5M12 18v.5"/></> },
         "plus" => html! { <path d="M12 5v14M5 12h14"/> },
         "close" => html! { <path d="M6 6l12 12M18 6L6 18"/> },
+        "download" => html! { <path d="M12 4v11M7 10l5 5 5-5M5 20h14"/> },
         _ => html! { <circle cx="12" cy="12" r="8"/> },
     }
 }

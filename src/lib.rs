@@ -3,15 +3,19 @@
 //! The core (`fanout-sim`) decides everything; this crate only turns user actions into
 //! inputs for it and paints what it reports.
 
+pub mod chart_data;
 pub mod charts;
 pub mod components;
 pub mod course;
+pub mod display;
+pub mod download;
 pub mod engine;
 pub mod icons;
 pub mod layout;
 pub mod paint;
 pub mod panic;
 pub mod progress;
+pub mod shortcuts;
 pub mod state;
 
 use wasm_bindgen::JsCast;

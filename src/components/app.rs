@@ -1,15 +1,16 @@
 //! The lab: owns the engine, the view state and the animation loop, and lays out the panels.
 
 use crate::components::{
-    charts_panel::ChartsPanel, controls::Controls, dlq_panel::DlqPanel, effects_panel::EffectsPanel,
-    event_log::EventLog, fault_menu::FaultMenu, lesson_map::LessonMap, lesson_panel::LessonPanel,
-    metrics_panel::MetricsPanel, notices::Notices, run_details::RunDetails, stage::Stage, topic_panel::TopicPanel,
+    appearance::Appearance, charts_panel::ChartsPanel, controls::Controls, dlq_panel::DlqPanel,
+    effects_panel::EffectsPanel, event_log::EventLog, fault_menu::FaultMenu, lesson_map::LessonMap,
+    lesson_panel::LessonPanel, metrics_panel::MetricsPanel, notices::Notices, run_details::RunDetails, stage::Stage,
+    topic_panel::TopicPanel,
 };
 use crate::course::{fetch_quiz, Course};
 use crate::engine::{Engine, EngineHandle};
 use crate::layout::Layout;
 use crate::progress::{self, ProgressHandle};
-use crate::state::{LabAction, LabState, View};
+use crate::state::{Display, LabAction, LabState, View};
 use fanout_sim::params::LabParams;
 use fanout_sim::Node;
 use gloo::render::{request_animation_frame, AnimationFrame};
@@ -81,7 +82,7 @@ fn frame(looper: &Rc<RefCell<Looper>>, ts: f64) {
         drop(engine);
         if ts - l.last_tick_ms >= TICK_MS {
             l.last_tick_ms = ts;
-            l.dark = media("(prefers-color-scheme: dark)");
+            l.dark = crate::display::effective_dark();
             // Components only need a fresh render when the run has moved on; interventions
             // ask for their own render.
             if sim_now != l.last_tick_sim_us {
@@ -135,7 +136,9 @@ pub fn App(props: &AppProps) -> Html {
         move || {
             let narrow =
                 gloo::utils::window().inner_width().ok().and_then(|w| w.as_f64()).unwrap_or(1024.0) < NARROW_PX;
-            let mut s = LabState::new(initial_notices, narrow, media("(prefers-reduced-motion: reduce)"));
+            let (display, display_problem) = crate::display::load();
+            let notices = initial_notices.into_iter().chain(display_problem).collect();
+            let mut s = LabState::new(notices, narrow, media("(prefers-reduced-motion: reduce)"), display);
             s.view = view;
             s
         }
@@ -191,7 +194,7 @@ pub fn App(props: &AppProps) -> Html {
                 last_tick_ms: f64::NEG_INFINITY,
                 last_chart_ms: f64::NEG_INFINITY,
                 last_tick_sim_us: u64::MAX,
-                dark: media("(prefers-color-scheme: dark)"),
+                dark: crate::display::effective_dark(),
                 raf: None,
                 stopped: false,
             }));
@@ -243,9 +246,28 @@ pub fn App(props: &AppProps) -> Html {
         let dispatch = state.dispatcher();
         Callback::from(move |id: u32| dispatch.dispatch(LabAction::Dismiss(id)))
     };
-    let on_motion = {
+    let on_display = {
         let dispatch = state.dispatcher();
-        Callback::from(move |reduced: bool| dispatch.dispatch(LabAction::SetReducedMotion(reduced)))
+        Callback::from(move |d: Display| dispatch.dispatch(LabAction::SetDisplay(d)))
+    };
+    // Shortcuts listen on the lab's root, so they act only while focus is inside it.
+    let on_key = {
+        let (engine, on_changed, lab_ref) = (engine.clone(), on_changed.clone(), lab_ref.clone());
+        let (enabled, lab_shown) = (state.display.shortcuts, state.view != View::Map);
+        Callback::from(move |e: KeyboardEvent| {
+            use crate::shortcuts::{from_event, run, show_help, Shortcut};
+            let Some(s) = from_event(&e).filter(|_| enabled) else { return };
+            match s {
+                Shortcut::Help => match lab_ref.cast::<web_sys::Element>() {
+                    Some(root) => show_help(&root),
+                    None => return,
+                },
+                // The lesson map hides the lab: changing it unseen would surprise.
+                _ if lab_shown => on_changed.emit(run(&engine, s)),
+                _ => return,
+            }
+            e.prevent_default();
+        })
     };
 
     let on_view = {
@@ -287,7 +309,7 @@ pub fn App(props: &AppProps) -> Html {
     let tick = state.tick;
     let view = state.view;
     html! {
-        <div class="lab" ref={lab_ref}>
+        <div class="lab" ref={lab_ref} onkeydown={on_key}>
             <a class="skip-link" href="#stage-title">{ "Skip to the system diagram" }</a>
             <header class="masthead">
                 <div class="brand">
@@ -304,6 +326,7 @@ pub fn App(props: &AppProps) -> Html {
                     { nav("Lessons", View::Map, "nav-lessons") }
                     { nav("Free lab", View::Lab, "nav-lab") }
                 </nav>
+                <Appearance display={state.display} on_change={on_display} />
             </header>
             <Notices notices={state.notices.clone()} {on_dismiss} />
             if view == View::Map {
@@ -318,8 +341,7 @@ pub fn App(props: &AppProps) -> Html {
                                  on_changed={on_changed.clone()} on_view={on_view.clone()} on_open={on_open_lesson.clone()} />
                 }
                 <div class="lab-area">
-                <Controls engine={engine.clone()} {tick} on_changed={on_changed.clone()}
-                          reduced_motion={state.reduced_motion} {on_motion} />
+                <Controls engine={engine.clone()} {tick} on_changed={on_changed.clone()} />
                 <div class="main-grid">
                     <div class="stage-column">
                         <Stage engine={engine.clone()} {tick} narrow={state.narrow} reduced_motion={state.reduced_motion}
