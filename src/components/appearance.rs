@@ -97,7 +97,7 @@ pub fn Appearance(props: &AppearanceProps) -> Html {
                     <summary data-testid="shortcut-help-summary">{ "Keyboard shortcut list" }</summary>
                     <p class="shortcut-note" data-testid="shortcut-state">
                         { if d.shortcuts {
-                            "These work while focus is in the lab, except in a text or number field."
+                            "These work once focus is inside the lab (press Tab first), except in a text or number field."
                         } else {
                             "Shortcuts are switched off: these keys do nothing."
                         } }

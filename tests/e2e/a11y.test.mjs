@@ -45,6 +45,20 @@ function bodyLuminance(page) {
   });
 }
 
+/**
+ * Visible controls smaller than 24 by 24 CSS px (WCAG 2.5.8), described. Headings that take
+ * focus only from script (tabindex="-1") are not targets.
+ */
+function smallTargets(page) {
+  return page.evaluate(() =>
+    [...document.querySelectorAll('button, a[href], input, select, textarea, summary, [tabindex]:not([tabindex="-1"])')]
+      .filter((el) => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden')
+      .map((el) => ({ el, r: el.getBoundingClientRect() }))
+      .filter(({ r }) => r.width < 24 || r.height < 24)
+      .map(({ el, r }) => `${el.tagName.toLowerCase()}[${el.dataset.testid ?? ''}] ${Math.round(r.width)}x${Math.round(r.height)}`),
+  );
+}
+
 const MODES = [
   { name: 'light', options: { colorScheme: 'light' }, dark: false },
   { name: 'dark (system)', options: { colorScheme: 'dark' }, dark: true },
@@ -73,6 +87,7 @@ describe('axe finds nothing on any screen', () => {
         await openDetails(page, 'display-settings');
         await openDetails(page, 'shortcut-help');
         await assertNoAxeViolations(page, `${mode.name}: display settings and shortcut list`);
+        assert.deepEqual(await smallTargets(page), [], 'every control is at least 24x24 px');
 
         await page.locator(tid('nav-lessons')).click();
         await page.locator(tid('lesson-map')).waitFor();
@@ -312,6 +327,7 @@ test('320 px wide: no sideways scrolling on any screen, with everything open', a
     await openDetails(page, 'table-response-time');
     await openDetails(page, 'table-lag');
     await noScroll('chart tables');
+    assert.deepEqual(await smallTargets(page), [], 'every control is at least 24x24 px at 320 px');
     await assertNoAxeViolations(page, '320 px, everything open');
     await openFaultMenu(page, 'email');
     await noScroll('fault menu');
