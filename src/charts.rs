@@ -87,10 +87,15 @@ pub fn lag(sim: &Sim) -> String {
         // colour is not the only way to tell the lines apart.
         let right = chart.plotting_area().get_pixel_range().0.end + 6;
         labels.sort_by_key(|l| l.0 .1);
-        let mut last_y = i32::MIN;
-        for ((_, y), name, colour) in labels {
-            let y = y.max(last_y + 14);
-            last_y = y;
+        let mut ys: Vec<i32> = Vec::with_capacity(labels.len());
+        for ((_, y), _, _) in &labels {
+            ys.push((*y).max(ys.last().map_or(i32::MIN, |last| last + 14)));
+        }
+        // Lines that all end near zero push the names below the chart: lift the stack so the
+        // last name still fits (a downloaded file has no page below to spill onto).
+        let lift = ys.last().map_or(0, |&last| (last - (HEIGHT as i32 - 8)).max(0));
+        for (((_, _), name, colour), y) in labels.into_iter().zip(ys) {
+            let y = y - lift;
             root.draw(&PathElement::new(vec![(right, y), (right + 10, y)], colour.stroke_width(2)))?;
             root.draw(&Text::new(name, (right + 14, y - 6), ("sans-serif", 12).into_font().color(&INK)))?;
         }
