@@ -8,6 +8,8 @@ use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 
 pub const WIDTH: u32 = 520;
+/// What replaces plotters' fixed size on the page.
+const SCALES: &str = "preserveAspectRatio=\"xMidYMid meet\"";
 pub const HEIGHT: u32 = 230;
 /// The charts show the last minute of simulated time.
 const WINDOW_US: u64 = 60_000_000;
@@ -85,10 +87,15 @@ pub fn lag(sim: &Sim) -> String {
         // colour is not the only way to tell the lines apart.
         let right = chart.plotting_area().get_pixel_range().0.end + 6;
         labels.sort_by_key(|l| l.0 .1);
-        let mut last_y = i32::MIN;
-        for ((_, y), name, colour) in labels {
-            let y = y.max(last_y + 14);
-            last_y = y;
+        let mut ys: Vec<i32> = Vec::with_capacity(labels.len());
+        for ((_, y), _, _) in &labels {
+            ys.push((*y).max(ys.last().map_or(i32::MIN, |last| last + 14)));
+        }
+        // Lines that all end near zero push the names below the chart: lift the stack so the
+        // last name still fits (a downloaded file has no page below to spill onto).
+        let lift = ys.last().map_or(0, |&last| (last - (HEIGHT as i32 - 8)).max(0));
+        for (((_, _), name, colour), y) in labels.into_iter().zip(ys) {
+            let y = y - lift;
             root.draw(&PathElement::new(vec![(right, y), (right + 10, y)], colour.stroke_width(2)))?;
             root.draw(&Text::new(name, (right + 14, y - 6), ("sans-serif", 12).into_font().color(&INK)))?;
         }
@@ -149,11 +156,42 @@ fn mesh<DB: DrawingBackend>(
 fn finish(svg: String, drawn: Drawn) -> String {
     match drawn {
         // plotters writes a fixed size; a viewBox lets the chart scale with the page.
-        Ok(()) => svg.replacen(
-            &format!("width=\"{WIDTH}\" height=\"{HEIGHT}\""),
-            &format!("viewBox=\"0 0 {WIDTH} {HEIGHT}\" preserveAspectRatio=\"xMidYMid meet\""),
-            1,
-        ),
+        // plotters writes a fixed size and a viewBox; without the size the chart scales
+        // with the page.
+        Ok(()) => svg.replacen(&format!("width=\"{WIDTH}\" height=\"{HEIGHT}\""), SCALES, 1),
         Err(e) => format!("<p>Chart unavailable: {e}</p>"),
     }
+}
+
+/// Which sentinel colour stands for which theme variable (as in `.chart-svg` in fanout.css).
+const SENTINELS: [(&str, &str); 14] = [
+    ("fill=\"#010101\"", "--ink"),
+    ("stroke=\"#010101\"", "--muted"),
+    ("stroke=\"#020202\"", "--grid"),
+    ("fill=\"#0000A0\"", "--order"),
+    ("stroke=\"#0000A0\"", "--order"),
+    ("stroke=\"#0000B0\"", "--bad"),
+    ("stroke=\"#0000C0\"", "--s0"),
+    ("stroke=\"#0000C1\"", "--s1"),
+    ("stroke=\"#0000C2\"", "--s2"),
+    ("stroke=\"#0000C3\"", "--s3"),
+    ("stroke=\"#0000C4\"", "--s4"),
+    ("stroke=\"#0000C5\"", "--s5"),
+    ("stroke=\"#0000C6\"", "--s6"),
+    ("stroke=\"#0000C7\"", "--s7"),
+];
+
+/// The chart as a file of its own: a fixed size, a background, and the sentinel colours
+/// replaced by what `colour` says each theme variable is (the page's current theme).
+pub fn standalone(svg: &str, colour: impl Fn(&str) -> String) -> String {
+    let mut out = svg.replacen(SCALES, &format!("width=\"{WIDTH}\" height=\"{HEIGHT}\""), 1);
+    for (attr, var) in SENTINELS {
+        let (name, _) = attr.split_once('=').unwrap_or((attr, ""));
+        out = out.replace(attr, &format!("{name}=\"{}\"", colour(var)));
+    }
+    // A background, since a file has no page behind it.
+    if let Some(end) = out.find("<svg").and_then(|at| out[at..].find('>').map(|e| at + e + 1)) {
+        out.insert_str(end, &format!("\n<rect width=\"100%\" height=\"100%\" fill=\"{}\"/>", colour("--panel")));
+    }
+    out
 }

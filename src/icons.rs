@@ -64,6 +64,7 @@ fn paths(name: &str) -> Html {
         "share" => {
             html! { <><circle cx="6" cy="12" r="2.5"/><circle cx="18" cy="6" r="2.5"/><circle cx="18" cy="18" r="2.5"/><path d="M8.2 10.9l7.6-3.8M8.2 13.1l7.6 3.8"/></> }
         }
+        "download" => html! { <path d="M12 4v11M7 10l5 5 5-5M5 20h14"/> },
         _ => html! { <circle cx="12" cy="12" r="8"/> },
     }
 }

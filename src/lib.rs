@@ -4,10 +4,13 @@
 //! inputs for it and paints what it reports.
 
 pub mod bridge;
+pub mod chart_data;
 pub mod charts;
 pub mod clipboard;
 pub mod components;
 pub mod course;
+pub mod display;
+pub mod download;
 pub mod engine;
 pub mod host;
 pub mod icons;
@@ -15,6 +18,7 @@ pub mod layout;
 pub mod paint;
 pub mod panic;
 pub mod progress;
+pub mod shortcuts;
 pub mod state;
 pub mod statements;
 

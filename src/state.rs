@@ -37,6 +37,77 @@ impl Chrome {
     }
 }
 
+/// The colour theme asked for; `Auto` follows the system.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Theme {
+    #[default]
+    Auto,
+    Light,
+    Dark,
+}
+
+impl Theme {
+    pub const ALL: [Theme; 3] = [Theme::Auto, Theme::Light, Theme::Dark];
+    /// Reads `auto`, `light` or `dark` (the words of `?theme=` and of saved settings).
+    pub fn parse(word: &str) -> Option<Theme> {
+        Theme::ALL.into_iter().find(|t| t.as_str() == word)
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Theme::Auto => "auto",
+            Theme::Light => "light",
+            Theme::Dark => "dark",
+        }
+    }
+}
+
+/// Whether messages travel along the wires; `Auto` follows `prefers-reduced-motion`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Motion {
+    #[default]
+    Auto,
+    Reduced,
+    Full,
+}
+
+impl Motion {
+    pub const ALL: [Motion; 3] = [Motion::Auto, Motion::Reduced, Motion::Full];
+    /// Reads `auto`, `reduce` or `full` (the words of `?motion=` and of saved settings).
+    pub fn parse(word: &str) -> Option<Motion> {
+        Motion::ALL.into_iter().find(|m| m.as_str() == word)
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Motion::Auto => "auto",
+            Motion::Reduced => "reduce",
+            Motion::Full => "full",
+        }
+    }
+    /// Whether motion is reduced, given what the system asks for.
+    pub fn reduced(self, system_reduced: bool) -> bool {
+        match self {
+            Motion::Auto => system_reduced,
+            Motion::Reduced => true,
+            Motion::Full => false,
+        }
+    }
+}
+
+/// The student's display settings (kept in the browser, see `display.rs`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Display {
+    pub theme: Theme,
+    pub motion: Motion,
+    /// Single-key shortcuts; off for people whose speech input or tremor triggers them by accident.
+    pub shortcuts: bool,
+}
+
+impl Default for Display {
+    fn default() -> Self {
+        Display { theme: Theme::Auto, motion: Motion::Auto, shortcuts: true }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct LabState {
     pub view: View,
@@ -50,11 +121,15 @@ pub struct LabState {
     next_notice: u32,
     /// Narrow screens stack the stage vertically.
     pub narrow: bool,
-    /// Messages are shown without travelling.
+    /// Messages are shown without travelling: the effective value of `display.motion`,
+    /// which the stage and the painter read.
     pub reduced_motion: bool,
     pub chrome: Chrome,
     /// The share dialog is open.
     pub sharing: bool,
+    /// What the system asks for (`prefers-reduced-motion`), for `Motion::Auto`.
+    pub system_reduced_motion: bool,
+    pub display: Display,
 }
 
 pub enum LabAction {
@@ -64,15 +139,17 @@ pub enum LabAction {
     Notice(String),
     Dismiss(u32),
     SetNarrow(bool),
-    SetReducedMotion(bool),
+    SetDisplay(Display),
     SetView(View),
     SetChrome(Chrome),
     Share(bool),
 }
 
 impl LabState {
-    pub fn new(notices: Vec<String>, narrow: bool, reduced_motion: bool) -> Self {
-        let mut s = LabState { narrow, reduced_motion, ..Default::default() };
+    /// `system_reduced_motion` is what the system asks for; `display` the settings to start with.
+    pub fn new(notices: Vec<String>, narrow: bool, system_reduced_motion: bool, display: Display) -> Self {
+        let reduced_motion = display.motion.reduced(system_reduced_motion);
+        let mut s = LabState { narrow, reduced_motion, system_reduced_motion, display, ..Default::default() };
         for n in notices {
             s.push_notice(n);
         }
@@ -126,9 +203,12 @@ impl Reducible for LabState {
                 }
                 s.narrow = narrow;
             }
-            LabAction::SetReducedMotion(r) => s.reduced_motion = r,
             LabAction::SetChrome(c) => s.chrome = c,
             LabAction::Share(open) => s.sharing = open,
+            LabAction::SetDisplay(d) => {
+                s.display = d;
+                s.reduced_motion = d.motion.reduced(s.system_reduced_motion);
+            }
             LabAction::SetView(v) => {
                 s.view = v;
                 s.menu = None;

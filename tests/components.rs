@@ -697,3 +697,141 @@ async fn rich_text_shows_code_as_code_and_never_html_from_the_text() {
     assert_eq!(items.item(1).unwrap().text_content().as_deref(), Some("<i>two</i>"));
     assert_eq!(paragraphs.item(1).unwrap().text_content().as_deref(), Some("Last <img src=x onerror=alert(1)>."));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Display settings and keyboard shortcuts
+
+use fanout::components::appearance::{Appearance, AppearanceProps};
+use fanout::state::{Display, LabAction, LabState, Motion, Theme};
+use yew::Reducible;
+
+/// Puts the page back as the display tests found it: no saved settings, no theme pinned.
+fn forget_display() {
+    let storage = gloo::utils::window().local_storage().unwrap().unwrap();
+    storage.remove_item(fanout::display::KEY).unwrap();
+    let html = gloo::utils::document().document_element().unwrap();
+    html.remove_attribute("data-theme").unwrap();
+    html.remove_attribute("data-motion").unwrap();
+}
+
+fn checked(root: &Element, test_id: &str) -> bool {
+    find(root, test_id).unchecked_into::<HtmlInputElement>().checked()
+}
+
+#[wasm_bindgen_test]
+async fn appearance_shows_its_settings_and_reports_and_saves_a_change() {
+    forget_display();
+    let seen = Rc::new(RefCell::new(Vec::new()));
+    let sink = seen.clone();
+    let display = Display { theme: Theme::Light, motion: Motion::Reduced, shortcuts: false };
+    let props = AppearanceProps { display, on_change: Callback::from(move |d| sink.borrow_mut().push(d)) };
+    let root = mount_one::<Appearance>(props).await;
+    assert!(checked(&root, "theme-light") && !checked(&root, "theme-auto"));
+    assert!(checked(&root, "motion-reduce"));
+    assert!(!checked(&root, "shortcuts-switch"));
+    assert!(text(&root, "shortcut-state").contains("switched off"));
+    let html = gloo::utils::document().document_element().unwrap();
+    assert_eq!(html.get_attribute("data-theme").as_deref(), Some("light"));
+    assert_eq!(html.get_attribute("data-motion").as_deref(), Some("reduce"));
+    // The list names every shortcut, in <kbd>.
+    assert_eq!(root.query_selector_all(".shortcut-table tbody tr").unwrap().length(), 5);
+    assert!(root.query_selector(".shortcut-table kbd").unwrap().is_some());
+
+    click(&root, "theme-dark").await;
+    assert_eq!(seen.borrow().last().copied(), Some(Display { theme: Theme::Dark, ..display }));
+    click(&root, "shortcuts-switch").await;
+    assert_eq!(seen.borrow().last().copied(), Some(Display { shortcuts: true, ..display }));
+    let saved = gloo::utils::window().local_storage().unwrap().unwrap().get_item(fanout::display::KEY).unwrap();
+    assert_eq!(fanout::display::parse(saved.as_deref()), Ok(Display { shortcuts: true, ..display }));
+    forget_display();
+}
+
+#[wasm_bindgen_test]
+async fn the_theme_setting_in_the_app_sets_data_theme_and_auto_removes_it() {
+    forget_display();
+    let root = mount("?paused=1").await;
+    let html = gloo::utils::document().document_element().unwrap();
+    assert!(checked(&root, "theme-auto"));
+    assert_eq!(html.get_attribute("data-theme"), None);
+    click(&root, "theme-dark").await;
+    assert_eq!(html.get_attribute("data-theme").as_deref(), Some("dark"));
+    assert!(checked(&root, "theme-dark") && !checked(&root, "theme-auto"));
+    assert!(find(&root, "theme-dark").closest(".segment").unwrap().unwrap().class_name().split(" ").any(|c| c == "on"));
+    click(&root, "theme-auto").await;
+    assert_eq!(html.get_attribute("data-theme"), None);
+    forget_display();
+}
+
+#[wasm_bindgen_test]
+fn display_settings_parse_their_words_and_refuse_damage() {
+    for t in Theme::ALL {
+        assert_eq!(Theme::parse(t.as_str()), Some(t));
+    }
+    for m in Motion::ALL {
+        assert_eq!(Motion::parse(m.as_str()), Some(m));
+    }
+    assert_eq!(Motion::parse("reduce"), Some(Motion::Reduced));
+    assert_eq!(Theme::parse("Dark"), None);
+    use fanout::display::{parse, to_json};
+    assert_eq!(parse(None), Ok(Display::default()));
+    assert!(Display::default().shortcuts, "shortcuts are on by default");
+    let d = Display { theme: Theme::Dark, motion: Motion::Full, shortcuts: false };
+    assert_eq!(parse(Some(&to_json(&d))), Ok(d));
+    for bad in [
+        "",
+        "null",
+        "{",
+        "[]",
+        r#"{"version":2,"theme":"dark","motion":"auto","shortcuts":true}"#,
+        r#"{"version":1,"theme":"sepia","motion":"auto","shortcuts":true}"#,
+        r#"{"version":1,"theme":"dark","motion":"auto"}"#,
+    ] {
+        let e = parse(Some(bad)).expect_err(bad);
+        assert!(e.contains("display settings could not be read"), "{bad}: {e}");
+    }
+}
+
+#[wasm_bindgen_test]
+fn motion_setting_decides_the_effective_reduced_motion() {
+    let state = Rc::new(LabState::new(vec![], false, true, Display::default()));
+    assert!(state.reduced_motion, "Auto follows a system that asks for reduced motion");
+    let full = Display { motion: Motion::Full, ..Display::default() };
+    let state = state.reduce(LabAction::SetDisplay(full));
+    assert!(!state.reduced_motion, "Full overrides the system");
+    assert_eq!(state.display, full);
+    let state = Rc::new(LabState::new(vec![], false, false, Display { motion: Motion::Reduced, ..Display::default() }));
+    assert!(state.reduced_motion, "Reduced overrides a system that does not ask");
+}
+
+fn key(target: &Element, key: &str, ctrl: bool) {
+    let init = KeyboardEventInit::new();
+    init.set_key(key);
+    init.set_ctrl_key(ctrl);
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    target.dispatch_event(&KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap()).unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn shortcuts_act_inside_the_lab_but_not_in_fields_with_ctrl_or_when_off() {
+    forget_display();
+    let root = mount("?paused=1&rate=0").await;
+    let in_flight = |root: &Element| find(root, "m-in-flight").get_attribute("data-value").unwrap();
+    // Typing in the seed field and Ctrl+B are not shortcuts.
+    key(&find(&root, "seed"), "b", false);
+    key(&find(&root, "play"), "b", true);
+    yew::scheduler::flush().await;
+    assert_eq!(in_flight(&root), "0");
+    key(&find(&root, "play"), "b", false);
+    yew::scheduler::flush().await;
+    assert_eq!(in_flight(&root), "1");
+    key(&find(&root, "step"), "w", false);
+    yew::scheduler::flush().await;
+    assert_eq!(find(&root, "stage").get_attribute("data-wiring").as_deref(), Some("request"));
+
+    click(&root, "shortcuts-switch").await;
+    key(&find(&root, "play"), "b", false);
+    yew::scheduler::flush().await;
+    assert_eq!(in_flight(&root), "1", "switched off, B does nothing");
+    forget_display();
+}

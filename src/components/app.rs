@@ -2,17 +2,17 @@
 
 use crate::bridge::{self, Bridge, Command};
 use crate::components::{
-    charts_panel::ChartsPanel, controls::Controls, dlq_panel::DlqPanel, effects_panel::EffectsPanel,
-    event_log::EventLog, fault_menu::FaultMenu, lesson_map::LessonMap, lesson_panel::LessonPanel,
-    metrics_panel::MetricsPanel, notices::Notices, run_details::RunDetails, share_dialog::ShareDialog, stage::Stage,
-    topic_panel::TopicPanel,
+    appearance::Appearance, charts_panel::ChartsPanel, controls::Controls, dlq_panel::DlqPanel,
+    effects_panel::EffectsPanel, event_log::EventLog, fault_menu::FaultMenu, lesson_map::LessonMap,
+    lesson_panel::LessonPanel, metrics_panel::MetricsPanel, notices::Notices, run_details::RunDetails,
+    share_dialog::ShareDialog, stage::Stage, topic_panel::TopicPanel,
 };
 use crate::course::{fetch_quiz, Course};
 use crate::engine::{Engine, EngineHandle};
 use crate::host;
 use crate::layout::Layout;
 use crate::progress::{self, ProgressHandle};
-use crate::state::{Chrome, LabAction, LabState, View};
+use crate::state::{Chrome, Display, LabAction, LabState, View};
 use crate::statements;
 use fanout_sim::params::LabParams;
 use fanout_sim::Node;
@@ -89,7 +89,7 @@ fn frame(looper: &Rc<RefCell<Looper>>, ts: f64) {
         drop(engine);
         if ts - l.last_tick_ms >= TICK_MS {
             l.last_tick_ms = ts;
-            l.dark = media("(prefers-color-scheme: dark)");
+            l.dark = crate::display::effective_dark();
             // Components only need a fresh render when the run has moved on; interventions
             // ask for their own render.
             if sim_now != l.last_tick_sim_us {
@@ -141,11 +141,15 @@ pub fn App(props: &AppProps) -> Html {
     let state = use_reducer({
         let view = boot.4;
         let p = &boot.5;
+        let link = p.clone();
         let chrome = Chrome { embed: p.embed, hide: p.hide.clone(), lock: p.lock };
         move || {
             let narrow =
                 gloo::utils::window().inner_width().ok().and_then(|w| w.as_f64()).unwrap_or(1024.0) < NARROW_PX;
-            let mut s = LabState::new(initial_notices, narrow, media("(prefers-reduced-motion: reduce)"));
+            let (display, display_problem) = crate::display::load();
+            let display = crate::display::with_link(display, &link);
+            let notices = initial_notices.into_iter().chain(display_problem).collect();
+            let mut s = LabState::new(notices, narrow, media("(prefers-reduced-motion: reduce)"), display);
             s.view = view;
             s.chrome = chrome;
             s
@@ -225,7 +229,8 @@ pub fn App(props: &AppProps) -> Html {
     let on_command = {
         let (engine, dispatch, linked, progress, course) =
             (engine.clone(), state.dispatcher(), linked.clone(), progress.clone(), course.clone());
-        let (send_state, view_name, chrome) = (send_state.clone(), view_name.to_string(), state.chrome.clone());
+        let (send_state, view_name, chrome, display) =
+            (send_state.clone(), view_name.to_string(), state.chrome.clone(), state.display);
         Callback::from(move |command: Command| match command {
             Command::GetState => send_state(&view_name, &[]),
             Command::Reset => {
@@ -274,6 +279,9 @@ pub fn App(props: &AppProps) -> Html {
                         },
                         None => {}
                     }
+                }
+                if ["theme", "motion", "shortcuts"].iter().any(|k| has(k)) {
+                    dispatch.dispatch(LabAction::SetDisplay(crate::display::with_link(display, &p)));
                 }
                 if ["embed", "hide", "lock"].iter().any(|k| has(k)) {
                     let mut c = chrome.clone();
@@ -374,7 +382,7 @@ pub fn App(props: &AppProps) -> Html {
                 last_tick_ms: f64::NEG_INFINITY,
                 last_chart_ms: f64::NEG_INFINITY,
                 last_tick_sim_us: u64::MAX,
-                dark: media("(prefers-color-scheme: dark)"),
+                dark: crate::display::effective_dark(),
                 raf: None,
                 stopped: false,
             }));
@@ -425,9 +433,28 @@ pub fn App(props: &AppProps) -> Html {
         let dispatch = state.dispatcher();
         Callback::from(move |id: u32| dispatch.dispatch(LabAction::Dismiss(id)))
     };
-    let on_motion = {
+    let on_display = {
         let dispatch = state.dispatcher();
-        Callback::from(move |reduced: bool| dispatch.dispatch(LabAction::SetReducedMotion(reduced)))
+        Callback::from(move |d: Display| dispatch.dispatch(LabAction::SetDisplay(d)))
+    };
+    // Shortcuts listen on the lab's root, so they act only while focus is inside it.
+    let on_key = {
+        let (engine, on_changed, lab_ref) = (engine.clone(), on_changed.clone(), lab_ref.clone());
+        let (enabled, lab_shown) = (state.display.shortcuts, state.view != View::Map);
+        Callback::from(move |e: KeyboardEvent| {
+            use crate::shortcuts::{from_event, run, show_help, Shortcut};
+            let Some(s) = from_event(&e).filter(|_| enabled) else { return };
+            match s {
+                Shortcut::Help => match lab_ref.cast::<web_sys::Element>() {
+                    Some(root) => show_help(&root),
+                    None => return,
+                },
+                // The lesson map hides the lab: changing it unseen would surprise.
+                _ if lab_shown => on_changed.emit(run(&engine, s)),
+                _ => return,
+            }
+            e.prevent_default();
+        })
     };
 
     let on_view = {
@@ -492,10 +519,11 @@ pub fn App(props: &AppProps) -> Html {
             _ => e.link(),
         };
         p.quiz = linked.borrow().quiz.clone();
+        crate::display::to_link(&state.display, &mut p);
         p
     });
     html! {
-        <div class={classes!("lab", chrome.embed.then_some("embedded"))} ref={lab_ref}>
+        <div class={classes!("lab", chrome.embed.then_some("embedded"))} ref={lab_ref} onkeydown={on_key}>
             <a class="skip-link" href="#stage-title">{ "Skip to the system diagram" }</a>
             <header class="masthead">
                 <div class="brand">
@@ -514,6 +542,7 @@ pub fn App(props: &AppProps) -> Html {
                         { nav("Free lab", View::Lab, "nav-lab") }
                     </nav>
                 }
+                <Appearance display={state.display} on_change={on_display} />
                 if shows("share") {
                     <button type="button" class="button share-button" data-testid="share" aria-haspopup="dialog" onclick={on_share}>
                         { crate::icons::icon("share") }<span>{ "Share" }</span>
@@ -538,8 +567,7 @@ pub fn App(props: &AppProps) -> Html {
                 }
                 <div class="lab-area">
                 if shows("controls") {
-                    <Controls engine={engine.clone()} {tick} on_changed={on_changed.clone()}
-                              reduced_motion={state.reduced_motion} {on_motion} show_timeline={shows("timeline")} />
+                    <Controls engine={engine.clone()} {tick} on_changed={on_changed.clone()} show_timeline={shows("timeline")} />
                 }
                 <div class="main-grid">
                     <div class="stage-column">

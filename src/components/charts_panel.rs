@@ -1,12 +1,25 @@
 //! The two live charts. They redraw on `chart_tick`, a few times a second, not every frame.
+//! Each has its numbers as a table (the alternative to the picture) and downloads.
 
+use crate::chart_data::{self, Table};
 use crate::engine::EngineHandle;
+use crate::icons::icon;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct ChartsPanelProps {
     pub engine: EngineHandle,
     pub chart_tick: u64,
+}
+
+/// One chart as drawn this tick.
+#[derive(PartialEq)]
+struct Drawn {
+    key: &'static str,
+    caption: &'static str,
+    label: String,
+    svg: String,
+    table: Table,
 }
 
 #[component]
@@ -32,26 +45,112 @@ pub fn ChartsPanel(props: &ChartsPanelProps) -> Html {
                 .map(|&i| format!("{} {}", sim.scenario().catalog[i as usize].name, sim.subscription(i).lag()))
                 .collect();
             let lag_label = format!("Subscriber lag over the last minute. Now: {}.", lags.join(", "));
-            (crate::charts::response(sim), response_label, crate::charts::lag(sim), lag_label)
+            [
+                Drawn {
+                    key: "response-time",
+                    caption: "Checkout response time (dot: succeeded, cross: failed)",
+                    label: response_label,
+                    svg: crate::charts::response(sim),
+                    table: chart_data::response(sim),
+                },
+                Drawn {
+                    key: "lag",
+                    caption: "Subscriber lag (events waiting)",
+                    label: lag_label,
+                    svg: crate::charts::lag(sim),
+                    table: chart_data::lag(sim),
+                },
+            ]
         })
     };
-    let (response, response_label, lag, lag_label) = &*charts;
+    // What the last download did, said politely to screen readers and shown to everyone.
+    let status = use_state(String::new);
     html! {
         <section class="charts" aria-label="Charts">
-            { figure("Checkout response time (dot: succeeded, cross: failed)", "chart-response", response_label, response) }
-            { figure("Subscriber lag (events waiting)", "chart-lag", lag_label, lag) }
+            { for charts.iter().map(|c| figure(c, status.setter())) }
+            <p class="download-status" role="status" data-testid="download-status">{ (*status).clone() }</p>
         </section>
     }
 }
 
-/// A chart with its caption; `label` is the chart in words for screen readers.
-fn figure(caption: &str, test_id: &str, label: &str, svg: &str) -> Html {
+/// A chart with its caption, table and downloads; `label` is the chart in words.
+fn figure(c: &Drawn, status: UseStateSetter<String>) -> Html {
+    let test_id = if c.key == "response-time" { "chart-response" } else { "chart-lag" };
+    let file = format!("fanout-{}", c.key);
+    let say = move |name: String, r: Result<(), String>| {
+        status.set(match r {
+            Ok(()) => format!("Saved {name}."),
+            Err(e) => format!("{name} could not be saved: {e}."),
+        })
+    };
+    let svg_file = {
+        // The page's current theme, resolved, since the file has no stylesheet.
+        let svg = c.svg.clone();
+        move || crate::charts::standalone(&svg, crate::display::css_colour)
+    };
+    let on_svg = {
+        let (file, svg_file, say) = (format!("{file}.svg"), svg_file.clone(), say.clone());
+        Callback::from(move |_: MouseEvent| {
+            say(file.clone(), crate::download::text(&file, "image/svg+xml", &svg_file()))
+        })
+    };
+    let on_png = {
+        let (file, say) = (format!("{file}.png"), say.clone());
+        Callback::from(move |_: MouseEvent| {
+            let (name, say) = (file.clone(), say.clone());
+            let size = (crate::charts::WIDTH, crate::charts::HEIGHT);
+            crate::download::png_from_svg(&file, &svg_file(), size, 2.0, move |r| say(name, r));
+        })
+    };
+    let on_csv = {
+        let (file, csv) = (format!("{file}.csv"), c.table.to_csv());
+        Callback::from(move |_: MouseEvent| say(file.clone(), crate::download::text(&file, "text/csv", &csv)))
+    };
+    let what = c.caption.split(" (").next().unwrap_or(c.caption).to_lowercase();
+    let button = |kind: &str, cb: Callback<MouseEvent>| {
+        html! {
+            <button type="button" class="button small" data-testid={format!("download-{}-{}", c.key, kind.to_lowercase())}
+                    onclick={cb}>
+                { icon("download") }
+                <span class="sr-only">{ format!("Download the {what} chart as ") }</span>{ kind.to_string() }
+            </button>
+        }
+    };
     html! {
         <figure class="chart">
-            <figcaption>{ caption.to_string() }</figcaption>
-            <div class="chart-svg" data-testid={test_id.to_string()} role="img" aria-label={label.to_string()}>
-                { Html::from_html_unchecked(AttrValue::from(svg.to_string())) }
+            <figcaption>{ c.caption }</figcaption>
+            <div class="chart-svg" data-testid={test_id} role="img" aria-label={c.label.clone()}>
+                { Html::from_html_unchecked(AttrValue::from(c.svg.clone())) }
+            </div>
+            <div class="chart-tools">
+                <div class="downloads" role="group" aria-label={format!("Download the {what} chart")}>
+                    { button("SVG", on_svg) }{ button("PNG", on_png) }{ button("CSV", on_csv) }
+                </div>
+                <details class="chart-table" data-testid={format!("table-{}", c.key)}>
+                    <summary>{ "Show the data as a table" }</summary>
+                    { table(&c.table) }
+                </details>
             </div>
         </figure>
+    }
+}
+
+fn table(t: &Table) -> Html {
+    html! {
+        // Focusable, so that a keyboard can scroll a table wider than a phone (axe asks this).
+        <div class="subs-wrap" tabindex="0" role="region" aria-label={t.caption.clone()}>
+            <table class="subs">
+                <caption>{ t.caption.clone() }</caption>
+                <thead><tr>{ for t.head.iter().map(|h| html! { <th scope="col">{ h.clone() }</th> }) }</tr></thead>
+                <tbody>
+                    { for t.rows.iter().map(|(head, cells)| html! {
+                        <tr>
+                            <th scope="row">{ head.clone() }</th>
+                            { for cells.iter().map(|c| html! { <td>{ c.clone().unwrap_or_else(|| "none".into()) }</td> }) }
+                        </tr>
+                    }) }
+                </tbody>
+            </table>
+        </div>
     }
 }

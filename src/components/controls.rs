@@ -13,8 +13,6 @@ pub struct ControlsProps {
     pub engine: EngineHandle,
     pub tick: u64,
     pub on_changed: Callback<Result<(), String>>,
-    pub reduced_motion: bool,
-    pub on_motion: Callback<bool>,
     /// The timeline bar under the toolbar (a link can hide it).
     #[prop_or(true)]
     pub show_timeline: bool,
@@ -139,10 +137,6 @@ pub fn Controls(props: &ControlsProps) -> Html {
             on_changed.emit(result);
         })
     };
-    let on_motion = {
-        let cb = props.on_motion.clone();
-        Callback::from(move |e: Event| cb.emit(!e.target_unchecked_into::<HtmlInputElement>().checked()))
-    };
 
     html! {
         <section class="controls" aria-label="Controls">
@@ -222,10 +216,6 @@ pub fn Controls(props: &ControlsProps) -> Html {
                             <option value="fail" selected={policy == PublishPolicy::Fail}>{ "fails the checkout" }</option>
                             <option value="buffer" selected={policy == PublishPolicy::BufferAndRetry}>{ "buffers the event and retries" }</option>
                         </select>
-                    </label>
-                    <label class="check">
-                        <input type="checkbox" data-testid="motion" checked={!props.reduced_motion} onchange={on_motion} />
-                        <span>{ "Animate messages along the wires" }</span>
                     </label>
                 </div>
             </details>

@@ -2,6 +2,7 @@
 
 pub mod announcer;
 pub mod app;
+pub mod appearance;
 pub mod broker_settings;
 pub mod charts_panel;
 pub mod controls;
