@@ -588,7 +588,7 @@ pub fn App(props: &AppProps) -> Html {
                     </div>
                 </div>
                 if shows("charts") { <ChartsPanel engine={engine.clone()} chart_tick={state.chart_tick} /> }
-                if shows("details") { <RunDetails engine={engine.clone()} {tick} /> }
+                if shows("details") { <RunDetails engine={engine.clone()} {tick} on_changed={on_changed.clone()} /> }
                 </div>
             </main>
             }

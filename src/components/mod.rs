@@ -22,6 +22,7 @@ pub mod notices;
 pub mod question_view;
 pub mod rich_text;
 pub mod run_details;
+pub mod run_file;
 pub mod share_dialog;
 pub mod stage;
 pub mod subscribers;

@@ -1,6 +1,7 @@
 //! What identifies this run: seed, simulated time, and the trace hash that proves two runs
 //! (here, in another browser, or in the `fanout-sim` CLI) did exactly the same thing.
 
+use crate::components::run_file::RunFile;
 use crate::engine::EngineHandle;
 use yew::prelude::*;
 
@@ -8,6 +9,7 @@ use yew::prelude::*;
 pub struct RunDetailsProps {
     pub engine: EngineHandle,
     pub tick: u64,
+    pub on_changed: Callback<Result<(), String>>,
 }
 
 #[component]
@@ -22,6 +24,7 @@ pub fn RunDetails(props: &RunDetailsProps) -> Html {
             <span>{ format!("{} events", sim.events_processed()) }</span>
             <span>{ format!("{} interventions", sim.inputs().len()) }</span>
             <span>{ "trace hash " }<code data-testid="trace-hash">{ sim.trace_hash_hex() }</code></span>
+            <RunFile engine={props.engine.clone()} on_changed={props.on_changed.clone()} />
         </footer>
     }
 }
