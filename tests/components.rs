@@ -835,3 +835,107 @@ async fn shortcuts_act_inside_the_lab_but_not_in_fields_with_ctrl_or_when_off() 
     assert_eq!(in_flight(&root), "1", "switched off, B does nothing");
     forget_display();
 }
+
+// ----- course pages: host messages, statements, embed chrome -----
+
+#[wasm_bindgen_test]
+fn host_commands_are_read_as_data_and_bad_ones_say_why() {
+    use fanout::bridge::{parse_command, Command};
+    use serde_json::json;
+    assert_eq!(parse_command(&json!({"target": "fanout", "type": "get-state"})), Ok(Command::GetState));
+    assert_eq!(parse_command(&json!({"target": "fanout", "type": "reset"})), Ok(Command::Reset));
+    assert_eq!(
+        parse_command(
+            &json!({"target": "fanout", "type": "set", "params": {"seed": 3, "paused": true, "fault": ["crash:email", "broker-down"]}})
+        ),
+        Ok(Command::Set("fault=crash:email&fault=broker-down&paused=1&seed=3".into()))
+    );
+    for (bad, why) in [
+        (json!("get-state"), "no target"),
+        (json!({"type": "get-state"}), "no target"),
+        (json!({"target": "fanout"}), "no type"),
+        (json!({"target": "fanout", "type": "eval"}), "not get-state, set or reset"),
+        (json!({"target": "fanout", "type": "set"}), "needs params"),
+        (json!({"target": "fanout", "type": "set", "params": {"seed": {"x": 1}}}), "params.seed must be"),
+    ] {
+        let e = parse_command(&bad).unwrap_err();
+        assert!(e.contains(why), "{bad}: {e}");
+    }
+}
+
+#[wasm_bindgen_test]
+fn a_hosts_set_replaces_every_value_of_the_keys_it_names() {
+    use fanout::host::{keys, merge};
+    assert_eq!(
+        merge("?seed=3&fault=crash:email&fault=slow:shipping:5ms&theme=dark", "fault=broker-down&seed=4"),
+        "theme=dark&fault=broker-down&seed=4"
+    );
+    assert_eq!(keys("?a=1&b=2&a=3&c"), ["a", "b", "c"]);
+}
+
+#[wasm_bindgen_test]
+fn statements_follow_each_graded_try_and_a_completed_lesson() {
+    use fanout::progress::Progress;
+    use fanout::statements::changes;
+    use fanout_sim::lesson::grade::{Answer, Grade};
+    let (course, _) = fanout::course::Course::builtin();
+    let before = Progress::new();
+    let mut after = before.clone();
+    let right = Grade { correct: true, raw: 1, max: 1, feedback: vec![], numbers: vec![] };
+    let wrong = Grade { correct: false, raw: 0, ..right.clone() };
+    let l = after.lessons.entry("coupling".into()).or_default();
+    l.answered("why-coupled", Answer::Choice("network".into()), Some(wrong), 1);
+    let out = changes(&before, &after, &course, "https://lab.example/fanout/", "2026-01-01T00:00:00Z");
+    assert_eq!(out.len(), 1);
+    let s = &out[0].statement;
+    assert_eq!(out[0].kind, "answered");
+    assert_eq!(s["object"]["id"], "https://lab.example/fanout/?lesson=coupling#check-why-coupled");
+    assert_eq!(s["result"]["success"], false);
+    assert_eq!(s["result"]["score"]["max"], 1);
+    assert!(s["object"]["definition"]["name"]["en-US"].as_str().unwrap().len() > 10, "the question's prompt names it");
+    // A second try is a new statement; nothing else changed, nothing else is said.
+    let mid = after.clone();
+    let l = after.lessons.get_mut("coupling").unwrap();
+    l.answered("why-coupled", Answer::Choice("waits".into()), Some(right), 1);
+    l.completed = true;
+    let out = changes(&mid, &after, &course, "https://lab.example/fanout/", "2026-01-01T00:00:00Z");
+    let kinds: Vec<&str> = out.iter().map(|o| o.kind).collect();
+    assert_eq!(kinds, ["answered", "completed"]);
+    assert_eq!(out[0].statement["result"]["extensions"]["urn:fanout:xapi:attempt"], 2);
+    assert_eq!(out[1].statement["object"]["id"], "https://lab.example/fanout/?lesson=coupling");
+    assert_eq!(out[1].statement["result"]["score"]["raw"], 0, "the first try counts");
+    assert_eq!(out[1].statement["result"]["success"], false);
+    assert!(changes(&after, &after, &course, "p", "t").is_empty());
+}
+
+#[wasm_bindgen_test]
+async fn embed_hides_the_panels_named_and_lock_hides_the_sections() {
+    let root = mount("?embed=1&hide=log,charts,share&lock=1").await;
+    assert!(root.query_selector(".lab.embedded").unwrap().is_some());
+    assert!(try_find(&root, "log").is_none());
+    assert!(try_find(&root, "chart-response").is_none());
+    assert!(try_find(&root, "share").is_none());
+    assert!(try_find(&root, "nav-lessons").is_none());
+    assert!(try_find(&root, "stage").is_some());
+    let root = mount("?hide=timeline").await;
+    assert!(try_find(&root, "share").is_some());
+    assert!(try_find(&root, "nav-lessons").is_some());
+    assert!(try_find(&root, "log").is_some());
+}
+
+#[wasm_bindgen_test]
+async fn the_share_dialog_shows_a_link_to_this_moment_and_an_embed_snippet() {
+    let root = mount("?seed=8&until=2&fault=crash:email").await;
+    click(&root, "share").await;
+    let link = find(&root, "share-link").dyn_into::<HtmlInputElement>().unwrap().value();
+    assert!(link.ends_with("?seed=8&fault=crash:email&until=2"), "{link}");
+    let code = find(&root, "embed-code").dyn_into::<web_sys::HtmlTextAreaElement>().unwrap().value();
+    assert!(code.contains("embed=1") && code.contains("fanout-embed.js") && !code.contains("until="), "{code}");
+    click(&root, "embed-moment").await;
+    let code = find(&root, "embed-code").dyn_into::<web_sys::HtmlTextAreaElement>().unwrap().value();
+    assert!(code.contains("until=2"), "{code}");
+    // A modal dialog makes the rest of the document inert: close it for the other tests.
+    click(&root, "share-close").await;
+    assert!(try_find(&root, "share-dialog").is_none());
+    root.remove();
+}

@@ -97,11 +97,13 @@ pub fn ShareDialog(props: &ShareDialogProps) -> Html {
         Callback::from(move |_: Event| on_close.emit(()))
     };
     let close = {
-        let dialog = dialog.clone();
+        let (dialog, on_close) = (dialog.clone(), props.on_close.clone());
         Callback::from(move |_: MouseEvent| {
             if let Some(d) = dialog.cast::<HtmlDialogElement>() {
                 d.close();
             }
+            // At once, not on the close event, which the browser fires later.
+            on_close.emit(());
         })
     };
     let select_all = Callback::from(|e: FocusEvent| e.target_unchecked_into::<HtmlInputElement>().select());

@@ -210,7 +210,8 @@ test('answering in an embedded lesson sends answered statements, finishing it a 
 test('embed mode hides the panels hide= names and lock removes the way out of the lab', async () => {
   await withPage(async (page) => {
     await openLab(page, labUrl(server.url, { embed: 1, hide: 'log,charts,details', lock: 1 }));
-    assert.equal(await page.locator(tid('event-log')).count(), 0);
+    assert.equal(await page.locator(tid('log')).count(), 0);
+    assert.equal(await page.locator(tid('m-p95')).count(), 1);
     assert.equal(await page.locator(tid('chart-response')).count(), 0);
     assert.equal(await page.locator(tid('trace-hash')).count(), 0);
     assert.equal(await page.locator(tid('nav-lessons')).count(), 0);
