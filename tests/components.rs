@@ -939,3 +939,19 @@ async fn the_share_dialog_shows_a_link_to_this_moment_and_an_embed_snippet() {
     assert!(try_find(&root, "share-dialog").is_none());
     root.remove();
 }
+
+#[wasm_bindgen_test]
+async fn the_scene_summary_says_what_exists_how_it_is_wired_what_fails_and_the_numbers() {
+    let root = mount("?paused=1&wiring=request&fault=crash:email").await;
+    let summary = text(&root, "scene-summary");
+    assert!(summary.starts_with("Request-driven:"), "{summary}");
+    assert!(summary.contains("calls Email, Inventory, Analytics, Shipping"), "{summary}");
+    assert!(summary.contains("Failing: Email"), "{summary}");
+    assert!(summary.contains("So far: 0 placed, 0 succeeded, 0 failed, 0 in progress."), "{summary}");
+    let root = mount("?until=10").await;
+    let summary = text(&root, "scene-summary");
+    assert!(
+        summary.contains("Nothing is failing.") && summary.contains("p95") && summary.contains("lag Email"),
+        "{summary}"
+    );
+}

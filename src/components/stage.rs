@@ -75,7 +75,24 @@ pub fn scene_summary(sim: &Sim) -> String {
         sim.faults().iter().map(|f| f.describe(&fanout_sim::narration::fault_target_name(f, sim.scenario()))).collect();
     let faults =
         if faults.is_empty() { "Nothing is failing.".to_string() } else { format!("Failing: {}.", faults.join("; ")) };
-    format!("{wiring} {faults}")
+    let h = sim.headline();
+    let request = &sim.scenario().request_noun;
+    let mut numbers = format!(
+        "So far: {} placed, {} succeeded, {} failed, {} in progress",
+        h.placed, h.succeeded, h.failed, h.in_flight
+    );
+    if h.response.count > 0 {
+        numbers.push_str(&format!("; {request} p95 {} over the last 30 s", fanout_sim::time::human(h.response.p95_us)));
+    }
+    if sim.wiring() == Wiring::Event && !sim.wired().is_empty() {
+        let lags: Vec<String> = sim
+            .wired()
+            .iter()
+            .map(|&i| format!("{} {}", sim.scenario().catalog[i as usize].name, sim.subscription(i).lag()))
+            .collect();
+        numbers.push_str(&format!("; lag {}", lags.join(", ")));
+    }
+    format!("{wiring} {faults} {numbers}.")
 }
 
 fn icon_for(key: &str) -> &'static str {
