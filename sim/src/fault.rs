@@ -2,13 +2,13 @@
 //! active [`FaultSet`] what a service or the broker is like right now. A new kind of fault
 //! is a new variant here plus the question it answers.
 
-use crate::input::{given, need, refuse_rest};
+use crate::keys::{given, need, refuse_rest};
 use crate::scenario::Scenario;
 use crate::time::{Micros, MS, SEC};
 use serde::{Deserialize, Serialize};
 
 /// Reads as a JSON object tagged by `kind`, e.g. `{"kind": "crash", "service": "email"}`, with
-/// no key that the fault does not have (see [`RawFault`]).
+/// no key that the fault does not have (read through the private `RawFault`, see `keys.rs`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "kebab-case", try_from = "RawFault")]
 pub enum Fault {

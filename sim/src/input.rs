@@ -3,13 +3,14 @@
 
 use crate::delivery::{Guarantee, RetryPolicy, StartFrom};
 use crate::fault::Fault;
+use crate::keys::{given, need, refuse_rest};
 use crate::scenario::{CallMode, PublishPolicy, Wiring};
 use crate::time::Micros;
 use crate::topic::PartitionKey;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 
 /// Reads as a JSON object tagged by `action`, e.g. `{"action": "set-rate", "rate": 5}`, with
-/// no key that the action does not have (see [`RawAction`]).
+/// no key that the action does not have (read through the private `RawAction`, see `keys.rs`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "action", rename_all = "kebab-case", try_from = "RawAction")]
 pub enum Action {
@@ -206,24 +207,6 @@ struct RawAction {
     share: Option<f64>,
     #[serde(default, deserialize_with = "given")]
     event: Option<Option<u64>>,
-}
-
-/// A key that is there: its value read as `T` (so `null` is refused unless `T` takes it).
-pub(crate) fn given<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<T>, D::Error> {
-    T::deserialize(d).map(Some)
-}
-
-/// Takes a key the variant `kind` needs.
-pub(crate) fn need<T>(slot: &mut Option<T>, key: &str, kind: &str) -> Result<T, String> {
-    slot.take().ok_or_else(|| format!("{kind} needs `{key}`"))
-}
-
-/// Refuses the first key still left once the variant `kind` took its own.
-pub(crate) fn refuse_rest(kind: &str, left: &[(&str, bool)]) -> Result<(), String> {
-    match left.iter().find(|(_, given)| *given) {
-        Some((key, _)) => Err(format!("`{key}` does not apply to {kind}")),
-        None => Ok(()),
-    }
 }
 
 impl RawAction {

@@ -12,6 +12,7 @@ pub mod delivery;
 pub mod fault;
 mod flow;
 pub mod input;
+mod keys;
 pub mod lesson;
 pub mod message;
 pub mod metrics;
