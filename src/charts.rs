@@ -97,7 +97,7 @@ pub fn lag(sim: &Sim) -> String {
         for (((_, _), name, colour), y) in labels.into_iter().zip(ys) {
             let y = y - lift;
             root.draw(&PathElement::new(vec![(right, y), (right + 10, y)], colour.stroke_width(2)))?;
-            root.draw(&Text::new(name, (right + 14, y - 6), ("sans-serif", 12).into_font().color(&INK)))?;
+            root.draw(&Text::new(name, (right + 14, y - 6), (FontFamily::SansSerif, 12).into_font().color(&INK)))?;
         }
         Ok(())
     })
@@ -144,7 +144,7 @@ fn mesh<DB: DrawingBackend>(
         .y_desc(y_desc)
         .x_labels(6)
         .y_labels(5)
-        .label_style(("sans-serif", 12).into_font().color(&INK))
+        .label_style((FontFamily::SansSerif, 12).into_font().color(&INK))
         .axis_style(INK)
         .bold_line_style(GRID)
         .light_line_style(TRANSPARENT)

@@ -158,11 +158,10 @@ impl LabState {
 
     fn push_notice(&mut self, text: String) {
         // Messages from the core start in lower case, to read well inside other sentences.
-        let mut chars = text.chars();
-        let text = match chars.next() {
-            Some(first) => first.to_uppercase().chain(chars).collect(),
-            None => return,
-        };
+        if text.is_empty() {
+            return;
+        }
+        let text = capitalise(&text);
         // The same message twice in a row adds nothing.
         if self.notices.last().map(|n| &n.text) == Some(&text) {
             return;
@@ -216,5 +215,17 @@ impl Reducible for LabState {
             }
         }
         Rc::new(s)
+    }
+}
+
+/// The text with its first letter in upper case, as `char::to_uppercase` would make it: ASCII
+/// here, any other letter by the browser's `toUpperCase` (the same Unicode mapping), so that
+/// the page does not carry Rust's Unicode case tables (about 7 KB gzipped).
+pub fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) if first.is_ascii() => first.to_ascii_uppercase().to_string() + chars.as_str(),
+        Some(first) => String::from(js_sys::JsString::from(first).to_upper_case()) + chars.as_str(),
+        None => String::new(),
     }
 }

@@ -2,12 +2,15 @@
 //! active [`FaultSet`] what a service or the broker is like right now. A new kind of fault
 //! is a new variant here plus the question it answers.
 
+use crate::keys::{given, need, refuse_rest};
 use crate::scenario::Scenario;
 use crate::time::{Micros, MS, SEC};
 use serde::{Deserialize, Serialize};
 
+/// Reads as a JSON object tagged by `kind`, e.g. `{"kind": "crash", "service": "email"}`, with
+/// no key that the fault does not have (read through the private `RawFault`, see `keys.rs`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "kebab-case", deny_unknown_fields)]
+#[serde(tag = "kind", rename_all = "kebab-case", try_from = "RawFault")]
 pub enum Fault {
     /// Every piece of work the service does takes this much longer.
     Slow { service: String, extra_us: Micros },
@@ -41,6 +44,97 @@ pub enum Fault {
     CrashBeforeAck { service: String, share: f64 },
     /// The `OrderPlaced` event of this order is one the consumer can never process.
     Poison { service: String, order: u64 },
+}
+
+/// The kinds of [`Fault`], as the `kind` tag names them.
+#[derive(Clone, Copy, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+enum FaultKind {
+    Slow,
+    Crash,
+    Errors,
+    BrokerDown,
+    Drop,
+    Duplicate,
+    Delay,
+    CrashBeforeAck,
+    Poison,
+}
+
+impl FaultKind {
+    fn name(self) -> &'static str {
+        match self {
+            FaultKind::Slow => "slow",
+            FaultKind::Crash => "crash",
+            FaultKind::Errors => "errors",
+            FaultKind::BrokerDown => "broker-down",
+            FaultKind::Drop => "drop",
+            FaultKind::Duplicate => "duplicate",
+            FaultKind::Delay => "delay",
+            FaultKind::CrashBeforeAck => "crash-before-ack",
+            FaultKind::Poison => "poison",
+        }
+    }
+}
+
+/// Every key a fault may have, read in one flat pass, as for [`crate::Action`]. A key given
+/// as `null` counts as given; only the optional `service` of a delivery fault may be `null`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFault {
+    kind: FaultKind,
+    #[serde(default, deserialize_with = "given")]
+    service: Option<Option<String>>,
+    #[serde(default, deserialize_with = "given")]
+    extra_us: Option<Micros>,
+    #[serde(default, deserialize_with = "given")]
+    rate: Option<f64>,
+    #[serde(default, deserialize_with = "given")]
+    share: Option<f64>,
+    #[serde(default, deserialize_with = "given")]
+    order: Option<u64>,
+}
+
+impl TryFrom<RawFault> for Fault {
+    type Error = String;
+    fn try_from(mut raw: RawFault) -> Result<Self, String> {
+        let kind = raw.kind.name();
+        let s = &mut raw;
+        // A service the fault must have: given, and not `null`.
+        let mut service = || need(&mut s.service, "service", kind)?.ok_or_else(|| format!("{kind} needs `service`"));
+        let fault = match s.kind {
+            FaultKind::Slow => Fault::Slow { service: service()?, extra_us: need(&mut s.extra_us, "extra_us", kind)? },
+            FaultKind::Crash => Fault::Crash { service: service()? },
+            FaultKind::Errors => Fault::Errors { service: service()?, rate: need(&mut s.rate, "rate", kind)? },
+            FaultKind::BrokerDown => Fault::BrokerDown,
+            FaultKind::Drop => {
+                Fault::Drop { service: s.service.take().flatten(), share: need(&mut s.share, "share", kind)? }
+            }
+            FaultKind::Duplicate => {
+                Fault::Duplicate { service: s.service.take().flatten(), share: need(&mut s.share, "share", kind)? }
+            }
+            FaultKind::Delay => Fault::Delay {
+                service: s.service.take().flatten(),
+                share: need(&mut s.share, "share", kind)?,
+                extra_us: need(&mut s.extra_us, "extra_us", kind)?,
+            },
+            FaultKind::CrashBeforeAck => {
+                Fault::CrashBeforeAck { service: service()?, share: need(&mut s.share, "share", kind)? }
+            }
+            FaultKind::Poison => Fault::Poison { service: service()?, order: need(&mut s.order, "order", kind)? },
+        };
+        refuse_rest(
+            kind,
+            &[
+                ("service", s.service.is_some()),
+                ("extra_us", s.extra_us.is_some()),
+                ("rate", s.rate.is_some()),
+                ("share", s.share.is_some()),
+                ("order", s.order.is_some()),
+            ],
+        )?;
+        Ok(fault)
+    }
 }
 
 /// Longest slowdown accepted, so that a typo cannot stall a run for hours.

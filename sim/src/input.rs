@@ -3,13 +3,16 @@
 
 use crate::delivery::{Guarantee, RetryPolicy, StartFrom};
 use crate::fault::Fault;
+use crate::keys::{given, need, refuse_rest};
 use crate::scenario::{CallMode, PublishPolicy, Wiring};
 use crate::time::Micros;
 use crate::topic::PartitionKey;
 use serde::{Deserialize, Serialize};
 
+/// Reads as a JSON object tagged by `action`, e.g. `{"action": "set-rate", "rate": 5}`, with
+/// no key that the action does not have (read through the private `RawAction`, see `keys.rs`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "action", rename_all = "kebab-case", deny_unknown_fields)]
+#[serde(tag = "action", rename_all = "kebab-case", try_from = "RawAction")]
 pub enum Action {
     /// One order, placed now by the shopper.
     BuyNow,
@@ -103,10 +106,9 @@ impl Action {
     }
 }
 
-/// An action and the simulated moment it took effect.
-// No `deny_unknown_fields` here: serde cannot combine it with `flatten` (every key would be
-// unknown to this struct). The flattened action still refuses keys it does not know.
+/// An action and the simulated moment it took effect: the action's object with an `at_us` key.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "RawAction")]
 pub struct Input {
     pub at_us: Micros,
     #[serde(flatten)]
@@ -115,6 +117,189 @@ pub struct Input {
 
 /// The highest order rate accepted, orders per second.
 pub const MAX_RATE: f64 = 50_000.0;
+
+/// The kinds of [`Action`], as the `action` tag names them.
+#[derive(Clone, Copy, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+enum ActionKind {
+    BuyNow,
+    SetRate,
+    SetWiring,
+    SetCallMode,
+    SetPublishPolicy,
+    AddSubscriber,
+    RemoveSubscriber,
+    Inject,
+    Clear,
+    SetGuarantee,
+    SetIdempotent,
+    SetSync,
+    SetRetry,
+    SetConsumers,
+    SetPartitions,
+    SetPartitionKey,
+    SetCancelShare,
+    Redrive,
+}
+
+impl ActionKind {
+    fn name(self) -> &'static str {
+        match self {
+            ActionKind::BuyNow => "buy-now",
+            ActionKind::SetRate => "set-rate",
+            ActionKind::SetWiring => "set-wiring",
+            ActionKind::SetCallMode => "set-call-mode",
+            ActionKind::SetPublishPolicy => "set-publish-policy",
+            ActionKind::AddSubscriber => "add-subscriber",
+            ActionKind::RemoveSubscriber => "remove-subscriber",
+            ActionKind::Inject => "inject",
+            ActionKind::Clear => "clear",
+            ActionKind::SetGuarantee => "set-guarantee",
+            ActionKind::SetIdempotent => "set-idempotent",
+            ActionKind::SetSync => "set-sync",
+            ActionKind::SetRetry => "set-retry",
+            ActionKind::SetConsumers => "set-consumers",
+            ActionKind::SetPartitions => "set-partitions",
+            ActionKind::SetPartitionKey => "set-partition-key",
+            ActionKind::SetCancelShare => "set-cancel-share",
+            ActionKind::Redrive => "redrive",
+        }
+    }
+}
+
+/// Every key an action (or an input) may have, read in one flat pass; [`Action`] and [`Input`]
+/// are built from it. Serde's own reading of a tagged enum buffers the whole object first,
+/// which costs the page a lot of code, and lets an action without fields (`buy-now`) keep any
+/// key at all. A key given as `null` counts as given (only `event` may be `null`).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAction {
+    action: ActionKind,
+    #[serde(default, deserialize_with = "given")]
+    at_us: Option<Micros>,
+    #[serde(default, deserialize_with = "given")]
+    rate: Option<f64>,
+    #[serde(default, deserialize_with = "given")]
+    wiring: Option<Wiring>,
+    #[serde(default, deserialize_with = "given")]
+    mode: Option<CallMode>,
+    #[serde(default, deserialize_with = "given")]
+    policy: Option<PublishPolicy>,
+    #[serde(default, deserialize_with = "given")]
+    service: Option<String>,
+    #[serde(default, deserialize_with = "given")]
+    from: Option<StartFrom>,
+    #[serde(default, deserialize_with = "given")]
+    fault: Option<Fault>,
+    #[serde(default, deserialize_with = "given")]
+    guarantee: Option<Guarantee>,
+    #[serde(default, deserialize_with = "given")]
+    on: Option<bool>,
+    #[serde(default, deserialize_with = "given")]
+    retry: Option<RetryPolicy>,
+    #[serde(default, deserialize_with = "given")]
+    consumers: Option<u16>,
+    #[serde(default, deserialize_with = "given")]
+    partitions: Option<u16>,
+    #[serde(default, deserialize_with = "given")]
+    key: Option<PartitionKey>,
+    #[serde(default, deserialize_with = "given")]
+    share: Option<f64>,
+    #[serde(default, deserialize_with = "given")]
+    event: Option<Option<u64>>,
+}
+
+impl RawAction {
+    /// The action, and `at_us` if given.
+    fn split(mut self) -> Result<(Option<Micros>, Action), String> {
+        let kind = self.action.name();
+        let s = &mut self;
+        let action = match s.action {
+            ActionKind::BuyNow => Action::BuyNow,
+            ActionKind::SetRate => Action::SetRate { rate: need(&mut s.rate, "rate", kind)? },
+            ActionKind::SetWiring => Action::SetWiring { wiring: need(&mut s.wiring, "wiring", kind)? },
+            ActionKind::SetCallMode => Action::SetCallMode { mode: need(&mut s.mode, "mode", kind)? },
+            ActionKind::SetPublishPolicy => Action::SetPublishPolicy { policy: need(&mut s.policy, "policy", kind)? },
+            ActionKind::AddSubscriber => Action::AddSubscriber {
+                service: need(&mut s.service, "service", kind)?,
+                from: s.from.take().unwrap_or_default(),
+            },
+            ActionKind::RemoveSubscriber => {
+                Action::RemoveSubscriber { service: need(&mut s.service, "service", kind)? }
+            }
+            ActionKind::Inject => Action::Inject { fault: need(&mut s.fault, "fault", kind)? },
+            ActionKind::Clear => Action::Clear { fault: need(&mut s.fault, "fault", kind)? },
+            ActionKind::SetGuarantee => Action::SetGuarantee {
+                service: need(&mut s.service, "service", kind)?,
+                guarantee: need(&mut s.guarantee, "guarantee", kind)?,
+            },
+            ActionKind::SetIdempotent => Action::SetIdempotent {
+                service: need(&mut s.service, "service", kind)?,
+                on: need(&mut s.on, "on", kind)?,
+            },
+            ActionKind::SetSync => {
+                Action::SetSync { service: need(&mut s.service, "service", kind)?, on: need(&mut s.on, "on", kind)? }
+            }
+            ActionKind::SetRetry => Action::SetRetry {
+                service: need(&mut s.service, "service", kind)?,
+                retry: need(&mut s.retry, "retry", kind)?,
+            },
+            ActionKind::SetConsumers => Action::SetConsumers {
+                service: need(&mut s.service, "service", kind)?,
+                consumers: need(&mut s.consumers, "consumers", kind)?,
+            },
+            ActionKind::SetPartitions => {
+                Action::SetPartitions { partitions: need(&mut s.partitions, "partitions", kind)? }
+            }
+            ActionKind::SetPartitionKey => Action::SetPartitionKey { key: need(&mut s.key, "key", kind)? },
+            ActionKind::SetCancelShare => Action::SetCancelShare { share: need(&mut s.share, "share", kind)? },
+            ActionKind::Redrive => {
+                Action::Redrive { service: need(&mut s.service, "service", kind)?, event: s.event.take().flatten() }
+            }
+        };
+        refuse_rest(
+            kind,
+            &[
+                ("rate", s.rate.is_some()),
+                ("wiring", s.wiring.is_some()),
+                ("mode", s.mode.is_some()),
+                ("policy", s.policy.is_some()),
+                ("service", s.service.is_some()),
+                ("from", s.from.is_some()),
+                ("fault", s.fault.is_some()),
+                ("guarantee", s.guarantee.is_some()),
+                ("on", s.on.is_some()),
+                ("retry", s.retry.is_some()),
+                ("consumers", s.consumers.is_some()),
+                ("partitions", s.partitions.is_some()),
+                ("key", s.key.is_some()),
+                ("share", s.share.is_some()),
+                ("event", s.event.is_some()),
+            ],
+        )?;
+        Ok((s.at_us, action))
+    }
+}
+
+impl TryFrom<RawAction> for Action {
+    type Error = String;
+    fn try_from(raw: RawAction) -> Result<Self, String> {
+        if raw.at_us.is_some() {
+            return Err(format!("`at_us` does not apply to {}", raw.action.name()));
+        }
+        raw.split().map(|(_, action)| action)
+    }
+}
+
+impl TryFrom<RawAction> for Input {
+    type Error = String;
+    fn try_from(raw: RawAction) -> Result<Self, String> {
+        match raw.split()? {
+            (Some(at_us), action) => Ok(Input { at_us, action }),
+            (None, _) => Err("missing field `at_us`".into()),
+        }
+    }
+}
 
 #[cfg(test)]
 mod tests {
@@ -139,5 +324,33 @@ mod tests {
         assert_eq!(json, r#"{"at_us":0,"action":"set-sync","service":"inventory","on":true}"#);
         assert_eq!(serde_json::from_str::<Input>(&json).unwrap(), input);
         assert_eq!(input.action.service(), Some("inventory"));
+    }
+
+    #[test]
+    fn keys_an_action_does_not_have_are_refused_even_without_fields() {
+        let err = |json: &str| serde_json::from_str::<Action>(json).unwrap_err().to_string();
+        assert!(err(r#"{"action":"buy-now","count":2}"#).contains("unknown field `count`"));
+        assert!(err(r#"{"action":"buy-now","rate":2}"#).contains("`rate` does not apply to buy-now"));
+        assert!(err(r#"{"action":"set-rate","share":0.5,"rate":2}"#).contains("`share` does not apply to set-rate"));
+        assert!(err(r#"{"action":"set-rate"}"#).contains("set-rate needs `rate`"));
+        assert!(err(r#"{"action":"set-rate","rate":null}"#).contains("invalid type: null"));
+        assert!(err(r#"{"rate":2}"#).contains("missing field `action`"));
+        assert!(err(r#"{"action":"melt"}"#).contains("unknown variant `melt`"));
+        assert!(err(r#"{"action":"buy-now","at_us":1}"#).contains("`at_us` does not apply to buy-now"));
+        let fault = r#"{"action":"inject","fault":{"kind":"broker-down","service":"email"}}"#;
+        assert!(err(fault).contains("`service` does not apply to broker-down"));
+        let fault = r#"{"action":"inject","fault":{"kind":"crash","service":null}}"#;
+        assert!(err(fault).contains("crash needs `service`"));
+        // Optional keys: absent or null.
+        let read = |json: &str| serde_json::from_str::<Action>(json).unwrap();
+        assert_eq!(
+            read(r#"{"service":"email","event":null,"action":"redrive"}"#),
+            read(r#"{"action":"redrive","service":"email"}"#)
+        );
+        let drop = read(r#"{"action":"clear","fault":{"share":0.5,"kind":"drop","service":null}}"#);
+        assert_eq!(drop, Action::Clear { fault: Fault::Drop { service: None, share: 0.5 } });
+        assert_eq!(serde_json::to_string(&drop).unwrap(), r#"{"action":"clear","fault":{"kind":"drop","share":0.5}}"#);
+        let add = read(r#"{"action":"add-subscriber","service":"email"}"#);
+        assert_eq!(add, Action::AddSubscriber { service: "email".into(), from: StartFrom::Latest });
     }
 }

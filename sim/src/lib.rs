@@ -13,6 +13,7 @@ pub mod export;
 pub mod fault;
 mod flow;
 pub mod input;
+mod keys;
 pub mod lesson;
 pub mod message;
 pub mod metrics;

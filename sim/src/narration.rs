@@ -180,7 +180,7 @@ impl Note {
             }
             NoteKind::CaughtUp { service } => format!("{} caught up: no events waiting", name(*service)),
             NoteKind::Refused { why } => format!("A scheduled change was not applied: {why}"),
-            NoteKind::CancelRequested => format!("The {} cancels {noun} {o}", sc.actor.to_lowercase()),
+            NoteKind::CancelRequested => format!("The {} cancels {noun} {o}", sc.actor.to_ascii_lowercase()),
             NoteKind::CancelPublished => format!("{} for {noun} {o} published", sc.cancel_event_name),
             NoteKind::CancelLost => format!("The broker is down: the cancellation of {noun} {o} was lost"),
             NoteKind::DuplicateApplied { service, event } => {
@@ -216,10 +216,13 @@ pub fn fault_target_name(fault: &Fault, sc: &Scenario) -> String {
     }
 }
 
+/// The text with its first letter in upper case. Only ASCII is changed: what is capitalised
+/// here starts with a scenario's words or service names, ASCII in every built-in scenario (a
+/// test in scenario.rs checks it), and the page then carries no Unicode case tables.
 pub(crate) fn capitalise(s: &str) -> String {
     let mut c = s.chars();
     match c.next() {
-        Some(first) => first.to_uppercase().chain(c).collect(),
+        Some(first) => first.to_ascii_uppercase().to_string() + c.as_str(),
         None => String::new(),
     }
 }

@@ -109,7 +109,8 @@ pub struct Scenario {
     /// the acknowledgement vanished) before it acts: delivers again, or gives up.
     #[serde(default = "default_ack_timeout")]
     pub ack_timeout_us: Micros,
-    /// Who places the orders, as the page and the log name them: `Shopper`, `Rider`.
+    /// Who places the orders, as the page and the log name them: `Shopper`, `Rider`. ASCII in
+    /// every built-in scenario: the page and the log lower-case it with `to_ascii_lowercase`.
     #[serde(default = "words::actor")]
     pub actor: String,
     /// What one of them places: `order`, `trip`.
@@ -434,6 +435,19 @@ mod tests {
             let json = serde_json::to_string(&s).unwrap();
             let back: Scenario = serde_json::from_str(&json).unwrap();
             assert_eq!(s, back);
+        }
+    }
+
+    /// The core lower-cases `actor` and capitalises words and service names in ASCII only
+    /// (narration::capitalise): right as long as they are ASCII.
+    #[test]
+    fn built_in_words_and_names_are_ascii() {
+        for id in Scenario::IDS {
+            let s = Scenario::by_id(id).unwrap();
+            let names = std::iter::once(&s.order_service).chain(&s.catalog).map(|c| &c.name);
+            for word in [&s.actor, &s.noun, &s.request_noun].into_iter().chain(names) {
+                assert!(word.is_ascii(), "{id}: {word}");
+            }
         }
     }
 }

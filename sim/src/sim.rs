@@ -571,8 +571,12 @@ impl Sim {
             Action::SetCancelShare { share } => {
                 self.cancel_share = share;
                 let sc = &self.scenario;
-                let what =
-                    format!("{:.0}% of {}s cancel just after {}", share * 100.0, sc.actor.to_lowercase(), sc.placing);
+                let what = format!(
+                    "{:.0}% of {}s cancel just after {}",
+                    share * 100.0,
+                    sc.actor.to_ascii_lowercase(),
+                    sc.placing
+                );
                 self.note(0, NoteKind::SettingChanged { service: None, what });
             }
             Action::Redrive { service, event } => {

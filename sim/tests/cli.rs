@@ -379,7 +379,7 @@ fn bad_run_files_and_bad_settings_exit_2_and_say_what_is_wrong() {
                 "input-typo",
                 r#"{ "version": 1, "wiring": "event", "inputs": [ { "at_us": 0, "action": "buy-now", "count": 2 } ] }"#,
             ),
-            vec!["input 1", "unknown field `count`"],
+            vec!["line 1, column 89", "unknown field `count`"],
         ),
         (
             file(

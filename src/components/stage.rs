@@ -57,7 +57,7 @@ pub fn scene_summary(sim: &Sim) -> String {
             "Event-driven: the {actor} sends each {noun} to the {os}, which saves it and publishes \
              one {event} event to the broker; the broker delivers a copy to {}.",
             names.join(", "),
-            actor = sim.scenario().actor.to_lowercase(),
+            actor = sim.scenario().actor.to_ascii_lowercase(),
             noun = sim.scenario().noun,
             os = sim.scenario().order_service.name,
             event = sim.scenario().event_name
@@ -66,7 +66,7 @@ pub fn scene_summary(sim: &Sim) -> String {
             "Request-driven: the {actor} sends each {noun} to the {os}, which calls {} and waits for every \
              answer before replying. The broker is not used.",
             names.join(", "),
-            actor = sim.scenario().actor.to_lowercase(),
+            actor = sim.scenario().actor.to_ascii_lowercase(),
             noun = sim.scenario().noun,
             os = sim.scenario().order_service.name
         ),

@@ -31,11 +31,7 @@ pub fn percent_text(share: f64) -> String {
 
 /// The core's refusal as a sentence.
 pub fn sentence(why: &str) -> String {
-    let mut c = why.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().chain(c).collect(),
-        None => String::new(),
-    }
+    crate::state::capitalise(why)
 }
 
 /// Applies an action; a refusal is shown at the field `field` and reported as a notice.

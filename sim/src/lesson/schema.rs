@@ -4,6 +4,7 @@
 
 use crate::fault::FaultSpec;
 use crate::input::Action;
+use crate::keys::{given, need, refuse_rest};
 use crate::scenario::Wiring;
 use crate::sim::Setup;
 use serde::{Deserialize, Serialize};
@@ -165,8 +166,10 @@ pub struct Wait {
     pub label: String,
 }
 
+/// Reads as a JSON object tagged by `kind`, with no key the question does not have (read
+/// through the private `RawQuestion`, see `keys.rs`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "kebab-case", deny_unknown_fields)]
+#[serde(tag = "kind", rename_all = "kebab-case", try_from = "RawQuestion")]
 pub enum Question {
     /// Exactly one option is right.
     Single { id: String, prompt: String, options: Vec<Choice> },
@@ -239,6 +242,108 @@ pub struct Decision {
     pub why: String,
 }
 
+/// The kinds of [`Question`], as the `kind` tag names them.
+#[derive(Clone, Copy, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+enum QuestionKind {
+    Single,
+    Multiple,
+    Ordering,
+    Predict,
+}
+
+/// Every key a question may have. `options` are choices or predictions depending on the
+/// kind, which may come after them, so each option is read with the keys of both.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawQuestion {
+    kind: QuestionKind,
+    #[serde(default, deserialize_with = "given")]
+    id: Option<String>,
+    #[serde(default, deserialize_with = "given")]
+    prompt: Option<String>,
+    #[serde(default, deserialize_with = "given")]
+    options: Option<Vec<RawOption>>,
+    #[serde(default, deserialize_with = "given")]
+    items: Option<Vec<Item>>,
+    #[serde(default, deserialize_with = "given")]
+    explanation: Option<String>,
+    #[serde(default, deserialize_with = "given")]
+    shows: Option<Vec<Shown>>,
+}
+
+/// A [`Choice`] or a [`Prediction`]: `correct` belongs to a choice, `when` to a prediction.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOption {
+    id: String,
+    text: String,
+    #[serde(default, deserialize_with = "given")]
+    correct: Option<bool>,
+    #[serde(default, deserialize_with = "given")]
+    when: Option<String>,
+    feedback: String,
+}
+
+impl RawOption {
+    fn choice(self, kind: &str) -> Result<Choice, String> {
+        refuse_rest(&format!("the options of {kind}"), &[("when", self.when.is_some())])?;
+        Ok(Choice { id: self.id, text: self.text, correct: self.correct.unwrap_or_default(), feedback: self.feedback })
+    }
+    fn prediction(mut self, kind: &str) -> Result<Prediction, String> {
+        let when = need(&mut self.when, "when", &format!("each option of {kind}"))?;
+        refuse_rest(&format!("the options of {kind}"), &[("correct", self.correct.is_some())])?;
+        Ok(Prediction { id: self.id, text: self.text, when, feedback: self.feedback })
+    }
+}
+
+impl TryFrom<RawQuestion> for Question {
+    type Error = String;
+    fn try_from(mut raw: RawQuestion) -> Result<Self, String> {
+        let s = &mut raw;
+        let kind = match s.kind {
+            QuestionKind::Single => "a `single` question",
+            QuestionKind::Multiple => "a `multiple` question",
+            QuestionKind::Ordering => "an `ordering` question",
+            QuestionKind::Predict => "a `predict` question",
+        };
+        let id = need(&mut s.id, "id", kind)?;
+        let prompt = need(&mut s.prompt, "prompt", kind)?;
+        let mut choices = || -> Result<Vec<Choice>, String> {
+            need(&mut s.options, "options", kind)?.into_iter().map(|o| o.choice(kind)).collect()
+        };
+        let question = match s.kind {
+            QuestionKind::Single => Question::Single { id, prompt, options: choices()? },
+            QuestionKind::Multiple => Question::Multiple { id, prompt, options: choices()? },
+            QuestionKind::Ordering => Question::Ordering {
+                id,
+                prompt,
+                items: need(&mut s.items, "items", kind)?,
+                explanation: need(&mut s.explanation, "explanation", kind)?,
+            },
+            QuestionKind::Predict => Question::Predict {
+                id,
+                prompt,
+                options: need(&mut s.options, "options", kind)?
+                    .into_iter()
+                    .map(|o| o.prediction(kind))
+                    .collect::<Result<_, _>>()?,
+                shows: need(&mut s.shows, "shows", kind)?,
+            },
+        };
+        refuse_rest(
+            kind,
+            &[
+                ("options", s.options.is_some()),
+                ("items", s.items.is_some()),
+                ("explanation", s.explanation.is_some()),
+                ("shows", s.shows.is_some()),
+            ],
+        )?;
+        Ok(question)
+    }
+}
+
 impl Question {
     pub fn id(&self) -> &str {
         match self {
@@ -269,5 +374,30 @@ impl Lesson {
     /// The question with this id and the index of the step that asks it.
     pub fn question(&self, id: &str) -> Option<(usize, &Question)> {
         self.steps.iter().enumerate().find_map(|(k, s)| s.question.as_ref().filter(|q| q.id() == id).map(|q| (k, q)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_question_refuses_keys_of_other_kinds_and_options_of_the_other_sort() {
+        let err = |json: &str| serde_json::from_str::<Question>(json).unwrap_err().to_string();
+        let choice = r#"{"id":"a","text":"A","correct":true,"feedback":"f"}"#;
+        let prediction = r#"{"id":"a","text":"A","when":"x > 1","feedback":"f"}"#;
+        let single = format!(r#"{{"kind":"single","id":"q","prompt":"p","options":[{choice}]}}"#);
+        let q: Question = serde_json::from_str(&single).unwrap();
+        assert_eq!(serde_json::to_string(&q).unwrap(), single);
+        let predict = format!(r#"{{"options":[{prediction}],"shows":[],"kind":"predict","id":"q","prompt":"p"}}"#);
+        let q: Question = serde_json::from_str(&predict).unwrap();
+        assert!(matches!(q, Question::Predict { ref options, .. } if options[0].when == "x > 1"));
+        assert!(err(&single.replace(r#""correct":true"#, r#""when":"x""#)).contains("`when` does not apply"));
+        assert!(err(&predict.replace(r#""when":"x > 1""#, r#""correct":true"#)).contains("needs `when`"));
+        assert!(
+            err(&single.replace(r#""prompt":"p""#, r#""prompt":"p","shows":[]"#)).contains("`shows` does not apply")
+        );
+        assert!(err(&single.replace(r#""prompt":"p","#, "")).contains("a `single` question needs `prompt`"));
+        assert!(err(&single.replace("single", "essay")).contains("unknown variant `essay`"));
     }
 }
