@@ -89,6 +89,13 @@ describe('axe finds nothing on any screen', () => {
         await assertNoAxeViolations(page, `${mode.name}: display settings and shortcut list`);
         assert.deepEqual(await smallTargets(page), [], 'every control is at least 24x24 px');
 
+        await page.locator(tid('share')).click();
+        await page.locator(tid('share-dialog')).waitFor();
+        await assertNoAxeViolations(page, `${mode.name}: share dialog`);
+        assert.deepEqual(await smallTargets(page), [], 'every control of the share dialog is at least 24x24 px');
+        await page.locator(tid('share-close')).click();
+        await page.locator(tid('share-dialog')).waitFor({ state: 'detached' });
+
         await page.locator(tid('nav-lessons')).click();
         await page.locator(tid('lesson-map')).waitFor();
         await assertNoAxeViolations(page, `${mode.name}: lesson map`);
@@ -98,6 +105,10 @@ describe('axe finds nothing on any screen', () => {
         await page.locator(tid('lesson-panel')).waitFor();
         if (mode.theme) assert.equal(await page.locator('html').getAttribute('data-theme'), mode.theme);
         await assertNoAxeViolations(page, `${mode.name}: lesson step`);
+
+        await page.goto(labUrl(server.url, { embed: 1, lock: 1, hide: 'log' }));
+        await page.locator(tid('stage')).waitFor();
+        await assertNoAxeViolations(page, `${mode.name}: embedded lab`);
       });
     });
   }
