@@ -31,14 +31,31 @@ async function openHost(page, params) {
   return frame;
 }
 
-/** Waits for the lab's `n`-th message of `type` (1 for the first) and returns its data. */
+/** Waits for the lab's `n`-th message of `type` (1 for the first) matching `where`, and returns it. */
 async function message(page, type, n = 1, where = () => true) {
-  await page.waitForFunction(
-    ([type, n, where]) => window.received.filter((m) => m.data.type === type && eval(where)(m.data)).length >= n,
-    [type, n, where.toString()],
-  );
-  const all = await page.evaluate((type) => window.received.filter((m) => m.data.type === type), type);
-  return all.filter((m) => where(m.data))[n - 1];
+  for (;;) {
+    const all = await page.evaluate(() => window.received);
+    const hits = all.filter((m) => m.data.type === type && where(m.data));
+    if (hits.length >= n) return hits[n - 1];
+    await page.waitForFunction((seen) => window.received.length > seen, all.length);
+  }
+}
+
+/** Waits until `lines` holds at least `n` lines matching `re`; returns those lines. */
+function consoleNotes(page, lines, re, n) {
+  const hits = () => lines.filter((l) => re.test(l));
+  if (hits().length >= n) return Promise.resolve(hits());
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`waited for ${n} console lines like ${re}; saw:\n${lines.join('\n')}`)), 20_000);
+    const check = () => {
+      if (hits().length < n) return;
+      clearTimeout(timer);
+      page.off('console', check);
+      resolve(hits());
+    };
+    // Registered after `lines`' own listener, so it sees each line once it is in `lines`.
+    page.on('console', check);
+  });
 }
 
 const send = (page, msg) => page.evaluate((m) => window.sendToLab(m), msg);
@@ -114,15 +131,13 @@ test('malformed messages are ignored with a console note, and nothing is evaluat
         window.sendToLab(m);
       }
     });
+    const notes = await consoleNotes(page, lines, /^Fanout ignored a message/, 5);
     await send(page, { target: 'fanout', type: 'get-state' });
-    await message(page, 'state', 1);
-    await page.waitForFunction(() => true);
-    const notes = () => lines.filter((l) => l.startsWith('Fanout ignored a message'));
-    for (let i = 0; i < 50 && notes().length < 5; i++) await page.evaluate(() => new Promise(requestAnimationFrame));
-    assert.equal(notes().length, 5, lines.join('\n'));
-    assert.match(notes().join('\n'), /no target: "fanout"/);
-    assert.match(notes().join('\n'), /"explode" is not get-state, set or reset/);
-    assert.match(notes().join('\n'), /params.seed must be a string/);
+    await message(page, 'state', 2);
+    assert.equal(notes.length, 5, lines.join('\n'));
+    assert.match(notes.join('\n'), /no target: "fanout"/);
+    assert.match(notes.join('\n'), /"explode" is not get-state, set or reset/);
+    assert.match(notes.join('\n'), /params.seed must be a string/);
     assert.equal(await page.evaluate(() => window.pwned), false);
     const states = await page.evaluate(() => window.received.filter((m) => m.data.type === 'state').length);
     assert.equal(states, 2, 'only the good get-state answered (plus the state sent with ready)');
@@ -135,10 +150,7 @@ test('the origin allowlist: commands from an origin not listed are ignored, a li
     await openHost(page, { origins: 'https://course.example.org' });
     // Messages only go to listed origins, so this host hears nothing, and its commands are refused.
     await send(page, { target: 'fanout', type: 'get-state' });
-    await page.waitForFunction(() => true);
-    const note = () => lines.find((l) => /origin http:\/\/127\.0\.0\.1:\d+ is not in \?origins=/.test(l));
-    for (let i = 0; i < 100 && !note(); i++) await page.evaluate(() => new Promise(requestAnimationFrame));
-    assert.ok(note(), lines.join('\n'));
+    await consoleNotes(page, lines, /origin http:\/\/127\.0\.0\.1:\d+ is not in \?origins=/, 1);
     assert.equal(await page.evaluate(() => window.received.length), 0);
   });
   await withHostPage(async (page) => {
