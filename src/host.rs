@@ -2,6 +2,8 @@
 //! the lab was opened with.
 
 use crate::engine::Engine;
+use crate::state::View;
+use fanout_sim::params::LabParams;
 use fanout_sim::time::as_ms;
 use serde_json::{json, Value};
 
@@ -18,11 +20,19 @@ pub fn page_url() -> String {
     format!("{}{}", l.origin().unwrap_or_default(), l.pathname().unwrap_or_default())
 }
 
+/// A query pair's key, decoded.
+fn key_of(pair: &str) -> String {
+    fanout_sim::params::percent_decode(pair.split_once('=').map_or(pair, |(k, _)| k))
+}
+
+fn pairs(query: &str) -> impl Iterator<Item = &str> {
+    query.trim_start_matches('?').split('&').filter(|p| !p.is_empty())
+}
+
 /// The keys of a query string, decoded, each once, in order.
 pub fn keys(query: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    for pair in query.trim_start_matches('?').split('&').filter(|p| !p.is_empty()) {
-        let key = fanout_sim::params::percent_decode(pair.split_once('=').map_or(pair, |(k, _)| k));
+    for key in pairs(query).map(key_of) {
         if !out.contains(&key) {
             out.push(key);
         }
@@ -30,15 +40,53 @@ pub fn keys(query: &str) -> Vec<String> {
     out
 }
 
+/// `query` without the parameters named in `drop`.
+pub fn without(query: &str, drop: &[&str]) -> String {
+    pairs(query).filter(|p| !drop.contains(&key_of(p).as_str())).collect::<Vec<_>>().join("&")
+}
+
 /// `base` with every parameter `overrides` names replaced by the values it gives.
 pub fn merge(base: &str, overrides: &str) -> String {
     let replaced = keys(overrides);
-    let kept = base.trim_start_matches('?').split('&').filter(|p| {
-        !p.is_empty()
-            && !replaced.contains(&fanout_sim::params::percent_decode(p.split_once('=').map_or(p, |(k, _)| k)))
-    });
-    let added = overrides.trim_start_matches('?').split('&').filter(|p| !p.is_empty());
-    kept.chain(added).collect::<Vec<_>>().join("&")
+    let replaced: Vec<&str> = replaced.iter().map(String::as_str).collect();
+    let kept = without(base, &replaced);
+    [kept.as_str(), overrides.trim_start_matches('?')]
+        .iter()
+        .filter(|q| !q.is_empty())
+        .copied()
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// The link to what the page shows: the lesson, the lesson map, or the run at this moment.
+/// What the page was opened with for the page itself (`quiz`) is kept.
+pub fn link(engine: &Engine, view: View, opened: &LabParams) -> LabParams {
+    let mut p = match (view, engine.lesson.as_ref()) {
+        (View::Lesson, Some(l)) => LabParams { lesson: Some(l.key.clone()), ..LabParams::default() },
+        (View::Map, _) => LabParams { lesson: Some("lessons".into()), ..LabParams::default() },
+        _ => engine.link(),
+    };
+    p.quiz = opened.quiz.clone();
+    p
+}
+
+/// Keeps the address bar on what the page shows, so that a reload brings it back; how the
+/// page was framed (`embed`, `hide`, `lock`, `origins`) and its display settings stay as the
+/// address gave them.
+pub fn follow(engine: &Engine, view: View, opened: &LabParams) {
+    let mut p = link(engine, view, opened);
+    (p.theme, p.motion, p.shortcuts) = (opened.theme.clone(), opened.motion.clone(), opened.shortcuts);
+    (p.embed, p.lock) = (opened.embed, opened.lock);
+    (p.hide, p.origins) = (opened.hide.clone(), opened.origins.clone());
+    let window = gloo::utils::window();
+    let query = p.query();
+    let here = window.location().search().unwrap_or_default();
+    if query != here {
+        let path = window.location().pathname().unwrap_or_default();
+        let _ = window
+            .history()
+            .and_then(|h| h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&format!("{path}{query}"))));
+    }
 }
 
 /// The "state" message: what runs, at which moment, and its headline numbers.

@@ -20,6 +20,17 @@ pub enum View {
     Lesson,
 }
 
+impl View {
+    /// As the host page is told it: `lab`, `lessons` or `lesson`.
+    pub fn name(self) -> &'static str {
+        match self {
+            View::Lab => "lab",
+            View::Map => "lessons",
+            View::Lesson => "lesson",
+        }
+    }
+}
+
 /// How the page frames the lab: set by the link (`embed`, `hide`, `lock`) or the host page.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Chrome {
@@ -127,13 +138,17 @@ pub struct LabState {
     pub chrome: Chrome,
     /// The share dialog is open.
     pub sharing: bool,
+    /// Bumped by each change a person makes (not by time passing): the address follows it.
+    pub changes: u64,
     /// What the system asks for (`prefers-reduced-motion`), for `Motion::Auto`.
     pub system_reduced_motion: bool,
     pub display: Display,
 }
 
 pub enum LabAction {
-    Tick { charts: bool },
+    Tick {
+        charts: bool,
+    },
     OpenMenu(Node),
     CloseMenu,
     Notice(String),
@@ -143,6 +158,8 @@ pub enum LabAction {
     SetView(View),
     SetChrome(Chrome),
     Share(bool),
+    /// A person changed the lab: a fresh render, and the address brought up to date.
+    Changed,
 }
 
 impl LabState {
@@ -204,6 +221,11 @@ impl Reducible for LabState {
             }
             LabAction::SetChrome(c) => s.chrome = c,
             LabAction::Share(open) => s.sharing = open,
+            LabAction::Changed => {
+                s.tick += 1;
+                s.chart_tick += 1;
+                s.changes += 1;
+            }
             LabAction::SetDisplay(d) => {
                 s.display = d;
                 s.reduced_motion = d.motion.reduced(s.system_reduced_motion);

@@ -138,6 +138,11 @@ pub fn App(props: &AppProps) -> Html {
         let c = boot.2.clone();
         use_state(move || c)
     };
+    // The course as statements name it; kept in step where the course changes (a quiz loads).
+    let course_now = {
+        let c = (*course).clone();
+        use_mut_ref(move || c)
+    };
     let state = use_reducer({
         let view = boot.4;
         let p = &boot.5;
@@ -157,8 +162,8 @@ pub fn App(props: &AppProps) -> Html {
     });
     // A course author's question set, fetched once; on any problem the built-in lessons stay.
     {
-        let (params, course, dispatch, engine, progress) =
-            (boot.5.clone(), course.clone(), state.dispatcher(), engine.clone(), progress.clone());
+        let (params, course, dispatch, engine, progress, course_now) =
+            (boot.5.clone(), course.clone(), state.dispatcher(), engine.clone(), progress.clone(), course_now.clone());
         use_effect_with((), move |_| {
             if let Some(url) = params.quiz.clone() {
                 yew::platform::spawn_local(async move {
@@ -174,6 +179,7 @@ pub fn App(props: &AppProps) -> Html {
                                     Err(why) => dispatch.dispatch(LabAction::Notice(why)),
                                 }
                             }
+                            *course_now.borrow_mut() = next.clone();
                             course.set(next);
                         }
                         Err(problems) => {
@@ -200,8 +206,6 @@ pub fn App(props: &AppProps) -> Html {
         let p = boot.5.clone();
         use_mut_ref(move || p)
     };
-    let course_now = use_mut_ref(Course::default);
-    *course_now.borrow_mut() = (*course).clone();
     {
         let (bridge, progress, course_now) = ((*bridge).clone(), progress.clone(), course_now.clone());
         use_effect_with((), move |_| {
@@ -216,11 +220,7 @@ pub fn App(props: &AppProps) -> Html {
             }
         });
     }
-    let view_name = match state.view {
-        View::Lab => "lab",
-        View::Map => "lessons",
-        View::Lesson => "lesson",
-    };
+    let view_name = state.view.name();
     let send_state = {
         let (bridge, engine) = ((*bridge).clone(), engine.clone());
         move |view: &str, notices: &[String]| bridge.send("state", host::state(&engine.borrow(), view, notices))
@@ -230,14 +230,14 @@ pub fn App(props: &AppProps) -> Html {
         let (engine, dispatch, linked, progress, course) =
             (engine.clone(), state.dispatcher(), linked.clone(), progress.clone(), course.clone());
         let (send_state, view_name, chrome, display) =
-            (send_state.clone(), view_name.to_string(), state.chrome.clone(), state.display);
+            (send_state.clone(), view_name, state.chrome.clone(), state.display);
         Callback::from(move |command: Command| match command {
-            Command::GetState => send_state(&view_name, &[]),
+            Command::GetState => send_state(view_name, &[]),
             Command::Reset => {
                 let seed = engine.borrow().setup.seed;
                 engine.borrow_mut().reset(seed);
                 dispatch.dispatch(LabAction::Tick { charts: true });
-                send_state(&view_name, &[]);
+                send_state(view_name, &[]);
             }
             Command::Set(query) => {
                 let keys = host::keys(&query);
@@ -246,11 +246,7 @@ pub fn App(props: &AppProps) -> Html {
                     .filter(|k| host::URL_ONLY.contains(&k.as_str()))
                     .map(|k| format!("Ignored {k} from the host page: it can only be given in the lab's address"))
                     .collect();
-                let query: String = query
-                    .split('&')
-                    .filter(|p| !host::URL_ONLY.iter().any(|k| p.starts_with(&format!("{k}="))))
-                    .collect::<Vec<_>>()
-                    .join("&");
+                let query = host::without(&query, &host::URL_ONLY);
                 let merged = host::merge(&linked.borrow().query(), &query);
                 let (mut p, problems) = LabParams::parse(&merged);
                 notices.extend(problems);
@@ -304,13 +300,7 @@ pub fn App(props: &AppProps) -> Html {
                 }
                 dispatch.dispatch(LabAction::Tick { charts: true });
                 *linked.borrow_mut() = p;
-                let view_now = match view {
-                    Some(View::Map) => "lessons",
-                    Some(View::Lesson) => "lesson",
-                    Some(View::Lab) => "lab",
-                    None => &view_name,
-                };
-                send_state(view_now, &notices);
+                send_state(view.map_or(view_name, View::name), &notices);
             }
         })
     };
@@ -336,12 +326,12 @@ pub fn App(props: &AppProps) -> Html {
     // Ready once mounted; then the content height whenever it changes.
     {
         let (bridge, lab_ref, send_state, view_name) =
-            ((*bridge).clone(), lab_ref.clone(), send_state.clone(), view_name.to_string());
+            ((*bridge).clone(), lab_ref.clone(), send_state.clone(), view_name);
         use_effect_with((), move |_| {
             let mut observer = None;
             if bridge.framed() {
                 bridge.send("ready", json!({ "version": env!("CARGO_PKG_VERSION") }));
-                send_state(&view_name, &[]);
+                send_state(view_name, &[]);
                 if let Some(root) = lab_ref.cast::<web_sys::Element>() {
                     let last = Rc::new(std::cell::Cell::new(0.0));
                     let b = bridge.clone();
@@ -363,6 +353,17 @@ pub fn App(props: &AppProps) -> Html {
                 if let Some((ro, _closure)) = observer {
                     ro.disconnect();
                 }
+            }
+        });
+    }
+    // The address follows each change a person makes, so a reload brings the lab back; the
+    // address the page was opened with stands until the first change.
+    {
+        let (engine, linked) = (engine.clone(), linked.clone());
+        let first = use_mut_ref(|| true);
+        use_effect_with((state.changes, state.view), move |(_, view)| {
+            if !std::mem::replace(&mut *first.borrow_mut(), false) {
+                host::follow(&engine.borrow(), *view, &linked.borrow());
             }
         });
     }
@@ -411,7 +412,7 @@ pub fn App(props: &AppProps) -> Html {
     let on_changed = {
         let dispatch = state.dispatcher();
         Callback::from(move |result: Result<(), String>| match result {
-            Ok(()) => dispatch.dispatch(LabAction::Tick { charts: true }),
+            Ok(()) => dispatch.dispatch(LabAction::Changed),
             Err(why) => dispatch.dispatch(LabAction::Notice(why)),
         })
     };
@@ -512,13 +513,7 @@ pub fn App(props: &AppProps) -> Html {
     };
     // What a shared link carries: the run (in the free lab) or the lesson, and how it looks.
     let share_link = state.sharing.then(|| {
-        let e = engine.borrow();
-        let mut p = match (view, e.lesson.as_ref()) {
-            (View::Lesson, Some(l)) => LabParams { lesson: Some(l.key.clone()), ..LabParams::default() },
-            (View::Map, _) => LabParams { lesson: Some("lessons".into()), ..LabParams::default() },
-            _ => e.link(),
-        };
-        p.quiz = linked.borrow().quiz.clone();
+        let mut p = host::link(&engine.borrow(), view, &linked.borrow());
         crate::display::to_link(&state.display, &mut p);
         p
     });

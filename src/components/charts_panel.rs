@@ -39,12 +39,7 @@ pub fn ChartsPanel(props: &ChartsPanelProps) -> Html {
                     h.failed
                 )
             };
-            let lags: Vec<String> = sim
-                .wired()
-                .iter()
-                .map(|&i| format!("{} {}", sim.scenario().catalog[i as usize].name, sim.subscription(i).lag()))
-                .collect();
-            let lag_label = format!("Subscriber lag over the last minute. Now: {}.", lags.join(", "));
+            let lag_label = format!("Subscriber lag over the last minute. Now: {}.", fanout_sim::narration::lags(sim));
             [
                 Drawn {
                     key: "response-time",

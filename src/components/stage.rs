@@ -85,12 +85,7 @@ pub fn scene_summary(sim: &Sim) -> String {
         numbers.push_str(&format!("; {request} p95 {} over the last 30 s", fanout_sim::time::human(h.response.p95_us)));
     }
     if sim.wiring() == Wiring::Event && !sim.wired().is_empty() {
-        let lags: Vec<String> = sim
-            .wired()
-            .iter()
-            .map(|&i| format!("{} {}", sim.scenario().catalog[i as usize].name, sim.subscription(i).lag()))
-            .collect();
-        numbers.push_str(&format!("; lag {}", lags.join(", ")));
+        numbers.push_str(&format!("; lag {}", fanout_sim::narration::lags(sim)));
     }
     format!("{wiring} {faults} {numbers}.")
 }

@@ -265,6 +265,27 @@ test('Copy link gives a link that a fresh page opens to the same run, trace hash
   });
 });
 
+test('the address follows each change, so a reload brings the lab back as it was at the last one', async () => {
+  await withPage(async (page) => {
+    await openLab(page, labUrl(server.url, { seed: 13, speed: 10, embed: 1, hide: 'log' }));
+    assert.match(page.url(), /\?seed=13&speed=10&embed=1&hide=log$/, 'untouched, the address stays as opened');
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid="m-sim-time"]')?.dataset.value) >= 3000);
+    await page.locator(tid('play')).click();
+    await page.locator(tid('node-email')).click();
+    await page.locator(tid('fault-crash')).click();
+    await page.keyboard.press('Escape');
+    await page.waitForFunction(() => location.search.includes('inject:crash:email'));
+    const hash = await page.locator(tid('trace-hash')).innerText();
+    assert.match(page.url(), /embed=1&hide=log/, 'how the page is framed stays');
+    await page.reload({ waitUntil: 'load' });
+    await page.locator(tid('stage')).waitFor();
+    assert.equal(await page.locator(tid('log')).count(), 0, 'still embedded with the log hidden');
+    assert.equal(await page.locator(tid('trace-hash')).innerText(), hash, 'the same run at the same moment');
+    await page.locator(tid('node-email')).click();
+    assert.match(await page.locator(tid('fault-crash')).innerText(), /Recover/);
+  });
+});
+
 test('the build works from a sub-path, host script included', async () => {
   await withPage(async (page) => {
     const base = `${server.url}/courses/eda/fanout/`;
