@@ -507,7 +507,10 @@ for (const { what, text, notice } of DAMAGED) {
       // The notice can be dismissed, and it does not come back with good data.
       await page.locator(`${tid('notices')} .notice`, { hasText: notice }).getByRole('button', { name: 'Dismiss this notice' }).click();
       await shown.waitFor({ state: 'detached' });
+      // The address followed the student into the lesson: a reload resumes it from the saved progress.
       await page.reload({ waitUntil: 'load' });
+      await waitForStep(page, STEP.guess);
+      await page.locator(tid('to-map')).click();
       await page.locator(`${tid(`lesson-card-${LESSON}`)}[data-status="started"]`).waitFor();
       assert.equal(await page.locator(tid('notices')).filter({ hasText: /saved lesson progress/ }).count(), 0, 'the notice came back');
       assert.equal(await page.evaluate((k) => localStorage.getItem(k), BACKUP_KEY), text, 'the backup was lost');
