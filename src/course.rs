@@ -1,4 +1,8 @@
 //! The lessons the page offers: the built-in ones, and a course author's set from `?quiz=`.
+//!
+//! The built-in lessons are fetched from `lessons/` beside the page the first time a student
+//! needs them (the map, a lesson, a `?lesson=` link), not compiled into the program: the
+//! checkout lab alone then downloads no lesson text.
 
 use fanout_sim::lesson::{builtin, load_set, Compiled};
 use std::rc::Rc;
@@ -8,6 +12,19 @@ use std::rc::Rc;
 pub struct Course {
     pub builtin: Vec<Rc<Compiled>>,
     pub extra: Option<ExtraSet>,
+    /// Where the built-in lessons are.
+    pub status: Load,
+}
+
+/// Where the built-in lessons are: not asked for yet, on their way, here, or refused (the
+/// reason, for the student, and a way to try again).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub enum Load {
+    #[default]
+    Idle,
+    Loading,
+    Ready,
+    Failed(String),
 }
 
 #[derive(Clone)]
@@ -22,18 +39,14 @@ pub const EXTRA_PREFIX: &str = "quiz:";
 impl PartialEq for Course {
     fn eq(&self, other: &Self) -> bool {
         let ids = |c: &Course| c.all().map(|(k, _)| k).collect::<Vec<_>>();
-        ids(self) == ids(other)
+        ids(self) == ids(other) && self.status == other.status
     }
 }
 
 impl Course {
-    /// The built-in lessons. They are checked by the native tests, so a problem here is a
-    /// bug; it is reported rather than taking the page down.
-    pub fn builtin() -> (Course, Option<String>) {
-        match builtin::lessons() {
-            Ok(l) => (Course { builtin: l.into_iter().map(Rc::new).collect(), extra: None }, None),
-            Err(e) => (Course::default(), Some(format!("The built-in lessons could not be loaded: {}", e.join("; ")))),
-        }
+    /// A course holding these built-in lessons, ready.
+    pub fn with_builtin(lessons: Vec<Compiled>) -> Course {
+        Course { builtin: lessons.into_iter().map(Rc::new).collect(), extra: None, status: Load::Ready }
     }
 
     /// Every lesson with the key it is saved and linked under.
@@ -55,6 +68,34 @@ impl Course {
     }
 }
 
+/// Fetches every built-in lesson (at once, not one after another) and checks them. They are
+/// checked by the native tests too, so a problem past the network is a bug of the build; it
+/// is still reported, not fatal.
+pub async fn fetch_builtin() -> Result<Vec<Compiled>, String> {
+    let texts =
+        futures::future::join_all(builtin::NAMES.iter().map(|name| fetch_text(format!("lessons/{name}")))).await;
+    let mut files = Vec::new();
+    for (name, text) in builtin::NAMES.iter().zip(texts) {
+        files.push((*name, text.map_err(|e| format!("lessons/{name} {e}"))?));
+    }
+    builtin::compile_texts(files.iter().map(|(n, t)| (*n, t.as_str()))).map_err(|e| e.join("; "))
+}
+
+/// The text at `url`, or why not, worded to follow the address ("… could not be fetched").
+async fn fetch_text(url: String) -> Result<String, String> {
+    let response = gloo::net::http::Request::get(&url).send().await.map_err(|e| {
+        format!("could not be fetched ({e}); is the address right, and does its server allow this site to read it?")
+    })?;
+    if !response.ok() {
+        return Err(format!(
+            "could not be fetched: the server answered {} {}",
+            response.status(),
+            response.status_text()
+        ));
+    }
+    response.text().await.map_err(|e| format!("could not be read ({e})"))
+}
+
 /// Fetches and checks a course author's lesson set. Every problem comes back as a line
 /// for the student (and the author) to read.
 pub async fn fetch_quiz(url: &str) -> Result<ExtraSet, Vec<String>> {
@@ -66,15 +107,7 @@ pub async fn fetch_quiz(url: &str) -> Result<ExtraSet, Vec<String>> {
             scheme.unwrap_or("")
         )]);
     }
-    let response = gloo::net::http::Request::get(url).send().await.map_err(|e| {
-        vec![format!(
-            "it could not be fetched ({e}); is the address right, and does its server allow this site to read it?"
-        )]
-    })?;
-    if !response.ok() {
-        return Err(vec![format!("the server answered {} {}", response.status(), response.status_text())]);
-    }
-    let text = response.text().await.map_err(|e| vec![format!("its text could not be read ({e})")])?;
+    let text = fetch_text(url.to_string()).await.map_err(|e| vec![format!("it {e}")])?;
     let (title, lessons) = load_set(&text)?;
     Ok(ExtraSet { title, lessons: lessons.into_iter().map(Rc::new).collect() })
 }

@@ -878,7 +878,7 @@ fn statements_follow_each_graded_try_and_a_completed_lesson() {
     use fanout::progress::Progress;
     use fanout::statements::changes;
     use fanout_sim::lesson::grade::{Answer, Grade};
-    let (course, _) = fanout::course::Course::builtin();
+    let course = fanout::course::Course::with_builtin(fanout_sim::lesson::builtin::lessons().unwrap());
     let before = Progress::new();
     let mut after = before.clone();
     let right = Grade { correct: true, raw: 1, max: 1, feedback: vec![], numbers: vec![] };
@@ -953,5 +953,48 @@ async fn the_scene_summary_says_what_exists_how_it_is_wired_what_fails_and_the_n
     assert!(
         summary.contains("Nothing is failing.") && summary.contains("p95") && summary.contains("lag Email"),
         "{summary}"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn the_lesson_map_says_when_lessons_are_coming_or_failed_and_can_try_again() {
+    use fanout::components::lesson_map::{LessonMap, LessonMapProps};
+    use fanout::course::{Course, Load};
+    use fanout::progress::{Progress, ProgressHandle};
+    let retries = Rc::new(RefCell::new(0));
+    let props = |status: Load| {
+        let mut course = Course::with_builtin(fanout_sim::lesson::builtin::lessons().unwrap());
+        if status != Load::Ready {
+            course.builtin.clear();
+        }
+        course.status = status;
+        let counter = retries.clone();
+        LessonMapProps {
+            course,
+            progress: ProgressHandle::new(Progress::new()),
+            tick: 0,
+            on_open: Callback::noop(),
+            on_reset: Callback::noop(),
+            on_retry: Callback::from(move |_| *counter.borrow_mut() += 1),
+        }
+    };
+    let root = mount_one::<LessonMap>(props(Load::Loading)).await;
+    assert_eq!(find(&root, "lessons-loading").get_attribute("role").as_deref(), Some("status"));
+    assert!(try_find(&root, "lesson-card-coupling").is_none());
+
+    let root =
+        mount_one::<LessonMap>(props(Load::Failed("lessons/01-coupling.json could not be fetched".into()))).await;
+    let failed = text(&root, "lessons-failed");
+    assert!(failed.contains("could not be loaded: lessons/01-coupling.json could not be fetched"), "{failed}");
+    click(&root, "lessons-retry").await;
+    assert_eq!(*retries.borrow(), 1);
+    let focused = gloo::utils::document().active_element().and_then(|e| e.get_attribute("id"));
+    assert_eq!(focused.as_deref(), Some("map-title"), "focus waits on the heading, not on nothing");
+
+    let root = mount_one::<LessonMap>(props(Load::Ready)).await;
+    assert!(try_find(&root, "lessons-loading").is_none() && try_find(&root, "lessons-failed").is_none());
+    assert_eq!(
+        root.query_selector_all(".lesson-card").unwrap().length() as usize,
+        fanout_sim::lesson::builtin::NAMES.len()
     );
 }

@@ -2,7 +2,7 @@
 //! lesson runs headless to the end within its waits' budgets, and every prediction has one
 //! right answer that does not hinge on the particular seed.
 
-use fanout_sim::lesson::builtin::{lessons, FILES};
+use fanout_sim::lesson::builtin::{compile_texts, lessons, FILES, NAMES};
 use fanout_sim::lesson::grade::{grade, Answer};
 use fanout_sim::lesson::run::LessonRun;
 use fanout_sim::lesson::schema::Question;
@@ -24,6 +24,18 @@ fn every_lesson_file_is_listed_and_validates() {
     listed.sort();
     assert_eq!(on_disk, listed, "content/lessons and the list in lesson/builtin.rs differ");
     assert!(!all().is_empty());
+    // The page fetches the files by these names, in this order.
+    assert_eq!(NAMES, FILES.iter().map(|(f, _)| *f).collect::<Vec<_>>());
+}
+
+#[test]
+fn lesson_texts_that_arrive_damaged_are_refused_file_by_file() {
+    let mut files: Vec<(&str, &str)> = FILES.to_vec();
+    files[2].1 = "{ \"id\": ";
+    files[5].1 = "";
+    let errors = compile_texts(files).unwrap_err();
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    assert!(errors[0].starts_with(FILES[2].0) && errors[1].starts_with(FILES[5].0), "{errors:?}");
 }
 
 /// Runs a lesson headless: every wait must come true within its budget. Returns the run.

@@ -7,7 +7,7 @@ use crate::components::{
     lesson_panel::LessonPanel, metrics_panel::MetricsPanel, notices::Notices, run_details::RunDetails,
     share_dialog::ShareDialog, stage::Stage, topic_panel::TopicPanel,
 };
-use crate::course::{fetch_quiz, Course};
+use crate::course::{fetch_builtin, fetch_quiz, Course, Load, EXTRA_PREFIX};
 use crate::engine::{Engine, EngineHandle};
 use crate::host;
 use crate::layout::Layout;
@@ -112,37 +112,37 @@ pub fn App(props: &AppProps) -> Html {
         let (params, mut notices) = LabParams::parse(&query);
         let (engine, problems) = Engine::from_params(&params);
         notices.extend(problems);
-        let (course, course_problem) = Course::builtin();
-        notices.extend(course_problem);
         let (saved, storage_problem) = progress::load();
         notices.extend(storage_problem);
         let progress = ProgressHandle::new(saved);
         let engine = EngineHandle::new(engine);
-        // `?lesson=` opens a lesson or the map; one from a quiz waits for the quiz to load.
+        // `?lesson=` opens the map, or a lesson once the lessons have arrived (the map shows
+        // them coming); one from a quiz waits for the quiz to load.
         let mut view = View::Lab;
+        let mut pending = None;
         match params.lesson.as_deref() {
             None => {}
             Some("lessons") => view = View::Map,
-            Some(key) if key.starts_with(crate::course::EXTRA_PREFIX) && params.quiz.is_some() => {}
-            Some(key) => match open_lesson(&engine, &progress, &course, key) {
-                Ok(()) => view = View::Lesson,
-                Err(why) => notices.push(why),
-            },
+            Some(key) if key.starts_with(EXTRA_PREFIX) && params.quiz.is_some() => {}
+            Some(key) => {
+                view = View::Map;
+                pending = Some(key.to_string());
+            }
         }
-        (engine, notices, course, progress, view, params)
+        (engine, notices, pending, progress, view, params)
     });
     let engine = boot.0.clone();
     let initial_notices = boot.1.clone();
     let progress = boot.3.clone();
-    let course = {
-        let c = boot.2.clone();
-        use_state(move || c)
+    // The lesson to open as soon as the lessons are here.
+    let pending = {
+        let p = boot.2.clone();
+        use_mut_ref(move || p)
     };
-    // The course as statements name it; kept in step where the course changes (a quiz loads).
-    let course_now = {
-        let c = (*course).clone();
-        use_mut_ref(move || c)
-    };
+    // The course as it stands, shared with the fetches and the statements; `course` is the
+    // copy the views render, set from it after each change.
+    let course_now = use_mut_ref(Course::default);
+    let course = use_state(Course::default);
     let state = use_reducer({
         let view = boot.4;
         let p = &boot.5;
@@ -169,17 +169,14 @@ pub fn App(props: &AppProps) -> Html {
                 yew::platform::spawn_local(async move {
                     match fetch_quiz(&url).await {
                         Ok(extra) => {
-                            let mut next = (*course).clone();
-                            next.extra = Some(extra);
-                            if let Some(key) =
-                                params.lesson.as_deref().filter(|k| k.starts_with(crate::course::EXTRA_PREFIX))
-                            {
+                            course_now.borrow_mut().extra = Some(extra);
+                            let next = course_now.borrow().clone();
+                            if let Some(key) = params.lesson.as_deref().filter(|k| k.starts_with(EXTRA_PREFIX)) {
                                 match open_lesson(&engine, &progress, &next, key) {
                                     Ok(()) => dispatch.dispatch(LabAction::SetView(View::Lesson)),
                                     Err(why) => dispatch.dispatch(LabAction::Notice(why)),
                                 }
                             }
-                            *course_now.borrow_mut() = next.clone();
                             course.set(next);
                         }
                         Err(problems) => {
@@ -196,6 +193,49 @@ pub fn App(props: &AppProps) -> Html {
             }
         });
     }
+    // The built-in lessons, fetched the first time the map or a lesson is shown (and again
+    // when the student asks after a failure); then the lesson a link asked for opens.
+    {
+        let (course, course_now, pending, dispatch, engine, progress) =
+            (course.clone(), course_now.clone(), pending.clone(), state.dispatcher(), engine.clone(), progress.clone());
+        let needed = matches!(state.view, View::Map | View::Lesson) && course.status == Load::Idle;
+        use_effect_with(needed, move |needed| {
+            if *needed {
+                course_now.borrow_mut().status = Load::Loading;
+                course.set(course_now.borrow().clone());
+                yew::platform::spawn_local(async move {
+                    let fetched = fetch_builtin().await;
+                    let next = {
+                        let mut c = course_now.borrow_mut();
+                        match fetched {
+                            Ok(lessons) => {
+                                c.builtin = lessons.into_iter().map(Rc::new).collect();
+                                c.status = Load::Ready;
+                            }
+                            Err(why) => c.status = Load::Failed(why),
+                        }
+                        c.clone()
+                    };
+                    course.set(next.clone());
+                    if next.status == Load::Ready {
+                        if let Some(key) = pending.borrow_mut().take() {
+                            match open_lesson(&engine, &progress, &next, &key) {
+                                Ok(()) => dispatch.dispatch(LabAction::SetView(View::Lesson)),
+                                Err(why) => dispatch.dispatch(LabAction::Notice(why)),
+                            }
+                        }
+                    }
+                });
+            }
+        });
+    }
+    let on_retry_lessons = {
+        let (course, course_now) = (course.clone(), course_now.clone());
+        Callback::from(move |_: ()| {
+            course_now.borrow_mut().status = Load::Idle;
+            course.set(course_now.borrow().clone());
+        })
+    };
     // The host page: statements out, commands in, the content height while it changes.
     let bridge = {
         let origins = boot.5.origins.clone();
@@ -227,8 +267,8 @@ pub fn App(props: &AppProps) -> Html {
     };
     // Commands from the host, read fresh on each message with the latest view.
     let on_command = {
-        let (engine, dispatch, linked, progress, course) =
-            (engine.clone(), state.dispatcher(), linked.clone(), progress.clone(), course.clone());
+        let (engine, dispatch, linked, progress, course_now, pending) =
+            (engine.clone(), state.dispatcher(), linked.clone(), progress.clone(), course_now.clone(), pending.clone());
         let (send_state, view_name, chrome, display) =
             (send_state.clone(), view_name, state.chrome.clone(), state.display);
         Callback::from(move |command: Command| match command {
@@ -269,8 +309,8 @@ pub fn App(props: &AppProps) -> Html {
                 if has("lesson") {
                     match p.lesson.as_deref() {
                         Some("lessons") => view = Some(View::Map),
-                        Some(key) => match open_lesson(&engine, &progress, &course, key) {
-                            Ok(()) => view = Some(View::Lesson),
+                        Some(key) => match open_or_wait(&engine, &progress, &course_now.borrow(), &pending, key) {
+                            Ok(v) => view = Some(v),
                             Err(why) => notices.push(why),
                         },
                         None => {}
@@ -469,9 +509,9 @@ pub fn App(props: &AppProps) -> Html {
         })
     };
     let on_open_lesson = {
-        let (dispatch, engine, progress, course) =
-            (state.dispatcher(), engine.clone(), progress.clone(), course.clone());
-        Callback::from(move |key: String| match open_lesson(&engine, &progress, &course, &key) {
+        let (dispatch, engine, progress, course_now) =
+            (state.dispatcher(), engine.clone(), progress.clone(), course_now.clone());
+        Callback::from(move |key: String| match open_lesson(&engine, &progress, &course_now.borrow(), &key) {
             Ok(()) => dispatch.dispatch(LabAction::SetView(View::Lesson)),
             Err(why) => dispatch.dispatch(LabAction::Notice(why)),
         })
@@ -551,7 +591,7 @@ pub fn App(props: &AppProps) -> Html {
             if view == View::Map {
                 <main class="workspace">
                     <LessonMap course={(*course).clone()} progress={progress.clone()} {tick} on_open={on_open_lesson.clone()}
-                               on_reset={on_reset_progress} />
+                               on_reset={on_reset_progress} on_retry={on_retry_lessons} />
                 </main>
             } else {
             <main class={classes!("workspace", (view == View::Lesson).then_some("with-lesson"))}>
@@ -601,6 +641,22 @@ pub fn focus_test_id(within: &web_sys::Element, id: &str) {
             let _ = el.focus();
         }
     }
+}
+
+/// Opens the lesson under `key` now, or, while the built-in lessons are still to come, shows
+/// the map and opens it when they arrive.
+fn open_or_wait(
+    engine: &EngineHandle,
+    progress: &ProgressHandle,
+    course: &Course,
+    pending: &RefCell<Option<String>>,
+    key: &str,
+) -> Result<View, String> {
+    if course.find(key).is_none() && course.status != Load::Ready {
+        *pending.borrow_mut() = Some(key.to_string());
+        return Ok(View::Map);
+    }
+    open_lesson(engine, progress, course, key).map(|()| View::Lesson)
 }
 
 /// Opens the lesson saved and linked under `key` where the student left it.

@@ -101,10 +101,10 @@ fn figure(c: &Drawn, status: UseStateSetter<String>) -> Html {
         let (file, csv) = (format!("{file}.csv"), c.table.to_csv());
         Callback::from(move |_: MouseEvent| say(file.clone(), crate::download::text(&file, "text/csv", &csv)))
     };
-    let what = c.caption.split(" (").next().unwrap_or(c.caption).to_lowercase();
+    let what = c.caption.split(" (").next().unwrap_or(c.caption).to_ascii_lowercase();
     let button = |kind: &str, cb: Callback<MouseEvent>| {
         html! {
-            <button type="button" class="button small" data-testid={format!("download-{}-{}", c.key, kind.to_lowercase())}
+            <button type="button" class="button small" data-testid={format!("download-{}-{}", c.key, kind.to_ascii_lowercase())}
                     onclick={cb}>
                 { icon("download") }
                 <span class="sr-only">{ format!("Download the {what} chart as ") }</span>{ kind.to_string() }

@@ -1,7 +1,9 @@
 //! The lesson map: every lesson with its state (not started, started, completed) and
-//! first-try score, a way into each, and a way to forget all progress.
+//! first-try score, a way into each, and a way to forget all progress. While the built-in
+//! lessons are on their way it says so; if they could not be fetched, why, and a way to try
+//! again.
 
-use crate::course::Course;
+use crate::course::{Course, Load};
 use crate::progress::{ProgressHandle, Status};
 use fanout_sim::lesson::schema::LessonKind;
 use fanout_sim::lesson::Compiled;
@@ -15,11 +17,14 @@ pub struct LessonMapProps {
     pub tick: u64,
     pub on_open: Callback<String>,
     pub on_reset: Callback<()>,
+    /// Fetch the built-in lessons again after a failure.
+    pub on_retry: Callback<()>,
 }
 
 #[component]
 pub fn LessonMap(props: &LessonMapProps) -> Html {
     let confirming = use_state(|| false);
+    let title = use_node_ref();
     let card = |(key, c): (String, &Rc<Compiled>)| {
         let l = &c.lesson;
         let p = props.progress.lesson(&key);
@@ -73,10 +78,32 @@ pub fn LessonMap(props: &LessonMapProps) -> Html {
             on_reset.emit(());
         })
     };
+    // The retry button goes away when pressed; focus waits on the heading, not on nothing.
+    let retry = {
+        let (on_retry, title) = (props.on_retry.clone(), title.clone());
+        Callback::from(move |_: MouseEvent| {
+            if let Some(h) = title.cast::<web_sys::HtmlElement>() {
+                let _ = h.focus();
+            }
+            on_retry.emit(());
+        })
+    };
+    let cards = match &props.course.status {
+        Load::Ready => html! { <ol class="lesson-cards">{ for builtin.into_iter().map(card) }</ol> },
+        Load::Failed(why) => html! {
+            <div class="lessons-load" role="alert" data-testid="lessons-failed">
+                <p>{ format!("The lessons could not be loaded: {why}.") }</p>
+                <button type="button" class="button" data-testid="lessons-retry" onclick={retry}>{ "Try again" }</button>
+            </div>
+        },
+        Load::Idle | Load::Loading => html! {
+            <p class="lessons-load" role="status" data-testid="lessons-loading">{ "Loading the lessons\u{2026}" }</p>
+        },
+    };
     html! {
         <section class="lesson-map" aria-labelledby="map-title" data-testid="lesson-map">
             <div class="map-head">
-                <h2 id="map-title">{ "Lessons" }</h2>
+                <h2 id="map-title" tabindex="-1" ref={title}>{ "Lessons" }</h2>
                 <p>{ "Each lesson sets up the lab, asks you to predict, runs it, and checks what you saw. Your progress stays in this browser." }</p>
                 <div class="lesson-tools">
                     if *confirming {
@@ -90,7 +117,7 @@ pub fn LessonMap(props: &LessonMapProps) -> Html {
                     }
                 </div>
             </div>
-            <ol class="lesson-cards">{ for builtin.into_iter().map(card) }</ol>
+            { cards }
             if let Some(x) = extra {
                 <h2 id="extra-title" class="extra-title">{ format!("From your course: {}", x.title) }</h2>
                 <ol class="lesson-cards" aria-labelledby="extra-title" data-testid="quiz-lessons">

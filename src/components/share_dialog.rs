@@ -86,7 +86,7 @@ pub fn ShareDialog(props: &ShareDialogProps) -> Html {
                     Ok(()) => status.set(format!("{what} copied.")),
                     Err(()) => status.set(format!(
                         "This browser did not let the page copy. Select the {} above and copy it yourself.",
-                        what.to_lowercase()
+                        what.to_ascii_lowercase()
                     )),
                 }
             });

@@ -538,6 +538,54 @@ async function builtInStillOpens(page) {
   assert.equal(await page.locator(tid('lesson-panel')).getAttribute('data-lesson'), LESSON);
 }
 
+test('the lessons are fetched when first needed: none for the free lab; a lesson link waits for them, then opens', async () => {
+  await withLessonPage(async (page) => {
+    const asked = [];
+    page.on('request', (r) => {
+      if (new URL(r.url()).pathname.startsWith('/lessons/')) asked.push(r.url());
+    });
+    await open(page, url({}), 'stage');
+    await page.waitForLoadState('networkidle');
+    assert.deepEqual(asked, [], 'the free lab fetched lesson files');
+
+    // Hold the lesson files back: the map says they are coming, then the linked lesson opens.
+    let release;
+    const gate = new Promise((resolve) => (release = resolve));
+    await page.route('**/lessons/*.json', async (route) => {
+      await gate;
+      await route.continue();
+    });
+    await open(page, url({ lesson: LESSON }), 'lessons-loading');
+    assert.equal(await page.locator(tid('lessons-loading')).getAttribute('role'), 'status');
+    assert.equal(await page.locator(tid('lesson-panel')).count(), 0);
+    release();
+    await waitForStep(page, STEP.meet);
+    assert.equal(await page.locator(tid('lesson-panel')).getAttribute('data-lesson'), LESSON);
+    assert.ok(asked.length >= 1, 'the lesson files were fetched');
+  });
+});
+
+test('lessons that cannot be fetched are reported with the file and the reason; Try again brings them', async () => {
+  await withLessonPage({ allowErrors: [FETCH_404] }, async (page) => {
+    await page.route('**/lessons/04-lag.json', (route) => route.fulfill({ status: 404, body: 'gone' }));
+    await open(page, url({ lesson: 'lessons' }), 'lessons-failed');
+    const failed = await page.locator(tid('lessons-failed')).innerText();
+    assert.match(failed, /The lessons could not be loaded: lessons\/04-lag\.json could not be fetched: the server answered 404/);
+    assert.equal(await page.locator(tid('lessons-failed')).getAttribute('role'), 'alert');
+    // The lab still works meanwhile.
+    await page.locator(tid('nav-lab')).click();
+    await page.locator(tid('stage')).waitFor({ state: 'visible' });
+    await page.locator(tid('nav-lessons')).click();
+    await page.locator(tid('lessons-retry')).waitFor();
+    await page.unroute('**/lessons/04-lag.json');
+    await page.locator(tid('lessons-retry')).focus();
+    await page.keyboard.press('Enter');
+    await page.locator(tid(`lesson-card-${LESSON}`)).waitFor();
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'map-title', 'focus waits on the map heading');
+    await builtInStillOpens(page);
+  });
+});
+
 test('a question set that is missing (404) is reported, and the built-in lessons still open', async () => {
   await withLessonPage({ allowErrors: [FETCH_404] }, async (page) => {
     const address = 'fixtures/no-such-set.json';

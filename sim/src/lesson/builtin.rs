@@ -1,11 +1,17 @@
-//! The lessons that ship with Fanout, compiled into the program from content/lessons/.
-//! The order here is the order of the lesson map.
+//! The lessons that ship with Fanout, from content/lessons/. The order here is the order of
+//! the lesson map.
+//!
+//! Native code (tests, tools) reads them compiled in through `FILES`. The page does not: it
+//! fetches each file by its name in `NAMES` when a student first opens the lessons, so the
+//! checkout lab's download carries no lesson text. Both ways end in `compile_texts`.
 
 use super::schema::Lesson;
 use super::validate::{compile_all, parse_lesson, Compiled};
 
 macro_rules! lessons {
     ($($file:literal),* $(,)?) => {
+        /// File name of each built-in lesson, in map order.
+        pub const NAMES: &[&str] = &[$($file),*];
         /// File name and text of each built-in lesson, in map order.
         pub const FILES: &[(&str, &str)] = &[$(($file, include_str!(concat!("../../../content/lessons/", $file)))),*];
     };
@@ -29,9 +35,15 @@ lessons![
 
 /// Every built-in lesson, read and checked.
 pub fn lessons() -> Result<Vec<Compiled>, Vec<String>> {
+    compile_texts(FILES.iter().copied())
+}
+
+/// Reads and checks lessons given as (file name, text) pairs, in map order; every problem is
+/// a line naming its file.
+pub fn compile_texts<'a>(files: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<Vec<Compiled>, Vec<String>> {
     let mut errors = Vec::new();
     let mut read: Vec<Lesson> = Vec::new();
-    for (file, text) in FILES {
+    for (file, text) in files {
         match parse_lesson(text) {
             Ok(l) => read.push(l),
             Err(e) => errors.push(format!("{file}: {e}")),

@@ -179,7 +179,10 @@ async function main() {
   const assets = gzipSizes(loadedAssets());
   const server = await startServer();
   const browser = await launchBrowser();
-  const results = { when: new Date().toISOString(), chromium: browser.version(), levels: [], assets };
+  // Fetched only when a student opens the lessons: reported beside the page, not in its total.
+  const lessonFiles = fs.readdirSync(path.join(DIST, 'lessons')).filter((f) => f.endsWith('.json')).sort();
+  const lessons = gzipSizes(lessonFiles.map((f) => `lessons/${f}`));
+  const results = { when: new Date().toISOString(), chromium: browser.version(), levels: [], assets, lessons };
   try {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 });
     // Times every animation-frame callback, so the report can say how much of each frame the
@@ -233,6 +236,9 @@ async function main() {
   console.log('\nWhat index.html loads (gzip -9):');
   for (const a of assets) console.log(`${pad((a.bytes / 1024).toFixed(1), 9)} KB raw ${pad((a.gzip_bytes / 1024).toFixed(1), 8)} KB gzip  ${a.file}`);
   console.log(`${pad('', 16)} ${pad(results.gzip_total_kb.toFixed(1), 8)} KB gzip  total`);
+  const lessonsGzip = lessons.reduce((a, f) => a + f.gzip_bytes, 0);
+  results.lessons_gzip_total_kb = Number((lessonsGzip / 1024).toFixed(1));
+  console.log(`${pad('', 16)} ${pad(results.lessons_gzip_total_kb.toFixed(1), 8)} KB gzip  the ${lessons.length} lesson files, fetched when a student first opens the lessons`);
   const extra = results.fetched_assets.filter((f) => !assets.some((a) => a.file === f));
   if (extra.length) console.log(`also fetched at run time (not counted): ${extra.join(', ')}`);
   const t = results.targets;
