@@ -558,6 +558,7 @@ test('the lessons are fetched when first needed: none for the free lab; a lesson
     await open(page, url({ lesson: LESSON }), 'lessons-loading');
     assert.equal(await page.locator(tid('lessons-loading')).getAttribute('role'), 'status');
     assert.equal(await page.locator(tid('lesson-panel')).count(), 0);
+    await assertNoAxeViolations(page, 'lesson map while the lessons are coming');
     release();
     await waitForStep(page, STEP.meet);
     assert.equal(await page.locator(tid('lesson-panel')).getAttribute('data-lesson'), LESSON);
@@ -572,6 +573,7 @@ test('lessons that cannot be fetched are reported with the file and the reason; 
     const failed = await page.locator(tid('lessons-failed')).innerText();
     assert.match(failed, /The lessons could not be loaded: lessons\/04-lag\.json could not be fetched: the server answered 404/);
     assert.equal(await page.locator(tid('lessons-failed')).getAttribute('role'), 'alert');
+    await assertNoAxeViolations(page, 'lesson map whose lessons could not be fetched');
     // The lab still works meanwhile.
     await page.locator(tid('nav-lab')).click();
     await page.locator(tid('stage')).waitFor({ state: 'visible' });
