@@ -5,7 +5,8 @@ TRUNK_VERSION        := 0.21.14
 WASM_BINDGEN_VERSION := 0.2.130
 CHROMIUM             ?= /usr/bin/chromium
 CHROMEDRIVER         ?= /usr/bin/chromedriver
-CARGO_BIN            := $(HOME)/.cargo/bin
+CARGO_HOME           ?= $(HOME)/.cargo
+CARGO_BIN            := $(CARGO_HOME)/bin
 export PATH          := $(CURDIR)/node_modules/.bin:$(CARGO_BIN):$(PATH)
 
 .PHONY: serve dist test test-native test-wasm test-e2e bench bench-native bench-browser tools \
@@ -14,8 +15,12 @@ export PATH          := $(CURDIR)/node_modules/.bin:$(CARGO_BIN):$(PATH)
 serve: tools
 	trunk serve --address 127.0.0.1 --port 8080
 
+# Dependencies' sources are named from the registry down (`crates/…`), so the module the page
+# ships (its panic locations) carries no folder of the machine that built it.
 dist: tools
-	@mkdir -p target && trunk build --release >target/trunk-build.log 2>&1 || (cat target/trunk-build.log; exit 1)
+	@mkdir -p target && \
+	  CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="--remap-path-prefix=$(CARGO_HOME)/registry/src=crates" \
+	  trunk build --release >target/trunk-build.log 2>&1 || (cat target/trunk-build.log; exit 1)
 
 test: test-native test-wasm test-e2e
 

@@ -4,6 +4,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { server, browser, useLabSuite } from './support/suite.mjs';
 import { tid } from './support/lab.mjs';
+import { DIST, ROOT } from './support/paths.mjs';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 
 useLabSuite();
 
@@ -52,4 +56,15 @@ test('boot: a module that fails to load shows the error panel with a reload butt
   assert.match(await panel.innerText(), /failed to load/);
   await panel.getByRole('button', { name: 'Reload the lab' }).waitFor({ state: 'visible' });
   await context.close();
+});
+
+test('boot: the module the page ships names no folder of the machine that built it', async () => {
+  const wasm = fs.readdirSync(DIST).filter((f) => f.endsWith('.wasm'));
+  assert.equal(wasm.length, 1, `one module in the build, found ${wasm.join(', ')}`);
+  const text = fs.readFileSync(path.join(DIST, wasm[0])).toString('latin1');
+  // Panic locations name source files; dependencies' must read crates/…, not a home folder.
+  assert.ok(/crates\/[^/]+\/yew-[\d.]+\/src\//.test(text), 'the module names yew\'s sources under crates/');
+  for (const leak of [os.homedir(), ROOT, '/.cargo/']) {
+    assert.ok(!text.includes(leak), `the module contains ${leak}`);
+  }
 });
