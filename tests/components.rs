@@ -70,6 +70,16 @@ async fn buy_now_places_an_order_that_the_log_reports() {
 }
 
 #[wasm_bindgen_test]
+async fn run_details_count_the_students_interventions_not_the_setup() {
+    let root = mount("?paused=1&rate=0&wiring=request").await;
+    assert_eq!(text(&root, "interventions"), "no interventions");
+    click(&root, "buy").await;
+    assert_eq!(text(&root, "interventions"), "1 intervention");
+    click(&root, "buy").await;
+    assert_eq!(text(&root, "interventions"), "2 interventions");
+}
+
+#[wasm_bindgen_test]
 async fn wiring_toggle_switches_to_direct_calls() {
     let root = mount("?paused=1").await;
     click(&root, "wiring-request").await;

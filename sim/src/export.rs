@@ -12,7 +12,8 @@
 //! Loading reads it through the link parser, so a file is held to exactly the rules of a
 //! link, and any problem refuses the whole file.
 
-use crate::params::{fault_spec_text, percent_encode, LabParams, MAX_UNTIL_S};
+use crate::fault::FaultSpec;
+use crate::params::{percent_encode, LabParams, MAX_UNTIL_S};
 use crate::report::Report;
 use crate::scenario::Wiring;
 use crate::script::{moment_text, parse_moment};
@@ -50,7 +51,7 @@ pub struct RunExport {
 pub fn export(t: &Timeline) -> String {
     let link = LabParams::of_run(t);
     let sim = t.sim();
-    let faults: Vec<String> = link.setup.faults.iter().map(fault_spec_text).collect();
+    let faults: Vec<String> = link.setup.faults.iter().map(FaultSpec::text).collect();
     let report = Report::of(sim, &faults);
     let file = RunExport {
         format: FORMAT.into(),

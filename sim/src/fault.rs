@@ -4,6 +4,7 @@
 
 use crate::keys::{given, need, refuse_rest};
 use crate::scenario::Scenario;
+use crate::script::seconds_text;
 use crate::time::{Micros, MS, SEC};
 use serde::{Deserialize, Serialize};
 
@@ -414,6 +415,16 @@ pub fn parse_duration(s: &str) -> Result<Micros, String> {
 }
 
 impl FaultSpec {
+    /// The spec as [`FaultSpec::parse`] reads it back, its window in seconds: `crash:email`,
+    /// `broker-down:10s-20s`. Links, run files and the CLI's report all quote faults this way.
+    pub fn text(&self) -> String {
+        match (self.from_us, self.until_us) {
+            (0, None) => self.fault.spec(),
+            (from, None) => format!("{}:{}-", self.fault.spec(), seconds_text(from)),
+            (from, Some(until)) => format!("{}:{}-{}", self.fault.spec(), seconds_text(from), seconds_text(until)),
+        }
+    }
+
     /// Parses a fault spec such as `slow:analytics:2000ms` or `broker-down:10s-20s`.
     pub fn parse(spec: &str) -> Result<FaultSpec, String> {
         let wrap = |why: String| format!("bad fault `{spec}`: {why}. Accepted forms: {FAULT_FORMS}");

@@ -5,7 +5,7 @@ mod runfile;
 use clap::error::ErrorKind;
 use clap::{CommandFactory, Parser, ValueEnum};
 use fanout_sim::delivery::{Guarantee, RetryPolicy, MAX_CONSUMERS};
-use fanout_sim::fault::{duration_spec, parse_duration, FaultSpec};
+use fanout_sim::fault::{parse_duration, FaultSpec};
 use fanout_sim::report::Report;
 use fanout_sim::topic::{PartitionKey, MAX_PARTITIONS};
 use fanout_sim::{Action, Input, Scenario, Setup, Sim, Wiring, SEC};
@@ -347,7 +347,7 @@ fn main() -> ExitCode {
         }
     }
     sim.run_until((duration_s * SEC as f64).round() as u64);
-    let specs: Vec<String> = faults.iter().map(spec_text).collect();
+    let specs: Vec<String> = faults.iter().map(FaultSpec::text).collect();
     let report = Report::of(&sim, &specs);
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report).expect("a report always serialises"));
@@ -355,15 +355,6 @@ fn main() -> ExitCode {
         print_table(&report);
     }
     ExitCode::SUCCESS
-}
-
-fn spec_text(f: &FaultSpec) -> String {
-    let window = match (f.from_us, f.until_us) {
-        (0, None) => String::new(),
-        (from, None) => format!(":{}-", duration_spec(from)),
-        (from, Some(until)) => format!(":{}-{}", duration_spec(from), duration_spec(until)),
-    };
-    format!("{}{window}", f.fault.spec())
 }
 
 fn print_table(r: &Report) {

@@ -6,7 +6,7 @@ use crate::delivery::StartFrom;
 use crate::fault::FaultSpec;
 use crate::input::{Action, MAX_RATE};
 use crate::scenario::{Scenario, Wiring};
-use crate::script::{moment_text, seconds_text, Step};
+use crate::script::{moment_text, Step};
 use crate::sim::Setup;
 use crate::time::{Micros, SEC};
 use crate::timeline::Timeline;
@@ -330,7 +330,7 @@ impl LabParams {
             q.push(("rate", r.to_string()));
         }
         for f in &self.setup.faults {
-            q.push(("fault", fault_spec_text(f)));
+            q.push(("fault", f.text()));
         }
         if let Some(list) = &self.subscribers {
             q.push(("subscribers", list.join(",")));
@@ -405,15 +405,6 @@ impl LabParams {
         };
         p.fold_subscribers();
         p
-    }
-}
-
-/// A fault spec with its window, as `fault=` reads it: `crash:email`, `broker-down:10s-20s`.
-pub fn fault_spec_text(f: &FaultSpec) -> String {
-    match (f.from_us, f.until_us) {
-        (0, None) => f.fault.spec(),
-        (from, None) => format!("{}:{}-", f.fault.spec(), seconds_text(from)),
-        (from, Some(until)) => format!("{}:{}-{}", f.fault.spec(), seconds_text(from), seconds_text(until)),
     }
 }
 

@@ -71,6 +71,11 @@ impl Timeline {
     pub fn recorded(&self) -> &[Recorded] {
         &self.recorded
     }
+    /// The interventions made up to this moment: after a seek back, the later ones are the
+    /// recorded future and not counted. The setup (wiring, rate) is not an intervention.
+    pub fn made(&self) -> &[Recorded] {
+        &self.recorded[..self.applied]
+    }
     /// The furthest moment reached; seeking beyond it simulates new time.
     pub fn head_us(&self) -> Micros {
         self.head_us.max(self.sim.now())
@@ -342,6 +347,21 @@ mod tests {
         assert!(!t.in_past());
         t.advance(20 * SEC, u64::MAX);
         assert_eq!(t.sim().rate(), 2.0);
+    }
+
+    #[test]
+    fn made_counts_the_interventions_up_to_now_and_not_the_setup() {
+        let mut t = Timeline::new(&Setup { rate: Some(5.0), ..Setup::default() }).unwrap();
+        assert!(t.made().is_empty(), "the setup's wiring and rate are not interventions");
+        assert!(!t.sim().inputs().is_empty(), "while the core records them as inputs");
+        t.advance(10 * SEC, u64::MAX);
+        t.apply(Action::BuyNow).unwrap();
+        t.advance(20 * SEC, u64::MAX);
+        t.apply(Action::SetRate { rate: 1.0 }).unwrap();
+        assert_eq!(t.made().len(), 2);
+        t.seek(15 * SEC);
+        assert_eq!(t.made().len(), 1, "the rate change is in the recorded future");
+        assert_eq!(t.recorded().len(), 2);
     }
 
     #[test]

@@ -95,8 +95,8 @@ fn json_output_is_exactly_the_library_report_for_the_same_inputs() {
             .collect(),
     };
     let sim = run(&setup, 20 * SEC).unwrap();
-    // The report quotes each fault in its spec form, windows in milliseconds.
-    let specs = ["slow:analytics:200ms", "crash:email:2000ms-5000ms", "errors:inventory:0.1"].map(String::from);
+    // The report quotes each fault in its spec form, windows in seconds, as links do.
+    let specs = ["slow:analytics:200ms", "crash:email:2s-5s", "errors:inventory:0.1"].map(String::from);
     let report = Report::of(&sim, &specs);
     assert_eq!(printed, serde_json::to_string_pretty(&report).unwrap() + "\n");
 

@@ -12,6 +12,15 @@ pub struct RunDetailsProps {
     pub on_changed: Callback<Result<(), String>>,
 }
 
+/// The student's interventions up to this moment, in words ("1 intervention").
+fn interventions(n: usize) -> String {
+    match n {
+        0 => "no interventions".into(),
+        1 => "1 intervention".into(),
+        n => format!("{n} interventions"),
+    }
+}
+
 #[component]
 pub fn RunDetails(props: &RunDetailsProps) -> Html {
     let e = props.engine.borrow();
@@ -22,7 +31,7 @@ pub fn RunDetails(props: &RunDetailsProps) -> Html {
             <span>{ format!("seed {}", sim.seed()) }</span>
             <span>{ format!("{:.3} s simulated", fanout_sim::time::as_secs(sim.now())) }</span>
             <span>{ format!("{} events", sim.events_processed()) }</span>
-            <span>{ format!("{} interventions", sim.inputs().len()) }</span>
+            <span data-testid="interventions">{ interventions(e.timeline.made().len()) }</span>
             <span>{ "trace hash " }<code data-testid="trace-hash">{ sim.trace_hash_hex() }</code></span>
             <RunFile engine={props.engine.clone()} on_changed={props.on_changed.clone()} />
         </footer>
