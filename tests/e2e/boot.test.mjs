@@ -64,7 +64,9 @@ test('boot: the module the page ships names no folder of the machine that built 
   const text = fs.readFileSync(path.join(DIST, wasm[0])).toString('latin1');
   // Panic locations name source files; dependencies' must read crates/…, not a home folder.
   assert.ok(/crates\/[^/]+\/yew-[\d.]+\/src\//.test(text), 'the module names yew\'s sources under crates/');
-  for (const leak of [os.homedir(), ROOT, '/.cargo/']) {
+  // A home folder of `/` (some containers) would match any path, so it is left out then.
+  const home = os.homedir().length > 1 ? [os.homedir()] : [];
+  for (const leak of [...home, ROOT, '/.cargo/']) {
     assert.ok(!text.includes(leak), `the module contains ${leak}`);
   }
 });
