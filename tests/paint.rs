@@ -1,0 +1,70 @@
+//! The canvas painter's plan, in headless Chromium (wasm-bindgen-test): where each message
+//! is stamped, checked against the messages the simulation holds.
+
+use fanout::engine::Engine;
+use fanout::layout::Layout;
+use fanout::paint::{look, place, spots, LOOKS};
+use fanout_sim::params::LabParams;
+use std::collections::HashSet;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// A lab from a link, run for `ms` of simulated time at speed 1.
+fn run(query: &str, ms: u32) -> Engine {
+    let (params, notices) = LabParams::parse(query);
+    assert!(notices.is_empty(), "{notices:?}");
+    let (mut engine, problems) = Engine::from_params(&params);
+    assert!(problems.is_empty(), "{problems:?}");
+    for t in 0..=ms / 20 {
+        engine.frame(f64::from(t * 20));
+    }
+    engine
+}
+
+const W: f64 = 790.0;
+const H: f64 = 420.0;
+
+#[wasm_bindgen_test]
+fn looks_are_listed_in_declaration_order() {
+    for (i, l) in LOOKS.into_iter().enumerate() {
+        assert_eq!(l as usize, i, "{l:?}");
+    }
+}
+
+#[wasm_bindgen_test]
+fn every_message_on_the_stage_has_a_spot_of_its_look_and_no_spot_is_stamped_twice() {
+    for dpr in [1.0, 2.0] {
+        let engine = run("?scenario=flash-sale&wiring=event&rate=37000", 400);
+        let sim = engine.sim();
+        let layout = Layout::new(sim.wiring(), sim.wired(), false);
+        let plan = spots(sim, &layout, W, H, dpr, false);
+        for spots in &plan {
+            let unique: HashSet<_> = spots.iter().collect();
+            assert_eq!(unique.len(), spots.len(), "a spot stamped twice");
+        }
+        let mut on_stage = 0;
+        for m in sim.messages() {
+            let Some((x, y)) = place(m, &layout, W, H, sim.now(), false) else { continue };
+            on_stage += 1;
+            let spot = ((x * dpr).round() as i32, (y * dpr).round() as i32);
+            let l = look(m, sim.now(), false);
+            assert!(plan[l as usize].binary_search(&spot).is_ok(), "{l:?} at {spot:?} not stamped");
+        }
+        let stamped: usize = plan.iter().map(Vec::len).sum();
+        assert!(on_stage > 1_000, "the load should put over 1,000 messages on the stage, got {on_stage}");
+        // Thousands of messages on a handful of wires share pixels: at least a quarter fewer stamps than messages.
+        assert!(stamped * 4 < on_stage * 3, "{stamped} stamps for {on_stage} messages at dpr {dpr}");
+    }
+}
+
+#[wasm_bindgen_test]
+fn a_light_load_stamps_every_message() {
+    let engine = run("?scenario=checkout&wiring=request&rate=2", 3_000);
+    let sim = engine.sim();
+    let layout = Layout::new(sim.wiring(), sim.wired(), false);
+    let on_stage = sim.messages().filter(|m| place(m, &layout, W, H, sim.now(), false).is_some()).count();
+    let stamped: usize = spots(sim, &layout, W, H, 1.0, false).iter().map(Vec::len).sum();
+    assert!(on_stage > 0, "nothing in flight to check");
+    assert_eq!(stamped, on_stage);
+}
