@@ -402,6 +402,7 @@ async fn topic_panel_shows_offsets_and_a_replaying_subscriber_starts_at_zero() {
     let ends: i64 = (0..partitions).map(|p| value_of(&root, &format!("log-end-{p}"))).sum();
     assert!(ends > 5, "only {ends} events in the log");
     assert!(try_find(&root, "committed-email-0").is_some());
+    assert!(try_find(&root, "topic-list-partitions").is_none(), "eight partitions are listed without asking");
     assert!(text(&root, "per-consumer-email").contains("1 consumer"));
 
     let select = find(&root, "add-subscriber-select").unchecked_into::<HtmlSelectElement>();
@@ -414,6 +415,29 @@ async fn topic_panel_shows_offsets_and_a_replaying_subscriber_starts_at_zero() {
     click(&root, "node-email").await;
     choose(&root, "consumers-email", "3").await;
     assert!(text(&root, "per-consumer-email").contains("3 consumers"), "{}", text(&root, "per-consumer-email"));
+}
+
+#[wasm_bindgen_test]
+async fn a_long_topic_shows_its_totals_and_lists_each_partition_on_request() {
+    let root = mount("?scenario=flash-sale&until=2&seed=3&rate=300").await;
+    assert_eq!(value_of(&root, "topic-partitions"), 64);
+    let button = find(&root, "topic-list-partitions");
+    assert_eq!(button.get_attribute("aria-expanded").as_deref(), Some("false"));
+    assert!(try_find(&root, "log-end-0").is_none(), "64 rows listed before anyone asked");
+    let total = value_of(&root, "log-end-all");
+    assert!(total > 100, "only {total} events in the log");
+    assert!(value_of(&root, "committed-email-all") <= total);
+
+    click(&root, "topic-list-partitions").await;
+    assert_eq!(find(&root, "topic-list-partitions").get_attribute("aria-expanded").as_deref(), Some("true"));
+    let ends: i64 = (0..64).map(|p| value_of(&root, &format!("log-end-{p}"))).sum();
+    assert_eq!(ends, total, "the totals row is the sum of the rows");
+    let committed: i64 = (0..64).map(|p| value_of(&root, &format!("committed-email-{p}"))).sum();
+    assert_eq!(committed, value_of(&root, "committed-email-all"));
+
+    click(&root, "topic-list-partitions").await;
+    assert!(try_find(&root, "log-end-0").is_none());
+    assert!(text(&root, "topic-panel").contains("summed over the 64 partitions"));
 }
 
 /// The timeline bar: stepping back shows the past, jumping goes to a moment, Latest returns

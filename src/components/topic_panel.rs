@@ -1,8 +1,15 @@
 //! The broker's log: each partition's end offset and, for each subscriber, how far its
 //! consumer group has committed in that partition; and how its consumers share the work.
 
+use crate::components::broker_settings::OFFERED_PARTITIONS;
 use crate::engine::EngineHandle;
 use yew::prelude::*;
+
+/// Up to this many partitions (as many as the broker settings offer) the table lists each
+/// one. A longer topic, such as the flash sale's 64, shows its totals and lists the
+/// partitions on request: hundreds of numbers changing four times a second are more than
+/// anyone reads, and laying them out costs the stage its frames.
+const LISTED_UP_TO: u16 = OFFERED_PARTITIONS;
 
 #[derive(Properties, PartialEq)]
 pub struct TopicPanelProps {
@@ -12,6 +19,7 @@ pub struct TopicPanelProps {
 
 #[component]
 pub fn TopicPanel(props: &TopicPanelProps) -> Html {
+    let asked = use_state(|| false);
     let e = props.engine.borrow();
     let sim = e.sim();
     let topic = sim.topic();
@@ -24,7 +32,9 @@ pub fn TopicPanel(props: &TopicPanelProps) -> Html {
         })
         .collect();
     let count = topic.partition_count();
-    let rows = topic.partitions.iter().enumerate().map(|(p, part)| {
+    let long = count > LISTED_UP_TO;
+    let listed = !long || *asked;
+    let rows = topic.partitions.iter().enumerate().filter(|_| listed).map(|(p, part)| {
         let end = part.end();
         html! {
             <tr>
@@ -39,6 +49,27 @@ pub fn TopicPanel(props: &TopicPanelProps) -> Html {
                     }
                 }) }
             </tr>
+        }
+    });
+    // The totals row, for a topic too long to list: the log's length and how much of it each
+    // group has settled.
+    let totals = long.then(|| {
+        let end: u64 = topic.partitions.iter().map(|p| p.end()).sum();
+        html! {
+            <tfoot><tr>
+                <th scope="row">{ format!("All {count}") }</th>
+                <td data-testid="log-end-all" data-value={end.to_string()}>{ end }</td>
+                { for subs.iter().map(|(k, _, i)| {
+                    let cursors = &sim.subscription(*i).cursors;
+                    let committed: u64 = cursors.iter().map(|c| c.committed).sum();
+                    let (value, shown) = if cursors.is_empty() {
+                        (String::new(), "\u{2013}".to_string())
+                    } else {
+                        (committed.to_string(), committed.to_string())
+                    };
+                    html! { <td data-testid={format!("committed-{k}-all")} data-value={value}>{ shown }</td> }
+                }) }
+            </tr></tfoot>
         }
     });
     let consumers = subs.iter().map(|(k, name, i)| {
@@ -56,6 +87,23 @@ pub fn TopicPanel(props: &TopicPanelProps) -> Html {
             </li>
         }
     });
+    let caption = if listed {
+        "Log end offset and committed offset per partition".to_string()
+    } else {
+        format!("Log end offset and committed offset, summed over the {count} partitions")
+    };
+    let toggle = long.then(|| {
+        let onclick = {
+            let asked = asked.clone();
+            Callback::from(move |_: MouseEvent| asked.set(!*asked))
+        };
+        html! {
+            <button type="button" class="button small" data-testid="topic-list-partitions"
+                    aria-expanded={listed.to_string()} aria-controls="topic-table" {onclick}>
+                { if listed { "Show the totals only".to_string() } else { format!("List all {count} partitions") } }
+            </button>
+        }
+    });
     html! {
         <section class="topic" aria-labelledby="topic-title" data-testid="topic-panel">
             <h2 id="topic-title">{ format!("The {} topic", sim.scenario().event_name) }</h2>
@@ -68,15 +116,17 @@ pub fn TopicPanel(props: &TopicPanelProps) -> Html {
                 { ". Each subscriber's group commits an offset per partition: every event below it is settled." }
             </p>
             <div class="subs-wrap" tabindex="0" role="region" aria-label="Partitions and committed offsets">
-                <table class="subs">
-                    <caption>{ "Log end offset and committed offset per partition" }</caption>
+                <table class="subs" id="topic-table">
+                    <caption>{ caption }</caption>
                     <thead><tr>
                         <th scope="col">{ "Partition" }</th><th scope="col">{ "Log end" }</th>
                         { for subs.iter().map(|(_, name, _)| html! { <th scope="col">{ name.clone() }</th> }) }
                     </tr></thead>
                     <tbody>{ for rows }</tbody>
+                    { for totals }
                 </table>
             </div>
+            { for toggle }
             <ul class="per-consumer">{ for consumers }</ul>
         </section>
     }
