@@ -149,6 +149,9 @@ pub enum LabAction {
     Tick {
         charts: bool,
     },
+    /// The charts alone redraw: the frame loop asks for this a frame after a tick, so that
+    /// no one frame both refreshes the panels and redraws the charts.
+    Charts,
     OpenMenu(Node),
     CloseMenu,
     Notice(String),
@@ -201,6 +204,7 @@ impl Reducible for LabState {
                 s.tick += 1;
                 s.chart_tick += charts as u64;
             }
+            LabAction::Charts => s.chart_tick += 1,
             LabAction::OpenMenu(node) => {
                 s.menu = Some(node);
                 s.tick += 1;

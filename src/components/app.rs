@@ -56,6 +56,8 @@ struct Looper {
     last_chart_ms: f64,
     /// Simulated time at the last periodic render.
     last_tick_sim_us: u64,
+    /// The charts are due: they redraw on the next frame.
+    charts_due: bool,
     dark: bool,
     raf: Option<AnimationFrame>,
     stopped: bool,
@@ -87,18 +89,21 @@ fn frame(looper: &Rc<RefCell<Looper>>, ts: f64) {
             crate::paint::paint(&canvas, sim, &layout, inputs.reduced, l.dark);
         }
         drop(engine);
-        if ts - l.last_tick_ms >= TICK_MS {
+        if l.charts_due {
+            l.charts_due = false;
+            l.dispatch.dispatch(LabAction::Charts);
+        } else if ts - l.last_tick_ms >= TICK_MS {
             l.last_tick_ms = ts;
             l.dark = crate::display::effective_dark();
             // Components only need a fresh render when the run has moved on; interventions
             // ask for their own render.
             if sim_now != l.last_tick_sim_us {
                 l.last_tick_sim_us = sim_now;
-                let charts = ts - l.last_chart_ms >= CHART_MS;
-                if charts {
+                if ts - l.last_chart_ms >= CHART_MS {
                     l.last_chart_ms = ts;
+                    l.charts_due = true;
                 }
-                l.dispatch.dispatch(LabAction::Tick { charts });
+                l.dispatch.dispatch(LabAction::Tick { charts: false });
             }
         }
     }
@@ -423,6 +428,7 @@ pub fn App(props: &AppProps) -> Html {
                 last_tick_ms: f64::NEG_INFINITY,
                 last_chart_ms: f64::NEG_INFINITY,
                 last_tick_sim_us: u64::MAX,
+                charts_due: false,
                 dark: crate::display::effective_dark(),
                 raf: None,
                 stopped: false,
