@@ -3,7 +3,7 @@
 
 use fanout::engine::Engine;
 use fanout::layout::Layout;
-use fanout::paint::{look, place, spots, LOOKS};
+use fanout::paint::{look, place, spot_at, spot_xy, spots, LOOKS};
 use fanout_sim::params::LabParams;
 use std::collections::HashSet;
 use wasm_bindgen_test::*;
@@ -33,6 +33,15 @@ fn looks_are_listed_in_declaration_order() {
 }
 
 #[wasm_bindgen_test]
+fn a_spot_is_its_pixel_and_spots_sort_by_x_then_y() {
+    for (x, y) in [(0, 0), (1, 2), (789, 419), (-5, 3), (4, -7), (i32::MAX, i32::MIN)] {
+        assert_eq!(spot_xy(spot_at(x, y)), (x, y));
+    }
+    assert!(spot_at(3, 900) < spot_at(4, 0));
+    assert!(spot_at(3, 1) < spot_at(3, 2));
+}
+
+#[wasm_bindgen_test]
 fn every_message_on_the_stage_has_a_spot_of_its_look_and_no_spot_is_stamped_twice() {
     for dpr in [1.0, 2.0] {
         let engine = run("?scenario=flash-sale&wiring=event&rate=37000", 400);
@@ -47,9 +56,9 @@ fn every_message_on_the_stage_has_a_spot_of_its_look_and_no_spot_is_stamped_twic
         for m in sim.messages() {
             let Some((x, y)) = place(m, &layout, W, H, sim.now(), false) else { continue };
             on_stage += 1;
-            let spot = ((x * dpr).round() as i32, (y * dpr).round() as i32);
+            let spot = spot_at((x * dpr).round() as i32, (y * dpr).round() as i32);
             let l = look(m, sim.now(), false);
-            assert!(plan[l as usize].binary_search(&spot).is_ok(), "{l:?} at {spot:?} not stamped");
+            assert!(plan[l as usize].binary_search(&spot).is_ok(), "{l:?} at {:?} not stamped", spot_xy(spot));
         }
         let stamped: usize = plan.iter().map(Vec::len).sum();
         assert!(on_stage > 1_000, "the load should put over 1,000 messages on the stage, got {on_stage}");
