@@ -259,3 +259,27 @@ test('bad input at a control is refused with a message there, and nothing is app
     assert.doesNotMatch(log, /loses .* deliveries/, 'a refused drop was applied');
   });
 });
+
+test('a long topic: totals first, each partition listed from the keyboard, both pass axe', async () => {
+  await withPage({}, async (page) => {
+    await openLab(page, lab({ scenario: 'flash-sale', until: 2 }));
+    const toggle = page.locator(tid('topic-list-partitions'));
+    assert.equal(await toggle.getAttribute('aria-expanded'), 'false');
+    assert.equal(await page.locator(tid('log-end-0')).count(), 0, 'the 64 rows are listed before anyone asked');
+    assert.ok((await value(page, 'log-end-all')) > 0, 'the totals row shows the log');
+    await assertNoAxeViolations(page, 'long topic, totals', { include: tid('topic-panel') });
+
+    await toggle.focus();
+    await page.keyboard.press('Enter');
+    await page.locator(tid('log-end-63')).waitFor({ state: 'attached' });
+    assert.equal(await toggle.getAttribute('aria-expanded'), 'true');
+    let sum = 0;
+    for (let p = 0; p < 64; p++) sum += await value(page, `log-end-${p}`);
+    assert.equal(sum, await value(page, 'log-end-all'), 'the totals row is the sum of the rows');
+    await assertNoAxeViolations(page, 'long topic, listed', { include: tid('topic-panel') });
+
+    await page.keyboard.press('Space');
+    await page.locator(tid('log-end-0')).waitFor({ state: 'detached' });
+    assert.equal(await toggle.getAttribute('aria-expanded'), 'false');
+  });
+});
