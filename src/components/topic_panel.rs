@@ -41,12 +41,7 @@ pub fn TopicPanel(props: &TopicPanelProps) -> Html {
                 <th scope="row">{ p }</th>
                 <td data-testid={format!("log-end-{p}")} data-value={end.to_string()}>{ end }</td>
                 { for subs.iter().map(|(k, _, i)| {
-                    match sim.subscription(*i).cursors.get(p) {
-                        Some(c) => html! {
-                            <td data-testid={format!("committed-{k}-{p}")} data-value={c.committed.to_string()}>{ c.committed }</td>
-                        },
-                        None => html! { <td data-testid={format!("committed-{k}-{p}")} data-value="">{ "\u{2013}" }</td> },
-                    }
+                    committed_cell(format!("committed-{k}-{p}"), sim.subscription(*i).cursors.get(p).map(|c| c.committed))
                 }) }
             </tr>
         }
@@ -61,13 +56,8 @@ pub fn TopicPanel(props: &TopicPanelProps) -> Html {
                 <td data-testid="log-end-all" data-value={end.to_string()}>{ end }</td>
                 { for subs.iter().map(|(k, _, i)| {
                     let cursors = &sim.subscription(*i).cursors;
-                    let committed: u64 = cursors.iter().map(|c| c.committed).sum();
-                    let (value, shown) = if cursors.is_empty() {
-                        (String::new(), "\u{2013}".to_string())
-                    } else {
-                        (committed.to_string(), committed.to_string())
-                    };
-                    html! { <td data-testid={format!("committed-{k}-all")} data-value={value}>{ shown }</td> }
+                    let committed = (!cursors.is_empty()).then(|| cursors.iter().map(|c| c.committed).sum());
+                    committed_cell(format!("committed-{k}-all"), committed)
                 }) }
             </tr></tfoot>
         }
@@ -129,5 +119,13 @@ pub fn TopicPanel(props: &TopicPanelProps) -> Html {
             { for toggle }
             <ul class="per-consumer">{ for consumers }</ul>
         </section>
+    }
+}
+
+/// A committed offset, or a dash where the group has none yet (it has not started reading).
+fn committed_cell(test_id: String, committed: Option<u64>) -> Html {
+    match committed {
+        Some(c) => html! { <td data-testid={test_id} data-value={c.to_string()}>{ c }</td> },
+        None => html! { <td data-testid={test_id} data-value="">{ "\u{2013}" }</td> },
     }
 }
