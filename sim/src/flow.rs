@@ -111,7 +111,8 @@ impl Sim {
             return if publish_after { self.publish(order) } else { self.confirm(order) };
         }
         let mode = self.call_mode;
-        self.set_stage(order, Stage::Calling { targets: targets.clone(), next: 0, answered: 0, mode, publish_after });
+        let called_us = self.now;
+        self.set_stage(order, Stage::Calling { targets: targets.clone(), next: 0, answered: 0, mode, publish_after, called_us });
         match mode {
             CallMode::Sequential => self.call(order, 0, targets[0]),
             CallMode::Parallel => {
@@ -203,7 +204,7 @@ impl Sim {
         let order = m.order;
         let Node::Service(from) = m.from else { unreachable!("replies come from services") };
         let Some(c) = self.checkouts.get_mut(&order) else { return }; // already failed: a late reply
-        let Stage::Calling { targets, next, answered, mode, publish_after } = &mut c.stage else { return };
+        let Stage::Calling { targets, next, answered, mode, publish_after, called_us } = &mut c.stage else { return };
         let bit = 1u64 << (m.aux & 0xffff_ffff);
         if *answered & bit != 0 {
             return;
@@ -223,6 +224,7 @@ impl Sim {
             _ if *answered == all => self.confirm(order),
             CallMode::Sequential => {
                 *next += 1;
+                *called_us = self.now;
                 let (k, t) = (*next, targets[*next]);
                 self.call(order, k as u64, t);
             }

@@ -28,6 +28,7 @@ pub mod sim;
 pub mod time;
 pub mod timeline;
 pub mod topic;
+pub mod waiting;
 
 pub use fault::{Fault, FaultSpec};
 pub use input::{Action, Input};

@@ -106,7 +106,9 @@ pub(crate) enum Stage {
     /// half-way through its sequential calls. `publish_after`: once every call is answered,
     /// publish the event (event-driven) rather than answer the shopper (request-driven);
     /// also fixed at the start, so a change of wiring mid-checkout strands nothing either.
-    Calling { targets: Vec<u16>, next: usize, answered: u64, mode: CallMode, publish_after: bool },
+    /// `called_us`: when the latest call went out (every call, in parallel mode), so that the
+    /// stage can show how long the Order Service has been waiting on it.
+    Calling { targets: Vec<u16>, next: usize, answered: u64, mode: CallMode, publish_after: bool, called_us: Micros },
     /// Event-driven: waiting for the broker to store `event`.
     Publishing { event: u64 },
 }
@@ -1081,17 +1083,17 @@ impl Sim {
     /// Events the broker holds for subscribers and has not handed out: unread, retrying,
     /// or waiting to be redriven.
     pub fn broker_backlog(&self) -> u64 {
-        self.subs
-            .iter()
-            .filter(|s| s.active)
-            .map(|s| {
-                let waiting = s
-                    .flights
-                    .iter()
-                    .filter(|f| matches!(f.at, crate::broker::At::Ready | crate::broker::At::Backoff(_)));
-                s.unread(self) + s.redrive.len() as u64 + waiting.count() as u64
-            })
-            .sum()
+        (0..self.subs.len() as u16).map(|i| self.backlog_at_broker(i)).sum()
+    }
+
+    /// Events the broker holds for subscriber `i` and has not handed out (0 when it is not
+    /// subscribed): its share of [`broker_backlog`](Self::broker_backlog), the stack the stage
+    /// draws on its wire.
+    pub fn backlog_at_broker(&self, i: u16) -> u64 {
+        let Some(s) = self.subs.get(i as usize).filter(|s| s.active) else { return 0 };
+        let waiting =
+            s.flights.iter().filter(|f| matches!(f.at, crate::broker::At::Ready | crate::broker::At::Backoff(_)));
+        s.unread(self) + s.redrive.len() as u64 + waiting.count() as u64
     }
 
     /// The topic: partitions, their offsets and the partition key.

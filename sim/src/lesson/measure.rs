@@ -232,6 +232,25 @@ fn cmp(w: &str) -> Option<Cmp> {
     })
 }
 
+impl Kind {
+    /// A level read as it is now (a lag, a queue), rather than a count since the step began.
+    pub fn is_level(self) -> bool {
+        self >= Kind::InFlight
+    }
+}
+
+impl Condition {
+    /// The level the condition watches, such as the lag in `lag:email == 0`, if it watches
+    /// one: waiting on it means watching something fill or drain, which the page keeps on
+    /// camera while it changes.
+    pub fn level(&self) -> Option<&Ref> {
+        match &self.left {
+            Operand::Ref(r, ..) if r.kind.is_level() => Some(r),
+            _ => None,
+        }
+    }
+}
+
 /// Counter values when a step started, so counters can be read as "during the step".
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Baseline {

@@ -79,6 +79,13 @@ impl LessonRun {
         value(t.sim(), &self.base, r)
     }
 
+    /// The level the current wait watches (a lag, a queue) as it stands now; `None` when
+    /// the step does not wait, or waits on a count.
+    pub fn watched_level(&self, c: &Compiled, t: &Timeline) -> Option<f64> {
+        let cond = c.waits[self.step].as_ref().filter(|_| !self.met)?;
+        cond.level().map(|r| self.value(t, r))
+    }
+
     /// Runs the lab towards `target` (at most `max_events` events). While waiting, stops at
     /// the first grid point where the condition holds, records, and returns true: the page
     /// pauses there.
