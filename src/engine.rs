@@ -14,8 +14,23 @@ const MAX_FRAME_MS: f64 = 100.0;
 /// The most core events one frame may process; beyond this the lab runs slower than asked.
 const MAX_EVENTS_PER_FRAME: u64 = 400_000;
 
-/// The speed a lesson runs at, at least (simulated seconds per second).
-pub const LESSON_SPEED: f64 = 1.0;
+/// How long a lesson step that waits plays at the lesson's pace before it fast-forwards: long
+/// enough to watch what the step is about, short enough that twenty orders do not drag.
+pub const WATCH_MS: f64 = 8_000.0;
+/// The speed of a fast-forward, which the page shows while it lasts.
+pub const FAST_FORWARD: f64 = 4.0;
+/// How long after the watched level last fell a lesson keeps playing at the chosen speed: a
+/// drain that pauses between two events is still a drain.
+const FALL_HOLD_MS: f64 = 1_500.0;
+
+/// How the lab plays right now.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pace {
+    /// At the speed the student chose.
+    Chosen,
+    /// A lesson step waits for something long: the clock runs at `FAST_FORWARD`, visibly.
+    FastForward,
+}
 
 pub struct Engine {
     /// The run, with its recorded interventions and snapshots to rewind to.
@@ -34,6 +49,14 @@ pub struct Engine {
     pub fork_note: Option<String>,
     /// The lesson running on this lab, if any.
     pub lesson: Option<LessonSession>,
+    /// How the lab plays now (a lesson's long wait fast-forwards).
+    pub pace: Pace,
+    /// Wall-clock time the current lesson step has played, in ms.
+    step_wall_ms: f64,
+    /// The level the current step waits on, as of the last frame, and the wall-clock time
+    /// since it last fell.
+    last_level: Option<f64>,
+    since_fall_ms: f64,
 }
 
 /// A lesson on the lab: its content and where the student is in it.
@@ -71,6 +94,10 @@ impl Engine {
             falling_behind: false,
             fork_note: None,
             lesson: None,
+            pace: Pace::Chosen,
+            step_wall_ms: 0.0,
+            last_level: None,
+            since_fall_ms: f64::INFINITY,
         };
         (engine, problems)
     }
@@ -90,7 +117,12 @@ impl Engine {
         }
         let Some(last) = last else { return };
         let wall_ms = (now_ms - last).clamp(0.0, MAX_FRAME_MS);
-        let sim_us = (wall_ms * 1000.0 * self.speed).round() as u64;
+        self.pace = self.lesson_pace(wall_ms);
+        let speed = match self.pace {
+            Pace::Chosen => self.speed,
+            Pace::FastForward => self.speed.max(FAST_FORWARD),
+        };
+        let sim_us = (wall_ms * 1000.0 * speed).round() as u64;
         let target = self.sim().now() + sim_us;
         match self.lesson.as_mut() {
             Some(l) if l.run.waiting() => {
@@ -105,6 +137,25 @@ impl Engine {
             }
         }
         self.falling_behind = !self.paused && self.sim().now() < target;
+    }
+
+    /// A lesson step that waits plays at the chosen speed while there is something to watch,
+    /// then fast-forwards; but while the level it waits on is falling (a backlog draining),
+    /// it plays at the chosen speed again, so the catch-up happens on camera.
+    fn lesson_pace(&mut self, wall_ms: f64) -> Pace {
+        let Some(l) = self.lesson.as_ref().filter(|l| l.run.waiting()) else { return Pace::Chosen };
+        self.step_wall_ms += wall_ms;
+        let level = l.run.watched_level(&l.compiled, &self.timeline);
+        match (level, self.last_level) {
+            (Some(now), Some(before)) if now < before => self.since_fall_ms = 0.0,
+            _ => self.since_fall_ms += wall_ms,
+        }
+        self.last_level = level;
+        if self.step_wall_ms < WATCH_MS || self.since_fall_ms < FALL_HOLD_MS {
+            Pace::Chosen
+        } else {
+            Pace::FastForward
+        }
     }
 
     /// Opens a lesson at step `step` (0 to start it): the lab is rebuilt headless as the
@@ -124,8 +175,8 @@ impl Engine {
         self.timeline = timeline;
         self.fork_note = None;
         self.lesson = Some(LessonSession { key, compiled, run });
-        // Lessons wait for tens of orders: real time, not the slow motion of the free lab.
-        self.speed = self.speed.max(LESSON_SPEED);
+        // A lesson plays at the student's speed, slow enough to follow a message; its long
+        // waits fast-forward visibly (see `lesson_pace`).
         // A step that waits runs the lab; any other leaves it paused for reading.
         let waiting = self.lesson.as_ref().is_some_and(|l| l.run.waiting());
         self.set_paused(!waiting);
@@ -200,6 +251,11 @@ impl Engine {
     pub fn set_paused(&mut self, paused: bool) {
         self.paused = paused;
         self.last_frame_ms = None;
+        // A new step, a pause or a resume: the wait starts again with time to watch.
+        self.pace = Pace::Chosen;
+        self.step_wall_ms = 0.0;
+        self.last_level = None;
+        self.since_fall_ms = f64::INFINITY;
     }
 }
 

@@ -31,6 +31,8 @@ enum Shape {
     HollowDiamond(f64),
     Triangle(f64),
     Cross(f64),
+    /// A tick: an acknowledgement.
+    Check(f64),
 }
 
 /// The ways a message can look, in drawing order (small acknowledgements last, on top).
@@ -81,34 +83,37 @@ pub fn look(m: &Message, now: u64, reduced: bool) -> Look {
     }
 }
 
-fn style(look: Look, p: &Palette) -> (Shape, &'static str) {
+/// The radius of a message token for a stage `w` CSS pixels wide: tokens scale with the stage
+/// and are never under 16 px across, so a student can follow one by eye on a phone too.
+pub fn token_radius(w: f64) -> f64 {
+    (w / 100.0).clamp(8.0, 12.0)
+}
+
+fn style(look: Look, p: &Palette, r: f64) -> (Shape, &'static str) {
     match look {
-        Look::Order => (Shape::Dot(6.0), p.order),
-        Look::CancelRequest => (Shape::Triangle(6.5), p.order),
-        Look::Confirm => (Shape::Ring(6.0), p.ok),
-        Look::Call => (Shape::Square(5.5), p.call),
-        Look::Reply => (Shape::HollowSquare(5.0), p.call),
-        Look::Placed => (Shape::Diamond(7.0), p.event),
-        Look::Cancelled => (Shape::HollowDiamond(7.0), p.event),
-        Look::Ack => (Shape::Dot(3.5), p.ok),
-        Look::Failure => (Shape::Cross(5.5), p.fail),
-        Look::Vanished => (Shape::Cross(3.5), p.fail),
+        Look::Order => (Shape::Dot(r), p.order),
+        Look::CancelRequest => (Shape::Triangle(r * 1.05), p.order),
+        Look::Confirm => (Shape::Ring(r * 0.9), p.ok),
+        Look::Call => (Shape::Square(r), p.call),
+        Look::Reply => (Shape::HollowSquare(r * 0.9), p.call),
+        Look::Placed => (Shape::Diamond(r * 1.25), p.event),
+        Look::Cancelled => (Shape::HollowDiamond(r * 1.2), p.event),
+        Look::Ack => (Shape::Check(r), p.ok),
+        Look::Failure => (Shape::Cross(r * 0.8), p.fail),
+        Look::Vanished => (Shape::Cross(r * 0.6), p.fail),
     }
 }
 
 /// Where a message is, in CSS pixels, or None if one end is not on the stage.
 pub fn place(m: &Message, layout: &Layout, w: f64, h: f64, now: u64, reduced: bool) -> Option<(f64, f64)> {
-    let (ax, ay) = layout.pos(m.from)?;
-    let (bx, by) = layout.pos(m.to)?;
+    let route = layout.route(m.from, m.to)?;
     // With reduced motion nothing travels: a message shows at the middle of its wire.
     let t = if reduced { 0.5 } else { m.progress(now) };
-    let (ax, ay, bx, by) = (ax / 100.0 * w, ay / 100.0 * h, bx / 100.0 * w, by / 100.0 * h);
-    let (dx, dy) = (bx - ax, by - ay);
-    let len = (dx * dx + dy * dy).sqrt().max(1.0);
-    // Answers travel in their own lane, a few pixels beside the requests they answer.
-    let lane = if returning(m) { 5.0 } else { -5.0 };
-    let (nx, ny) = (-dy / len * lane, dx / len * lane);
-    Some((ax + dx * t + nx, ay + dy * t + ny))
+    let ((x, y), (dx, dy)) = route.at(t, w, h);
+    // Answers travel in their own lane, beside the requests they answer, so the two can pass.
+    let offset = token_radius(w) * 0.9;
+    let lane = if returning(m) { offset } else { -offset };
+    Some((x - dy * lane, y + dx * lane))
 }
 
 fn returning(m: &Message) -> bool {
@@ -165,15 +170,16 @@ pub fn paint(canvas: &HtmlCanvasElement, sim: &Sim, layout: &Layout, reduced: bo
     let _ = ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0);
     ctx.clear_rect(0.0, 0.0, w, h);
     let palette = if dark { &DARK } else { &LIGHT };
+    let r = token_radius(w);
     let mut drawn = 0;
     for (which, spots) in LOOKS.into_iter().zip(spots(sim, layout, w, h, dpr, reduced)) {
-        let (shape, colour) = style(which, palette);
+        let (shape, colour) = style(which, palette, r);
         let filled = matches!(shape, Shape::Dot(_) | Shape::Square(_) | Shape::Diamond(_) | Shape::Triangle(_));
         if filled {
             ctx.set_fill_style_str(colour);
         } else {
             ctx.set_stroke_style_str(colour);
-            ctx.set_line_width(2.5);
+            ctx.set_line_width((r * 0.32).max(2.5));
         }
         for path in spots.chunks(SHAPES_PER_PATH) {
             ctx.begin_path();
@@ -211,6 +217,11 @@ fn trace(ctx: &CanvasRenderingContext2d, shape: Shape, x: f64, y: f64) {
             ctx.line_to(x, y + r);
             ctx.line_to(x - r, y);
             ctx.close_path();
+        }
+        Shape::Check(r) => {
+            ctx.move_to(x - r * 0.8, y);
+            ctx.line_to(x - r * 0.2, y + r * 0.6);
+            ctx.line_to(x + r * 0.8, y - r * 0.6);
         }
         Shape::Cross(r) => {
             ctx.move_to(x - r, y - r);

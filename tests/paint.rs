@@ -46,7 +46,7 @@ fn every_message_on_the_stage_has_a_spot_of_its_look_and_no_spot_is_stamped_twic
     for dpr in [1.0, 2.0] {
         let engine = run("?scenario=flash-sale&wiring=event&rate=37000", 400);
         let sim = engine.sim();
-        let layout = Layout::new(sim.wiring(), sim.wired(), false);
+        let layout = Layout::of(&sim, false, false);
         let plan = spots(sim, &layout, W, H, dpr, false);
         for spots in &plan {
             let unique: HashSet<_> = spots.iter().collect();
@@ -71,7 +71,7 @@ fn every_message_on_the_stage_has_a_spot_of_its_look_and_no_spot_is_stamped_twic
 fn a_light_load_stamps_every_message() {
     let engine = run("?scenario=checkout&wiring=request&rate=2", 3_000);
     let sim = engine.sim();
-    let layout = Layout::new(sim.wiring(), sim.wired(), false);
+    let layout = Layout::of(&sim, false, false);
     let on_stage = sim.messages().filter(|m| place(m, &layout, W, H, sim.now(), false).is_some()).count();
     let stamped: usize = spots(sim, &layout, W, H, 1.0, false).iter().map(Vec::len).sum();
     assert!(on_stage > 0, "nothing in flight to check");

@@ -5,7 +5,7 @@ use crate::components::{
     appearance::Appearance, charts_panel::ChartsPanel, controls::Controls, dlq_panel::DlqPanel,
     effects_panel::EffectsPanel, event_log::EventLog, fault_menu::FaultMenu, lesson_map::LessonMap,
     lesson_panel::LessonPanel, metrics_panel::MetricsPanel, notices::Notices, run_details::RunDetails,
-    share_dialog::ShareDialog, stage::Stage, topic_panel::TopicPanel,
+    share_dialog::ShareDialog, stage::Stage, timeline_bar::TimelineBar, topic_panel::TopicPanel,
 };
 use crate::course::{fetch_builtin, fetch_quiz, Course, Load, EXTRA_PREFIX};
 use crate::engine::{Engine, EngineHandle};
@@ -45,6 +45,8 @@ const NARROW_PX: f64 = 700.0;
 struct FrameInputs {
     narrow: bool,
     reduced: bool,
+    /// The shorter stage of a lesson.
+    compact: bool,
 }
 
 struct Looper {
@@ -85,7 +87,7 @@ fn frame(looper: &Rc<RefCell<Looper>>, ts: f64) {
         let sim_now = engine.sim().now();
         if let Some(canvas) = l.canvas.cast::<HtmlCanvasElement>() {
             let sim = &engine.sim();
-            let layout = Layout::new(sim.wiring(), sim.wired(), inputs.narrow);
+            let layout = Layout::of(sim, inputs.narrow, inputs.compact);
             crate::paint::paint(&canvas, sim, &layout, inputs.reduced, l.dark);
         }
         drop(engine);
@@ -414,7 +416,8 @@ pub fn App(props: &AppProps) -> Html {
     }
     let canvas = use_node_ref();
     let inputs = use_mut_ref(FrameInputs::default);
-    *inputs.borrow_mut() = FrameInputs { narrow: state.narrow, reduced: state.reduced_motion };
+    let compact = state.view == View::Lesson;
+    *inputs.borrow_mut() = FrameInputs { narrow: state.narrow, reduced: state.reduced_motion, compact };
 
     // The animation loop lives as long as the app; dropping the handle cancels the frame.
     {
@@ -563,6 +566,45 @@ pub fn App(props: &AppProps) -> Html {
         crate::display::to_link(&state.display, &mut p);
         p
     });
+    // In a lesson, the panels the step names, to show beside the stage.
+    let evidence: Vec<&'static str> = if view == View::Lesson {
+        crate::components::lesson_panel::evidence(&engine.borrow()).into_iter().filter(|p| shows(p)).collect()
+    } else {
+        Vec::new()
+    };
+    let panel = |name: &str| -> Html {
+        if !shows(name) {
+            return html! {};
+        }
+        match name {
+            "timeline" => html! { <TimelineBar engine={engine.clone()} {tick} on_changed={on_changed.clone()} /> },
+            "effects" => html! { <EffectsPanel engine={engine.clone()} {tick} /> },
+            "topic" => html! { <TopicPanel engine={engine.clone()} {tick} /> },
+            "metrics" => html! { <MetricsPanel engine={engine.clone()} {tick} /> },
+            "dlq" => html! { <DlqPanel engine={engine.clone()} {tick} on_changed={on_changed.clone()} /> },
+            "log" => html! { <EventLog engine={engine.clone()} {tick} /> },
+            "chart-response" | "chart-lag" => {
+                let key = if name == "chart-lag" { "lag" } else { "response-time" };
+                html! { <ChartsPanel engine={engine.clone()} chart_tick={state.chart_tick} keys={vec![key]} /> }
+            }
+            "charts" => {
+                // The charts not already shown beside the stage.
+                let keys: Vec<&'static str> = [("response-time", "chart-response"), ("lag", "chart-lag")]
+                    .into_iter()
+                    .filter(|(_, e)| !evidence.contains(e))
+                    .map(|(k, _)| k)
+                    .collect();
+                if keys.is_empty() {
+                    html! {}
+                } else {
+                    html! { <ChartsPanel engine={engine.clone()} chart_tick={state.chart_tick} {keys} /> }
+                }
+            }
+            _ => html! {},
+        }
+    };
+    let evidence_html: Option<Html> =
+        (!evidence.is_empty()).then(|| evidence.iter().map(|p| panel(p)).collect::<Html>());
     html! {
         <div class={classes!("lab", chrome.embed.then_some("embedded"))} ref={lab_ref} onkeydown={on_key}>
             <a class="skip-link" href="#stage-title">{ "Skip to the system diagram" }</a>
@@ -576,7 +618,7 @@ pub fn App(props: &AppProps) -> Html {
                     </svg>
                     <h1>{ "Fanout" }</h1>
                 </div>
-                <p class="tagline">{ "One checkout, two wirings: watch what a slow or broken service does to the shopper." }</p>
+                <p class="tagline">{ "Direct calls or events: watch what one slow or broken service does to everyone else." }</p>
                 if !chrome.lock {
                     <nav class="sections" aria-label="Sections">
                         { nav("Lessons", View::Map, "nav-lessons") }
@@ -608,27 +650,29 @@ pub fn App(props: &AppProps) -> Html {
                 }
                 <div class="lab-area">
                 if shows("controls") {
-                    <Controls engine={engine.clone()} {tick} on_changed={on_changed.clone()} show_timeline={shows("timeline")} />
+                    <Controls engine={engine.clone()} {tick} on_changed={on_changed.clone()} compact={compact} />
                 }
                 <div class="main-grid">
                     <div class="stage-column">
+                        // What the lesson step talks about comes right under the stage, in view with it.
                         <Stage engine={engine.clone()} {tick} narrow={state.narrow} reduced_motion={state.reduced_motion}
                                menu={state.menu} canvas_ref={canvas.clone()} on_open={on_open.clone()}
-                               on_changed={on_changed.clone()} />
+                               on_changed={on_changed.clone()} {compact}
+                               evidence={evidence_html} />
+                        if shows("timeline") && !evidence.contains(&"timeline") {
+                            <TimelineBar engine={engine.clone()} {tick} on_changed={on_changed.clone()} />
+                        }
                         if let Some(node) = state.menu {
                             <FaultMenu engine={engine.clone()} {node} {tick} on_close={on_close.clone()}
                                        on_changed={on_changed.clone()} />
                         }
-                        if shows("effects") { <EffectsPanel engine={engine.clone()} {tick} /> }
-                        if shows("topic") { <TopicPanel engine={engine.clone()} {tick} /> }
+                        { for ["effects", "topic"].into_iter().filter(|p| !evidence.contains(p)).map(|p| panel(p)) }
                     </div>
                     <div class="side-column">
-                        if shows("metrics") { <MetricsPanel engine={engine.clone()} {tick} /> }
-                        if shows("dlq") { <DlqPanel engine={engine.clone()} {tick} on_changed={on_changed.clone()} /> }
-                        if shows("log") { <EventLog engine={engine.clone()} {tick} /> }
+                        { for ["metrics", "dlq", "log"].into_iter().filter(|p| !evidence.contains(p)).map(|p| panel(p)) }
                     </div>
                 </div>
-                if shows("charts") { <ChartsPanel engine={engine.clone()} chart_tick={state.chart_tick} /> }
+                { panel("charts") }
                 if shows("details") { <RunDetails engine={engine.clone()} {tick} on_changed={on_changed.clone()} /> }
                 </div>
             </main>

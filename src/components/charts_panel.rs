@@ -10,6 +10,10 @@ use yew::prelude::*;
 pub struct ChartsPanelProps {
     pub engine: EngineHandle,
     pub chart_tick: u64,
+    /// Which charts to show (`response-time`, `lag`); a lesson shows the one its step names
+    /// beside the stage and the other one here.
+    #[prop_or(vec!["response-time", "lag"])]
+    pub keys: Vec<&'static str>,
 }
 
 /// One chart as drawn this tick.
@@ -62,7 +66,7 @@ pub fn ChartsPanel(props: &ChartsPanelProps) -> Html {
     let status = use_state(String::new);
     html! {
         <section class="charts" aria-label="Charts">
-            { for charts.iter().map(|c| figure(c, status.setter())) }
+            { for charts.iter().filter(|c| props.keys.contains(&c.key)).map(|c| figure(c, status.setter())) }
             <p class="download-status" role="status" data-testid="download-status">{ (*status).clone() }</p>
         </section>
     }

@@ -1,6 +1,5 @@
 //! The toolbar: wiring, play/pause, step, speed, seed and reset, Buy now, order rate, options.
 
-use crate::components::timeline_bar::TimelineBar;
 use crate::engine::EngineHandle;
 use crate::icons::icon;
 use fanout_sim::params::SPEEDS;
@@ -13,16 +12,16 @@ pub struct ControlsProps {
     pub engine: EngineHandle,
     pub tick: u64,
     pub on_changed: Callback<Result<(), String>>,
-    /// The timeline bar under the toolbar (a link can hide it).
-    #[prop_or(true)]
-    pub show_timeline: bool,
+    /// In a lesson: the run's settings (rate, seed, options) fold away, so the toolbar is
+    /// one row and the stage and the step's evidence fit on the screen with the lesson.
+    #[prop_or_default]
+    pub compact: bool,
 }
 
+/// Short, so the toolbar stays one row: the field's label says it is the speed.
 fn speed_label(s: f64) -> String {
-    if s < 1.0 {
-        format!("{s}\u{d7} (slow motion)")
-    } else if s == 1.0 {
-        "1\u{d7} (real time)".into()
+    if s == 1.0 {
+        "1\u{d7} real time".into()
     } else {
         format!("{s}\u{d7}")
     }
@@ -45,6 +44,9 @@ pub fn Controls(props: &ControlsProps) -> Html {
         )
     };
     let seed_text = use_state(|| seed.to_string());
+    // What the student is typing in the rate field, kept until they commit it (Enter or leaving
+    // the field): the lab re-renders four times a second and must not put the old value back.
+    let rate_draft = use_state(|| None::<String>);
 
     let apply = |action_of: fn(&str) -> Option<Action>| {
         let (engine, on_changed) = (engine.clone(), props.on_changed.clone());
@@ -121,11 +123,16 @@ pub fn Controls(props: &ControlsProps) -> Html {
         let (engine, on_changed) = (engine.clone(), props.on_changed.clone());
         Callback::from(move |_| on_changed.emit(engine.apply(Action::BuyNow)))
     };
+    let on_rate_input = {
+        let rate_draft = rate_draft.clone();
+        Callback::from(move |e: InputEvent| rate_draft.set(Some(e.target_unchecked_into::<HtmlInputElement>().value())))
+    };
     let on_rate = {
-        let (engine, on_changed) = (engine.clone(), props.on_changed.clone());
+        let (engine, on_changed, rate_draft) = (engine.clone(), props.on_changed.clone(), rate_draft.clone());
         Callback::from(move |e: Event| {
             let input = e.target_unchecked_into::<HtmlInputElement>();
             let v = input.value();
+            rate_draft.set(None);
             let result = match v.trim().parse::<f64>() {
                 Ok(rate) => engine.apply(Action::SetRate { rate }),
                 Err(_) => Err(format!("Order rate \"{v}\" is not a number of orders per second")),
@@ -138,8 +145,22 @@ pub fn Controls(props: &ControlsProps) -> Html {
         })
     };
 
+    let rate_field = html! {
+                <label class="field">
+                    <span>{ "Orders per second" }</span>
+                    <input type="number" min="0" max="50000" step="0.5" inputmode="decimal" data-testid="rate"
+                           value={(*rate_draft).clone().unwrap_or_else(|| rate.to_string())}
+                           oninput={on_rate_input} onchange={on_rate} />
+                </label>
+    };
+    let run_group = html! {
+            <button type="button" class="button" data-testid="reset" onclick={on_reset}
+                    title="Start the run again with the seed under Options">
+                { icon("reset") }<span>{ "Reset" }</span>
+            </button>
+    };
     html! {
-        <section class="controls" aria-label="Controls">
+        <section class={classes!("controls", props.compact.then_some("compact"))} aria-label="Controls">
             <fieldset class="wiring-toggle">
                 <legend>{ "Wiring" }</legend>
                 <label class={classes!("segment", (wiring == Wiring::Request).then_some("on"))}>
@@ -155,54 +176,44 @@ pub fn Controls(props: &ControlsProps) -> Html {
             </fieldset>
 
             <div class="control-group" role="group" aria-label="Time">
-                <button type="button" class="button" data-testid="play" onclick={on_play}>
+                <button type="button" class="button" data-testid="play" onclick={on_play}
+                        title={props.compact.then_some(if paused { "Play" } else { "Pause" })}>
                     { icon(if paused { "play" } else { "pause" }) }
-                    <span>{ if paused { "Play" } else { "Pause" } }</span>
+                    <span class={classes!(props.compact.then_some("sr-only"))}>{ if paused { "Play" } else { "Pause" } }</span>
                 </button>
                 <button type="button" class="button" data-testid="step" onclick={on_step}
                         title="Pause and process the next event">
-                    { icon("step") }<span>{ "Step" }</span>
+                    { icon("step") }<span class={classes!(props.compact.then_some("sr-only"))}>{ "Step" }</span>
                 </button>
                 <label class="field">
                     <span>{ "Speed" }</span>
                     <select data-testid="speed" onchange={on_speed}>
                         { for SPEEDS.iter().map(|&s| html! {
-                            <option value={s.to_string()} selected={s == speed}>{ speed_label(s) }</option>
+                            <option value={s.to_string()} selected={s == speed}>
+                                { speed_label(s) }</option>
                         }) }
                     </select>
                 </label>
             </div>
 
-            if props.show_timeline {
-                <TimelineBar engine={engine.clone()} tick={props.tick} on_changed={props.on_changed.clone()} />
-            }
-
             <div class="control-group" role="group" aria-label="Orders">
                 <button type="button" class="button primary" data-testid="buy" onclick={on_buy}>
                     { icon("cart") }<span>{ buy_label }</span>
                 </button>
-                <label class="field">
-                    <span>{ "Orders per second" }</span>
-                    <input type="number" min="0" max="50000" step="0.5" inputmode="decimal" data-testid="rate"
-                           value={rate.to_string()} onchange={on_rate} />
-                </label>
+                if !props.compact { { rate_field.clone() } }
             </div>
 
-            <div class="control-group" role="group" aria-label="Run">
-                <label class="field">
-                    <span>{ "Seed" }</span>
-                    <input type="number" min="0" step="1" inputmode="numeric" data-testid="seed"
-                           value={(*seed_text).clone()} oninput={on_seed_input} />
-                </label>
-                <button type="button" class="button" data-testid="reset" onclick={on_reset}
-                        title="Start the run again with this seed">
-                    { icon("reset") }<span>{ "Reset" }</span>
-                </button>
-            </div>
+            if !props.compact { { run_group.clone() } }
 
-            <details class="options">
-                <summary>{ "Options" }</summary>
+            <details class="options" aria-label={if props.compact { "More settings" } else { "Options" }}>
+                <summary>{ if props.compact { "More" } else { "Options" } }</summary>
                 <div class="options-body">
+                    if props.compact { { rate_field } { run_group } }
+                    <label class="field">
+                        <span>{ "Seed (Reset starts the run again with it)" }</span>
+                        <input type="number" min="0" step="1" inputmode="numeric" data-testid="seed"
+                               value={(*seed_text).clone()} oninput={on_seed_input} />
+                    </label>
                     <label class="field">
                         <span>{ "Request-driven calls" }</span>
                         <select data-testid="call-mode" onchange={on_call_mode}>

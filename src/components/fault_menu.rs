@@ -58,6 +58,7 @@ pub fn FaultMenu(props: &FaultMenuProps) -> Html {
 
     let e = props.engine.borrow();
     let sim = &e.sim();
+    let request_driven = sim.wiring() == fanout_sim::Wiring::Request;
     let (key, name, job, removable) = match node {
         Node::Broker => (
             "broker".to_string(),
@@ -206,7 +207,11 @@ pub fn FaultMenu(props: &FaultMenuProps) -> Html {
                         <button type="button" class="button" data-testid="fault-remove" onclick={on_remove}>{ format!("Remove {name}") }</button>
                     }
                 </div>
-                if let Some(i) = subscriber {
+                if subscriber.is_some() && request_driven {
+                    <p class="menu-note" data-testid="event-only-note">
+                        { "Delivery settings and faults on the broker's wire apply to event-driven wiring; switch the wiring to use them." }
+                    </p>
+                } else if let Some(i) = subscriber {
                     <DeliverySettings key={format!("delivery-{key}")} engine={props.engine.clone()} service={i}
                                       tick={props.tick} on_changed={props.on_changed.clone()} />
                     <WireFaults key={format!("wire-{key}")} engine={props.engine.clone()} service={Some(AttrValue::from(key.clone()))}
@@ -238,8 +243,14 @@ pub fn FaultMenu(props: &FaultMenuProps) -> Html {
                         { if broker_down { "Bring it back up" } else { "Take it down" } }
                     </button>
                 </div>
-                <BrokerSettings engine={props.engine.clone()} tick={props.tick} on_changed={props.on_changed.clone()} />
-                <WireFaults key="wire-broker" engine={props.engine.clone()} tick={props.tick} on_changed={props.on_changed.clone()} />
+                if request_driven {
+                    <p class="menu-note" data-testid="event-only-note">
+                        { "Request-driven, nothing goes through the broker: its topic settings and wire faults apply to event-driven wiring; switch the wiring to use them." }
+                    </p>
+                } else {
+                    <BrokerSettings engine={props.engine.clone()} tick={props.tick} on_changed={props.on_changed.clone()} />
+                    <WireFaults key="wire-broker" engine={props.engine.clone()} tick={props.tick} on_changed={props.on_changed.clone()} />
+                }
             </>
         }
     };

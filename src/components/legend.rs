@@ -12,7 +12,7 @@ fn swatch(shape: &str, class: &str) -> Html {
         "hollow-diamond" => html! { <path d="M8 2 L14 8 L8 14 L2 8 Z" fill="none" stroke-width="2" /> },
         "triangle" => html! { <path d="M8 2 L14 13 L2 13 Z" /> },
         "small-cross" => html! { <path d="M5 5 L11 11 M11 5 L5 11" fill="none" stroke-width="2" /> },
-        "small" => html! { <circle cx="8" cy="8" r="3" /> },
+        "check" => html! { <path d="M2.5 8 L6.5 12 L13.5 4" fill="none" stroke-width="2.5" /> },
         _ => html! { <path d="M3 3 L13 13 M13 3 L3 13" fill="none" stroke-width="2.5" /> },
     };
     html! {
@@ -21,17 +21,26 @@ fn swatch(shape: &str, class: &str) -> Html {
     }
 }
 
+#[derive(Properties, PartialEq)]
+pub struct LegendProps {
+    /// The scenario's event names: `OrderPlaced` and `OrderCancelled`, `TripBooked`...
+    pub event: AttrValue,
+    pub cancel_event: AttrValue,
+}
+
 #[component]
-pub fn Legend() -> Html {
+pub fn Legend(props: &LegendProps) -> Html {
+    let placed = format!("{} event", props.event);
+    let cancelled = format!("{} event", props.cancel_event);
     let items = [
         ("dot", "msg-order", "order"),
         ("ring", "msg-ok", "confirmation"),
         ("square", "msg-call", "call"),
         ("hollow", "msg-call", "reply"),
-        ("diamond", "msg-event", "OrderPlaced event"),
-        ("hollow-diamond", "msg-event", "OrderCancelled event"),
+        ("diamond", "msg-event", placed.as_str()),
+        ("hollow-diamond", "msg-event", cancelled.as_str()),
         ("triangle", "msg-order", "cancel request"),
-        ("small", "msg-ok", "acknowledgement"),
+        ("check", "msg-ok", "acknowledgement"),
         ("cross", "msg-fail", "error or refusal"),
         ("small-cross", "msg-fail", "lost on the wire"),
     ];

@@ -44,6 +44,28 @@ fn highlight_selector(target: &str) -> String {
     }
 }
 
+/// The panels the current lesson step names (its `highlight`s that are not nodes), as the
+/// lab's panel names, in order, each once: the page shows them beside the stage.
+pub fn evidence(engine: &crate::engine::Engine) -> Vec<&'static str> {
+    let Some(l) = engine.lesson.as_ref() else { return Vec::new() };
+    let mut out: Vec<&'static str> = Vec::new();
+    for h in &l.compiled.lesson.steps[l.run.step].highlight {
+        let panel = match h.as_str() {
+            "checkout-chart" => "chart-response",
+            "lag-chart" => "chart-lag",
+            "metrics" => "metrics",
+            "timeline" => "timeline",
+            "dlq" => "dlq",
+            "topic" => "topic",
+            _ => continue,
+        };
+        if !out.contains(&panel) {
+            out.push(panel);
+        }
+    }
+    out
+}
+
 /// Marks the step's highlights with an attribute Yew does not manage, so re-renders of the
 /// lab keep it; styles outline what carries it.
 fn mark_highlights(targets: &[String]) {
@@ -73,6 +95,7 @@ pub fn LessonPanel(props: &LessonPanelProps) -> Html {
     let key = session.key.clone();
     let run = session.run.clone();
     let overdue = run.overdue(&c, &engine.timeline);
+    let fast = engine.pace == crate::engine::Pace::FastForward;
     // The left side of the wait condition, as it stands: "placed: 12".
     let wait_now = c.waits[run.step].as_ref().and_then(|cond| match &cond.left {
         Operand::Ref(r, ..) => Some(format!("{}: {}", r.key, format_value(r, run.value(&engine.timeline, r)))),
@@ -283,6 +306,10 @@ pub fn LessonPanel(props: &LessonPanelProps) -> Html {
                         { format!("This is taking longer than the lesson planned ({} simulated seconds), perhaps because the lab was changed. ", w.within_s) }
                         <button type="button" class="button small" data-testid="rerun-step" onclick={on_rerun}>{ "Run this step again" }</button>
                     } else {
+                        if fast {
+                            <span class="fast-note" data-testid="wait-fast">
+                                { format!("Fast-forward {}\u{d7}: ", crate::engine::FAST_FORWARD) }</span>
+                        }
                         { format!("Running the lab until: {}.", w.label) }
                         if let Some(now) = wait_now { <span class="wait-now">{ format!(" Now {now}.") }</span> }
                     }

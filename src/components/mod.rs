@@ -27,5 +27,6 @@ pub mod share_dialog;
 pub mod stage;
 pub mod subscribers;
 pub mod timeline_bar;
+pub mod token_stack;
 pub mod topic_panel;
 pub mod wire_faults;

@@ -1,6 +1,7 @@
 //! A service or the broker on the stage: a real button that opens its fault menu.
 
 use crate::icons::icon;
+use fanout_sim::time::human;
 use fanout_sim::{Node, NodeView, Scenario};
 use yew::prelude::*;
 
@@ -33,6 +34,9 @@ pub struct NodeButtonProps {
     #[prop_or_default]
     pub badges: Vec<NodeBadge>,
     pub on_open: Callback<Node>,
+    /// What the node holds, drawn under its words (a stack of queued tokens).
+    #[prop_or_default]
+    pub children: Html,
 }
 
 /// The test id of a node's button, e.g. `node-email`.
@@ -50,7 +54,7 @@ pub fn status(view: &NodeView) -> (String, &'static str) {
     if view.down {
         ("down".into(), "down")
     } else if view.slow_us > 0 {
-        (format!("slow +{} ms", view.slow_us / 1000), "slow")
+        (format!("slow +{}", human(view.slow_us)), "slow")
     } else if view.error_rate > 0.0 {
         (format!("fails {:.0}%", view.error_rate * 100.0), "errors")
     } else {
@@ -77,8 +81,11 @@ pub fn NodeButton(props: &NodeButtonProps) -> Html {
     } else {
         format!("{} {}; {markers}. Open its fault menu", props.view.name, props.view.job)
     };
+    // The Order Service and the broker: on a phone they sit alone on their row, with room
+    // for their longer status on one line.
+    let hub = matches!(props.node, Node::Orders | Node::Broker);
     html! {
-        <button type="button" class={classes!("node", format!("status-{status_kind}"), props.idle.then_some("idle"))}
+        <button type="button" class={classes!("node", format!("status-{status_kind}"), props.idle.then_some("idle"), hub.then_some("hub"))}
                 {style} data-testid={props.test_id.clone()} {onclick}
                 aria-haspopup="dialog" aria-expanded={props.expanded.to_string()}
                 {title}>
@@ -99,6 +106,7 @@ pub fn NodeButton(props: &NodeButtonProps) -> Html {
                         }) }
                     </span>
                 }
+                { props.children.clone() }
             </span>
         </button>
     }

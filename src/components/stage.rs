@@ -4,10 +4,13 @@
 use crate::components::legend::Legend;
 use crate::components::node_button::{test_id, NodeBadge, NodeButton};
 use crate::components::subscribers::AddSubscriber;
-use crate::engine::EngineHandle;
+use crate::components::token_stack::{TokenKind, TokenStack};
+use crate::engine::{EngineHandle, Pace, FAST_FORWARD};
 use crate::icons::icon;
 use crate::layout::Layout;
 use fanout_sim::delivery::Guarantee;
+use fanout_sim::time::human;
+use fanout_sim::waiting::{HeldCalls, Waiting};
 use fanout_sim::{Node, NodeView, Sim, Wiring};
 use yew::prelude::*;
 
@@ -21,6 +24,12 @@ pub struct StageProps {
     pub canvas_ref: NodeRef,
     pub on_open: Callback<Node>,
     pub on_changed: Callback<Result<(), String>>,
+    /// A lesson's shorter stage.
+    #[prop_or_default]
+    pub compact: bool,
+    /// The panels a lesson step names, shown right under the stage, before its key and words.
+    #[prop_or_default]
+    pub evidence: Option<Html>,
 }
 
 /// What the Order Service sends for each order, in words.
@@ -75,6 +84,32 @@ pub fn scene_summary(sim: &Sim) -> String {
         sim.faults().iter().map(|f| f.describe(&fanout_sim::narration::fault_target_name(f, sim.scenario()))).collect();
     let faults =
         if faults.is_empty() { "Nothing is failing.".to_string() } else { format!("Failing: {}.", faults.join("; ")) };
+    let waiting = sim.waiting();
+    let mut now_parts: Vec<String> = waiting
+        .held(sim.wired())
+        .iter()
+        .map(|h| {
+            {
+            let calls = if h.count == 1 { "1 call".to_string() } else { format!("{} calls", h.count) };
+            format!(
+                "the {} waits on {} ({calls} open, the longest for {})",
+                sim.scenario().order_service.name,
+                sim.scenario().catalog[h.callee as usize].name,
+                human(sim.now() - h.oldest_us)
+            )
+        }
+        })
+        .collect();
+    for &i in sim.wired() {
+        let held = sim.backlog_at_broker(i);
+        if held > 0 {
+            let name = &sim.scenario().catalog[i as usize].name;
+            now_parts.push(format!("the broker holds {held} event{} for {name}", if held == 1 { "" } else { "s" }));
+        }
+    }
+    let actor = sim.scenario().actor.to_ascii_lowercase();
+    now_parts.push(format!("{actor}s: {}", shopper_waiting(sim, &waiting)));
+    let now_words = format!("Now: {}.", now_parts.join("; "));
     let h = sim.headline();
     let request = &sim.scenario().request_noun;
     let mut numbers = format!(
@@ -87,7 +122,7 @@ pub fn scene_summary(sim: &Sim) -> String {
     if sim.wiring() == Wiring::Event && !sim.wired().is_empty() {
         numbers.push_str(&format!("; lag {}", fanout_sim::narration::lags(sim)));
     }
-    format!("{wiring} {faults} {numbers}.")
+    format!("{wiring} {faults} {now_words} {numbers}.")
 }
 
 fn icon_for(key: &str) -> &'static str {
@@ -164,28 +199,92 @@ fn broker_view(sim: &Sim) -> NodeView {
     }
 }
 
+/// What the Order Service is doing with its open checkouts, in a few words: the call it has
+/// waited on longest, or its publishes and saves.
+pub fn orders_doing(sim: &Sim, w: &Waiting) -> String {
+    let now = sim.now();
+    let name = |i: u16| sim.scenario().catalog[i as usize].name.clone();
+    if let Some(first) = w.calls.first() {
+        return format!("waiting on {} \u{b7} {}", name(first.callee), human(now - first.since_us));
+    }
+    match (w.publishing, w.saving) {
+        (0, 0) => "idle".into(),
+        (p, 0) => format!("publishing {p}"),
+        (0, s) => format!("saving {s}"),
+        (p, s) => format!("saving {s} \u{b7} publishing {p}"),
+    }
+}
+
+/// Who waits for an answer, in words: "3 waiting, longest 1.4 s".
+pub fn shopper_waiting(sim: &Sim, w: &Waiting) -> String {
+    let n = sim.headline().in_flight;
+    match (n, w.oldest_placed_us) {
+        (0, _) => "no one waiting".into(),
+        (n, Some(t)) => format!("{n} waiting \u{b7} {}", human(sim.now() - t)),
+        (n, None) => format!("{n} waiting"),
+    }
+}
+
+/// One held line's words: "3 waiting · 1.4 s" (the longest wait).
+pub fn held_words(sim: &Sim, h: &HeldCalls) -> String {
+    format!("{} waiting \u{b7} {}", h.count, human(sim.now() - h.oldest_us))
+}
+
+/// How long a call must have been open before its held line says for how long.
+const LABEL_AFTER_US: u64 = 300_000;
+
 #[component]
 pub fn Stage(props: &StageProps) -> Html {
     let e = props.engine.borrow();
     let sim = &e.sim();
     let wiring = sim.wiring();
-    let layout = Layout::new(wiring, sim.wired(), props.narrow);
+    let layout = Layout::of(sim, props.narrow, props.compact);
     let sc = sim.scenario();
+    let waiting = sim.waiting();
+    let held = waiting.held(sim.wired());
 
-    let wires = layout.wires(wiring).into_iter().filter_map(|(a, b)| {
-        let ((x1, y1), (x2, y2)) = (layout.pos(a)?, layout.pos(b)?);
+    let line = |a: Node, b: Node, class: &'static str| -> Option<Html> {
+        let points: Vec<String> =
+            layout.route(a, b)?.points().iter().map(|(x, y)| format!("{x:.2},{y:.2}")).collect();
+        Some(html! { <polyline class={class} points={points.join(" ")} /> })
+    };
+    let wires = layout.wires().into_iter().filter_map(|(a, b)| {
         let class = match (a, b) {
             (Node::Shopper, _) => "wire wire-shopper",
-            _ if wiring == Wiring::Request => "wire wire-call",
+            (Node::Orders, Node::Service(_)) => "wire wire-call",
             _ => "wire wire-event",
         };
-        Some(html! {
-            <line class={class} x1={format!("{x1:.2}")} y1={format!("{y1:.2}")} x2={format!("{x2:.2}")} y2={format!("{y2:.2}")} />
-        })
+        line(a, b, class)
     });
-
+    // A call in progress is a held line from caller to callee for as long as it lasts.
+    let held_lines = held.iter().filter_map(|h| line(Node::Orders, Node::Service(h.callee), "held"));
+    // The time is written on a held line once the call has taken longer than a healthy round
+    // trip (a label on every call of a healthy checkout would only be noise).
+    // On a wide stage the label sits half-way along the first leg of the wire, where the legs
+    // to different callees are apart; on a phone the legs share the path down the middle, so
+    // it sits in the callee's node instead.
+    let held_label = |h: &HeldCalls, at: Option<(f64, f64)>| -> Html {
+        let key = &sc.catalog[h.callee as usize].key;
+        let waited_ms = (sim.now() - h.oldest_us) / 1000;
+        let (class, style) = match at {
+            Some((x, y)) => ("held-label", Some(format!("left:{x:.2}%;top:{y:.2}%"))),
+            None => ("held-label in-node", None),
+        };
+        html! {
+            <span {class} {style} data-testid={format!("held-{key}")}
+                  data-count={h.count.to_string()} data-waited-ms={waited_ms.to_string()} aria-hidden="true">
+                { crate::icons::icon("slow") }<span>{ held_words(sim, h) }</span>
+            </span>
+        }
+    };
+    let labelled = |h: &&HeldCalls| sim.now() - h.oldest_us >= LABEL_AFTER_US;
+    let held_labels = held.iter().filter(labelled).filter(|_| !props.narrow).filter_map(|h| {
+        let route = layout.route(Node::Orders, Node::Service(h.callee))?;
+        let (a, b) = (route.points()[0], route.points()[1]);
+        Some(held_label(h, Some(((a.0 + b.0) / 2.0, (a.1 + b.1) / 2.0))))
+    });
     let orders = sim.order_service_view();
-    let orders_detail = format!("{} working, {} queued", orders.in_progress, orders.queue);
+    let orders_detail = orders_doing(sim, &waiting);
     let broker = broker_view(sim);
     let broker_detail = if wiring == Wiring::Request && broker.queue == 0 {
         "not used".to_string()
@@ -197,27 +296,39 @@ pub fn Stage(props: &StageProps) -> Html {
     let services = layout.services.iter().map(|&(i, pos)| {
         let node = Node::Service(i);
         let view = sim.service_view(i);
-        let detail = match wiring {
-            Wiring::Event => format!("lag {} \u{b7} queue {}", view.lag, view.queue),
-            Wiring::Request => format!("queue {} \u{b7} lag {}", view.queue, view.lag),
-        };
+        let called = layout.direct.contains(&i);
+        // One short line: what is queued shows as the stack of tokens under it.
+        let detail = if called { format!("working {}", view.in_progress) } else { format!("lag {}", view.lag) };
+        let kind = if called { TokenKind::Call } else { TokenKind::Event };
+        let queue = view.queue as u64;
+        let key = view.key.clone();
         html! {
             <NodeButton {node} test_id={test_id(node, sc)} icon={icon_for(&view.key)} {pos}
                         detail={detail} expanded={expanded(node)} on_open={props.on_open.clone()} view={view}
-                        badges={badges(sim, i)} />
+                        badges={badges(sim, i)}>
+                <TokenStack test_id={format!("queue-{key}")} count={queue} {kind} />
+                if props.narrow {
+                    { for held.iter().filter(labelled).filter(|h| h.callee == i).map(|h| held_label(h, None)) }
+                }
+                // The events the broker holds for it and has not yet handed out, on the node
+                // they are waiting for.
+                if !called && wiring == Wiring::Event {
+                    <TokenStack test_id={format!("backlog-{key}")} count={sim.backlog_at_broker(i)} kind={TokenKind::Event} />
+                }
+            </NodeButton>
         }
     });
 
     let (sx, sy) = layout.shopper;
+    let in_flight = sim.headline().in_flight;
     html! {
         <section class="stage-panel" aria-labelledby="stage-title">
             <div class="panel-head">
-                <h2 id="stage-title" tabindex="-1">{ "The shop" }</h2>
+                <h2 id="stage-title" tabindex="-1">{ sc.title.clone() }</h2>
                 <p class="call-list" data-testid="call-list">
-                    <strong>{ "Order Service: " }</strong>{ call_list(sim) }
+                    <strong>{ format!("{}: ", sc.order_service.name) }</strong>{ call_list(sim) }
                 </p>
             </div>
-            <p class="scene-summary" data-testid="scene-summary">{ scene_summary(sim) }</p>
             <div class={classes!("stage", if props.narrow { "tall" } else { "wide" }, format!("wiring-{}", wiring.key()))}
                  data-testid="stage" data-wiring={wiring.key()}
                  data-in-flight={sim.messages_in_flight().to_string()}
@@ -225,23 +336,38 @@ pub fn Stage(props: &StageProps) -> Html {
                  style={format!("height:{:.0}px", layout.height_px)}>
                 <svg class="wires" viewBox="0 0 100 100" preserveAspectRatio="none" aria-hidden="true" focusable="false">
                     { for wires }
+                    { for held_lines }
                 </svg>
                 <canvas class="messages" ref={props.canvas_ref.clone()} aria-hidden="true"></canvas>
-                <div class="node shopper" style={format!("left:{sx:.2}%;top:{sy:.2}%")} data-testid="node-shopper">
+                if e.pace == Pace::FastForward {
+                    <span class="fast-forward" data-testid="fast-forward">
+                        { icon("play") }{ icon("play") }
+                        <span>{ format!("Fast-forward {}\u{d7} \u{b7} {}", FAST_FORWARD, human(sim.now())) }</span>
+                    </span>
+                }
+                { for held_labels }
+                <div class="node shopper hub" style={format!("left:{sx:.2}%;top:{sy:.2}%")} data-testid="node-shopper">
                     <span class="node-icon">{ icon("shopper") }</span>
-                    <span class="node-text"><span class="node-name">{ sim.scenario().actor.clone() }</span>
-                    <span class="node-status">{ "Alex" }</span></span>
+                    <span class="node-text"><span class="node-name">{ sc.actor.clone() }</span>
+                    <span class="node-status" data-testid="shopper-waiting">{ shopper_waiting(sim, &waiting) }</span>
+                    <TokenStack test_id="stack-shopper" count={in_flight} kind={TokenKind::Order} /></span>
                 </div>
                 <NodeButton node={Node::Orders} test_id="node-orders" icon="orders" pos={layout.orders}
                             detail={orders_detail} expanded={expanded(Node::Orders)}
-                            on_open={props.on_open.clone()} view={orders} />
+                            on_open={props.on_open.clone()} view={orders}>
+                    <TokenStack test_id="stack-orders" count={u64::from(waiting.open())} kind={TokenKind::Order} />
+                </NodeButton>
                 <NodeButton node={Node::Broker} test_id="node-broker" icon="broker" pos={layout.broker}
                             detail={broker_detail} expanded={expanded(Node::Broker)}
                             idle={wiring == Wiring::Request} on_open={props.on_open.clone()} view={broker} />
                 { for services }
             </div>
+            if let Some(evidence) = props.evidence.clone() {
+                <div class="evidence" data-testid="evidence">{ evidence }</div>
+            }
+            <p class="scene-summary" data-testid="scene-summary">{ scene_summary(sim) }</p>
             <div class="stage-foot">
-                <Legend />
+                <Legend event={sc.event_name.clone()} cancel_event={sc.cancel_event_name.clone()} />
                 <AddSubscriber engine={props.engine.clone()} tick={props.tick} on_changed={props.on_changed.clone()} />
             </div>
         </section>

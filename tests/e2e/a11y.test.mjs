@@ -217,6 +217,7 @@ describe('keyboard shortcuts', () => {
   test('do nothing while typing in the seed field, with Ctrl held, or outside the lab', async () => {
     await withPage({}, async (page) => {
       await openLab(page, labUrl(server.url, QUIET));
+      await page.locator('details.options > summary').click();
       const seed = page.locator(tid('seed'));
       await seed.focus();
       await page.keyboard.press('b');

@@ -1,0 +1,99 @@
+//! The picture teaches: component tests, in headless Chromium, of what the stage draws for
+//! waiting, queues and backlogs, read from the DOM the page renders.
+
+use fanout::components::app::{App, AppProps};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{Element, HtmlElement, HtmlInputElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+async fn mount(query: &str) -> Element {
+    let document = gloo::utils::document();
+    let root = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&root).unwrap();
+    yew::Renderer::<App>::with_root_and_props(root.clone(), AppProps { query: query.to_string().into() }).render();
+    yew::scheduler::flush().await;
+    root
+}
+
+fn find(root: &Element, test_id: &str) -> Element {
+    root.query_selector(&format!("[data-testid=\"{test_id}\"]"))
+        .unwrap()
+        .unwrap_or_else(|| panic!("no element with data-testid={test_id}"))
+}
+
+fn try_find(root: &Element, test_id: &str) -> Option<Element> {
+    root.query_selector(&format!("[data-testid=\"{test_id}\"]")).unwrap()
+}
+
+fn text(root: &Element, test_id: &str) -> String {
+    find(root, test_id).text_content().unwrap_or_default()
+}
+
+fn number(el: &Element, attr: &str) -> u64 {
+    el.get_attribute(attr).and_then(|v| v.parse().ok()).unwrap_or_else(|| panic!("no number in {attr}"))
+}
+
+#[wasm_bindgen_test]
+async fn request_driven_a_slow_callee_is_drawn_as_held_calls_and_the_caller_says_it_waits() {
+    let root = mount("?wiring=request&seed=7&fault=slow:analytics:2000ms&until=12").await;
+    let held = find(&root, "held-analytics");
+    assert!(number(&held, "data-count") >= 2, "several checkouts wait on Analytics at once");
+    let waited = number(&held, "data-waited-ms");
+    assert!(waited > 200 && waited < 3_000, "the oldest call has waited part of the two seconds: {waited} ms");
+    assert!(held.text_content().unwrap().contains(" waiting \u{b7} "), "{:?}", held.text_content());
+    // The call open longest is on the slow service, and the Order Service says so.
+    let orders = text(&root, "node-orders");
+    assert!(orders.contains("waiting on Analytics"), "{orders}");
+    assert!(text(&root, "shopper-waiting").contains(" waiting \u{b7} "), "{}", text(&root, "shopper-waiting"));
+    assert!(number(&find(&root, "stack-shopper"), "data-count") >= 2);
+    // The words say it too, for screen readers.
+    let summary = text(&root, "scene-summary");
+    assert!(summary.contains("waits on Analytics"), "{summary}");
+    // Held lines are drawn on the wires layer, one per callee with open calls.
+    let lines = root.query_selector_all(".wires polyline.held").unwrap().length();
+    assert!(lines >= 1, "a held line is drawn");
+}
+
+#[wasm_bindgen_test]
+async fn event_driven_nobody_is_held_waiting_on_a_slow_subscriber() {
+    let root = mount("?wiring=event&seed=7&fault=slow:analytics:2000ms&until=12").await;
+    assert!(try_find(&root, "held-analytics").is_none(), "no call is open event-driven");
+    assert_eq!(root.query_selector_all(".wires polyline.held").unwrap().length(), 0);
+    assert!(!text(&root, "node-orders").contains("waiting on"), "{}", text(&root, "node-orders"));
+}
+
+#[wasm_bindgen_test]
+async fn a_crashed_subscribers_backlog_is_a_stack_of_event_tokens_on_its_node() {
+    let root = mount("?wiring=event&seed=3&rate=4&fault=crash:email:1s-&until=12").await;
+    let stack = find(&root, "backlog-email");
+    let held = number(&stack, "data-count");
+    assert!(held > 20, "Email's events pile up at the broker while it is down: {held}");
+    // A readable number of tokens, then the rest as a number.
+    let tokens = stack.query_selector_all(".token").unwrap().length() as u64;
+    assert_eq!(tokens, 8);
+    assert_eq!(stack.text_content().unwrap(), format!("+{}", held - 8));
+    // A healthy subscriber has nothing waiting for it.
+    assert_eq!(number(&find(&root, "backlog-inventory"), "data-count"), 0);
+    assert!(text(&root, "scene-summary").contains(&format!("the broker holds {held} events for Email")));
+}
+
+#[wasm_bindgen_test]
+async fn the_order_rate_field_keeps_what_the_student_types_while_the_lab_plays() {
+    let root = mount("?rate=2").await;
+    let input = find(&root, "rate").unchecked_into::<HtmlInputElement>();
+    input.set_value("12");
+    input.dispatch_event(&web_sys::Event::new("input").unwrap()).unwrap();
+    yew::scheduler::flush().await;
+    // Anything that re-renders the lab (here an order placed) must not put "2" back.
+    find(&root, "buy").unchecked_into::<HtmlElement>().click();
+    yew::scheduler::flush().await;
+    assert_eq!(input.value(), "12", "the typed value survives a re-render");
+    input.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
+    yew::scheduler::flush().await;
+    find(&root, "buy").unchecked_into::<HtmlElement>().click();
+    yew::scheduler::flush().await;
+    assert_eq!(input.value(), "12", "committed, the field shows the rate in force");
+    assert!(text(&root, "log").contains("rate set to 12 per second"), "{}", text(&root, "log"));
+}
