@@ -128,8 +128,11 @@ pub struct Headline {
     pub succeeded: u64,
     pub failed: u64,
     pub in_flight: u64,
-    /// Response time as the shopper saw it, over the last 30 s of simulated time.
+    /// Response time as the shopper saw it, over the last 30 s of simulated time, counting
+    /// only checkouts placed under the current wiring.
     pub response: Percentiles,
+    /// When the wiring changed, if that was within the last 30 s: the figures start there.
+    pub wiring_since_us: Option<Micros>,
     pub published: u64,
     /// `OrderCancelled` events the broker stored.
     pub cancelled: u64,
@@ -173,6 +176,9 @@ pub struct Sim {
     scheduled: Vec<Option<Action>>,
     pub(crate) inputs: Vec<Input>,
     pub(crate) wiring: Wiring,
+    /// When the wiring last changed: the headline figures start there, so that they never
+    /// mix checkouts of both wirings.
+    wiring_since_us: Micros,
     pub(crate) call_mode: CallMode,
     pub(crate) publish_policy: PublishPolicy,
     pub(crate) rate: f64,
@@ -254,6 +260,7 @@ impl Sim {
             wired: Vec::new(),
             sync: vec![false; n],
             wiring: Wiring::Event,
+            wiring_since_us: 0,
             call_mode: scenario.call_mode,
             publish_policy: scenario.publish_policy,
             rate: 0.0,
@@ -487,6 +494,7 @@ impl Sim {
             Action::SetWiring { wiring } => {
                 if wiring != self.wiring {
                     self.wiring = wiring;
+                    self.wiring_since_us = self.now;
                     self.note(0, NoteKind::WiringChanged { wiring });
                 }
             }
@@ -1027,6 +1035,18 @@ impl Sim {
         )
     }
 
+    /// Checkouts done in the last 30 s and placed under the wiring in force now.
+    fn headline_response(&self) -> Percentiles {
+        let from_us = self.now.saturating_sub(HEADLINE_WINDOW_US);
+        Percentiles::of(
+            self.samples
+                .iter()
+                .filter(|s| s.done_us >= from_us && s.done_us - s.latency_us >= self.wiring_since_us)
+                .map(|s| s.latency_us)
+                .collect(),
+        )
+    }
+
     pub fn headline(&self) -> Headline {
         Headline {
             sim_time_us: self.now,
@@ -1034,7 +1054,9 @@ impl Sim {
             succeeded: self.succeeded,
             failed: self.failed,
             in_flight: self.placed - self.succeeded - self.failed,
-            response: self.response_between(self.now.saturating_sub(HEADLINE_WINDOW_US), self.now),
+            response: self.headline_response(),
+            wiring_since_us: (self.wiring_since_us > self.now.saturating_sub(HEADLINE_WINDOW_US))
+                .then_some(self.wiring_since_us),
             published: self.published,
             cancelled: self.cancelled,
             buffered: self.outbox.len() as u64 + self.outbox_sending,
