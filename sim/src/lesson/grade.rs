@@ -111,8 +111,7 @@ pub fn grade(c: &Compiled, q: &Question, answer: &Answer, records: &Records) -> 
         }
         (Question::Predict { id, options, shows, .. }, Answer::Choice(pick)) => {
             let conds = c.predictions.get(id).ok_or("the lesson was not checked")?;
-            let value =
-                |r: &super::measure::Ref| records.get(r.record.as_deref()?).and_then(|m| m.get(&r.key)).copied();
+            let value = |r: &super::measure::Ref| recorded_value(records, r);
             let held: Vec<usize> =
                 conds.iter().enumerate().filter(|(_, c)| c.holds(&value) == Some(true)).map(|(k, _)| k).collect();
             let [truth] = held[..] else {
@@ -142,6 +141,22 @@ pub fn grade(c: &Compiled, q: &Question, answer: &Answer, records: &Records) -> 
         }
         _ => Err("this kind of answer does not fit this question".into()),
     }
+}
+
+/// A number a run recorded, as `r` (which names its record) reads it.
+pub fn recorded_value(records: &Records, r: &super::measure::Ref) -> Option<f64> {
+    records.get(r.record.as_deref()?).and_then(|m| m.get(&r.key)).copied()
+}
+
+/// The numbers step `k` shows (`Step::shows`): each label with its value as the run recorded
+/// it, or "not recorded".
+pub fn step_numbers(c: &Compiled, k: usize, records: &Records) -> Vec<(String, String)> {
+    let (shows, refs) = (&c.lesson.steps[k].shows, c.step_shows.get(k).map_or(&[][..], |v| v.as_slice()));
+    shows
+        .iter()
+        .zip(refs)
+        .map(|(s, r)| (s.label.clone(), recorded_value(records, r).map_or("not recorded".into(), |v| format_value(r, v))))
+        .collect()
 }
 
 /// Scores a design against the challenge's answers: one point per decision, each with why.

@@ -143,6 +143,10 @@ pub struct Step {
     pub record: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub question: Option<Question>,
+    /// Numbers earlier steps recorded, shown with this step side by side (e.g. the checkout
+    /// time of the request-driven run beside the event-driven one).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub shows: Vec<Shown>,
     /// Grade the prediction with this id (asked in an earlier step) and show the numbers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reveal: Option<String>,
@@ -352,6 +356,10 @@ impl Question {
             | Question::Ordering { id, .. }
             | Question::Predict { id, .. } => id,
         }
+    }
+    /// A prediction: a guess made before the run, reported apart from the score.
+    pub fn is_prediction(&self) -> bool {
+        matches!(self, Question::Predict { .. })
     }
     pub fn prompt(&self) -> &str {
         match self {

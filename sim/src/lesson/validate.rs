@@ -21,8 +21,10 @@ pub struct Compiled {
     pub predictions: BTreeMap<String, Vec<Condition>>,
     /// Per predict question: the numbers shown with its grade.
     pub shows: BTreeMap<String, Vec<Ref>>,
-    /// Per record name: the measures some prediction reads from it.
+    /// Per record name: the measures some prediction or step reads from it.
     pub recorded: BTreeMap<String, Vec<Ref>>,
+    /// Per step: the recorded numbers it shows (`Step::shows`), in order.
+    pub step_shows: Vec<Vec<Ref>>,
 }
 
 /// Longest a step may wait, in simulated seconds.
@@ -129,6 +131,7 @@ pub fn compile(lesson: Lesson) -> Result<Compiled, Vec<String>> {
     let mut predictions = BTreeMap::new();
     let mut shows = BTreeMap::new();
     let mut recorded: BTreeMap<String, Vec<Ref>> = BTreeMap::new();
+    let mut step_shows = Vec::new();
     let mut step_ids = BTreeSet::new();
     let mut question_ids = BTreeSet::new();
     // Record name -> step index that makes it; predict id -> step index that asks it.
@@ -198,6 +201,28 @@ pub fn compile(lesson: Lesson) -> Result<Compiled, Vec<String>> {
                 err(&at, format!("record `{name}` is made twice"));
             }
         }
+        let mut mine = Vec::new();
+        for sh in &step.shows {
+            if sh.label.trim().is_empty() {
+                err(&at, "a shown number needs a label".into());
+            }
+            match Ref::parse(&sh.value, &scenario) {
+                Ok(r) => match r.record.as_deref().map(|n| (n, records.get(n))) {
+                    Some((_, Some(&rk))) if rk < k => {
+                        let list = recorded.entry(r.record.clone().unwrap_or_default()).or_default();
+                        let plain = Ref { record: None, ..r.clone() };
+                        if !list.contains(&plain) {
+                            list.push(plain);
+                        }
+                        mine.push(r);
+                    }
+                    Some((name, _)) => err(&at, format!("shows `{}`: record `{name}` must be made by an earlier step", sh.value)),
+                    None => err(&at, format!("shows `{}`: name the record, as in `before.{}`", sh.value, r.key)),
+                },
+                Err(e) => err(&at, e),
+            }
+        }
+        step_shows.push(mine);
         if step.design {
             design_steps += 1;
             if lesson.kind != LessonKind::Challenge {
@@ -279,7 +304,7 @@ pub fn compile(lesson: Lesson) -> Result<Compiled, Vec<String>> {
         _ => {}
     }
     if errors.is_empty() {
-        Ok(Compiled { lesson, scenario, waits, predictions, shows, recorded })
+        Ok(Compiled { lesson, scenario, waits, predictions, shows, recorded, step_shows })
     } else {
         Err(errors)
     }
