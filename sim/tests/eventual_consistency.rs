@@ -20,15 +20,18 @@ fn with_order_page(seed: u64, faults: &[&str]) -> (Sim, u16) {
 }
 
 #[test]
-fn a_healthy_order_page_shows_a_new_order_within_tens_of_ms() {
+fn a_healthy_order_page_shows_a_new_order_within_a_fraction_of_a_second() {
     for seed in 1..=5 {
         let (mut sim, page) = with_order_page(seed, &[]);
         assert_eq!(sim.stale_window(page).count, 0, "nothing processed, nothing measured");
         sim.run_until(60 * SEC);
         let w = sim.stale_window(page);
         assert!(w.count > 80, "seed {seed}: {w:?}");
-        // A hop from the broker and 10 to ~40 ms of work: tens of milliseconds, never zero.
-        assert!(w.p50_us >= 10 * MS && w.p95_us < 100 * MS, "seed {seed}: {w:?}");
+        // A hop from the broker (150 ms at the least, about 200 ms on average) and 10 to ~40 ms
+        // of work, now and then behind the event before it on the same partition: a few
+        // hundred milliseconds (p95 about 350 to 510 ms over these seeds), never zero. Slowed
+        // by 500 ms (the next test) the p95 is about 1.4 to 1.6 s, well above this bound.
+        assert!(w.p50_us >= 150 * MS && w.p95_us < 800 * MS, "seed {seed}: {w:?}");
         assert!(w.p50_us <= w.p95_us && w.p95_us <= w.max_us, "seed {seed}: {w:?}");
         let c = sim.consumer(page);
         assert_eq!(c.effect, Effect::Count { noun: "orders shown".into() });

@@ -62,7 +62,9 @@ fn a_poison_event_is_retried_with_backoff_then_parked_and_can_be_redriven() {
     let poison = Fault::Poison { service: "email".into(), order };
     sim.apply(Action::Inject { fault: poison.clone() }).unwrap();
     sim.apply(Action::BuyNow).unwrap();
-    sim.run_until(3 * SEC);
+    // The event reaches Email after ~0.6 s (three ~0.2 s hops); each of the 4 attempts costs
+    // a round trip, ~0.5 s, and the backoffs between them 0.25 + 0.5 + 1 s: parked at ~3.6 s.
+    sim.run_until(5 * SEC);
     let email = index(&sim, "email");
     let dlq = &sim.subscription(email).dlq;
     assert_eq!(dlq.len(), 1);
@@ -71,7 +73,7 @@ fn a_poison_event_is_retried_with_backoff_then_parked_and_can_be_redriven() {
     assert_eq!(sim.subscription(email).lag(), 0, "a dead letter is not lag");
     sim.apply(Action::Clear { fault: poison }).unwrap();
     sim.apply(Action::Redrive { service: "email".into(), event: None }).unwrap();
-    sim.run_until(5 * SEC);
+    sim.run_until(7 * SEC);
     let sub = sim.subscription(email);
     assert!(sub.dlq.is_empty());
     assert_eq!((sub.processed, sub.dead), (1, 0));
@@ -80,7 +82,11 @@ fn a_poison_event_is_retried_with_backoff_then_parked_and_can_be_redriven() {
 
 #[test]
 fn without_a_key_cancellations_overtake_their_orders_and_keying_by_order_stops_it() {
-    let mut sim = start(&["delay:email:0.5:800ms"], 5.0);
+    // A cancellation is published about four hops (~0.8 s) after its order, so only a
+    // delivery held up for longer lets it overtake: up to 1.5 s does for 9 of these orders
+    // in 20 s (800 ms did for none), without piling up so much lag that events from before
+    // the switch of key are still overtaking long after it.
+    let mut sim = start(&["delay:email:0.5:1500ms"], 5.0);
     sim.apply(Action::SetPartitionKey { key: PartitionKey::None }).unwrap();
     sim.apply(Action::SetCancelShare { share: 0.5 }).unwrap();
     sim.run_until(20 * SEC);

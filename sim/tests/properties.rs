@@ -458,8 +458,9 @@ fn regression_switching_call_mode_mid_checkout_does_not_strand_it() {
         let mut sim = Sim::from_setup(&Setup { wiring: Wiring::Request, rate: Some(0.0), ..Setup::default() }).unwrap();
         sim.apply(Action::SetCallMode { mode: from }).unwrap();
         sim.apply(Action::BuyNow).unwrap();
-        // Saved after ~45 ms; the first of four calls is answered after ~100 ms more.
-        sim.run_until(120 * MS);
+        // Saved and the calls sent after ~210 ms (a ~0.2 s hop and the Order Service's work);
+        // the first of four calls is answered ~460 ms later (a hop each way and Email's work).
+        sim.run_until(450 * MS);
         assert_eq!(sim.headline().in_flight, 1);
         assert!(
             sim.messages().any(|m| m.kind.is_request_style())
@@ -487,14 +488,16 @@ fn regression_a_copy_refused_by_a_full_subscriber_is_handed_out_again() {
     let mut sim = Sim::new(s, 3);
     sim.apply(Action::SetWiring { wiring: Wiring::Request }).unwrap();
     sim.apply(Action::Inject { fault: Fault::Slow { service: "email".into(), extra_us: 2 * SEC } }).unwrap();
-    // A request-driven checkout keeps Email's only worker busy for about 2 s...
+    // A request-driven checkout keeps Email's only worker busy for about 2 s (its call
+    // arrives after two ~0.2 s hops, at ~0.4 s, and it works until ~2.5 s)...
     sim.apply(Action::BuyNow).unwrap();
-    sim.run_until(100 * MS);
+    sim.run_until(600 * MS);
     assert_eq!(sim.service_view(0).in_progress, 1);
-    // ...while an event-driven one publishes an event whose copy Email cannot take.
+    // ...while an event-driven one publishes an event whose copy Email cannot take (it
+    // reaches Email, three hops on, at ~1.2 s and is refused).
     sim.apply(Action::SetWiring { wiring: Wiring::Event }).unwrap();
     sim.apply(Action::BuyNow).unwrap();
-    sim.run_until(SEC);
+    sim.run_until(2 * SEC);
     assert_eq!(sim.subscription(0).lag(), 1);
     assert!(sim.subscription(0).redeliveries >= 1, "the copy was refused and returned");
     sim.run_until(10 * SEC);

@@ -68,8 +68,15 @@ fn a_synchronous_inventory_slowed_2s_raises_event_driven_checkout_p95_by_2s_an_a
             ms(async_slow),
             change * 100.0
         );
-        // Healthy, the one direct call costs a round trip and Inventory's work, not seconds.
-        assert!(sync_healthy < async_healthy + 500 * MS, "seed {seed}: {} ms", ms(sync_healthy));
+        // Healthy, the one direct call costs a round trip and Inventory's work, not seconds:
+        // two hops of ~0.2 s each and 20 to 40 ms of work, about 0.5 s at p95 (0.46 to 0.52 s
+        // over these seeds), well below the 2 s the slowdown adds.
+        assert!(
+            sync_healthy < async_healthy + 1_000 * MS,
+            "seed {seed}: {} ms synchronous, {} ms without",
+            ms(sync_healthy),
+            ms(async_healthy)
+        );
     }
 }
 
@@ -163,12 +170,19 @@ fn parallel_synchronous_calls_still_publish_once_after_both_answer() {
     let mut sim = start(Wiring::Event, 4, &["slow:shipping:1000ms"], &["inventory", "shipping"]);
     sim.apply(Action::SetCallMode { mode: CallMode::Parallel }).unwrap();
     sim.run_until(30 * SEC);
+    // In parallel the checkout waits for the slower of the two, not their sum: the slowed
+    // Shipping call (~1.05 s of work and two ~0.2 s hops) plus the four hops every
+    // event-driven checkout makes, about 2.3 s; in sequence the two calls take ~2.7 s.
+    let p = sim.response_between(5 * SEC, 30 * SEC);
+    assert!(p.p50_us >= 2 * SEC && p.p50_us < 2_500 * MS, "{p:?}");
+    // Stop orders and let the last checkouts finish: an order publishes its event a hop and
+    // an acknowledgement before its shopper hears back, so count once nothing is in flight.
+    sim.apply(Action::SetRate { rate: 0.0 }).unwrap();
+    sim.run_until(40 * SEC);
     let h = sim.headline();
     assert_eq!(h.failed, 0);
+    assert_eq!(h.in_flight, 0, "{h:?}");
     assert_eq!(h.published, h.succeeded, "one event per confirmed order: {h:?}");
-    // In parallel the checkout waits for the slower of the two, not their sum.
-    let p = sim.response_between(5 * SEC, 30 * SEC);
-    assert!(p.p50_us >= SEC && p.p50_us < 1_400 * MS, "{p:?}");
 }
 
 #[test]

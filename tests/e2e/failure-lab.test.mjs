@@ -129,7 +129,9 @@ test('poison: retried with backoff, parked in the dead-letter queue, inspected a
 
 test('ordering: without a key cancellations overtake their orders; keyed by order ID they do not', async () => {
   await withPage({}, async (page) => {
-    await openLab(page, lab({ rate: 5, fault: 'delay:email:0.5:800ms' }));
+    // A cancellation is published about four hops (~0.8 s) after its order: deliveries held up
+    // by up to 1.5 s let some overtake (as in sim/tests/failure_lab.rs).
+    await openLab(page, lab({ rate: 5, fault: 'delay:email:0.5:1500ms' }));
     await openFaultMenu(page, 'broker');
     await setSelect(page, 'partition-key', 'none');
     await setSelect(page, 'cancel-share', '50');
@@ -142,8 +144,9 @@ test('ordering: without a key cancellations overtake their orders; keyed by orde
     await openFaultMenu(page, 'broker');
     await setSelect(page, 'partition-key', 'order');
     await closeFaultMenu(page);
-    // Events published before the switch may still overtake for a moment.
-    await waitForSimTime(page, (await simNow(page)) + 3_000_000);
+    // Events published before the switch may still overtake for a moment (a few ~0.2 s hops
+    // and up to 1.5 s of delay behind the events queued in their partition).
+    await waitForSimTime(page, (await simNow(page)) + 5_000_000);
     const settled = await value(page, 'out-of-order-email');
     await waitForSimTime(page, (await simNow(page)) + 10_000_000);
     assert.equal(await value(page, 'out-of-order-email'), settled, 'keyed by order ID, a cancellation overtook');

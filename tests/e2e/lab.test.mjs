@@ -66,7 +66,9 @@ test('student flow: a slow Analytics slows request-driven checkouts, not event-d
     await page.locator(tid('buy')).click();
     await waitForValue(page, 'm-succeeded', '>', before);
     const fast = await value(page, 'm-last');
-    assert.ok(fast < 500, `event-driven checkout with Analytics slowed took ${fast} ms, expected < 500`);
+    // Four hops of about 0.2 s each (at least 150 ms) and the Order Service's work: about 0.8 s,
+    // against the request-driven checkout's 2 s slowdown plus its own ten hops.
+    assert.ok(fast < 1500, `event-driven checkout with Analytics slowed took ${fast} ms, expected < 1500`);
   });
 });
 
