@@ -16,6 +16,9 @@ struct Stored {
     theme: String,
     motion: String,
     shortcuts: bool,
+    /// Added after the first release: absent in older saved settings.
+    #[serde(default)]
+    present: bool,
 }
 
 /// Reads stored settings; `Err` says what the student is told, and the defaults apply.
@@ -28,7 +31,7 @@ pub fn parse(saved: Option<&str>) -> Result<Display, String> {
     }
     let theme = Theme::parse(&s.theme).ok_or_else(|| damaged(format!("unknown theme \"{}\"", s.theme)))?;
     let motion = Motion::parse(&s.motion).ok_or_else(|| damaged(format!("unknown motion \"{}\"", s.motion)))?;
-    Ok(Display { theme, motion, shortcuts: s.shortcuts })
+    Ok(Display { theme, motion, shortcuts: s.shortcuts, present: s.present })
 }
 
 pub fn to_json(d: &Display) -> String {
@@ -37,6 +40,7 @@ pub fn to_json(d: &Display) -> String {
         theme: d.theme.as_str().into(),
         motion: d.motion.as_str().into(),
         shortcuts: d.shortcuts,
+        present: d.present,
     };
     serde_json::to_string(&s).unwrap_or_default()
 }
@@ -77,6 +81,7 @@ pub fn apply(d: &Display) {
     };
     set("data-theme", (d.theme != Theme::Auto).then_some(d.theme.as_str()));
     set("data-motion", (d.motion != Motion::Auto).then_some(d.motion.as_str()));
+    set("data-present", d.present.then_some("on"));
 }
 
 fn media(query: &str) -> bool {
@@ -129,6 +134,9 @@ pub fn with_link(mut d: Display, link: &fanout_sim::params::LabParams) -> Displa
     if let Some(on) = link.shortcuts {
         d.shortcuts = on;
     }
+    if let Some(on) = link.present {
+        d.present = on;
+    }
     d
 }
 
@@ -137,4 +145,5 @@ pub fn to_link(d: &Display, link: &mut fanout_sim::params::LabParams) {
     link.theme = (d.theme != Theme::Auto).then(|| d.theme.as_str().to_string());
     link.motion = (d.motion != Motion::Auto).then(|| d.motion.as_str().to_string());
     link.shortcuts = (!d.shortcuts).then_some(false);
+    link.present = d.present.then_some(true);
 }

@@ -59,6 +59,8 @@ fn paths(name: &str) -> Html {
         "down" => html! { <path d="M6 6l12 12M18 6L6 18"/> },
         "slow" => html! { <><circle cx="12" cy="12" r="8"/><path d="M12 7v5l3 2"/></> },
         "errors" => html! { <><path d="M12 3l10 18H2z"/><path d="M12 10v5M12 18v.5"/></> },
+        // A hand pointing: "click here".
+        "pointer" => html! { <path d="M9 11V5a1.5 1.5 0 0 1 3 0v5M12 10V8.5a1.5 1.5 0 0 1 3 0V11M15 10.5a1.5 1.5 0 0 1 3 0V15a6 6 0 0 1-6 6h-1a6 6 0 0 1-5-2.7L4 15.5a1.5 1.5 0 0 1 2.5-1.7L9 16"/> },
         "plus" => html! { <path d="M12 5v14M5 12h14"/> },
         "close" => html! { <path d="M6 6l12 12M18 6L6 18"/> },
         "share" => {

@@ -3,7 +3,7 @@
 //! a backup key (so nothing is lost for good), progress starts afresh, and the page says so.
 
 use fanout_sim::lesson::grade::{Answer, Grade};
-use fanout_sim::lesson::Records;
+use fanout_sim::lesson::{Lesson, Records};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -19,6 +19,21 @@ pub struct Progress {
     pub version: u32,
     #[serde(default)]
     pub lessons: BTreeMap<String, LessonProgress>,
+    /// What the student has already been shown, so that a returning visitor is not told twice.
+    #[serde(default)]
+    pub seen: Seen,
+}
+
+/// First-visit help already given.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Seen {
+    /// The invitation to start the first lesson or explore was answered.
+    #[serde(default)]
+    pub welcome: bool,
+    /// A fault menu was opened: the hint that services can be clicked has done its job.
+    #[serde(default)]
+    pub fault_menu: bool,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -55,10 +70,38 @@ pub enum Status {
     Completed,
 }
 
-impl LessonProgress {
+/// A lesson's score: knowledge checks (and design decisions) on their first try, and, apart,
+/// how many predictions matched what the run then did. A prediction is an honest guess made
+/// before the evidence; counting a wrong one as a failure would punish guessing.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Score {
     /// Points scored on first tries, and points possible so far.
-    pub fn score(&self) -> (u32, u32) {
-        self.checks.values().fold((0, 0), |(r, m), c| (r + c.first_raw.unwrap_or(0), m + c.max))
+    pub raw: u32,
+    pub max: u32,
+    /// Predictions revealed so far, and how many of them matched.
+    pub predictions: u32,
+    pub matched: u32,
+}
+
+impl LessonProgress {
+    /// The score so far; `lesson` tells predictions from checks.
+    pub fn score(&self, lesson: &Lesson) -> Score {
+        let mut s = Score::default();
+        for (id, c) in &self.checks {
+            let predict = lesson.question(id).is_some_and(|(_, q)| q.is_prediction());
+            match (predict, &c.grade) {
+                (true, Some(g)) => {
+                    s.predictions += 1;
+                    s.matched += u32::from(g.correct);
+                }
+                (true, None) => {}
+                (false, _) => {
+                    s.raw += c.first_raw.unwrap_or(0);
+                    s.max += c.max;
+                }
+            }
+        }
+        s
     }
 
     /// Records an answer and its grade. The first graded try is what counts for the score.
@@ -93,7 +136,7 @@ impl LessonProgress {
 
 impl Progress {
     pub fn new() -> Self {
-        Progress { version: VERSION, lessons: BTreeMap::new() }
+        Progress { version: VERSION, lessons: BTreeMap::new(), seen: Seen::default() }
     }
 
     pub fn status(&self, lesson: &str) -> Status {

@@ -111,11 +111,14 @@ pub struct Display {
     pub motion: Motion,
     /// Single-key shortcuts; off for people whose speech input or tremor triggers them by accident.
     pub shortcuts: bool,
+    /// Presentation mode, for a projector: larger type, the stage filling the screen, the
+    /// number panels in an overlay.
+    pub present: bool,
 }
 
 impl Default for Display {
     fn default() -> Self {
-        Display { theme: Theme::Auto, motion: Motion::Auto, shortcuts: true }
+        Display { theme: Theme::Auto, motion: Motion::Auto, shortcuts: true, present: false }
     }
 }
 

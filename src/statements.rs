@@ -62,7 +62,9 @@ pub fn changes(before: &Progress, after: &Progress, course: &Course, page: &str,
             });
         }
         if l.completed && !old.is_some_and(|o| o.completed) {
-            let (raw, max) = l.score();
+            // Predictions are reported on their own statements, not in the lesson's score.
+            let crate::progress::Score { raw, max, .. } =
+                compiled.as_ref().map(|c| l.score(&c.lesson)).unwrap_or_default();
             let mut result = json!({ "score": score(raw, max), "completion": true });
             result["success"] = json!(max == 0 || raw as f64 / max as f64 >= PASS_SCALED);
             out.push(Outgoing {

@@ -757,7 +757,7 @@ async fn appearance_shows_its_settings_and_reports_and_saves_a_change() {
     forget_display();
     let seen = Rc::new(RefCell::new(Vec::new()));
     let sink = seen.clone();
-    let display = Display { theme: Theme::Light, motion: Motion::Reduced, shortcuts: false };
+    let display = Display { theme: Theme::Light, motion: Motion::Reduced, shortcuts: false, present: false };
     let props = AppearanceProps { display, on_change: Callback::from(move |d| sink.borrow_mut().push(d)) };
     let root = mount_one::<Appearance>(props).await;
     assert!(checked(&root, "theme-light") && !checked(&root, "theme-auto"));
@@ -809,7 +809,7 @@ fn display_settings_parse_their_words_and_refuse_damage() {
     use fanout::display::{parse, to_json};
     assert_eq!(parse(None), Ok(Display::default()));
     assert!(Display::default().shortcuts, "shortcuts are on by default");
-    let d = Display { theme: Theme::Dark, motion: Motion::Full, shortcuts: false };
+    let d = Display { theme: Theme::Dark, motion: Motion::Full, shortcuts: false, present: true };
     assert_eq!(parse(Some(&to_json(&d))), Ok(d));
     for bad in [
         "",

@@ -57,6 +57,8 @@ pub struct LabParams {
     pub motion: Option<String>,
     /// Keyboard shortcuts on or off; `None` leaves the student's own choice.
     pub shortcuts: Option<bool>,
+    /// Presentation mode (for a projector) on or off; `None` leaves the student's own choice.
+    pub present: Option<bool>,
     /// Compact chrome for an iframe.
     pub embed: bool,
     /// Panels not shown (keys of [`PANELS`]).
@@ -82,6 +84,7 @@ impl Default for LabParams {
             theme: None,
             motion: None,
             shortcuts: None,
+            present: None,
             embed: false,
             hide: Vec::new(),
             lock: false,
@@ -218,6 +221,11 @@ impl LabParams {
                     "on" | "1" => p.shortcuts = Some(true),
                     "off" | "0" => p.shortcuts = Some(false),
                     _ => notices.push(bad("shortcuts", v, "on or off")),
+                },
+                "present" => match v.as_str() {
+                    "on" | "1" => p.present = Some(true),
+                    "off" | "0" => p.present = Some(false),
+                    _ => notices.push(bad("present", v, "on or off")),
                 },
                 "embed" => match flag(v) {
                     Some(b) => p.embed = b,
@@ -356,6 +364,9 @@ impl LabParams {
         }
         if let Some(on) = self.shortcuts {
             q.push(("shortcuts", if on { "on" } else { "off" }.into()));
+        }
+        if let Some(on) = self.present {
+            q.push(("present", if on { "on" } else { "off" }.into()));
         }
         if self.embed {
             q.push(("embed", "1".into()));

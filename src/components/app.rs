@@ -5,7 +5,7 @@ use crate::components::{
     appearance::Appearance, charts_panel::ChartsPanel, controls::Controls, dlq_panel::DlqPanel,
     effects_panel::EffectsPanel, event_log::EventLog, fault_menu::FaultMenu, lesson_map::LessonMap,
     lesson_panel::LessonPanel, metrics_panel::MetricsPanel, notices::Notices, run_details::RunDetails,
-    share_dialog::ShareDialog, stage::Stage, timeline_bar::TimelineBar, topic_panel::TopicPanel,
+    share_dialog::ShareDialog, stage::Stage, timeline_bar::TimelineBar, topic_panel::TopicPanel, welcome::Welcome,
 };
 use crate::course::{fetch_builtin, fetch_quiz, Course, Load, EXTRA_PREFIX};
 use crate::engine::{Engine, EngineHandle};
@@ -32,6 +32,9 @@ pub struct AppProps {
     #[prop_or_default]
     pub query: AttrValue,
 }
+
+/// A pending lesson that means "the first built-in one", whatever it is called.
+const FIRST_LESSON: &str = "";
 
 /// Components re-render this often; the canvas is painted every frame regardless.
 const TICK_MS: f64 = 250.0;
@@ -225,7 +228,9 @@ pub fn App(props: &AppProps) -> Html {
                     };
                     course.set(next.clone());
                     if next.status == Load::Ready {
-                        if let Some(key) = pending.borrow_mut().take() {
+                        let first = next.builtin.first().map(|c| c.lesson.id.clone()).unwrap_or_default();
+                        let wanted = pending.borrow_mut().take();
+                        if let Some(key) = wanted.map(|k| if k == FIRST_LESSON { first } else { k }) {
                             match open_lesson(&engine, &progress, &next, &key) {
                                 Ok(()) => dispatch.dispatch(LabAction::SetView(View::Lesson)),
                                 Err(why) => dispatch.dispatch(LabAction::Notice(why)),
@@ -323,7 +328,7 @@ pub fn App(props: &AppProps) -> Html {
                         None => {}
                     }
                 }
-                if ["theme", "motion", "shortcuts"].iter().any(|k| has(k)) {
+                if ["theme", "motion", "shortcuts", "present"].iter().any(|k| has(k)) {
                     dispatch.dispatch(LabAction::SetDisplay(crate::display::with_link(display, &p)));
                 }
                 if ["embed", "hide", "lock"].iter().any(|k| has(k)) {
@@ -466,8 +471,14 @@ pub fn App(props: &AppProps) -> Html {
         })
     };
     let on_open = {
-        let dispatch = state.dispatcher();
-        Callback::from(move |node: Node| dispatch.dispatch(LabAction::OpenMenu(node)))
+        let (dispatch, progress) = (state.dispatcher(), progress.clone());
+        Callback::from(move |node: Node| {
+            // The hint that services can be clicked has done its job.
+            if !progress.0.borrow().seen.fault_menu {
+                progress.update(|p| p.seen.fault_menu = true);
+            }
+            dispatch.dispatch(LabAction::OpenMenu(node))
+        })
     };
     let on_close = {
         let (dispatch, engine, lab_ref) = (state.dispatcher(), engine.clone(), lab_ref.clone());
@@ -525,6 +536,52 @@ pub fn App(props: &AppProps) -> Html {
             Err(why) => dispatch.dispatch(LabAction::Notice(why)),
         })
     };
+    // First visit: the invitation, shown on a plain visit (a link asks for something of its
+    // own) to someone with no progress who has not answered it yet.
+    let plain_visit = props.query.trim_start_matches('?').is_empty();
+    let welcome = {
+        let p = progress.0.borrow();
+        plain_visit && state.view == View::Lab && !boot.5.embed && p.lessons.is_empty() && !p.seen.welcome
+    };
+    let on_welcome_start = {
+        let (dispatch, progress, pending, course_now, on_open_lesson) =
+            (state.dispatcher(), progress.clone(), pending.clone(), course_now.clone(), on_open_lesson.clone());
+        Callback::from(move |_: ()| {
+            progress.update(|p| p.seen.welcome = true);
+            let first = course_now.borrow().builtin.first().map(|c| c.lesson.id.clone());
+            match first {
+                Some(key) => on_open_lesson.emit(key),
+                // The lessons are fetched with the map; the first opens when they are here.
+                None => {
+                    *pending.borrow_mut() = Some(FIRST_LESSON.to_string());
+                    dispatch.dispatch(LabAction::SetView(View::Map));
+                }
+            }
+        })
+    };
+    let on_welcome_explore = {
+        let (dispatch, progress) = (state.dispatcher(), progress.clone());
+        Callback::from(move |_: ()| {
+            progress.update(|p| p.seen.welcome = true);
+            dispatch.dispatch(LabAction::Changed);
+        })
+    };
+    // Presentation mode: the number panels open over the stage on request.
+    let present = state.display.present;
+    let panels_open = use_state(|| false);
+    let toggle_panels = {
+        let panels_open = panels_open.clone();
+        Callback::from(move |_: MouseEvent| panels_open.set(!*panels_open))
+    };
+    let on_panels_key = {
+        let panels_open = panels_open.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Escape" {
+                panels_open.set(false);
+            }
+        })
+    };
+    let hint = state.view == View::Lab && !progress.0.borrow().seen.fault_menu;
     let on_reset_progress = {
         let (dispatch, progress) = (state.dispatcher(), progress.clone());
         Callback::from(move |_| {
@@ -626,6 +683,12 @@ pub fn App(props: &AppProps) -> Html {
                     </nav>
                 }
                 <Appearance display={state.display} on_change={on_display} />
+                if present {
+                    <button type="button" class="button" data-testid="panels-toggle" aria-controls="side-panels"
+                            aria-expanded={panels_open.to_string()} onclick={toggle_panels.clone()}>
+                        <span>{ "Numbers" }</span>
+                    </button>
+                }
                 if shows("share") {
                     <button type="button" class="button share-button" data-testid="share" aria-haspopup="dialog" onclick={on_share}>
                         { crate::icons::icon("share") }<span>{ "Share" }</span>
@@ -636,6 +699,9 @@ pub fn App(props: &AppProps) -> Html {
                 <ShareDialog page={AttrValue::from(host::page_url())} {link} on_close={on_share_close} />
             }
             <Notices notices={state.notices.clone()} {on_dismiss} />
+            if welcome {
+                <Welcome first_lesson={None::<AttrValue>} on_start={on_welcome_start} on_explore={on_welcome_explore} />
+            }
             if view == View::Map {
                 <main class="workspace">
                     <LessonMap course={(*course).clone()} progress={progress.clone()} {tick} on_open={on_open_lesson.clone()}
@@ -650,14 +716,14 @@ pub fn App(props: &AppProps) -> Html {
                 }
                 <div class="lab-area">
                 if shows("controls") {
-                    <Controls engine={engine.clone()} {tick} on_changed={on_changed.clone()} compact={compact} />
+                    <Controls engine={engine.clone()} {tick} on_changed={on_changed.clone()} compact={compact || present} />
                 }
                 <div class="main-grid">
                     <div class="stage-column">
                         // What the lesson step talks about comes right under the stage, in view with it.
                         <Stage engine={engine.clone()} {tick} narrow={state.narrow} reduced_motion={state.reduced_motion}
                                menu={state.menu} canvas_ref={canvas.clone()} on_open={on_open.clone()}
-                               on_changed={on_changed.clone()} {compact}
+                               on_changed={on_changed.clone()} {compact} {hint}
                                evidence={evidence_html} />
                         if shows("timeline") && !evidence.contains(&"timeline") {
                             <TimelineBar engine={engine.clone()} {tick} on_changed={on_changed.clone()} />
@@ -668,9 +734,17 @@ pub fn App(props: &AppProps) -> Html {
                         }
                         { for ["effects", "topic"].into_iter().filter(|p| !evidence.contains(p)).map(|p| panel(p)) }
                     </div>
-                    <div class="side-column">
+                    // In presentation mode the stage takes the width and these numbers open
+                    // over it on request.
+                    if !present || *panels_open {
+                    <div class="side-column" id="side-panels" data-testid="side-panels" onkeydown={on_panels_key}>
+                        if present {
+                            <button type="button" class="button small panels-close" data-testid="panels-close"
+                                    onclick={toggle_panels.clone()}>{ crate::icons::icon("close") }<span>{ "Hide the numbers" }</span></button>
+                        }
                         { for ["metrics", "dlq", "log"].into_iter().filter(|p| !evidence.contains(p)).map(|p| panel(p)) }
                     </div>
+                    }
                 </div>
                 { panel("charts") }
                 if shows("details") { <RunDetails engine={engine.clone()} {tick} on_changed={on_changed.clone()} /> }

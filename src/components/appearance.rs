@@ -76,6 +76,12 @@ pub fn Appearance(props: &AppearanceProps) -> Html {
         let set = set.clone();
         Callback::from(move |motion: Motion| set(Display { motion, ..d }))
     };
+    let on_present = {
+        let set = set.clone();
+        Callback::from(move |e: Event| {
+            set(Display { present: e.target_unchecked_into::<HtmlInputElement>().checked(), ..d })
+        })
+    };
     let on_shortcuts = Callback::from(move |e: Event| {
         set(Display { shortcuts: e.target_unchecked_into::<HtmlInputElement>().checked(), ..d })
     });
@@ -88,6 +94,11 @@ pub fn Appearance(props: &AppearanceProps) -> Html {
             <div class="display-body">
                 { segments("Theme", "theme", &themes, d.theme, on_theme) }
                 { segments("Motion", "motion", &motions, d.motion, on_motion) }
+                <label class="check">
+                    <input type="checkbox" role="switch" data-testid="present-switch"
+                           checked={d.present} onchange={on_present} />
+                    <span>{ "Presentation mode (projector): large type, the stage fills the screen" }</span>
+                </label>
                 <label class="check">
                     <input type="checkbox" role="switch" data-testid="shortcuts-switch"
                            checked={d.shortcuts} onchange={on_shortcuts} />

@@ -12,8 +12,25 @@ pub struct GradeViewProps {
     pub id: AttrValue,
 }
 
+/// Scrolls `el` just enough to be seen: a verdict that appears at the foot of the lesson
+/// panel (which scrolls on its own on wide screens) is not left below its edge.
+pub fn bring_into_view(el: &web_sys::Element) {
+    let opts = web_sys::ScrollIntoViewOptions::new();
+    opts.set_block(web_sys::ScrollLogicalPosition::Nearest);
+    el.scroll_into_view_with_scroll_into_view_options(&opts);
+}
+
 #[component]
 pub fn GradeView(props: &GradeViewProps) -> Html {
+    let node = use_node_ref();
+    {
+        let node = node.clone();
+        use_effect_with(props.grade.clone(), move |_| {
+            if let Some(el) = node.cast::<web_sys::Element>() {
+                bring_into_view(&el);
+            }
+        });
+    }
     let g = &props.grade;
     let verdict = if g.max > 1 {
         format!("{} of {} decisions match", g.raw, g.max)
@@ -24,7 +41,7 @@ pub fn GradeView(props: &GradeViewProps) -> Html {
     };
     let class = classes!("grade", if g.correct { "right" } else { "wrong" });
     html! {
-        <div {class} data-testid={format!("grade-{}", props.id)} data-correct={g.correct.to_string()}>
+        <div {class} ref={node} data-testid={format!("grade-{}", props.id)} data-correct={g.correct.to_string()}>
             <p class="verdict">
                 <span class="verdict-mark" aria-hidden="true">{ if g.correct { "\u{2713}" } else { "\u{2717}" } }</span>
                 <strong>{ verdict }</strong>

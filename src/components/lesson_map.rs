@@ -21,6 +21,15 @@ pub struct LessonMapProps {
     pub on_retry: Callback<()>,
 }
 
+/// How the predictions went, after a score: ", 2 of 3 predictions matched what happened".
+pub fn predictions(s: &crate::progress::Score) -> String {
+    match s.predictions {
+        0 => String::new(),
+        1 => format!("; {} of 1 prediction matched what happened", s.matched),
+        n => format!("; {} of {n} predictions matched what happened", s.matched),
+    }
+}
+
 #[component]
 pub fn LessonMap(props: &LessonMapProps) -> Html {
     let confirming = use_state(|| false);
@@ -29,13 +38,16 @@ pub fn LessonMap(props: &LessonMapProps) -> Html {
         let l = &c.lesson;
         let p = props.progress.lesson(&key);
         let status = props.progress.0.borrow().status(&key);
-        let (raw, _) = p.score();
-        // Points possible: one per question, one per decision of a design (as the panel scores).
-        let total = l.steps.iter().filter(|s| s.question.is_some()).count() + 3 * l.design.len();
+        let score = p.score(l);
+        // Points possible: one per knowledge check, one per decision of a design (as the panel
+        // scores); predictions are counted apart.
+        let total = l.steps.iter().filter(|s| s.question.as_ref().is_some_and(|q| !q.is_prediction())).count()
+            + 3 * l.design.len();
+        let raw = score.raw;
         let (badge, class, action) = match status {
             Status::NotStarted => ("Not started".to_string(), "not-started", "Start"),
             Status::Started => (format!("Started: step {} of {}", p.step + 1, l.steps.len()), "started", "Resume"),
-            Status::Completed => (format!("Completed: {raw} of {total} right first time"), "completed", "Review"),
+            Status::Completed => (format!("Completed: {raw} of {total} right first time{}", predictions(&score)), "completed", "Review"),
         };
         let open = {
             let (on_open, key) = (props.on_open.clone(), key.clone());

@@ -10,7 +10,7 @@ use crate::course::Course;
 use crate::engine::EngineHandle;
 use crate::progress::ProgressHandle;
 use crate::state::View;
-use fanout_sim::lesson::grade::{grade, grade_design, Answer};
+use fanout_sim::lesson::grade::{grade, grade_design, step_numbers, Answer};
 use fanout_sim::lesson::measure::{format_value, Operand};
 use fanout_sim::lesson::Question;
 use fanout_sim::Action;
@@ -121,25 +121,42 @@ pub fn LessonPanel(props: &LessonPanelProps) -> Html {
 
     let question = step.question.clone();
     let check = question.as_ref().and_then(|q| saved.checks.get(q.id()).cloned());
+    // Locking in a prediction disables the button that had focus; focus then moves on to the
+    // way on ("Next step"), not to the page body.
+    let next_ref = use_node_ref();
+    let focus_next = use_state(|| false);
+    {
+        let (next_ref, focus_next) = (next_ref.clone(), focus_next.clone());
+        use_effect_with(*focus_next, move |&wanted| {
+            if wanted {
+                if let Some(b) = next_ref.cast::<web_sys::HtmlElement>() {
+                    let _ = b.focus();
+                }
+                focus_next.set(false);
+            }
+        });
+    }
     let on_answer = {
-        let (progress, key, c, q, records, on_changed) = (
+        let (progress, key, c, q, records, on_changed, focus_next) = (
             props.progress.clone(),
             key.clone(),
             c.clone(),
             question.clone(),
             run.records.clone(),
             props.on_changed.clone(),
+            focus_next.clone(),
         );
         Callback::from(move |answer: Answer| {
             let Some(q) = q.as_ref() else { return };
-            let result = match q {
-                Question::Predict { .. } => Ok(None),
-                _ => grade(&c, q, &answer, &records).map(Some),
-            };
+            let predict = matches!(q, Question::Predict { .. });
+            let result = if predict { Ok(None) } else { grade(&c, q, &answer, &records).map(Some) };
             match result {
                 Ok(g) => {
                     progress.update(|p| p.lessons.entry(key.clone()).or_default().answered(q.id(), answer, g, 1));
                     on_changed.emit(Ok(()));
+                    if predict {
+                        focus_next.set(true);
+                    }
                 }
                 Err(e) => on_changed.emit(Err(e)),
             }
@@ -273,7 +290,17 @@ pub fn LessonPanel(props: &LessonPanelProps) -> Html {
         .as_ref()
         .and_then(|qid| saved.checks.get(qid).and_then(|x| x.grade.clone()).map(|g| (qid.clone(), g)));
     let completed = saved.completed && last;
-    let (raw, max) = saved.score();
+    let numbers = step_numbers(&c, run.step, &run.records);
+    let score = saved.score(lesson);
+    let done_ref = use_node_ref();
+    {
+        let done_ref = done_ref.clone();
+        use_effect_with(completed, move |_| {
+            if let Some(el) = done_ref.cast::<web_sys::Element>() {
+                super::grade_view::bring_into_view(&el);
+            }
+        });
+    }
     let next_lesson =
         props.course.next_after(&key).and_then(|k| props.course.find(&k).map(|c| (k, c.lesson.title.clone())));
 
@@ -297,6 +324,16 @@ pub fn LessonPanel(props: &LessonPanelProps) -> Html {
             <progress class="lesson-progress" max={n.to_string()} value={(run.step + 1).to_string()}
                       aria-label="Progress through the lesson"></progress>
             <RichText text={step.text.clone()} />
+            if !numbers.is_empty() {
+                <table class="grade-numbers" data-testid="step-numbers">
+                    <caption>{ "What the runs measured" }</caption>
+                    <tbody>
+                        { for numbers.iter().map(|(label, value)| html! {
+                            <tr><th scope="row">{ label.clone() }</th><td>{ value.clone() }</td></tr>
+                        }) }
+                    </tbody>
+                </table>
+            }
             if let Some(w) = &step.wait {
                 <p class={classes!("wait", if run.waiting() { "running" } else { "done" })} role="status" data-testid="wait-status"
                    data-met={(!run.waiting()).to_string()}>
@@ -332,14 +369,20 @@ pub fn LessonPanel(props: &LessonPanelProps) -> Html {
                     <p class="note" data-testid="next-blocked">{ why.clone() }</p>
                 }
                 if !completed {
-                    <button type="button" class="button primary" data-testid="next-step" disabled={blocker.is_some()} onclick={on_next}>
+                    <button type="button" class="button primary" data-testid="next-step" disabled={blocker.is_some()} onclick={on_next}
+                            ref={next_ref}>
                         { if last { "Finish the lesson" } else { "Next step" } }
                     </button>
                 }
             </div>
             if completed {
-                <div class="lesson-done" role="status" data-testid="lesson-complete">
-                    <p><strong>{ "Lesson complete." }</strong>{ format!(" First-try score: {raw} of {max}.") }</p>
+                <div class="lesson-done" role="status" data-testid="lesson-complete" ref={done_ref}>
+                    <p><strong>{ "Lesson complete." }</strong>{ format!(" First-try score: {} of {}.", score.raw, score.max) }</p>
+                    if score.predictions > 0 {
+                        <p data-testid="prediction-score">{ format!(
+                            "{} of {} {} matched what happened. A prediction is a guess made before the evidence: it is not scored.",
+                            score.matched, score.predictions, if score.predictions == 1 { "prediction" } else { "predictions" }) }</p>
+                    }
                     if !props.locked {
                     <div class="lesson-tools">
                         if let Some((k, title)) = next_lesson {

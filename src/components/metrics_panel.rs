@@ -36,6 +36,12 @@ pub fn MetricsPanel(props: &MetricsPanelProps) -> Html {
     let h = sim.headline();
     let p: &Percentiles = &h.response;
     let has = p.count > 0;
+    // After a change of wiring the figures restart, so they never mix the two; the label
+    // says so, and since when.
+    let window = match h.wiring_since_us {
+        Some(at) => format!("{} since {:.1} s", sim.wiring().label(), fanout_sim::time::as_secs(at)),
+        None => "last 30 s".to_string(),
+    };
     let last = sim.checkout_samples().last().copied();
     let rows = sim.wired().iter().map(|&i| {
         let spec = &sim.scenario().catalog[i as usize];
@@ -56,9 +62,9 @@ pub fn MetricsPanel(props: &MetricsPanelProps) -> Html {
         <section class="metrics" aria-labelledby="metrics-title">
             <h2 id="metrics-title">{ "Checkout, as the shopper sees it" }</h2>
             <dl class="stats">
-                { time_stat("m-p50", "p50 (last 30 s)", has.then_some(p.p50_us)) }
-                { time_stat("m-p95", "p95 (last 30 s)", has.then_some(p.p95_us)) }
-                { time_stat("m-p99", "p99 (last 30 s)", has.then_some(p.p99_us)) }
+                { time_stat("m-p50", &format!("p50 ({window})"), has.then_some(p.p50_us)) }
+                { time_stat("m-p95", &format!("p95 ({window})"), has.then_some(p.p95_us)) }
+                { time_stat("m-p99", &format!("p99 ({window})"), has.then_some(p.p99_us)) }
                 { match last {
                     Some(s) => stat("m-last", "Last checkout", format!("{} {}", human(s.latency_us), if s.ok { "ok" } else { "failed" }),
                                     format!("{:.1}", as_ms(s.latency_us)), None),

@@ -29,4 +29,5 @@ pub mod subscribers;
 pub mod timeline_bar;
 pub mod token_stack;
 pub mod topic_panel;
+pub mod welcome;
 pub mod wire_faults;

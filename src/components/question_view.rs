@@ -39,7 +39,10 @@ pub fn QuestionView(props: &QuestionViewProps) -> Html {
     let predict = matches!(q, Question::Predict { .. });
     // A prediction is locked in once made; other checks can be tried again.
     let locked = predict && props.saved.is_some();
-    let graded = props.saved.as_ref().and_then(|s| s.grade.clone());
+    // The grade belongs to the answer it graded: once the student changes the selection, the
+    // old verdict no longer describes what is on screen, so it goes until they check again.
+    let changed = props.saved.as_ref().is_some_and(|s| Some(&s.answer) != answer_of(q, &picked).as_ref());
+    let graded = props.saved.as_ref().and_then(|s| s.grade.clone()).filter(|_| !changed);
 
     let choose = |option: String, multi: bool| {
         let picked = picked.clone();
@@ -67,11 +70,7 @@ pub fn QuestionView(props: &QuestionViewProps) -> Html {
             }
         })
     };
-    let answer = match q {
-        Question::Single { .. } | Question::Predict { .. } => picked.first().cloned().map(Answer::Choice),
-        Question::Multiple { .. } => (!picked.is_empty()).then(|| Answer::Choices((*picked).clone())),
-        Question::Ordering { .. } => Some(Answer::Order((*picked).clone())),
-    };
+    let answer = answer_of(q, &picked);
     let on_submit = {
         let (answer, on_answer) = (answer.clone(), props.on_answer.clone());
         Callback::from(move |e: SubmitEvent| {
@@ -171,6 +170,15 @@ pub fn QuestionView(props: &QuestionViewProps) -> Html {
                 }
             </div>
         </form>
+    }
+}
+
+/// The answer the selection `picked` makes, if it makes one.
+fn answer_of(q: &Question, picked: &[String]) -> Option<Answer> {
+    match q {
+        Question::Single { .. } | Question::Predict { .. } => picked.first().cloned().map(Answer::Choice),
+        Question::Multiple { .. } => (!picked.is_empty()).then(|| Answer::Choices(picked.to_vec())),
+        Question::Ordering { .. } => Some(Answer::Order(picked.to_vec())),
     }
 }
 

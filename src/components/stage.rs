@@ -30,6 +30,9 @@ pub struct StageProps {
     /// The panels a lesson step names, shown right under the stage, before its key and words.
     #[prop_or_default]
     pub evidence: Option<Html>,
+    /// Say that every service can be clicked (until the student has found a fault menu).
+    #[prop_or_default]
+    pub hint: bool,
 }
 
 /// What the Order Service sends for each order, in words.
@@ -329,6 +332,13 @@ pub fn Stage(props: &StageProps) -> Html {
                     <strong>{ format!("{}: ", sc.order_service.name) }</strong>{ call_list(sim) }
                 </p>
             </div>
+            if props.hint {
+                <p class="break-hint" data-testid="break-hint">
+                    { icon("pointer") }
+                    <span>{ format!("Click any service, the broker or the {} to break it: slow it down, crash it, make it fail.",
+                                    sc.order_service.name) }</span>
+                </p>
+            }
             <div class={classes!("stage", if props.narrow { "tall" } else { "wide" }, format!("wiring-{}", wiring.key()))}
                  data-testid="stage" data-wiring={wiring.key()}
                  data-in-flight={sim.messages_in_flight().to_string()}

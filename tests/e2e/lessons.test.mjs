@@ -246,6 +246,8 @@ test('the coupling lesson can be done from start to finish with the keyboard alo
     await page.locator(tid('locked-slow-analytics')).waitFor();
     assert.match(await page.locator(tid('locked-slow-analytics')).innerText(), /You predicted: It grows by about two seconds/);
     assert.equal(await page.locator(tid('option-slow-analytics-flat')).isDisabled(), true, 'a locked prediction can still change');
+    // The locked button is disabled: focus moves on to the way on, not to the page body.
+    await page.waitForFunction((sel) => document.activeElement === document.querySelector(sel), tid('next-step'));
     await keyNext(page);
 
     // Two runs of the lab; each step waits for its condition, then Next step is reachable.
@@ -294,14 +296,16 @@ test('the coupling lesson can be done from start to finish with the keyboard alo
 
     const done = page.locator(tid('lesson-complete'));
     await done.waitFor({ state: 'visible' });
-    assert.match(await done.innerText(), /Lesson complete\.\s*First-try score: 3 of 3\./);
+    assert.match(await done.innerText(), /Lesson complete\.\s*First-try score: 2 of 2\./);
+    // The prediction is reported apart, not scored.
+    assert.match(await page.locator(tid('prediction-score')).innerText(), /^1 of 1 prediction matched what happened\./);
 
     // Back to the map by keyboard: the completion box's "All lessons" button.
     await tabTo(page, `${tid('lesson-complete')} button:not(${tid('next-lesson')})`);
     await page.keyboard.press('Enter');
     await page.locator(tid('lesson-map')).waitFor();
     await page.locator(`${tid(`lesson-card-${LESSON}`)}[data-status="completed"]`).waitFor();
-    assert.match(await card.innerText(), /Completed: 3 of 3 right first time/);
+    assert.match(await card.innerText(), /Completed: 2 of 2 right first time; 1 of 1 prediction matched what happened/);
     assert.match(await page.locator(tid(`open-${LESSON}`)).innerText(), /Review/);
     const saved = await savedProgress(page);
     assert.equal(saved.version, 1);
@@ -356,7 +360,9 @@ test('wrong answers get feedback and can be tried again; the reveal shows the nu
     const rows = await measuredRows(page, 'slow-analytics');
     assert.deepEqual(rows.map(([label]) => label), ['Checkout p95, all healthy', 'Checkout p95, Analytics slow']);
     const [healthy, slow] = rows.map(([, v]) => ms(v));
-    assert.ok(healthy > 0 && healthy < 1500, `healthy p95 ${healthy} ms`);
+    // Request-driven, a checkout makes ten hops of about 0.2 s each plus four services' work:
+    // about 2.5 s at p95 (2551 ms for this lesson's seed natively), well below the slowed run.
+    assert.ok(healthy > 0 && healthy < 3500, `healthy p95 ${healthy} ms`);
     assert.ok(slow >= healthy + 1500, `slow p95 ${slow} ms is not about two seconds above healthy ${healthy} ms`);
     await next(page);
     await waitForWaitMet(page);
@@ -374,6 +380,9 @@ test('wrong answers get feedback and can be tried again; the reveal shows the nu
     assert.equal(await page.locator(tid('next-step')).isEnabled(), true, 'an answered question should let the student go on');
     await pick(page, 'why-coupled', 'waits');
     assert.equal(await page.locator(tid('option-why-coupled-network')).isChecked(), false);
+    // The old verdict was about the old choice: it goes as soon as the choice changes.
+    await page.locator(tid('grade-why-coupled')).waitFor({ state: 'detached' });
+    assert.match(await page.locator(tid('answer-why-coupled')).innerText(), /Check my answer/);
     await page.locator(tid('answer-why-coupled')).click();
     text = await waitForGrade(page, 'why-coupled', true);
     assert.match(text, /Correct/);
@@ -397,13 +406,13 @@ test('wrong answers get feedback and can be tried again; the reveal shows the nu
     await page.locator(tid('next-step')).click();
     const done = page.locator(tid('lesson-complete'));
     await done.waitFor();
-    assert.match(await done.innerText(), /First-try score: 0 of 3\./);
+    assert.match(await done.innerText(), /First-try score: 0 of 2\./);
     const saved = (await savedProgress(page)).lessons[LESSON];
     assert.equal(saved.checks['why-coupled'].tries, 2);
     assert.equal(saved.checks['why-coupled'].first_raw, 0);
     await page.locator(tid('to-map')).click();
     await page.locator(`${tid(`lesson-card-${LESSON}`)}[data-status="completed"]`).waitFor();
-    assert.match(await page.locator(tid(`lesson-card-${LESSON}`)).innerText(), /Completed: 0 of 3 right first time/);
+    assert.match(await page.locator(tid(`lesson-card-${LESSON}`)).innerText(), /Completed: 0 of 2 right first time/);
   });
 });
 

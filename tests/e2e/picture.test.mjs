@@ -225,6 +225,8 @@ describe('screenshots and axe, light and dark, at a laptop\'s, a projector\'s an
     { name: 'backlog', params: { wiring: 'event', seed: 3, rate: 4, fault: 'crash:email:1s-', until: 12 } },
     { name: 'challenge', params: { scenario: 'ride-sharing', paused: 1, subscribers: 'matching,notify,pricing,fraud,receipts,analytics', at: '0s:sync:pricing:on' } },
     { name: 'lesson', params: { lesson: 'coupling' }, progress: { coupling: { step: 3, completed: false } } },
+    { name: 'present', params: { present: 'on', wiring: 'request', seed: 7, fault: 'slow:analytics:2000ms', until: 12 } },
+    { name: 'present-lesson', params: { present: 'on', lesson: 'coupling' }, progress: { coupling: { step: 3, completed: false } } },
   ];
   for (const colorScheme of ['light', 'dark']) {
     for (const viewport of VIEWPORTS) {
