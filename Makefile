@@ -29,7 +29,7 @@ test-native:
 
 test-wasm: rust-tools browser
 	CHROMEDRIVER=$(CHROMEDRIVER) WASM_BINDGEN_TEST_TIMEOUT=120 \
-	  cargo test -p fanout --target wasm32-unknown-unknown --test components --test paint --test picture
+	  cargo test -p fanout --target wasm32-unknown-unknown --test components --test paint --test picture --test words_and_panels
 
 test-e2e: dist node-tools browser
 	cargo build -q -p fanout-sim --release

@@ -56,8 +56,11 @@ fn ms(us: u64) -> String {
 }
 
 /// Checkouts per bucket: how many finished, how many failed, p50 and p95 response time.
+/// Named in the scenario's words: "Checkouts", "Bookings".
 pub fn response(sim: &Sim) -> Table {
-    let head = ["Simulated time (s)", "Checkouts", "Failed", "p50 (ms)", "p95 (ms)"];
+    let w = crate::words::Words::of(sim.scenario());
+    let requests = crate::state::capitalise(&w.requests());
+    let head = ["Simulated time (s)", requests.as_str(), "Failed", "p50 (ms)", "p95 (ms)"];
     let rows = buckets(sim.now())
         .into_iter()
         .map(|(from, to)| {
@@ -75,7 +78,7 @@ pub fn response(sim: &Sim) -> Table {
         })
         .collect();
     Table {
-        caption: "Checkout response time per 5 seconds of the last simulated minute".into(),
+        caption: format!("{} response time per 5 seconds of the last simulated minute", w.request_cap()),
         head: head.map(String::from).to_vec(),
         rows,
     }

@@ -23,6 +23,9 @@ pub const FAST_FORWARD: f64 = 4.0;
 /// drain that pauses between two events is still a drain.
 const FALL_HOLD_MS: f64 = 1_500.0;
 
+/// Events a Step looks through for one worth telling.
+const STEP_SEARCH: usize = 10_000;
+
 /// How the lab plays right now.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Pace {
@@ -51,6 +54,8 @@ pub struct Engine {
     pub lesson: Option<LessonSession>,
     /// How the lab plays now (a lesson's long wait fast-forwards).
     pub pace: Pace,
+    /// What the last Step did, in one sentence, and where: shown until the lab plays again.
+    pub step_note: Option<(String, fanout_sim::Node)>,
     /// Wall-clock time the current lesson step has played, in ms.
     step_wall_ms: f64,
     /// The level the current step waits on, as of the last frame, and the wall-clock time
@@ -95,6 +100,7 @@ impl Engine {
             fork_note: None,
             lesson: None,
             pace: Pace::Chosen,
+            step_note: None,
             step_wall_ms: 0.0,
             last_level: None,
             since_fall_ms: f64::INFINITY,
@@ -192,6 +198,25 @@ impl Engine {
         Ok(())
     }
 
+    /// Runs the lab to the next event that shows something (a message arriving, work done),
+    /// paused, and says what it was. Bookkeeping events on the way (samples) are passed over.
+    pub fn step(&mut self) {
+        self.set_paused(true);
+        // Bounded: a lab with nothing left to happen stops after its bookkeeping.
+        for _ in 0..STEP_SEARCH {
+            let before = self.sim().events_processed();
+            self.timeline.step();
+            if self.sim().events_processed() == before {
+                break;
+            }
+            if let Some(h) = self.sim().last_happened() {
+                self.step_note = Some((crate::step_words::tell(h, self.sim()), h.node()));
+                return;
+            }
+        }
+        self.step_note = None;
+    }
+
     /// Leaves the lesson; the lab stays as it is, to play with.
     pub fn close_lesson(&mut self) {
         self.lesson = None;
@@ -250,6 +275,9 @@ impl Engine {
 
     pub fn set_paused(&mut self, paused: bool) {
         self.paused = paused;
+        if !paused {
+            self.step_note = None;
+        }
         self.last_frame_ms = None;
         // A new step, a pause or a resume: the wait starts again with time to watch.
         self.pace = Pace::Chosen;

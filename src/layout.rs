@@ -108,7 +108,7 @@ impl Layout {
         };
         let n = column.len();
         let top_px = if above.is_empty() { 0.0 } else { row_px + 16.0 };
-        let height_px = (n as f64 * row_px + 40.0).max(min_px + top_px);
+        let height_px = (n as f64 * row_px + 40.0 + top_px).max(min_px + top_px);
         let y = |px: f64| px / height_px * 100.0;
         // The column is centred on the room below the row above, if any.
         let mid_px = top_px + (height_px - top_px) / 2.0;

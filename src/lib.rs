@@ -21,6 +21,8 @@ pub mod progress;
 pub mod shortcuts;
 pub mod state;
 pub mod statements;
+pub mod step_words;
+pub mod words;
 
 use wasm_bindgen::JsCast;
 

@@ -17,14 +17,22 @@ pub enum Shortcut {
     Help,
 }
 
-/// The keys and what they do, as the help lists them.
-pub const LIST: [(&[&str], &str); 5] = [
-    (&["K", "Space"], "Play or pause"),
-    (&["B"], "Buy now (place one order)"),
-    (&["W"], "Switch the wiring"),
-    (&["."], "Pause and process the next event"),
-    (&["?", "H"], "Show this list"),
-];
+/// The keys and what they do, as the help lists them. `buy` is the scenario's button and
+/// noun (`Buy now`, `order`; `Book a trip`, `trip`); without them B is described by the
+/// button's place, which is true in every scenario.
+pub fn list(buy: Option<(&str, &str)>) -> [(&'static [&'static str], String); 5] {
+    let b = match buy {
+        Some((label, noun)) => format!("{label} (place one {noun})"),
+        None => "Place one, as the toolbar's main button does".to_string(),
+    };
+    [
+        (&["K", "Space"], "Play or pause".into()),
+        (&["B"], b),
+        (&["W"], "Switch the wiring".into()),
+        (&["."], "Pause and process the next event".into()),
+        (&["?", "H"], "Show this list".into()),
+    ]
+}
 
 /// The shortcut a key press means, if any. `target` is the focused element.
 pub fn from_event(e: &KeyboardEvent) -> Option<Shortcut> {
@@ -73,9 +81,7 @@ pub fn run(engine: &EngineHandle, s: Shortcut) -> Result<(), String> {
             engine.apply(Action::SetWiring { wiring })
         }
         Shortcut::Step => {
-            let mut e = engine.borrow_mut();
-            e.set_paused(true);
-            e.timeline.step();
+            engine.borrow_mut().step();
             Ok(())
         }
         Shortcut::Help => Ok(()),

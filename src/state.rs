@@ -9,7 +9,14 @@ use yew::Reducible;
 pub struct Notice {
     pub id: u32,
     pub text: String,
+    /// It came with the page: a problem with the link (or with what the browser had saved).
+    /// These are all kept until dismissed, however many, and shown together.
+    pub opening: bool,
 }
+
+/// Notices raised while the lab runs (a refused change) that are kept: the newest ones.
+/// Those the page opened with are never dropped for this.
+pub const KEPT_WHILE_RUNNING: usize = 5;
 
 /// The screen shown: the free lab, the lesson map, or a lesson on the lab.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -158,6 +165,9 @@ pub enum LabAction {
     OpenMenu(Node),
     CloseMenu,
     Notice(String),
+    /// A problem with a link given after the page opened (a host page's `set`): kept and
+    /// shown with the link's other problems, like those the page opened with.
+    LinkNotice(String),
     Dismiss(u32),
     SetNarrow(bool),
     SetDisplay(Display),
@@ -174,12 +184,12 @@ impl LabState {
         let reduced_motion = display.motion.reduced(system_reduced_motion);
         let mut s = LabState { narrow, reduced_motion, system_reduced_motion, display, ..Default::default() };
         for n in notices {
-            s.push_notice(n);
+            s.push_notice(n, true);
         }
         s
     }
 
-    fn push_notice(&mut self, text: String) {
+    fn push_notice(&mut self, text: String, opening: bool) {
         // Messages from the core start in lower case, to read well inside other sentences.
         if text.is_empty() {
             return;
@@ -189,10 +199,13 @@ impl LabState {
         if self.notices.last().map(|n| &n.text) == Some(&text) {
             return;
         }
-        self.notices.push(Notice { id: self.next_notice, text });
+        self.notices.push(Notice { id: self.next_notice, text, opening });
         self.next_notice += 1;
-        if self.notices.len() > 5 {
-            self.notices.remove(0);
+        // A run of refusals must not bury the lab: only the newest few are kept.
+        if self.notices.iter().filter(|n| !n.opening).count() > KEPT_WHILE_RUNNING {
+            if let Some(oldest) = self.notices.iter().position(|n| !n.opening) {
+                self.notices.remove(oldest);
+            }
         }
     }
 }
@@ -218,7 +231,8 @@ impl Reducible for LabState {
                 }
                 s.menu = None;
             }
-            LabAction::Notice(text) => s.push_notice(text),
+            LabAction::Notice(text) => s.push_notice(text, false),
+            LabAction::LinkNotice(text) => s.push_notice(text, true),
             LabAction::Dismiss(id) => s.notices.retain(|n| n.id != id),
             LabAction::SetNarrow(narrow) => {
                 if narrow == s.narrow {

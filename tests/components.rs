@@ -758,7 +758,12 @@ async fn appearance_shows_its_settings_and_reports_and_saves_a_change() {
     let seen = Rc::new(RefCell::new(Vec::new()));
     let sink = seen.clone();
     let display = Display { theme: Theme::Light, motion: Motion::Reduced, shortcuts: false, present: false };
-    let props = AppearanceProps { display, on_change: Callback::from(move |d| sink.borrow_mut().push(d)) };
+    let props = AppearanceProps {
+        display,
+        on_change: Callback::from(move |d| sink.borrow_mut().push(d)),
+        buy_label: Default::default(),
+        noun: Default::default(),
+    };
     let root = mount_one::<Appearance>(props).await;
     assert!(checked(&root, "theme-light") && !checked(&root, "theme-auto"));
     assert!(checked(&root, "motion-reduce"));

@@ -97,3 +97,81 @@ async fn the_order_rate_field_keeps_what_the_student_types_while_the_lab_plays()
     assert_eq!(input.value(), "12", "committed, the field shows the rate in force");
     assert!(text(&root, "log").contains("rate set to 12 per second"), "{}", text(&root, "log"));
 }
+
+fn has_class(el: &Element, class: &str) -> bool {
+    el.get_attribute("class").unwrap_or_default().split_whitespace().any(|c| c == class)
+}
+
+async fn click(root: &Element, test_id: &str) {
+    find(root, test_id).unchecked_into::<HtmlElement>().click();
+    yew::scheduler::flush().await;
+}
+
+#[wasm_bindgen_test]
+async fn each_step_says_in_one_sentence_what_it_moved_and_rings_the_node() {
+    let root = mount("?wiring=request&seed=3&rate=0&paused=1").await;
+    click(&root, "buy").await;
+    assert!(try_find(&root, "step-note").is_none(), "nothing is told before a Step");
+    click(&root, "step").await;
+    let note = text(&root, "step-note");
+    assert_eq!(note, "Order 1 reached the Order Service.");
+    assert!(has_class(&find(&root, "node-orders"), "stepped"));
+    click(&root, "step").await;
+    assert_eq!(text(&root, "step-note"), "The Order Service saved order 1.");
+    click(&root, "step").await;
+    assert_eq!(text(&root, "step-note"), "The Order Service called Email about order 1; it waits for the answer.");
+    assert!(has_class(&find(&root, "node-email"), "stepped"));
+    assert!(!has_class(&find(&root, "node-orders"), "stepped"), "only where the step happened is ringed");
+    // Playing again takes the sentence away.
+    click(&root, "play").await;
+    assert!(try_find(&root, "step-note").is_none());
+}
+
+#[wasm_bindgen_test]
+async fn a_ride_sharing_step_speaks_of_trips() {
+    let root = mount("?scenario=ride-sharing&wiring=event&seed=3&rate=0&paused=1").await;
+    click(&root, "buy").await;
+    click(&root, "step").await;
+    assert_eq!(text(&root, "step-note"), "Trip 1 reached the Trip Service.");
+}
+
+/// Beyond the nine services checkout offers: up to twelve subscribers (the most a run may
+/// wire), with and without synchronous callees, keep a row apart, stay on the stage, and
+/// every wire to the column bends before it, so none runs under another node.
+#[wasm_bindgen_test]
+fn layouts_for_up_to_twelve_subscribers_keep_their_rows_and_bend_before_the_column() {
+    use fanout::layout::Layout;
+    use fanout_sim::{Node, Wiring};
+    for n in 1..=12u16 {
+        let wired: Vec<u16> = (0..n).collect();
+        for (wiring, direct) in [(Wiring::Event, vec![]), (Wiring::Event, vec![0, 1]), (Wiring::Request, wired.clone())] {
+            for narrow in [false, true] {
+                let l = Layout::new(wiring, &wired, &direct, narrow, false);
+                let px = |p: (f64, f64)| p.1 / 100.0 * l.height_px;
+                let mut ys: Vec<(f64, f64)> = l.services.iter().map(|(_, p)| (p.0, px(*p))).collect();
+                ys.push((l.orders.0, px(l.orders)));
+                ys.push((l.broker.0, px(l.broker)));
+                for (k, a) in ys.iter().enumerate() {
+                    assert!(a.1 >= 30.0 && a.1 <= l.height_px - 30.0, "n={n} {wiring:?} narrow={narrow}: a node at {a:?} of {}", l.height_px);
+                    for b in &ys[k + 1..] {
+                        // Two nodes in one column (or on one phone row) are a row apart.
+                        if (a.0 - b.0).abs() < 20.0 {
+                            assert!((a.1 - b.1).abs() >= 70.0, "n={n} {wiring:?} narrow={narrow}: {a:?} and {b:?} too close");
+                        }
+                    }
+                }
+                for (a, b) in l.wires() {
+                    let route = l.route(a, b).unwrap();
+                    let pts = route.points();
+                    if let (Node::Broker | Node::Orders, Node::Service(_)) = (a, b) {
+                        let end = *pts.last().unwrap();
+                        // The last leg runs level into the node: nothing of it passes another row.
+                        if pts.len() == 3 {
+                            assert_eq!(pts[1].1, end.1, "n={n}: the bend is at the service's height");
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -416,7 +416,8 @@ impl Sim {
                 let sub = &mut self.subs[i as usize];
                 let cursor = &mut sub.cursors[p as usize];
                 if cursor.next < part.start {
-                    // Retention deleted what this group had not read yet.
+                    // Retention deleted what this group had not read yet. Lost, but not in
+                    // the consumer's expected value: the log no longer says what they were.
                     let gone = part.start - cursor.next;
                     sub.lost_retention += gone;
                     for o in cursor.next..part.start {
@@ -582,7 +583,10 @@ impl Sim {
                         sub.processed += 1;
                         sub.delays.push(now - published_us);
                     }
-                    Some(_) => sub.lost_failed += 1,
+                    Some(_) => {
+                        sub.lost_failed += 1;
+                        self.consumers[i as usize].missed(event, order, kind);
+                    }
                 }
             }
             return;
@@ -616,6 +620,7 @@ impl Sim {
                     // Nobody will deliver it again.
                     sub.flights[k].lost = Some(LostCause::Failed);
                     sub.lost_failed += 1;
+                    self.consumers[i as usize].missed(event, order, kind);
                 }
             }
         }
@@ -648,8 +653,10 @@ impl Sim {
         let now = self.now;
         let jobs = self.services[i as usize].drain_all(now);
         let sub = &mut self.subs[i as usize];
+        let consumer = &mut self.consumers[i as usize];
         for job in jobs {
-            let Job::Work { delivery, .. } = job else { continue };
+            let Job::Work { delivery, event, order, cancelled, .. } = job else { continue };
+            let kind = if cancelled { EventKind::OrderCancelled } else { EventKind::OrderPlaced };
             match sub.flight(delivery) {
                 Some(k) if sub.flights[k].at == At::Consumer => {
                     sub.flights[k].at = At::Ready;
@@ -659,11 +666,13 @@ impl Sim {
                 Some(k) if !sub.flights[k].processed && sub.flights[k].lost.is_none() => {
                     sub.flights[k].lost = Some(LostCause::Crash);
                     sub.lost_crash += 1;
+                    consumer.missed(event, order, kind);
                 }
                 Some(_) => {}
                 None if delivery >= sub.first_id && sub.accepted > 0 => {
                     sub.accepted -= 1;
                     sub.lost_crash += 1;
+                    consumer.missed(event, order, kind);
                 }
                 None => {}
             }
@@ -702,6 +711,7 @@ impl Sim {
                 sub.accepted += 1; // acknowledged on receipt, still being worked on
             } else {
                 sub.lost_dropped += 1; // the delivery vanished and will not be sent again
+                self.consumers[i as usize].missed(f.entry.event, f.entry.order, f.entry.kind);
             }
         }
     }
@@ -723,6 +733,8 @@ impl Sim {
             };
             if !f.processed {
                 sub.dead += 1;
+                // Parked, not applied: a shortfall until someone redrives it.
+                self.consumers[i as usize].missed(f.entry.event, f.entry.order, f.entry.kind);
             }
             sub.dlq.push_back(letter);
             if sub.dlq.len() > DLQ_LIMIT {
@@ -806,5 +818,61 @@ impl Sim {
                 self.note(0, NoteKind::CaughtUp { service: i as u16 });
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::consumer::amount_cents;
+    use crate::delivery::{Guarantee, StartFrom};
+    use crate::fault::{Fault, FaultSpec};
+    use crate::input::Action;
+    use crate::sim::{Setup, Sim};
+    use crate::time::SEC;
+
+    fn paying(faults: &[&str]) -> (Sim, u16) {
+        let faults = faults.iter().map(|f| FaultSpec::parse(f).unwrap()).collect();
+        let mut sim = Sim::from_setup(&Setup { seed: 7, rate: Some(0.0), faults, ..Setup::default() }).unwrap();
+        sim.apply(Action::AddSubscriber { service: "payment".into(), from: StartFrom::Latest }).unwrap();
+        let i = sim.scenario().catalog_index("payment").unwrap() as u16;
+        (sim, i)
+    }
+
+    /// At-most-once with a lossy wire: nothing is charged twice, some orders are never
+    /// charged, and Expected (one charge per order placed) is above what was charged by
+    /// exactly the orders lost.
+    #[test]
+    fn lost_events_show_as_a_shortfall_against_expected() {
+        let (mut sim, i) = paying(&["drop:payment:0.5"]);
+        sim.apply(Action::SetGuarantee { service: "payment".into(), guarantee: Guarantee::AtMostOnce }).unwrap();
+        for _ in 0..20 {
+            sim.apply(Action::BuyNow).unwrap();
+        }
+        sim.run_until(20 * SEC);
+        let (c, sub) = (sim.consumer(i), sim.subscription(i));
+        assert!(sub.lost() > 0 && c.duplicates == 0, "{c:?}");
+        let all: i64 = (1..=20).map(|o| amount_cents(o) as i64).sum();
+        assert_eq!(c.expected, all, "expected is one charge per order placed");
+        assert!(c.value < c.expected, "the lost charges are a shortfall: {} vs {}", c.value, c.expected);
+        assert_eq!(c.missing, sub.lost());
+        sim.audit().unwrap();
+    }
+
+    /// A dead letter is a shortfall until it is redriven; then the value catches up and
+    /// Expected does not move.
+    #[test]
+    fn a_dead_letter_is_missing_until_redriven() {
+        let (mut sim, i) = paying(&[]);
+        sim.apply(Action::Inject { fault: Fault::Poison { service: "payment".into(), order: 1 } }).unwrap();
+        sim.apply(Action::BuyNow).unwrap();
+        sim.run_until(30 * SEC);
+        let c = sim.consumer(i);
+        assert_eq!(sim.subscription(i).dlq.len(), 1);
+        assert_eq!((c.value, c.expected, c.missing), (0, amount_cents(1) as i64, 1));
+        sim.apply(Action::Clear { fault: Fault::Poison { service: "payment".into(), order: 1 } }).unwrap();
+        sim.apply(Action::Redrive { service: "payment".into(), event: None }).unwrap();
+        sim.run_until(40 * SEC);
+        let c = sim.consumer(i);
+        assert_eq!((c.value, c.expected, c.missing), (amount_cents(1) as i64, amount_cents(1) as i64, 0));
     }
 }

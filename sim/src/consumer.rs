@@ -150,8 +150,14 @@ pub struct Consumer {
     pub dedupe: Dedupe,
     /// The value as the service holds it: duplicates and reordering included.
     pub value: i64,
-    /// The value had every event been applied exactly once, in order.
+    /// The value had every event meant for the service been applied exactly once, in order:
+    /// each event counts once it is settled, applied or not. An event lost on the way or
+    /// parked as a dead letter counts too, so losses show as a shortfall (one charge per
+    /// order placed, not per charge made); events still on their way are not counted yet.
     pub expected: i64,
+    /// Events counted in `expected` that the service has not applied: lost, or dead letters
+    /// not redriven. For a counting effect without duplicates, `value + missing == expected`.
+    pub missing: u64,
     /// Times the side effect ran.
     pub applications: u64,
     /// Times it ran for an event it had already applied.
@@ -162,6 +168,8 @@ pub struct Consumer {
     pub out_of_order: u64,
     /// Ground truth, never consulted by the consumer's own logic: events applied so far.
     applied: Bits,
+    /// Events counted in `expected`: applied, lost or dead-lettered.
+    counted: Bits,
     /// Orders whose `OrderPlaced` this service has applied.
     placed: Bits,
     /// Orders whose cancellation it applied before it saw the order.
@@ -176,11 +184,13 @@ impl Consumer {
             dedupe: Dedupe::new(DEDUPE_CAPACITY),
             value,
             expected: value,
+            missing: 0,
             applications: 0,
             duplicates: 0,
             skipped: 0,
             out_of_order: 0,
             applied: Bits::default(),
+            counted: Bits::default(),
             placed: Bits::default(),
             cancelled_first: Bits::default(),
         }
@@ -200,10 +210,13 @@ impl Consumer {
         }
         let first = self.applied.set(event);
         self.applications += 1;
-        if first {
+        if !first {
+            self.duplicates += 1;
+        } else if self.counted.set(event) {
             self.expected += self.effect.delta(kind, order);
         } else {
-            self.duplicates += 1;
+            // Counted when it went missing (a dead letter, now redriven): not counted again.
+            self.missing -= 1;
         }
         match kind {
             EventKind::OrderPlaced => {
@@ -232,6 +245,17 @@ impl Consumer {
             Applied::Once
         } else {
             Applied::Again
+        }
+    }
+
+    /// An event meant for this service will not be applied by this delivery: lost on the way
+    /// or in a crash, or parked as a dead letter. Had it been applied, the value would have
+    /// moved: `expected` moves, so that the loss shows as a shortfall. Counted once, however
+    /// often it goes missing, and not again if it is applied later (a redriven dead letter).
+    pub fn missed(&mut self, event: u64, order: u64, kind: EventKind) {
+        if !self.applied.get(event) && self.counted.set(event) {
+            self.expected += self.effect.delta(kind, order);
+            self.missing += 1;
         }
     }
 
@@ -272,6 +296,28 @@ mod tests {
         ok.finish(1, 5, OrderPlaced, false);
         ok.finish(2, 5, OrderCancelled, false);
         assert_eq!((ok.value, ok.out_of_order), (100, 0));
+    }
+
+    #[test]
+    fn a_lost_event_is_a_shortfall_against_expected_and_counts_once() {
+        let mut c = Consumer::new(Effect::Money);
+        c.finish(1, 7, OrderPlaced, false);
+        c.missed(2, 8, OrderPlaced);
+        c.missed(2, 8, OrderPlaced);
+        assert_eq!(c.value, amount_cents(7) as i64, "a lost event charges nothing");
+        assert_eq!(c.expected, (amount_cents(7) + amount_cents(8)) as i64, "expected is one charge per order");
+        assert_eq!(c.missing, 1);
+        // An event already applied cannot go missing afterwards.
+        c.missed(1, 7, OrderPlaced);
+        assert_eq!((c.expected, c.missing), ((amount_cents(7) + amount_cents(8)) as i64, 1));
+
+        // A dead letter redriven and applied at last: the shortfall closes, expected stays.
+        let mut d = Consumer::new(Effect::Count { noun: "emails sent".into() });
+        d.missed(3, 9, OrderPlaced);
+        assert_eq!((d.value, d.expected, d.missing), (0, 1, 1));
+        assert_eq!(d.finish(3, 9, OrderPlaced, false), Applied::Once);
+        assert_eq!((d.value, d.expected, d.missing), (1, 1, 0));
+        assert_eq!(d.value + d.missing as i64, d.expected);
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub mod consumer;
 pub mod delivery;
 pub mod export;
 pub mod fault;
+pub mod happened;
 mod flow;
 pub mod input;
 mod keys;

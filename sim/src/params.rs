@@ -170,7 +170,7 @@ impl LabParams {
                 },
                 "rate" => match v.parse::<f64>() {
                     Ok(r) if r.is_finite() && (0.0..=MAX_RATE).contains(&r) => p.setup.rate = Some(r),
-                    _ => notices.push(bad("rate", v, &format!("orders per second from 0 to {MAX_RATE}"))),
+                    _ => notices.push(bad("rate", v, &format!("a number per second from 0 to {MAX_RATE}"))),
                 },
                 "speed" => match v.parse::<f64>() {
                     Ok(s) if SPEEDS.contains(&s) => p.speed = s,

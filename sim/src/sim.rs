@@ -176,6 +176,8 @@ pub struct Sim {
     scheduled: Vec<Option<Action>>,
     pub(crate) inputs: Vec<Input>,
     pub(crate) wiring: Wiring,
+    /// What the last event did (`None` for bookkeeping), for a Step to tell.
+    last: Option<crate::happened::Happened>,
     /// When the wiring last changed: the headline figures start there, so that they never
     /// mix checkouts of both wirings.
     wiring_since_us: Micros,
@@ -260,6 +262,7 @@ impl Sim {
             wired: Vec::new(),
             sync: vec![false; n],
             wiring: Wiring::Event,
+            last: None,
             wiring_since_us: 0,
             call_mode: scenario.call_mode,
             publish_policy: scenario.publish_policy,
@@ -414,11 +417,14 @@ impl Sim {
     }
 
     fn handle(&mut self, ev: Ev) {
+        use crate::happened::Happened;
         self.events += 1;
         self.fold(self.now);
+        self.last = None;
         match ev {
             Ev::Arrive(slot) => {
                 let m = self.msgs.remove(slot);
+                self.last = Some(Happened::Arrived { kind: m.kind, from: m.from, to: m.to, order: m.order });
                 self.hops += 1;
                 self.fold((m.kind as u64) | (node_code(m.from) << 8) | (node_code(m.to) << 24));
                 self.fold(m.order ^ (m.aux << 40) ^ ((m.tag as u64) << 24) ^ ((m.flags as u64) << 58));
@@ -433,24 +439,32 @@ impl Sim {
                 if generation == self.generation {
                     self.fold(0x2000);
                     self.place_order();
+                    self.last = Some(Happened::Placed { order: self.next_order - 1 });
                     self.schedule_arrival();
                 }
             }
             Ev::Timeout { order, call } => {
                 self.fold(0x3000 ^ (order << 16) ^ call as u64);
+                let open = self.checkouts.len();
                 self.call_timed_out(order, call);
+                if self.checkouts.len() < open {
+                    self.last = Some(Happened::TimedOut { order });
+                }
             }
             Ev::PublishRetry => {
                 self.fold(0x4000);
                 self.retry_publish();
+                self.last = Some(Happened::Retried { node: Node::Orders });
             }
             Ev::Backoff { sub, delivery } => {
                 self.fold(0x5000 | sub as u64 | (delivery as u64) << 16);
                 self.backoff_over(sub, delivery);
+                self.last = Some(Happened::Retried { node: Node::Broker });
             }
             Ev::AckTimeout { sub, delivery } => {
                 self.fold(0x9000 | sub as u64 | (delivery as u64) << 16);
                 self.ack_timed_out(sub, delivery);
+                self.last = Some(Happened::Retried { node: Node::Broker });
             }
             Ev::Sample => {
                 self.fold(0x6000);
@@ -461,6 +475,7 @@ impl Sim {
             Ev::Input(i) => {
                 if let Some(action) = self.scheduled[i as usize].take() {
                     self.fold(0x7000 | i as u64);
+                    self.last = Some(Happened::Changed);
                     // Checked against the state of the run only now that it is due: an action
                     // that no longer makes sense (adding a service already there) is refused
                     // and the refusal is told in the log.
@@ -620,7 +635,7 @@ impl Sim {
     fn check_values(&self, action: &Action) -> Result<(), String> {
         match action {
             Action::SetRate { rate } if !(rate.is_finite() && (0.0..=MAX_RATE).contains(rate)) => {
-                Err(format!("the order rate must be between 0 and {MAX_RATE} per second, not {rate}"))
+                Err(format!("the {} rate must be between 0 and {MAX_RATE} per second, not {rate}", self.scenario.noun))
             }
             Action::Inject { fault } | Action::Clear { fault } => fault.validate(&self.scenario),
             Action::SetRetry { service, retry } => retry.validate().and(self.catalog_index(service).map(|_| ())),
@@ -841,6 +856,9 @@ impl Sim {
         // A crash drops running jobs; their completions arrive here and are ignored.
         let Some(job) = svc.running.remove(&id) else { return };
         let errored = svc.rng_errors.chance(rate);
+        let order = match job {
+            Job::Save { order } | Job::Call { order, .. } | Job::Work { order, .. } => order,
+        };
         let poisoned = match (node, job) {
             (Node::Service(i), Job::Work { order, cancelled: false, .. }) => {
                 self.wire[i as usize].poison.contains(&order)
@@ -854,6 +872,7 @@ impl Sim {
         } else {
             None
         };
+        self.last = Some(crate::happened::Happened::Finished { node, order, ok: failure.is_none() });
         let svc = self.service_mut(node);
         if failure.is_none() {
             svc.processed += 1;
@@ -891,6 +910,10 @@ impl Sim {
     }
     pub fn wiring(&self) -> Wiring {
         self.wiring
+    }
+    /// What the last event did, or `None` if it was bookkeeping with nothing to show.
+    pub fn last_happened(&self) -> Option<crate::happened::Happened> {
+        self.last
     }
     pub fn call_mode(&self) -> CallMode {
         self.call_mode

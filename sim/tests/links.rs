@@ -128,7 +128,7 @@ proptest! {
 fn every_setting_round_trips_through_the_query_string() {
     let query = "?lesson=lag&quiz=https://course.example/q.json&scenario=ride-sharing&wiring=request&seed=42&rate=3.5\
 &fault=crash:notify:2s-10s&subscribers=notify,pricing,fraud&at=1.25s:buy&at=2s/77:inject:slow:pricing:1500ms\
-&speed=2&paused=1&until=12.5&theme=dark&motion=reduce&shortcuts=off&embed=1&hide=log,charts&lock=1\
+&speed=2&paused=1&until=12.5&theme=dark&motion=reduce&shortcuts=off&present=on&embed=1&hide=log,charts&lock=1\
 &origins=https://course.example,http://127.0.0.1:8000";
     let (p, notices) = LabParams::parse(query);
     assert!(notices.is_empty(), "{notices:?}");
@@ -140,7 +140,7 @@ fn every_setting_round_trips_through_the_query_string() {
         (p.until_us, p.theme.as_deref(), p.motion.as_deref()),
         (Some(12_500 * MS), Some("dark"), Some("reduce"))
     );
-    assert_eq!((p.shortcuts, p.embed, p.lock), (Some(false), true, true));
+    assert_eq!((p.shortcuts, p.present, p.embed, p.lock), (Some(false), Some(true), true, true));
     assert_eq!(p.hide, ["log", "charts"]);
     assert_eq!(p.origins, ["https://course.example", "http://127.0.0.1:8000"]);
     assert_eq!(p.query(), query, "written back in the same form");
@@ -172,7 +172,7 @@ fn a_link_with_no_changes_is_empty_and_subscribers_fold_into_one_parameter() {
 #[test]
 fn bad_values_are_named_with_what_is_accepted() {
     let (p, notices) = LabParams::parse(
-        "theme=purple&motion=slow&hide=log,sidebar&origins=*,https://ok.example/path&at=2s:melt&subscribers=email,billing&until=-3&embed=yes",
+        "theme=purple&motion=slow&hide=log,sidebar&origins=*,https://ok.example/path&at=2s:melt&subscribers=email,billing&until=-3&embed=yes&present=big",
     );
     let all = notices.join("\n");
     for expected in [
@@ -185,6 +185,7 @@ fn bad_values_are_named_with_what_is_accepted() {
         "subscribers=\"email,billing\": `billing` is not a subscriber",
         "until=\"-3\"",
         "embed=\"yes\": accepted values are 1 or 0",
+        "present=\"big\": accepted values are on or off",
     ] {
         assert!(all.contains(expected), "missing {expected:?} in:\n{all}");
     }

@@ -26,7 +26,9 @@ pub fn announcement(notes: &[&Note], sc: &Scenario) -> String {
     let placed = count(|k| matches!(k, NoteKind::OrderPlaced));
     let ok = count(|k| matches!(k, NoteKind::Confirmed { .. }));
     let failed = count(|k| matches!(k, NoteKind::Failed { .. }));
-    let mut parts = vec![format!("{placed} orders placed, {ok} confirmed, {failed} failed")];
+    // In the scenario's words: "12 orders placed", "12 trips booked".
+    let placed = format!("{} {}", crate::words::count(placed as u64, &sc.noun), sc.placed_verb);
+    let mut parts = vec![format!("{placed}, {ok} confirmed, {failed} failed")];
     // Anything that is not routine is worth reading out in full, latest last.
     parts.extend(notes.iter().filter(|n| !n.is_routine() && !n.is_failure()).map(|n| n.text(sc)));
     if let Some(f) = notes.iter().rev().find(|n| n.is_failure()) {

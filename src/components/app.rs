@@ -347,8 +347,9 @@ pub fn App(props: &AppProps) -> Html {
                 if let Some(v) = view {
                     dispatch.dispatch(LabAction::SetView(v));
                 }
+                // A host's link is a link: its problems are kept and listed together.
                 for n in &notices {
-                    dispatch.dispatch(LabAction::Notice(n.clone()));
+                    dispatch.dispatch(LabAction::LinkNotice(n.clone()));
                 }
                 dispatch.dispatch(LabAction::Tick { charts: true });
                 *linked.borrow_mut() = p;
@@ -581,6 +582,12 @@ pub fn App(props: &AppProps) -> Html {
             }
         })
     };
+    // The scenario's button and noun, for the shortcut list.
+    let words: (AttrValue, AttrValue) = {
+        let e = engine.borrow();
+        let sc = e.sim().scenario();
+        (sc.buy_label.clone().into(), sc.noun.clone().into())
+    };
     let hint = state.view == View::Lab && !progress.0.borrow().seen.fault_menu;
     let on_reset_progress = {
         let (dispatch, progress) = (state.dispatcher(), progress.clone());
@@ -682,7 +689,7 @@ pub fn App(props: &AppProps) -> Html {
                         { nav("Free lab", View::Lab, "nav-lab") }
                     </nav>
                 }
-                <Appearance display={state.display} on_change={on_display} />
+                <Appearance display={state.display} on_change={on_display} buy_label={words.0.clone()} noun={words.1.clone()} />
                 if present {
                     <button type="button" class="button" data-testid="panels-toggle" aria-controls="side-panels"
                             aria-expanded={panels_open.to_string()} onclick={toggle_panels.clone()}>

@@ -1,7 +1,7 @@
 //! The "Display" group: theme, motion, keyboard shortcuts and their list. It saves what the
 //! student picks and applies it to `<html>`; the lab state learns of it through `on_change`.
 
-use crate::shortcuts::LIST;
+use crate::shortcuts::list;
 use crate::state::{Display, Motion, Theme};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -10,6 +10,12 @@ use yew::prelude::*;
 pub struct AppearanceProps {
     pub display: Display,
     pub on_change: Callback<Display>,
+    /// The scenario's button and noun (`Book a trip`, `trip`), for the shortcut list; without
+    /// them the list names the button by its place.
+    #[prop_or_default]
+    pub buy_label: AttrValue,
+    #[prop_or_default]
+    pub noun: AttrValue,
 }
 
 fn theme_label(t: Theme) -> &'static str {
@@ -87,9 +93,13 @@ pub fn Appearance(props: &AppearanceProps) -> Html {
     });
     let themes: Vec<_> = Theme::ALL.iter().map(|&t| (t, t.as_str(), theme_label(t))).collect();
     let motions: Vec<_> = Motion::ALL.iter().map(|&m| (m, m.as_str(), motion_label(m))).collect();
+    let buy = (!props.buy_label.is_empty() && !props.noun.is_empty()).then(|| (&*props.buy_label, &*props.noun));
+    let shortcuts = list(buy);
 
     html! {
-        <details class="display-settings" data-testid="display-settings">
+        // A disclosure is a group: named after its summary's text (which a summary gives
+        // itself, not the group around it), so that it is announced as what it is.
+        <details class="display-settings" data-testid="display-settings" aria-label="Display settings">
             <summary data-testid="display-summary">{ "Display" }</summary>
             <div class="display-body">
                 { segments("Theme", "theme", &themes, d.theme, on_theme) }
@@ -104,7 +114,7 @@ pub fn Appearance(props: &AppearanceProps) -> Html {
                            checked={d.shortcuts} onchange={on_shortcuts} />
                     <span>{ "Keyboard shortcuts" }</span>
                 </label>
-                <details class="shortcut-help" data-testid="shortcut-help">
+                <details class="shortcut-help" data-testid="shortcut-help" aria-label="Keyboard shortcut list">
                     <summary data-testid="shortcut-help-summary">{ "Keyboard shortcut list" }</summary>
                     <p class="shortcut-note" data-testid="shortcut-state">
                         { if d.shortcuts {
@@ -117,7 +127,7 @@ pub fn Appearance(props: &AppearanceProps) -> Html {
                         <caption class="sr-only">{ "Keyboard shortcuts" }</caption>
                         <thead><tr><th scope="col">{ "Key" }</th><th scope="col">{ "Does" }</th></tr></thead>
                         <tbody>
-                            { for LIST.iter().map(|(keys, what)| html! {
+                            { for shortcuts.iter().map(|(keys, what)| html! {
                                 <tr>
                                     <th scope="row">
                                         { for keys.iter().enumerate().map(|(i, k)| html! { <>
@@ -125,7 +135,7 @@ pub fn Appearance(props: &AppearanceProps) -> Html {
                                             <kbd>{ *k }</kbd>
                                         </> }) }
                                     </th>
-                                    <td>{ *what }</td>
+                                    <td>{ what.clone() }</td>
                                 </tr>
                             }) }
                         </tbody>

@@ -1,8 +1,11 @@
 //! The broker's topic settings: how many partitions, what picks an event's partition, and
-//! how many shoppers cancel (so that OrderCancelled events can overtake their orders).
+//! how many shoppers (riders) cancel, so that cancellations can overtake what they cancel.
+//! Worded in the scenario's words.
 
 use crate::components::wire_faults::apply_at;
 use crate::engine::EngineHandle;
+use crate::state::capitalise;
+use crate::words::{with_article, Words};
 use fanout_sim::topic::PartitionKey;
 use fanout_sim::Action;
 use web_sys::HtmlSelectElement;
@@ -20,21 +23,14 @@ pub const OFFERED_PARTITIONS: u16 = 16;
 /// Cancellation shares the menu offers, in percent.
 pub const CANCEL_SHARES: [u32; 4] = [0, 10, 25, 50];
 
-fn key_label(k: PartitionKey) -> &'static str {
-    match k {
-        PartitionKey::OrderId => "Order ID",
-        PartitionKey::UserId => "User ID",
-        PartitionKey::None => "None (round-robin)",
-    }
-}
-
 #[component]
 pub fn BrokerSettings(props: &BrokerSettingsProps) -> Html {
-    let (partitions, key, cancel) = {
+    let (partitions, key, cancel, scenario) = {
         let e = props.engine.borrow();
         let sim = e.sim();
-        (sim.topic().partition_count(), sim.topic().key, sim.cancel_share())
+        (sim.topic().partition_count(), sim.topic().key, sim.cancel_share(), sim.scenario().clone())
     };
+    let w = Words::of(&scenario);
     let cancel_pct = (cancel * 100.0).round() as u32;
     let problem = use_state(|| None::<(&'static str, String)>);
 
@@ -100,12 +96,12 @@ pub fn BrokerSettings(props: &BrokerSettingsProps) -> Html {
                     <select data-testid="partition-key" onchange={on_key}
                             aria-invalid={err("partition-key").is_some().to_string()} aria-describedby={described("partition-key")}>
                         { for PartitionKey::ALL.iter().map(|&k| html! {
-                            <option value={k.key()} selected={k == key}>{ key_label(k) }</option>
+                            <option value={k.key()} selected={k == key}>{ w.key_label(k, true) }</option>
                         }) }
                     </select>
                 </label>
                 <label class="field">
-                    <span>{ "Shoppers who cancel just after ordering" }</span>
+                    <span>{ format!("{} who cancel just after {}", capitalise(&w.actors()), scenario.placing) }</span>
                     <select data-testid="cancel-share" onchange={on_cancel}
                             aria-invalid={err("cancel-share").is_some().to_string()} aria-describedby={described("cancel-share")}>
                         { for shares.iter().map(|&p| html! {
@@ -114,8 +110,9 @@ pub fn BrokerSettings(props: &BrokerSettingsProps) -> Html {
                     </select>
                 </label>
             </div>
-            <p class="menu-note">{ "Partitions can be added but not removed. Each partition keeps its events in order, nothing keeps order \
-               across partitions: by order ID an order's events stay in order, by user ID a shopper's, with none no one's." }</p>
+            <p class="menu-note">{ format!("Partitions can be added but not removed. Each partition keeps its events in order; nothing \
+               keeps them in order across partitions: by {} {}'s events stay in order, by user ID {}'s, with none \
+               no one's.", w.key_label(PartitionKey::OrderId, false), with_article(w.noun()), with_article(&w.actor())) }</p>
             { error_line("partitions") }
             { error_line("partition-key") }
             { error_line("cancel-share") }

@@ -20,7 +20,7 @@ pub struct ChartsPanelProps {
 #[derive(PartialEq)]
 struct Drawn {
     key: &'static str,
-    caption: &'static str,
+    caption: String,
     label: String,
     svg: String,
     table: Table,
@@ -34,27 +34,32 @@ pub fn ChartsPanel(props: &ChartsPanelProps) -> Html {
             let e = engine.borrow();
             let sim = &e.sim();
             let h = sim.headline();
+            // In the scenario's words: "Checkout response time", "Booking response time".
+            let w = crate::words::Words::of(sim.scenario());
             let response_label = if h.response.count == 0 {
-                "Checkout response time over the last minute: no checkouts yet.".to_string()
+                format!("{} response time over the last minute: no {} yet.", w.request_cap(), w.requests())
             } else {
                 format!(
-                    "Checkout response time over the last minute: p95 {}, {} failed so far.",
+                    "{} response time over the last minute: p95 {}, {} failed so far.",
+                    w.request_cap(),
                     fanout_sim::time::human(h.response.p95_us),
                     h.failed
                 )
             };
-            let lag_label = format!("Subscriber lag over the last minute. Now: {}.", fanout_sim::narration::lags(sim));
+            let lags = fanout_sim::narration::lags(sim);
+            let lags = if lags.is_empty() { crate::words::NOBODY_SUBSCRIBES.to_string() } else { lags };
+            let lag_label = format!("Subscriber lag over the last minute. Now: {lags}.");
             [
                 Drawn {
                     key: "response-time",
-                    caption: "Checkout response time (dot: succeeded, cross: failed)",
+                    caption: format!("{} response time (dot: succeeded, cross: failed)", w.request_cap()),
                     label: response_label,
                     svg: crate::charts::response(sim),
                     table: chart_data::response(sim),
                 },
                 Drawn {
                     key: "lag",
-                    caption: "Subscriber lag (events waiting)",
+                    caption: "Subscriber lag (events waiting)".to_string(),
                     label: lag_label,
                     svg: crate::charts::lag(sim),
                     table: chart_data::lag(sim),
@@ -105,7 +110,7 @@ fn figure(c: &Drawn, status: UseStateSetter<String>) -> Html {
         let (file, csv) = (format!("{file}.csv"), c.table.to_csv());
         Callback::from(move |_: MouseEvent| say(file.clone(), crate::download::text(&file, "text/csv", &csv)))
     };
-    let what = c.caption.split(" (").next().unwrap_or(c.caption).to_ascii_lowercase();
+    let what = c.caption.split(" (").next().unwrap_or(&c.caption).to_ascii_lowercase();
     let button = |kind: &str, cb: Callback<MouseEvent>| {
         html! {
             <button type="button" class="button small" data-testid={format!("download-{}-{}", c.key, kind.to_ascii_lowercase())}
@@ -117,7 +122,7 @@ fn figure(c: &Drawn, status: UseStateSetter<String>) -> Html {
     };
     html! {
         <figure class="chart">
-            <figcaption>{ c.caption }</figcaption>
+            <figcaption>{ c.caption.clone() }</figcaption>
             <div class="chart-svg" data-testid={test_id} role="img" aria-label={c.label.clone()}>
                 { Html::from_html_unchecked(AttrValue::from(c.svg.clone())) }
             </div>
@@ -125,7 +130,8 @@ fn figure(c: &Drawn, status: UseStateSetter<String>) -> Html {
                 <div class="downloads" role="group" aria-label={format!("Download the {what} chart")}>
                     { button("SVG", on_svg) }{ button("PNG", on_png) }{ button("CSV", on_csv) }
                 </div>
-                <details class="chart-table" data-testid={format!("table-{}", c.key)}>
+                <details class="chart-table" data-testid={format!("table-{}", c.key)}
+                         aria-label={format!("The {what} chart's data")}>
                     <summary>{ "Show the data as a table" }</summary>
                     { table(&c.table) }
                 </details>

@@ -30,7 +30,11 @@ fn speed_label(s: f64) -> String {
 #[component]
 pub fn Controls(props: &ControlsProps) -> Html {
     let engine = props.engine.clone();
-    let buy_label = engine.borrow().sim().scenario().buy_label.clone();
+    let (buy_label, os_name, request_noun, nouns) = {
+        let e = engine.borrow();
+        let sc = e.sim().scenario();
+        (sc.buy_label.clone(), sc.order_service.name.clone(), sc.request_noun.clone(), crate::words::plural(&sc.noun))
+    };
     let (wiring, paused, speed, rate, seed, call_mode, policy) = {
         let e = engine.borrow();
         (
@@ -85,10 +89,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
     let on_step = {
         let (engine, on_changed) = (engine.clone(), props.on_changed.clone());
         Callback::from(move |_| {
-            let mut e = engine.borrow_mut();
-            e.set_paused(true);
-            e.timeline.step();
-            drop(e);
+            engine.borrow_mut().step();
             on_changed.emit(Ok(()));
         })
     };
@@ -135,7 +136,10 @@ pub fn Controls(props: &ControlsProps) -> Html {
             rate_draft.set(None);
             let result = match v.trim().parse::<f64>() {
                 Ok(rate) => engine.apply(Action::SetRate { rate }),
-                Err(_) => Err(format!("Order rate \"{v}\" is not a number of orders per second")),
+                Err(_) => Err(format!(
+                    "{} \"{v}\" is not a number",
+                    crate::words::per_second(engine.borrow().sim().scenario())
+                )),
             };
             // A refused value must not stay in the field as if it were running.
             if result.is_err() {
@@ -147,7 +151,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
 
     let rate_field = html! {
                 <label class="field">
-                    <span>{ "Orders per second" }</span>
+                    <span>{ crate::words::per_second(engine.borrow().sim().scenario()) }</span>
                     <input type="number" min="0" max="50000" step="0.5" inputmode="decimal" data-testid="rate"
                            value={(*rate_draft).clone().unwrap_or_else(|| rate.to_string())}
                            oninput={on_rate_input} onchange={on_rate} />
@@ -196,7 +200,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
                 </label>
             </div>
 
-            <div class="control-group" role="group" aria-label="Orders">
+            <div class="control-group" role="group" aria-label={crate::state::capitalise(&nouns)}>
                 <button type="button" class="button primary" data-testid="buy" onclick={on_buy}>
                     { icon("cart") }<span>{ buy_label }</span>
                 </button>
@@ -222,9 +226,9 @@ pub fn Controls(props: &ControlsProps) -> Html {
                         </select>
                     </label>
                     <label class="field">
-                        <span>{ "When the broker is down, the Order Service" }</span>
+                        <span>{ format!("When the broker is down, the {os_name}") }</span>
                         <select data-testid="publish-policy" onchange={on_policy}>
-                            <option value="fail" selected={policy == PublishPolicy::Fail}>{ "fails the checkout" }</option>
+                            <option value="fail" selected={policy == PublishPolicy::Fail}>{ format!("fails the {request_noun}") }</option>
                             <option value="buffer" selected={policy == PublishPolicy::BufferAndRetry}>{ "buffers the event and retries" }</option>
                         </select>
                     </label>

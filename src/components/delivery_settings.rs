@@ -33,11 +33,16 @@ fn text_input(s: &UseStateHandle<String>) -> Callback<InputEvent> {
 
 #[component]
 pub fn DeliverySettings(props: &DeliverySettingsProps) -> Html {
-    let (key, settings, sync) = {
+    let (key, settings, sync, publisher) = {
         let e = props.engine.borrow();
         let sim = e.sim();
         let key = sim.scenario().catalog[props.service as usize].key.clone();
-        (key, sim.subscription(props.service).settings, sim.is_sync(props.service))
+        (
+            key,
+            sim.subscription(props.service).settings,
+            sim.is_sync(props.service),
+            sim.scenario().order_service.name.clone(),
+        )
     };
     let retry = settings.retry;
     let attempts_text = use_state(|| retry.max_attempts.to_string());
@@ -182,7 +187,7 @@ pub fn DeliverySettings(props: &DeliverySettingsProps) -> Html {
             { error_line("idempotent") }
             <label class="check">
                 <input type="checkbox" data-testid={format!("sync-{key}")} checked={sync} onchange={on_sync} />
-                <span>{ "Called synchronously: the Order Service waits for its answer before publishing" }</span>
+                <span>{ format!("Called synchronously: the {publisher} waits for its answer before publishing") }</span>
             </label>
             { error_line("sync") }
             <div class="menu-row">

@@ -2,6 +2,7 @@
 //! why, and buttons to send them back for processing (redrive).
 
 use crate::engine::EngineHandle;
+use crate::words::count;
 use fanout_sim::time::as_secs;
 use fanout_sim::Action;
 use yew::prelude::*;
@@ -20,6 +21,7 @@ pub const SHOWN: usize = 50;
 pub fn DlqPanel(props: &DlqPanelProps) -> Html {
     let e = props.engine.borrow();
     let sim = e.sim();
+    let w = crate::words::Words::of(sim.scenario());
     let redrive = |service: String, event: Option<u64>| {
         let (engine, on_changed) = (props.engine.clone(), props.on_changed.clone());
         Callback::from(move |_: MouseEvent| {
@@ -40,9 +42,9 @@ pub fn DlqPanel(props: &DlqPanelProps) -> Html {
                 html! {
                     <li data-testid={format!("dlq-{k}-{ev}")}>
                         <span class="dlq-text">
-                            { format!("Event {ev}, order {}, {}: {} attempt{}, last error: {}; dead at {:.1} s",
-                                      d.entry.order, d.entry.kind.name(), d.attempts,
-                                      if d.attempts == 1 { "" } else { "s" }, d.last_error.text(), as_secs(d.dead_us)) }
+                            { format!("Event {ev}, {} {}, {}: {}, last error: {}; dead at {:.1} s",
+                                      w.noun(), d.entry.order, w.event(d.entry.kind), count(d.attempts as u64, "attempt"),
+                                      d.last_error.text(), as_secs(d.dead_us)) }
                         </span>
                         <button type="button" class="button small" data-testid={format!("redrive-{k}-{ev}")}
                                 onclick={redrive(k.clone(), Some(ev))}>
@@ -57,7 +59,7 @@ pub fn DlqPanel(props: &DlqPanelProps) -> Html {
                         <h3>
                             { format!("{}: ", spec.name) }
                             <span data-testid={format!("dlq-count-{k}")} data-value={n.to_string()}>
-                                { format!("{n} dead letter{}", if n == 1 { "" } else { "s" }) }
+                                { count(n as u64, "dead letter") }
                             </span>
                         </h3>
                         <button type="button" class="button" data-testid={format!("redrive-all-{k}")}

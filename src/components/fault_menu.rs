@@ -38,6 +38,20 @@ pub fn parse_percent(text: &str) -> Result<f64, String> {
     }
 }
 
+/// What the publisher does while the broker is down, in the scenario's words.
+fn meanwhile(policy: PublishPolicy, w: &crate::words::Words) -> String {
+    let svc = w.service();
+    match policy {
+        PublishPolicy::Fail => {
+            format!("While it is down, the {svc} fails the {} (change this under Options).", w.request())
+        }
+        PublishPolicy::BufferAndRetry => format!(
+            "While it is down, the {svc} buffers each event, answers the {}, and retries (change this under Options).",
+            w.actor()
+        ),
+    }
+}
+
 #[component]
 pub fn FaultMenu(props: &FaultMenuProps) -> Html {
     let node = props.node;
@@ -83,6 +97,7 @@ pub fn FaultMenu(props: &FaultMenuProps) -> Html {
     };
     let broker_down = sim.broker_down();
     let policy = sim.publish_policy();
+    let meanwhile = meanwhile(policy, &crate::words::Words::of(sim.scenario()));
     drop(e);
 
     let act = {
@@ -226,12 +241,6 @@ pub fn FaultMenu(props: &FaultMenuProps) -> Html {
                 let fault = Fault::BrokerDown;
                 act(vec![if broker_down { Action::Clear { fault } } else { Action::Inject { fault } }])
             })
-        };
-        let meanwhile = match policy {
-            PublishPolicy::Fail => "While it is down, the Order Service fails the checkout (change this under Options).",
-            PublishPolicy::BufferAndRetry => {
-                "While it is down, the Order Service buffers each event, answers the shopper, and retries (change this under Options)."
-            }
         };
         html! {
             <>

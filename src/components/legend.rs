@@ -26,14 +26,25 @@ pub struct LegendProps {
     /// The scenario's event names: `OrderPlaced` and `OrderCancelled`, `TripBooked`...
     pub event: AttrValue,
     pub cancel_event: AttrValue,
+    /// What the actor places: `order`, `trip`. Without it, the first word of the event's
+    /// name, which the built-in scenarios name noun first (`OrderPlaced`, `TripBooked`).
+    #[prop_or_default]
+    pub noun: AttrValue,
+}
+
+/// The noun an event's name starts with: `order` for `OrderPlaced`, `trip` for `TripBooked`.
+pub fn noun_of_event(event: &str) -> String {
+    let end = event.char_indices().skip(1).find(|(_, c)| c.is_ascii_uppercase()).map_or(event.len(), |(i, _)| i);
+    event[..end].to_ascii_lowercase()
 }
 
 #[component]
 pub fn Legend(props: &LegendProps) -> Html {
     let placed = format!("{} event", props.event);
     let cancelled = format!("{} event", props.cancel_event);
+    let noun = if props.noun.is_empty() { noun_of_event(&props.event) } else { props.noun.to_string() };
     let items = [
-        ("dot", "msg-order", "order"),
+        ("dot", "msg-order", noun.as_str()),
         ("ring", "msg-ok", "confirmation"),
         ("square", "msg-call", "call"),
         ("hollow", "msg-call", "reply"),

@@ -43,6 +43,9 @@ pub fn MetricsPanel(props: &MetricsPanelProps) -> Html {
         None => "last 30 s".to_string(),
     };
     let last = sim.checkout_samples().last().copied();
+    // In the scenario's words: "Last checkout", "Last booking".
+    let w = crate::words::Words::of(sim.scenario());
+    let last_label = format!("Last {}", w.request());
     let rows = sim.wired().iter().map(|&i| {
         let spec = &sim.scenario().catalog[i as usize];
         let sub = sim.subscription(i);
@@ -60,15 +63,15 @@ pub fn MetricsPanel(props: &MetricsPanelProps) -> Html {
     });
     html! {
         <section class="metrics" aria-labelledby="metrics-title">
-            <h2 id="metrics-title">{ "Checkout, as the shopper sees it" }</h2>
+            <h2 id="metrics-title">{ format!("{}, as the {} sees it", w.request_cap(), w.actor()) }</h2>
             <dl class="stats">
                 { time_stat("m-p50", &format!("p50 ({window})"), has.then_some(p.p50_us)) }
                 { time_stat("m-p95", &format!("p95 ({window})"), has.then_some(p.p95_us)) }
                 { time_stat("m-p99", &format!("p99 ({window})"), has.then_some(p.p99_us)) }
                 { match last {
-                    Some(s) => stat("m-last", "Last checkout", format!("{} {}", human(s.latency_us), if s.ok { "ok" } else { "failed" }),
+                    Some(s) => stat("m-last", &last_label, format!("{} {}", human(s.latency_us), if s.ok { "ok" } else { "failed" }),
                                     format!("{:.1}", as_ms(s.latency_us)), None),
-                    None => stat("m-last", "Last checkout", "\u{2013}".into(), String::new(), None),
+                    None => stat("m-last", &last_label, "\u{2013}".into(), String::new(), None),
                 } }
                 { stat("m-succeeded", "Succeeded", h.succeeded.to_string(), h.succeeded.to_string(), None) }
                 { stat("m-failed", "Failed", h.failed.to_string(), h.failed.to_string(), None) }
@@ -83,7 +86,10 @@ pub fn MetricsPanel(props: &MetricsPanelProps) -> Html {
                     <th scope="col">{ "Service" }</th><th scope="col">{ "Lag" }</th>
                     <th scope="col">{ "p95 delay" }</th><th scope="col">{ "Queue" }</th><th scope="col">{ "Busy" }</th>
                 </tr></thead>
-                <tbody>{ for rows }</tbody>
+                <tbody>
+                    { for rows }
+                    if sim.wired().is_empty() { { crate::components::effects_panel::nobody_row(5) } }
+                </tbody>
             </table>
             </div>
             if e.falling_behind {

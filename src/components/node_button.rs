@@ -30,6 +30,9 @@ pub struct NodeButtonProps {
     /// Shown faded (the broker when nothing uses it).
     #[prop_or_default]
     pub idle: bool,
+    /// Where the last Step happened: marked.
+    #[prop_or_default]
+    pub stepped: bool,
     /// Delivery markers: out-of-order and dead-letter counts, idempotent, at-most-once.
     #[prop_or_default]
     pub badges: Vec<NodeBadge>,
@@ -85,7 +88,7 @@ pub fn NodeButton(props: &NodeButtonProps) -> Html {
     // for their longer status on one line.
     let hub = matches!(props.node, Node::Orders | Node::Broker);
     html! {
-        <button type="button" class={classes!("node", format!("status-{status_kind}"), props.idle.then_some("idle"), hub.then_some("hub"))}
+        <button type="button" class={classes!("node", format!("status-{status_kind}"), props.idle.then_some("idle"), hub.then_some("hub"), props.stepped.then_some("stepped"))}
                 {style} data-testid={props.test_id.clone()} {onclick}
                 aria-haspopup="dialog" aria-expanded={props.expanded.to_string()}
                 {title}>

@@ -295,6 +295,7 @@ pub fn Stage(props: &StageProps) -> Html {
         format!("holding {}", broker.queue)
     };
     let expanded = |n: Node| props.menu == Some(n);
+    let stepped = |n: Node| e.step_note.as_ref().is_some_and(|(_, at)| *at == n);
 
     let services = layout.services.iter().map(|&(i, pos)| {
         let node = Node::Service(i);
@@ -306,7 +307,7 @@ pub fn Stage(props: &StageProps) -> Html {
         let queue = view.queue as u64;
         let key = view.key.clone();
         html! {
-            <NodeButton {node} test_id={test_id(node, sc)} icon={icon_for(&view.key)} {pos}
+            <NodeButton {node} test_id={test_id(node, sc)} icon={icon_for(&view.key)} {pos} stepped={stepped(node)}
                         detail={detail} expanded={expanded(node)} on_open={props.on_open.clone()} view={view}
                         badges={badges(sim, i)}>
                 <TokenStack test_id={format!("queue-{key}")} count={queue} {kind} />
@@ -332,7 +333,12 @@ pub fn Stage(props: &StageProps) -> Html {
                     <strong>{ format!("{}: ", sc.order_service.name) }</strong>{ call_list(sim) }
                 </p>
             </div>
-            if props.hint {
+            // What the last Step did, said where the student is looking, and its node marked.
+            if let Some((note, _)) = &e.step_note {
+                <p class="step-note" role="status" data-testid="step-note">
+                    { icon("step") }<span>{ note.clone() }</span>
+                </p>
+            } else if props.hint {
                 <p class="break-hint" data-testid="break-hint">
                     { icon("pointer") }
                     <span>{ format!("Click any service, the broker or the {} to break it: slow it down, crash it, make it fail.",
@@ -356,18 +362,18 @@ pub fn Stage(props: &StageProps) -> Html {
                     </span>
                 }
                 { for held_labels }
-                <div class="node shopper hub" style={format!("left:{sx:.2}%;top:{sy:.2}%")} data-testid="node-shopper">
+                <div class={classes!("node", "shopper", "hub", stepped(Node::Shopper).then_some("stepped"))} style={format!("left:{sx:.2}%;top:{sy:.2}%")} data-testid="node-shopper">
                     <span class="node-icon">{ icon("shopper") }</span>
                     <span class="node-text"><span class="node-name">{ sc.actor.clone() }</span>
                     <span class="node-status" data-testid="shopper-waiting">{ shopper_waiting(sim, &waiting) }</span>
                     <TokenStack test_id="stack-shopper" count={in_flight} kind={TokenKind::Order} /></span>
                 </div>
-                <NodeButton node={Node::Orders} test_id="node-orders" icon="orders" pos={layout.orders}
+                <NodeButton node={Node::Orders} test_id="node-orders" icon="orders" pos={layout.orders} stepped={stepped(Node::Orders)}
                             detail={orders_detail} expanded={expanded(Node::Orders)}
                             on_open={props.on_open.clone()} view={orders}>
                     <TokenStack test_id="stack-orders" count={u64::from(waiting.open())} kind={TokenKind::Order} />
                 </NodeButton>
-                <NodeButton node={Node::Broker} test_id="node-broker" icon="broker" pos={layout.broker}
+                <NodeButton node={Node::Broker} test_id="node-broker" icon="broker" pos={layout.broker} stepped={stepped(Node::Broker)}
                             detail={broker_detail} expanded={expanded(Node::Broker)}
                             idle={wiring == Wiring::Request} on_open={props.on_open.clone()} view={broker} />
                 { for services }
@@ -377,7 +383,7 @@ pub fn Stage(props: &StageProps) -> Html {
             }
             <p class="scene-summary" data-testid="scene-summary">{ scene_summary(sim) }</p>
             <div class="stage-foot">
-                <Legend event={sc.event_name.clone()} cancel_event={sc.cancel_event_name.clone()} />
+                <Legend event={sc.event_name.clone()} cancel_event={sc.cancel_event_name.clone()} noun={sc.noun.clone()} />
                 <AddSubscriber engine={props.engine.clone()} tick={props.tick} on_changed={props.on_changed.clone()} />
             </div>
         </section>

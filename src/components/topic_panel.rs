@@ -23,6 +23,7 @@ pub fn TopicPanel(props: &TopicPanelProps) -> Html {
     let e = props.engine.borrow();
     let sim = e.sim();
     let topic = sim.topic();
+    let w = crate::words::Words::of(sim.scenario());
     let subs: Vec<(String, String, u16)> = sim
         .wired()
         .iter()
@@ -102,7 +103,7 @@ pub fn TopicPanel(props: &TopicPanelProps) -> Html {
                     { format!("{count} partition{}", if count == 1 { "" } else { "s" }) }
                 </span>
                 { ", keyed by " }
-                <span data-testid="topic-key" data-value={topic.key.key()}>{ topic.key.label() }</span>
+                <span data-testid="topic-key" data-value={topic.key.key()}>{ w.key_label(topic.key, false) }</span>
                 { ". Each subscriber's group commits an offset per partition: every event below it is settled." }
             </p>
             <div class="subs-wrap" tabindex="0" role="region" aria-label="Partitions and committed offsets">
@@ -117,7 +118,13 @@ pub fn TopicPanel(props: &TopicPanelProps) -> Html {
                 </table>
             </div>
             { for toggle }
-            <ul class="per-consumer">{ for consumers }</ul>
+            if subs.is_empty() {
+                <p class="per-consumer" data-testid="per-consumer-none">
+                    { format!("No consumer groups: {}.", crate::words::NOBODY_SUBSCRIBES) }
+                </p>
+            } else {
+                <ul class="per-consumer">{ for consumers }</ul>
+            }
         </section>
     }
 }

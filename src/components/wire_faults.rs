@@ -4,7 +4,10 @@
 
 use crate::components::fault_menu::{parse_percent, parse_slow_ms};
 use crate::engine::EngineHandle;
+use crate::state::capitalise;
+use crate::words::Words;
 use fanout_sim::fault::Fault;
+use fanout_sim::topic::EventKind;
 use fanout_sim::Action;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -93,7 +96,7 @@ pub fn WireFaults(props: &WireFaultsProps) -> Html {
     let suffix = target.clone().unwrap_or_else(|| "broker".into());
 
     // What is active now, read from the core's fault list.
-    let (drop_now, dup_now, delay_now, cba_now, poisoned, next_order) = {
+    let (drop_now, dup_now, delay_now, cba_now, poisoned, next_order, scenario) = {
         let e = props.engine.borrow();
         let sim = e.sim();
         let mine = |f: &Fault| f.service() == target.as_deref();
@@ -112,13 +115,16 @@ pub fn WireFaults(props: &WireFaultsProps) -> Html {
                 _ => {}
             }
         }
-        (drop_now, dup_now, delay_now, cba_now, poisoned, sim.next_order_id())
+        (drop_now, dup_now, delay_now, cba_now, poisoned, sim.next_order_id(), sim.scenario().clone())
     };
+    let w = Words::of(&scenario);
 
     let drop_text = use_state(|| percent_text(drop_now.unwrap_or(0.1)));
     let dup_text = use_state(|| percent_text(dup_now.unwrap_or(0.2)));
     let delay_text = use_state(|| percent_text(delay_now.map_or(0.3, |d| d.0)));
-    let delay_ms_text = use_state(|| (delay_now.map_or(400_000, |d| d.1) / 1000).to_string());
+    // By default, longer than the ~0.8 s between an order's event and its cancellation's, so
+    // that a delay can let a cancellation overtake.
+    let delay_ms_text = use_state(|| (delay_now.map_or(1_500_000, |d| d.1) / 1000).to_string());
     let cba_text = use_state(|| percent_text(cba_now.unwrap_or(0.1)));
     let problem = use_state(|| None::<(&'static str, String)>);
 
@@ -238,7 +244,7 @@ pub fn WireFaults(props: &WireFaultsProps) -> Html {
                 <div class="menu-row">
                     <button type="button" class="button danger" data-testid={format!("poison-next-{suffix}")} onclick={on_poison}
                             aria-describedby={format!("poison-note-{suffix}")}>
-                        { "Poison the next order's event" }
+                        { format!("Poison the next {}'s event", w.noun()) }
                     </button>
                     if !poisoned.is_empty() {
                         <button type="button" class="button" data-testid={format!("poison-clear-{suffix}")} onclick={on_poison_clear}>
@@ -247,9 +253,10 @@ pub fn WireFaults(props: &WireFaultsProps) -> Html {
                     }
                 </div>
                 <p class="menu-note" id={format!("poison-note-{suffix}")}>
-                    { format!("Order {next_order}'s OrderPlaced will always fail here, retry, then go to the dead-letter queue.") }
+                    { format!("{} {next_order}'s {} will always fail here, retry, then go to the dead-letter queue.",
+                              capitalise(w.noun()), w.event(EventKind::OrderPlaced)) }
                     if !poisoned.is_empty() {
-                        { format!(" Poisoned now: order{} {}.", if poisoned.len() == 1 { "" } else { "s" },
+                        { format!(" Poisoned now: {} {}.", if poisoned.len() == 1 { w.noun().to_string() } else { w.nouns() },
                                   poisoned.iter().map(|o| o.to_string()).collect::<Vec<_>>().join(", ")) }
                     }
                 </p>
