@@ -87,7 +87,10 @@ pub fn grade(c: &Compiled, q: &Question, answer: &Answer, records: &Records) -> 
                 if picked {
                     feedback.push(line(o.correct, &o.feedback));
                 } else if o.correct {
-                    feedback.push(line(false, &format!("You left out “{}”. {}", o.text, o.feedback)));
+                    // An option's own full stop gives way to the one after the quote (as a
+                    // prediction's does below), so the line never reads `.”.`.
+                    let text = o.text.trim_end_matches('.');
+                    feedback.push(line(false, &format!("You left out “{text}”. {}", o.feedback)));
                 }
             }
             Ok(Grade::of(all, feedback))
@@ -104,7 +107,8 @@ pub fn grade(c: &Compiled, q: &Question, answer: &Answer, records: &Records) -> 
             let mut feedback = vec![line(right, explanation)];
             for (k, (i, id)) in items.iter().zip(ids).enumerate() {
                 if &i.id != id {
-                    feedback.push(line(false, &format!("Place {}: “{}”. {}", k + 1, i.text, i.feedback)));
+                    let text = i.text.trim_end_matches('.');
+                    feedback.push(line(false, &format!("Place {}: “{text}”. {}", k + 1, i.feedback)));
                 }
             }
             Ok(Grade::of(right, feedback))
