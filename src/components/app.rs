@@ -588,7 +588,13 @@ pub fn App(props: &AppProps) -> Html {
         let sc = e.sim().scenario();
         (sc.buy_label.clone().into(), sc.noun.clone().into())
     };
-    let hint = state.view == View::Lab && !progress.0.borrow().seen.fault_menu;
+    // The hint stays for this visit once a fault menu has been found (taking it away then
+    // would move the stage under the student's hand); the next visit goes without it.
+    let hint_this_visit = {
+        let p = progress.clone();
+        use_state(move || !p.0.borrow().seen.fault_menu)
+    };
+    let hint = state.view == View::Lab && *hint_this_visit;
     let on_reset_progress = {
         let (dispatch, progress) = (state.dispatcher(), progress.clone());
         Callback::from(move |_| {

@@ -107,7 +107,7 @@ pub fn Appearance(props: &AppearanceProps) -> Html {
                 <label class="check">
                     <input type="checkbox" role="switch" data-testid="present-switch"
                            checked={d.present} onchange={on_present} />
-                    <span>{ "Presentation mode (projector): large type, the stage fills the screen" }</span>
+                    <span>{ "Presentation mode, for a projector" }</span>
                 </label>
                 <label class="check">
                     <input type="checkbox" role="switch" data-testid="shortcuts-switch"

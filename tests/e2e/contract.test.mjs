@@ -94,13 +94,13 @@ test('stage: attributes, node buttons named after their service, call list', asy
   await withPage(async (page) => {
     await openLab(page, labUrl(server.url, { seed: 3, until: 5 }));
     const stage = await describeEl(page, 'stage');
-    // The diagram sits inside the "The shop" region (a labelled <section>).
+    // The diagram sits inside a region named after the scenario (a labelled <section>).
     const region = await page.locator(tid('stage')).evaluate((el) => {
       const s = el.closest('section');
       const id = s && s.getAttribute('aria-labelledby');
       return id ? document.getElementById(id).textContent : null;
     });
-    assert.equal(region, 'The shop', 'the stage is inside the region named "The shop"');
+    assert.equal(region, 'Checkout', 'the stage is inside the region named after the scenario');
     for (const attr of ['data-wiring', 'data-in-flight', 'data-sim-time-us']) {
       const v = await page.locator(tid('stage')).getAttribute(attr);
       assert.notEqual(v, null, `stage has ${attr}`);
