@@ -179,10 +179,15 @@ pub fn grade_design(design: &[DesignAnswer], choices: &[DesignChoice], name: &dy
             ("needs a trip's events in order", "does not need events in order", &d.ordered, mine.ordered),
             ("must be idempotent", "can do without idempotency", &d.idempotent, mine.idempotent),
         ] {
-            let ok = got == dec.answer;
+            let ok = dec.either || got == dec.answer;
             raw += u32::from(ok);
-            let claim = if dec.answer { yes } else { no };
-            feedback.push(line(ok, &format!("{service} {claim}. {}", dec.why)));
+            let text = if dec.either {
+                // Defensible both ways: say what the student chose, and what each way costs.
+                format!("{service} {} (either choice can be defended). {}", if got { yes } else { no }, dec.why)
+            } else {
+                format!("{service} {}. {}", if dec.answer { yes } else { no }, dec.why)
+            };
+            feedback.push(line(ok, &text));
         }
     }
     let max = 3 * design.len() as u32;
@@ -288,7 +293,7 @@ mod tests {
 
     #[test]
     fn a_design_scores_one_point_per_decision_with_why() {
-        let d = |a| Decision { answer: a, why: "why".into() };
+        let d = |a| Decision { answer: a, why: "why".into(), either: false };
         let design =
             vec![DesignAnswer { service: "pricing".into(), sync: d(true), ordered: d(false), idempotent: d(true) }];
         let mine =
@@ -296,8 +301,16 @@ mod tests {
         let g = grade_design(&design, std::slice::from_ref(&mine), &|k: &str| k.to_uppercase());
         assert_eq!((g.raw, g.max, g.correct), (2, 3, false));
         assert!(g.feedback.iter().any(|l| !l.ok && l.text.starts_with("PRICING does not need events in order")));
-        let missing = grade_design(&design, &[DesignChoice { subscribed: false, ..mine }], &|k: &str| k.to_string());
+        let missing = grade_design(&design, &[DesignChoice { subscribed: false, ..mine.clone() }], &|k: &str| k.to_string());
         assert_eq!(missing.raw, 0);
         assert!(missing.feedback[0].text.contains("does not subscribe"));
+        // A decision defensible both ways scores either choice, and says which was made.
+        let open = vec![DesignAnswer {
+            ordered: Decision { either: true, ..d(false) },
+            ..design[0].clone()
+        }];
+        let g = grade_design(&open, std::slice::from_ref(&mine), &|k: &str| k.to_uppercase());
+        assert_eq!((g.raw, g.max, g.correct), (3, 3, true));
+        assert!(g.feedback.iter().any(|l| l.ok && l.text.starts_with("PRICING needs a trip's events in order (either choice")));
     }
 }

@@ -244,6 +244,9 @@ pub struct DesignAnswer {
 pub struct Decision {
     pub answer: bool,
     pub why: String,
+    /// Either choice is defensible: both score, and `why` says what each costs.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub either: bool,
 }
 
 /// The kinds of [`Question`], as the `kind` tag names them.
