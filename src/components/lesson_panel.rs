@@ -292,6 +292,22 @@ pub fn LessonPanel(props: &LessonPanelProps) -> Html {
     let completed = saved.completed && last;
     let numbers = step_numbers(&c, run.step, &run.records);
     let score = saved.score(lesson);
+    // After an answer, the way on comes into view with the verdict (the panel scrolls on its
+    // own on wide screens): the nav first, then the verdict, which wins if both do not fit.
+    {
+        let (next_ref, tries) = (next_ref.clone(), check.as_ref().map(|c| c.tries));
+        use_effect_with(tries, move |tries| {
+            if tries.is_some() {
+                if let Some(nav) = next_ref.cast::<web_sys::Element>().and_then(|b| b.parent_element()) {
+                    super::grade_view::bring_into_view(&nav);
+                    let grade = nav.parent_element().and_then(|p| p.query_selector(".question-result .grade").ok().flatten());
+                    if let Some(g) = grade {
+                        super::grade_view::bring_into_view(&g);
+                    }
+                }
+            }
+        });
+    }
     let done_ref = use_node_ref();
     {
         let done_ref = done_ref.clone();

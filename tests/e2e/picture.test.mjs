@@ -250,3 +250,56 @@ describe('screenshots and axe, light and dark, at a laptop\'s, a projector\'s an
     }
   }
 });
+
+test('a slow service\'s status stays on one line, clear of the clock on its icon', async () => {
+  for (const viewport of VIEWPORTS.slice(0, 2)) {
+    await withPage({ viewport }, async (page) => {
+      await openLab(page, labUrl(server.url, { wiring: 'request', paused: 1, fault: 'slow:analytics:2000ms' }));
+      const node = page.locator(tid('node-analytics'));
+      const status = await node.locator('.node-status').boundingBox();
+      const badge = await node.locator('.badge').boundingBox();
+      const lineHeight = await node.locator('.node-status').evaluate((e) => parseFloat(getComputedStyle(e).fontSize) * 1.6);
+      assert.match(await node.locator('.node-status').innerText(), /^slow \+2\.0 s$/);
+      assert.ok(status.height <= lineHeight, `the status wraps at ${viewport.width} px: ${status.height} px tall`);
+      const apart = badge.x + badge.width <= status.x + 0.5 || status.y + status.height <= badge.y + 0.5 || badge.y + badge.height <= status.y + 0.5;
+      assert.ok(apart, `the clock ${JSON.stringify(badge)} covers the status ${JSON.stringify(status)}`);
+    });
+  }
+});
+
+test('lesson 1 at 1280x800: the direct-call and event-driven numbers side by side, and the last answer\'s feedback and "Finish" in view', async () => {
+  // Resumed at step 7: the lab replays the earlier steps headless, so both runs are recorded.
+  const progress = JSON.stringify({ version: 1, lessons: { coupling: { step: 6, completed: false } } });
+  await withPage({ viewport: { width: 1280, height: 800 } }, async (page) => {
+    await page.context().addInitScript((p) => localStorage.setItem('fanout.progress.v1', p), progress);
+    await openLab(page, labUrl(server.url, { lesson: 'coupling', speed: 10 }));
+    const numbers = page.locator(tid('step-numbers'));
+    await numbers.waitFor();
+    const text = await numbers.innerText();
+    const ms = (re) => Number((text.match(re) ?? [])[1]);
+    const direct = ms(/direct calls\s+(\d+) ms/);
+    const events = ms(/events\s+(\d+) ms/);
+    assert.ok(direct > 3000 && events > 0 && events * 2 < direct, `direct calls ${direct} ms, events ${events} ms in: ${text}`);
+    // The last question: answered, its verdict and the way on are on the screen, not under
+    // the lesson panel's edge.
+    await page.locator(tid('option-why-coupled-waits')).check();
+    await page.locator(tid('answer-why-coupled')).click();
+    await page.locator(tid('next-step')).click();
+    await page.locator(tid('option-which-fix-publish')).check();
+    await page.locator(tid('option-which-fix-remove-call')).check();
+    await page.locator(tid('answer-which-fix')).click();
+    await page.locator(tid('grade-which-fix')).waitFor();
+    const inView = async (sel, what) => {
+      await page.waitForFunction((s) => {
+        const el = document.querySelector(s);
+        if (!el) return false;
+        const r = el.getBoundingClientRect();
+        const panel = el.closest('.lesson-panel').getBoundingClientRect();
+        return r.top >= Math.max(0, panel.top) - 0.5 && r.bottom <= Math.min(innerHeight, panel.bottom) + 0.5;
+      }, sel, { timeout: 5_000 }).catch(() => assert.fail(`${what} is not in view`));
+    };
+    await inView('[data-testid="grade-which-fix"] .verdict', 'the verdict');
+    await inView('[data-testid="next-step"]', '"Finish the lesson"');
+    assert.equal((await page.locator(tid('next-step')).innerText()).trim(), 'Finish the lesson');
+  });
+});
