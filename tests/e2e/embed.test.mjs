@@ -76,10 +76,13 @@ test('a course page on another origin gets ready, the content height, and the st
     // The frame starts 300 px tall; the host script sets it to the height the lab reports.
     const resize = await message(page, 'resize');
     assert.ok(resize.data.height > 300, `height ${resize.data.height}`);
-    await page.waitForFunction(
-      (h) => Math.abs(document.querySelector('iframe[data-fanout]').getBoundingClientRect().height - h) < 2,
-      resize.data.height,
-    );
+    // The lab's height changes while it plays (its text grows and shrinks): the frame follows
+    // the latest height the lab reported.
+    await page.waitForFunction(() => {
+      const sizes = window.received.filter((m) => m.data.type === 'resize');
+      const h = sizes[sizes.length - 1].data.height;
+      return Math.abs(document.querySelector('iframe[data-fanout]').getBoundingClientRect().height - h) < 2;
+    });
     await send(page, { target: 'fanout', type: 'get-state' });
     const state = await message(page, 'state', 1, (d) => d.notices.length === 0 && d.seed === 5);
     assert.equal(state.data.scenario, 'checkout');
