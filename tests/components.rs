@@ -9,13 +9,12 @@ use web_sys::{Element, HtmlElement, HtmlInputElement, KeyboardEvent, KeyboardEve
 wasm_bindgen_test_configure!(run_in_browser);
 
 /// Mounts the app in a fresh div of its own and lets it render.
-async fn mount(query: &str) -> Element {
-    let document = gloo::utils::document();
-    let root = document.create_element("div").unwrap();
-    document.body().unwrap().append_child(&root).unwrap();
-    yew::Renderer::<App>::with_root_and_props(root.clone(), AppProps { query: query.to_string().into() }).render();
-    yew::scheduler::flush().await;
-    root
+#[path = "support/mounted.rs"]
+mod mounted;
+use mounted::Mounted;
+
+async fn mount(query: &str) -> Mounted {
+    Mounted::new::<App>(root_div(), AppProps { query: query.to_string().into() }).await
 }
 
 fn find(root: &Element, test_id: &str) -> Element {
@@ -223,11 +222,8 @@ fn root_div() -> Element {
     root
 }
 
-async fn mount_one<C: BaseComponent>(props: C::Properties) -> Element {
-    let root = root_div();
-    yew::Renderer::<C>::with_root_and_props(root.clone(), props).render();
-    yew::scheduler::flush().await;
-    root
+async fn mount_one<C: BaseComponent>(props: C::Properties) -> Mounted {
+    Mounted::new::<C>(root_div(), props).await
 }
 
 /// Collects what a component reports to `on_changed`.

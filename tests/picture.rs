@@ -8,13 +8,15 @@ use web_sys::{Element, HtmlElement, HtmlInputElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-async fn mount(query: &str) -> Element {
+#[path = "support/mounted.rs"]
+mod mounted;
+use mounted::Mounted;
+
+async fn mount(query: &str) -> Mounted {
     let document = gloo::utils::document();
     let root = document.create_element("div").unwrap();
     document.body().unwrap().append_child(&root).unwrap();
-    yew::Renderer::<App>::with_root_and_props(root.clone(), AppProps { query: query.to_string().into() }).render();
-    yew::scheduler::flush().await;
-    root
+    Mounted::new::<App>(root, AppProps { query: query.to_string().into() }).await
 }
 
 fn find(root: &Element, test_id: &str) -> Element {

@@ -56,17 +56,19 @@ fn root_div(width: Option<&str>) -> Element {
     root
 }
 
-async fn mount_in<C: BaseComponent>(root: Element, props: C::Properties) -> Element {
-    yew::Renderer::<C>::with_root_and_props(root.clone(), props).render();
-    yew::scheduler::flush().await;
-    root
+#[path = "support/mounted.rs"]
+mod mounted;
+use mounted::Mounted;
+
+async fn mount_in<C: BaseComponent>(root: Element, props: C::Properties) -> Mounted {
+    Mounted::new::<C>(root, props).await
 }
 
-async fn mount_one<C: BaseComponent>(props: C::Properties) -> Element {
+async fn mount_one<C: BaseComponent>(props: C::Properties) -> Mounted {
     mount_in::<C>(root_div(None), props).await
 }
 
-async fn mount_app(query: &str) -> Element {
+async fn mount_app(query: &str) -> Mounted {
     mount_in::<App>(root_div(None), AppProps { query: query.to_string().into() }).await
 }
 
@@ -195,7 +197,7 @@ async fn every_panel_of_a_ride_sharing_lab_says_trips_riders_and_bookings() {
     let e = ride_lab();
     let notify = index(&e, "notify");
     let tick = 0;
-    let panels: Vec<(&str, Element)> = vec![
+    let panels: Vec<(&str, Mounted)> = vec![
         ("metrics panel", mount_one::<MetricsPanel>(MetricsPanelProps { engine: e.clone(), tick }).await),
         ("effects panel", mount_one::<EffectsPanel>(EffectsPanelProps { engine: e.clone(), tick }).await),
         ("topic panel", mount_one::<TopicPanel>(TopicPanelProps { engine: e.clone(), tick }).await),
@@ -346,12 +348,12 @@ async fn the_checkout_lab_still_says_its_own_words() {
     let email = index(&e, "email");
     let tick = 0;
     let texts = [
-        words_in(&mount_one::<MetricsPanel>(MetricsPanelProps { engine: e.clone(), tick }).await),
+        words_in(&*mount_one::<MetricsPanel>(MetricsPanelProps { engine: e.clone(), tick }).await),
         words_in(
-            &mount_one::<BrokerSettings>(BrokerSettingsProps { engine: e.clone(), tick, on_changed: ignore() }).await,
+            &*mount_one::<BrokerSettings>(BrokerSettingsProps { engine: e.clone(), tick, on_changed: ignore() }).await,
         ),
         words_in(
-            &mount_one::<FaultMenu>(FaultMenuProps {
+            &*mount_one::<FaultMenu>(FaultMenuProps {
                 engine: e.clone(),
                 node: Node::Broker,
                 tick,
@@ -361,7 +363,7 @@ async fn the_checkout_lab_still_says_its_own_words() {
             .await,
         ),
         words_in(
-            &mount_one::<FaultMenu>(FaultMenuProps {
+            &*mount_one::<FaultMenu>(FaultMenuProps {
                 engine: e.clone(),
                 node: Node::Service(email),
                 tick,
@@ -371,7 +373,7 @@ async fn the_checkout_lab_still_says_its_own_words() {
             .await,
         ),
         words_in(
-            &mount_one::<ChartsPanel>(ChartsPanelProps {
+            &*mount_one::<ChartsPanel>(ChartsPanelProps {
                 engine: e.clone(),
                 chart_tick: 1,
                 keys: vec!["response-time"],
@@ -379,7 +381,7 @@ async fn the_checkout_lab_still_says_its_own_words() {
             .await,
         ),
         words_in(
-            &mount_one::<Legend>(LegendProps {
+            &*mount_one::<Legend>(LegendProps {
                 event: "OrderPlaced".into(),
                 cancel_event: "OrderCancelled".into(),
                 noun: Default::default(),
@@ -387,7 +389,7 @@ async fn the_checkout_lab_still_says_its_own_words() {
             .await,
         ),
         words_in(
-            &mount_one::<Appearance>(AppearanceProps {
+            &*mount_one::<Appearance>(AppearanceProps {
                 display: Display::default(),
                 on_change: ignore(),
                 buy_label: "Buy now".into(),
