@@ -4,7 +4,7 @@
 use fanout::components::app::{App, AppProps};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::{Element, HtmlElement, HtmlInputElement, KeyboardEvent, KeyboardEventInit};
+use web_sys::{Element, HtmlInputElement, KeyboardEvent, KeyboardEventInit};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -12,29 +12,16 @@ wasm_bindgen_test_configure!(run_in_browser);
 #[path = "support/mounted.rs"]
 mod mounted;
 use mounted::Mounted;
+#[path = "support/dom.rs"]
+mod dom;
+use dom::{find, try_find, click, text};
 
 async fn mount(query: &str) -> Mounted {
     Mounted::new::<App>(root_div(), AppProps { query: query.to_string().into() }).await
 }
 
-fn find(root: &Element, test_id: &str) -> Element {
-    root.query_selector(&format!("[data-testid=\"{test_id}\"]"))
-        .unwrap()
-        .unwrap_or_else(|| panic!("no element with data-testid={test_id}"))
-}
 
-fn try_find(root: &Element, test_id: &str) -> Option<Element> {
-    root.query_selector(&format!("[data-testid=\"{test_id}\"]")).unwrap()
-}
 
-async fn click(root: &Element, test_id: &str) {
-    find(root, test_id).unchecked_into::<HtmlElement>().click();
-    yew::scheduler::flush().await;
-}
-
-fn text(root: &Element, test_id: &str) -> String {
-    find(root, test_id).text_content().unwrap_or_default()
-}
 
 #[wasm_bindgen_test]
 async fn app_mounts_the_whole_checkout_topology() {

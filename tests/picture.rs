@@ -11,6 +11,9 @@ wasm_bindgen_test_configure!(run_in_browser);
 #[path = "support/mounted.rs"]
 mod mounted;
 use mounted::Mounted;
+#[path = "support/dom.rs"]
+mod dom;
+use dom::{find, try_find, click, text};
 
 async fn mount(query: &str) -> Mounted {
     let document = gloo::utils::document();
@@ -19,19 +22,7 @@ async fn mount(query: &str) -> Mounted {
     Mounted::new::<App>(root, AppProps { query: query.to_string().into() }).await
 }
 
-fn find(root: &Element, test_id: &str) -> Element {
-    root.query_selector(&format!("[data-testid=\"{test_id}\"]"))
-        .unwrap()
-        .unwrap_or_else(|| panic!("no element with data-testid={test_id}"))
-}
 
-fn try_find(root: &Element, test_id: &str) -> Option<Element> {
-    root.query_selector(&format!("[data-testid=\"{test_id}\"]")).unwrap()
-}
-
-fn text(root: &Element, test_id: &str) -> String {
-    find(root, test_id).text_content().unwrap_or_default()
-}
 
 fn number(el: &Element, attr: &str) -> u64 {
     el.get_attribute(attr).and_then(|v| v.parse().ok()).unwrap_or_else(|| panic!("no number in {attr}"))
@@ -104,10 +95,6 @@ fn has_class(el: &Element, class: &str) -> bool {
     el.get_attribute("class").unwrap_or_default().split_whitespace().any(|c| c == class)
 }
 
-async fn click(root: &Element, test_id: &str) {
-    find(root, test_id).unchecked_into::<HtmlElement>().click();
-    yew::scheduler::flush().await;
-}
 
 #[wasm_bindgen_test]
 async fn each_step_says_in_one_sentence_what_it_moved_and_rings_the_node() {

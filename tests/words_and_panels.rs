@@ -59,6 +59,9 @@ fn root_div(width: Option<&str>) -> Element {
 #[path = "support/mounted.rs"]
 mod mounted;
 use mounted::Mounted;
+#[path = "support/dom.rs"]
+mod dom;
+use dom::{find, try_find};
 
 async fn mount_in<C: BaseComponent>(root: Element, props: C::Properties) -> Mounted {
     Mounted::new::<C>(root, props).await
@@ -72,15 +75,6 @@ async fn mount_app(query: &str) -> Mounted {
     mount_in::<App>(root_div(None), AppProps { query: query.to_string().into() }).await
 }
 
-fn find(root: &Element, test_id: &str) -> Element {
-    root.query_selector(&format!("[data-testid=\"{test_id}\"]"))
-        .unwrap()
-        .unwrap_or_else(|| panic!("no element with data-testid={test_id}"))
-}
-
-fn try_find(root: &Element, test_id: &str) -> Option<Element> {
-    root.query_selector(&format!("[data-testid=\"{test_id}\"]")).unwrap()
-}
 
 fn select(root: &Element, selector: &str) -> Element {
     root.query_selector(selector).unwrap().unwrap_or_else(|| panic!("nothing matches {selector}"))

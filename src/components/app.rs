@@ -713,7 +713,7 @@ pub fn App(props: &AppProps) -> Html {
             }
             <Notices notices={state.notices.clone()} {on_dismiss} />
             if welcome {
-                <Welcome first_lesson={None::<AttrValue>} on_start={on_welcome_start} on_explore={on_welcome_explore} />
+                <Welcome on_start={on_welcome_start} on_explore={on_welcome_explore} />
             }
             if view == View::Map {
                 <main class="workspace">

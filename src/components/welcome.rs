@@ -6,8 +6,6 @@ use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct WelcomeProps {
-    /// The first lesson's title, once the lessons are known.
-    pub first_lesson: Option<AttrValue>,
     pub on_start: Callback<()>,
     pub on_explore: Callback<()>,
 }
@@ -22,7 +20,6 @@ pub fn Welcome(props: &WelcomeProps) -> Html {
         let cb = props.on_explore.clone();
         Callback::from(move |_: MouseEvent| cb.emit(()))
     };
-    let lesson = props.first_lesson.as_ref().map_or("Start the first lesson".to_string(), |t| format!("Start lesson 1: {t}"));
     html! {
         <section class="welcome" aria-labelledby="welcome-title" data-testid="welcome">
             <div class="welcome-text">
@@ -30,7 +27,7 @@ pub fn Welcome(props: &WelcomeProps) -> Html {
                 <p>{ "Below, a shop's checkout runs live: an order goes to one service, which either calls the others and waits, or announces the order as an event and moves on. Break a service and watch who has to wait." }</p>
             </div>
             <div class="welcome-actions">
-                <button type="button" class="button primary" data-testid="welcome-start" onclick={start}>{ lesson }</button>
+                <button type="button" class="button primary" data-testid="welcome-start" onclick={start}>{ "Start the first lesson" }</button>
                 <button type="button" class="button" data-testid="welcome-explore" onclick={explore}>{ "Explore on my own" }</button>
             </div>
         </section>
