@@ -565,6 +565,9 @@ impl Sim {
             let before = consumer.out_of_order;
             let applied = consumer.finish(event, order, kind, idempotent);
             let reordered = consumer.out_of_order > before;
+            // What the side effect did (applied, applied again, skipped as a duplicate) is part
+            // of the run: an idempotent subscriber's run must not hash like one that is not.
+            self.fold(0xa000 | (i as u64) << 16 | applied as u64);
             if applied == Applied::Again {
                 self.note(order, NoteKind::DuplicateApplied { service: i, event });
             }

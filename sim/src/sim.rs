@@ -27,6 +27,10 @@ pub const NOTES_KEPT: usize = 200;
 /// The window the headline percentiles are computed over, so they react to faults.
 pub const HEADLINE_WINDOW_US: Micros = 30 * SEC;
 
+/// Added to the sequence number of a scheduled input, so that it sorts after every other
+/// event of its microsecond (sequence numbers never come near it).
+const INPUT_SEQ: u64 = 1 << 63;
+
 /// Something scheduled to happen.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Ev {
@@ -344,7 +348,12 @@ impl Sim {
 
     pub(crate) fn push(&mut self, at: Micros, ev: Ev) {
         self.seq += 1;
-        let e = Entry { at, seq: self.seq, ev };
+        // An input scheduled for a moment comes after everything else due then, including what
+        // that causes at the same microsecond: exactly where a student's click, or a link's step,
+        // lands when the lab has run to that moment. So an input means the same run however it
+        // arrives. Inputs among themselves keep the order they were scheduled in.
+        let seq = if matches!(ev, Ev::Input(_)) { INPUT_SEQ | self.seq } else { self.seq };
+        let e = Entry { at, seq, ev };
         if matches!(ev, Ev::Timeout { .. }) && self.timeouts.back().is_none_or(|last| last.at <= at) {
             self.timeouts.push_back(e);
         } else {
@@ -419,7 +428,11 @@ impl Sim {
     fn handle(&mut self, ev: Ev) {
         use crate::happened::Happened;
         self.events += 1;
-        self.fold(self.now);
+        // A scheduled input is hashed by `apply`, as every input is, however it arrives: a
+        // step of a link, a control on the page and a run file's input then hash alike.
+        if !matches!(ev, Ev::Input(_)) {
+            self.fold(self.now);
+        }
         self.last = None;
         match ev {
             Ev::Arrive(slot) => {
@@ -474,7 +487,6 @@ impl Sim {
             }
             Ev::Input(i) => {
                 if let Some(action) = self.scheduled[i as usize].take() {
-                    self.fold(0x7000 | i as u64);
                     self.last = Some(Happened::Changed);
                     // Checked against the state of the run only now that it is due: an action
                     // that no longer makes sense (adding a service already there) is refused
@@ -492,11 +504,27 @@ impl Sim {
         self.trace = (self.trace.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95);
     }
 
+    /// Folds an accepted input into the trace hash: its moment and its text as a link writes
+    /// it. Every input passes here, so the same input counts the same way whether it came from
+    /// a control, a link's step, a run file, a course page or the setup; and two runs that
+    /// differ only by an input (an idempotent subscriber, say) never share a hash.
+    fn fold_input(&mut self, action: &Action) {
+        self.fold(0x7000);
+        self.fold(self.now);
+        let text = crate::script::action_text(action);
+        for chunk in text.as_bytes().chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.fold(u64::from_le_bytes(word));
+        }
+    }
+
     // ----- inputs -----
 
     /// Applies an action now and records it; refuses impossible ones with a message.
     pub fn apply(&mut self, action: Action) -> Result<(), String> {
         self.check(&action)?;
+        self.fold_input(&action);
         self.inputs.push(Input { at_us: self.now, action: action.clone() });
         match action {
             Action::BuyNow => self.place_order(),

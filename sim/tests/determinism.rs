@@ -5,8 +5,11 @@
 //! the commit. (The event-driven ones changed once, on purpose, when the broker became a
 //! partitioned log with consumer groups; the checkout ones changed again, on purpose, when
 //! the checkout wires became long enough, about 0.2 s a hop, to follow one message by eye.
-//! The flash-sale ones kept the short wires and did not change.) They were computed
-//! natively; the page's WebAssembly build must agree.
+//! The flash-sale ones kept the short wires and did not change. All of them changed once
+//! more, on purpose, when every input came to count in the hash the same way however it
+//! arrives, setup included, and so did what a subscriber's side effect did: applied, applied
+//! again or skipped as a duplicate.) They were computed natively; the page's WebAssembly
+//! build must agree.
 
 use fanout_sim::fault::FaultSpec;
 use fanout_sim::*;
@@ -25,17 +28,17 @@ fn setup(scenario: &str, wiring: Wiring, rate: Option<f64>, faults: &[&str]) -> 
 /// `fanout-sim --wiring event --duration-s 60 --json`.
 fn pinned() -> Vec<(Setup, u64, &'static str)> {
     vec![
-        (setup("checkout", Wiring::Event, None, &[]), 60, "79502c941741b454"),
-        (setup("checkout", Wiring::Request, None, &[]), 60, "ede6f2a3f3c2c15a"),
+        (setup("checkout", Wiring::Event, None, &[]), 60, "b88850b612a5b0a1"),
+        (setup("checkout", Wiring::Request, None, &[]), 60, "8b53b742b22a2239"),
         (
             setup("checkout", Wiring::Request, None, &["slow:analytics:9000ms", "crash:orders:20s-22s"]),
             60,
-            "7ce75a949d4cfeba",
+            "4c4e46df935fd7bf",
         ),
         (
             setup("checkout", Wiring::Event, None, &["crash:orders:5s-35s", "broker-down:10s-20s", "errors:email:0.5"]),
             60,
-            "b6410751256656ab",
+            "0b0a962d68184e73",
         ),
         (
             setup(
@@ -45,9 +48,9 @@ fn pinned() -> Vec<(Setup, u64, &'static str)> {
                 &["errors:email:0.3", "crash:orders:1s-2s", "slow:inventory:6s"],
             ),
             5,
-            "1ebe86c877a07bc2",
+            "b4e9bf089c9192de",
         ),
-        (setup("flash-sale", Wiring::Request, Some(5000.0), &[]), 2, "5941cf1356d4b1b0"),
+        (setup("flash-sale", Wiring::Request, Some(5000.0), &[]), 2, "c995941d3cbc3c53"),
         // The failure lab's delivery faults, all at once.
         (
             setup(
@@ -63,7 +66,7 @@ fn pinned() -> Vec<(Setup, u64, &'static str)> {
                 ],
             ),
             60,
-            "ee4bb7df09681893",
+            "31551ff796b512d0",
         ),
         (
             setup(
@@ -73,7 +76,7 @@ fn pinned() -> Vec<(Setup, u64, &'static str)> {
                 &["drop:broker:0.05", "duplicate:broker:0.05", "errors:email:0.2"],
             ),
             5,
-            "08a4e9596264aa22",
+            "d91f05a0eb671e6e",
         ),
     ]
 }
@@ -157,14 +160,68 @@ fn inputs_replayed_from_the_record_give_the_same_trace() {
     b.run_until(15 * SEC);
     assert_eq!(b.headline(), a.headline());
     assert_eq!(b.inputs(), a.inputs());
-    // The hash also folds in each scheduled input's index, so it differs from a hand-driven
-    // run; replaying the recording twice must agree with itself.
-    let mut c = Sim::new(Scenario::checkout(), 1);
-    for input in a.inputs() {
-        c.schedule(input.at_us, input.action.clone()).unwrap();
+    // Every input counts in the hash the same way, scheduled or applied by hand.
+    assert_eq!(b.trace_hash_hex(), a.trace_hash_hex());
+}
+
+/// The same interventions, arriving four ways: applied by hand at the moment (a control on the
+/// page, a course page's `set`), as a link's steps, scheduled up front (a run file's inputs),
+/// and as the setup's fault. One run, one hash.
+#[test]
+fn an_input_counts_the_same_however_it_arrives() {
+    use fanout_sim::params::LabParams;
+    let base = setup("checkout", Wiring::Event, Some(5.0), &[]);
+    let end = 20 * SEC;
+    // 5 s is a sampling moment (every 250 ms): the input must land after the sample either way.
+    let steps =
+        [(0, "idempotent:email:on"), (5 * SEC, "inject:crash:email"), (5 * SEC, "buy"), (9 * SEC, "clear:crash:email")];
+    let actions: Vec<(u64, Action)> =
+        steps.iter().map(|(at, text)| (*at, fanout_sim::script::parse_action(text).unwrap())).collect();
+
+    let mut by_hand = Sim::from_setup(&base).unwrap();
+    for (at, action) in &actions {
+        by_hand.run_until(*at);
+        by_hand.apply(action.clone()).unwrap();
     }
-    c.run_until(15 * SEC);
-    assert_eq!(c.trace_hash(), b.trace_hash());
+    by_hand.run_until(end);
+
+    let mut scheduled = Sim::from_setup(&base).unwrap();
+    for (at, action) in &actions {
+        scheduled.schedule(*at, action.clone()).unwrap();
+    }
+    scheduled.run_until(end);
+
+    let query: Vec<String> = steps.iter().map(|(at, text)| format!("at={}s:{text}", at / SEC)).collect();
+    let (link, problems) = LabParams::parse(&format!("seed=1&rate=5&until=20&{}", query.join("&")));
+    assert!(problems.is_empty(), "{problems:?}");
+    let (from_link, problems) = link.timeline().unwrap();
+    assert!(problems.is_empty(), "{problems:?}");
+
+    assert_eq!(scheduled.trace_hash_hex(), by_hand.trace_hash_hex());
+    assert_eq!(from_link.sim().trace_hash_hex(), by_hand.trace_hash_hex());
+    assert_eq!(scheduled.headline(), by_hand.headline());
+
+    // A fault given in the setup is an input at its moment too.
+    let mut with_fault = Sim::from_setup(&setup("checkout", Wiring::Event, Some(5.0), &["crash:email:5s-9s"])).unwrap();
+    with_fault.schedule(0, actions[0].1.clone()).unwrap();
+    with_fault.schedule(5 * SEC, Action::BuyNow).unwrap();
+    with_fault.run_until(end);
+    assert_eq!(with_fault.headline(), by_hand.headline());
+}
+
+/// Two runs that differ only by an input never share a hash, even when the input changes no
+/// message on any wire: an idempotent subscriber skips duplicates in its own database.
+#[test]
+fn an_input_that_changes_no_message_still_changes_the_hash() {
+    let faults = ["duplicate:email:0.3"];
+    let plain = run(&setup("checkout", Wiring::Event, Some(5.0), &faults), 30 * SEC).unwrap();
+    let mut idempotent = Sim::from_setup(&setup("checkout", Wiring::Event, Some(5.0), &faults)).unwrap();
+    idempotent.apply(Action::SetIdempotent { service: "email".into(), on: true }).unwrap();
+    idempotent.run_until(30 * SEC);
+    let email = Scenario::checkout().catalog_index("email").unwrap() as u16;
+    assert!(idempotent.consumer(email).skipped > 0, "the run has duplicates to skip");
+    assert_eq!(plain.headline().hops, idempotent.headline().hops, "the same messages on the wires");
+    assert_ne!(plain.trace_hash_hex(), idempotent.trace_hash_hex());
 }
 
 #[test]
