@@ -5,10 +5,14 @@ mod runfile;
 use clap::error::ErrorKind;
 use clap::{CommandFactory, Parser, ValueEnum};
 use fanout_sim::delivery::{Guarantee, RetryPolicy, MAX_CONSUMERS};
+use fanout_sim::export;
 use fanout_sim::fault::{parse_duration, FaultSpec};
+use fanout_sim::params::LabParams;
 use fanout_sim::report::Report;
+use fanout_sim::scenario::{CallMode, PublishPolicy};
+use fanout_sim::script::Step;
 use fanout_sim::topic::{PartitionKey, MAX_PARTITIONS};
-use fanout_sim::{Action, Input, Scenario, Setup, Sim, Wiring, SEC};
+use fanout_sim::{Action, Input, Micros, Scenario, Sim, Wiring, SEC};
 use runfile::RunFile;
 use std::process::ExitCode;
 
@@ -19,7 +23,7 @@ enum WiringArg {
 }
 
 /// Runs a Fanout scenario without a browser and prints what happened.
-#[derive(Debug, Parser)]
+#[derive(Clone, Debug, Parser)]
 #[command(name = "fanout-sim", version, about)]
 struct Args {
     /// A JSON run file (see README); the flags below given alongside override its values,
@@ -84,6 +88,21 @@ struct Args {
     /// before it publishes, e.g. inventory; may be repeated.
     #[arg(long = "sync", value_name = "SERVICE", value_parser = parse_service)]
     sync: Vec<Setting<()>>,
+    /// Request-driven calls one after another, or all at once (default: the scenario's).
+    #[arg(long = "call-mode", value_name = "sequential|parallel", value_parser = parse_call_mode)]
+    call_mode: Option<CallMode>,
+    /// What the Order Service does with an event while the broker is down: fail the checkout,
+    /// or keep the event in its buffer and publish it again later (default: the scenario's).
+    #[arg(long = "publish-policy", value_name = "fail|buffer-and-retry", value_parser = parse_policy)]
+    publish_policy: Option<PublishPolicy>,
+    /// An intervention at a moment, written as a link's `at=` step: e.g. 5s:buy,
+    /// 0s:idempotent:email:on, 12.5s:inject:crash:email, 20s:rate:8; may be repeated. Every
+    /// form is listed in the README.
+    #[arg(long = "at", value_name = "MOMENT:ACTION", value_parser = parse_step)]
+    at: Vec<StepArg>,
+    /// Writes the run as a run file the page loads (Run details, Load run) and `--file` replays.
+    #[arg(long, value_name = "PATH")]
+    save: Option<String>,
     /// Print JSON instead of a table.
     #[arg(long)]
     json: bool,
@@ -95,6 +114,32 @@ fn parse_scenario(s: &str) -> Result<String, String> {
     } else {
         Err(format!("unknown scenario `{s}`; accepted: {}", Scenario::IDS.join(", ")))
     }
+}
+
+fn parse_call_mode(s: &str) -> Result<CallMode, String> {
+    match s {
+        "sequential" => Ok(CallMode::Sequential),
+        "parallel" => Ok(CallMode::Parallel),
+        _ => Err(format!("unknown call mode `{s}`; accepted: sequential, parallel")),
+    }
+}
+
+fn parse_policy(s: &str) -> Result<PublishPolicy, String> {
+    match s {
+        "fail" => Ok(PublishPolicy::Fail),
+        "buffer-and-retry" => Ok(PublishPolicy::BufferAndRetry),
+        _ => Err(format!("unknown publish policy `{s}`; accepted: fail, buffer-and-retry")),
+    }
+}
+
+/// A step as typed and as parsed.
+#[derive(Clone, Debug)]
+struct StepArg {
+    step: Step,
+}
+
+fn parse_step(s: &str) -> Result<StepArg, String> {
+    Step::parse(s).map(|step| StepArg { step })
 }
 
 /// A fault as typed, so that an error can quote it, and as parsed.
@@ -211,40 +256,59 @@ fn fail(message: String) -> ! {
     Args::command().error(ErrorKind::ValueValidation, message).exit()
 }
 
-/// A subscriber setting's input at time 0, with the flag and the value as typed.
-fn setting_inputs(args: &Args) -> Vec<(String, Action)> {
-    let flag = |name: &str, form: &str, text: &str| format!("'--{name} <{form}>' value '{text}'");
-    let mut out = Vec::new();
-    // Services are wired in first, so that the settings after them can name them.
+/// The interventions the flags give, all at time 0, in the order the lab would take them
+/// (services wired in first, so that the settings after them can name them), each with the
+/// flag as typed, for an error to quote.
+fn flag_steps(args: &Args, scenario: &Scenario) -> Vec<(Step, String)> {
+    let flag = |name: &str, text: &str| format!("'--{name}' value '{text}'");
+    let mut actions: Vec<(Action, String)> = Vec::new();
+    // The topic at the start comes first: partitions added as a student adds them in the
+    // broker settings (fewer than the scenario's is a different scenario; see `main`).
+    if let Some(n) = args.partitions.filter(|&n| n > scenario.partitions) {
+        actions.push((Action::SetPartitions { partitions: n }, flag("partitions", &n.to_string())));
+    }
+    if let Some(key) = args.key.filter(|&k| k != scenario.partition_key) {
+        actions.push((Action::SetPartitionKey { key }, flag("key", key.key())));
+    }
+    if let Some(mode) = args.call_mode {
+        actions.push((
+            Action::SetCallMode { mode },
+            flag("call-mode", &fanout_sim::script::action_text(&Action::SetCallMode { mode })),
+        ));
+    }
+    if let Some(policy) = args.publish_policy {
+        actions.push((
+            Action::SetPublishPolicy { policy },
+            flag("publish-policy", &fanout_sim::script::action_text(&Action::SetPublishPolicy { policy })),
+        ));
+    }
     for s in &args.add {
-        let action = Action::AddSubscriber { service: s.service.clone(), from: Default::default() };
-        out.push((flag("add", "SERVICE", &s.text), action));
+        actions.push((
+            Action::AddSubscriber { service: s.service.clone(), from: Default::default() },
+            flag("add", &s.text),
+        ));
     }
     for s in &args.sync {
-        out.push((flag("sync", "SERVICE", &s.text), Action::SetSync { service: s.service.clone(), on: true }));
+        actions.push((Action::SetSync { service: s.service.clone(), on: true }, flag("sync", &s.text)));
     }
     if let Some(share) = args.cancel_share {
-        out.push((flag("cancel-share", "SHARE", &share.to_string()), Action::SetCancelShare { share }));
+        actions.push((Action::SetCancelShare { share }, flag("cancel-share", &share.to_string())));
     }
     for g in &args.guarantee {
         let action = Action::SetGuarantee { service: g.service.clone(), guarantee: g.value };
-        out.push((flag("guarantee", "SERVICE=at-least-once|at-most-once", &g.text), action));
+        actions.push((action, flag("guarantee", &g.text)));
     }
     for s in &args.idempotent {
-        out.push((
-            flag("idempotent", "SERVICE", &s.text),
-            Action::SetIdempotent { service: s.service.clone(), on: true },
-        ));
+        actions.push((Action::SetIdempotent { service: s.service.clone(), on: true }, flag("idempotent", &s.text)));
     }
     for r in &args.retry {
-        let action = Action::SetRetry { service: r.service.clone(), retry: r.value };
-        out.push((flag("retry", "SERVICE=ATTEMPTS,BASE,CAP", &r.text), action));
+        actions.push((Action::SetRetry { service: r.service.clone(), retry: r.value }, flag("retry", &r.text)));
     }
     for c in &args.consumers {
         let action = Action::SetConsumers { service: c.service.clone(), consumers: c.value };
-        out.push((flag("consumers", "SERVICE=N", &c.text), action));
+        actions.push((action, flag("consumers", &c.text)));
     }
-    out
+    actions.into_iter().map(|(action, origin)| (Step { at_us: 0, events: None, action }, origin)).collect()
 }
 
 /// The `action` tag of an input, as written in a run file.
@@ -252,109 +316,210 @@ fn action_name(action: &Action) -> String {
     serde_json::to_value(action).ok().and_then(|v| v["action"].as_str().map(String::from)).unwrap_or_default()
 }
 
+/// A run file as read: either kind, turned into what a link says.
+struct Loaded {
+    path: String,
+    params: LabParams,
+    /// The version-1 command-line file's own fields.
+    duration_s: Option<f64>,
+    partitions: Option<u16>,
+    key: Option<PartitionKey>,
+    /// The trace hash the page recorded when it saved the run.
+    recorded_hash: Option<String>,
+    gives_wiring: bool,
+}
+
+/// Reads a run file: one the page saved (`"format": "fanout-run"`) or the command line's
+/// version-1 file (see README). Every value is checked as strictly as the flag for it.
+fn load(path: &str) -> Loaded {
+    let bad = |why: String| -> ! { fail(format!("invalid run file '{path}': {why}")) };
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| bad(format!("cannot be read: {e}")));
+    let saved_by_page = serde_json::from_str::<serde_json::Value>(&text).is_ok_and(|v| v.get("format").is_some());
+    if saved_by_page {
+        let (params, recorded_hash) = export::import(&text).unwrap_or_else(|why| bad(why));
+        return Loaded {
+            path: path.into(),
+            params,
+            duration_s: None,
+            partitions: None,
+            key: None,
+            recorded_hash,
+            gives_wiring: true,
+        };
+    }
+    let file = RunFile::parse(&text).unwrap_or_else(|why| bad(why));
+    let mut params = LabParams::default();
+    if let Some(s) = &file.scenario {
+        params.setup.scenario = parse_scenario(s).unwrap_or_else(|why| bad(format!("scenario: {why}")));
+    }
+    if let Some(r) = file.rate {
+        params.setup.rate = Some(parse_rate(&r.to_string()).unwrap_or_else(|why| bad(format!("rate: {why}"))));
+    }
+    if let Some(d) = file.duration_s {
+        parse_duration_s(&d.to_string()).unwrap_or_else(|why| bad(format!("duration_s: {why}")));
+    }
+    if let Some(p) = file.partitions {
+        parse_partitions(&p.to_string()).unwrap_or_else(|why| bad(format!("partitions: {why}")));
+    }
+    let key = file.key.as_deref().map(|k| parse_key(k).unwrap_or_else(|why| bad(format!("key: {why}"))));
+    let scenario = Scenario::by_id(&params.setup.scenario).expect("checked by parse_scenario");
+    for (k, text) in file.faults.iter().enumerate() {
+        let spec = FaultSpec::parse(text)
+            .and_then(|spec| spec.fault.validate(&scenario).map(|_| spec))
+            .unwrap_or_else(|why| bad(format!("fault {} `{text}`: {why}", k + 1)));
+        params.setup.faults.push(spec);
+    }
+    let gives_wiring = file.wiring.is_some();
+    if let Some(w) = file.wiring {
+        params.setup.wiring = w;
+    }
+    params.setup.seed = file.seed.unwrap_or(params.setup.seed);
+    // Inputs at their moments, in time order (a file may list them in any order); each is a
+    // step of a link, replayed exactly as the page replays one.
+    // Values no run could take stop here, as the flag for them would.
+    let blank = Sim::new(scenario, params.setup.seed);
+    for (k, Input { at_us, action }) in file.inputs.iter().enumerate() {
+        if let Err(why) = blank.check_values(action) {
+            bad(format!("input {} ({} at {at_us} µs): {why}", k + 1, action_name(action)));
+        }
+    }
+    let mut steps: Vec<Step> =
+        file.inputs.into_iter().map(|Input { at_us, action }| Step { at_us, events: None, action }).collect();
+    steps.sort_by_key(|s| s.at_us);
+    params.script = steps;
+    Loaded {
+        path: path.into(),
+        params,
+        duration_s: file.duration_s,
+        partitions: file.partitions,
+        key,
+        recorded_hash: None,
+        gives_wiring,
+    }
+}
+
 fn main() -> ExitCode {
     let args = Args::parse();
-    let file = args.file.as_ref().map(|path| {
-        let bad = |why: String| -> ! { fail(format!("invalid run file '{path}': {why}")) };
-        let file = RunFile::read(path).unwrap_or_else(|why| bad(why));
-        // The file's values are checked as strictly as the flags that stand for them.
-        if let Some(s) = &file.scenario {
-            parse_scenario(s).unwrap_or_else(|why| bad(format!("scenario: {why}")));
-        }
-        if let Some(r) = file.rate {
-            parse_rate(&r.to_string()).unwrap_or_else(|why| bad(format!("rate: {why}")));
-        }
-        if let Some(d) = file.duration_s {
-            parse_duration_s(&d.to_string()).unwrap_or_else(|why| bad(format!("duration_s: {why}")));
-        }
-        if let Some(p) = file.partitions {
-            parse_partitions(&p.to_string()).unwrap_or_else(|why| bad(format!("partitions: {why}")));
-        }
-        if let Some(k) = &file.key {
-            parse_key(k).unwrap_or_else(|why| bad(format!("key: {why}")));
-        }
-        (path.clone(), file)
-    });
+    let file = args.file.as_deref().map(load);
+    let mut params = file.as_ref().map_or_else(LabParams::default, |f| f.params.clone());
     let from_file = |what: &str| -> ! {
-        let path = file.as_ref().map_or("", |(p, _)| p.as_str());
+        let path = file.as_ref().map_or("", |f| f.path.as_str());
         fail(format!("the run file '{path}' gives no {what}, and no --{} was given", what.replace('_', "-")))
     };
-    let scenario_id = args
-        .scenario
-        .clone()
-        .or_else(|| file.as_ref().and_then(|(_, f)| f.scenario.clone()))
-        .unwrap_or_else(|| "checkout".into());
-    let mut scenario = Scenario::by_id(&scenario_id).expect("checked by parse_scenario");
-    if let Some(n) = args.partitions.or_else(|| file.as_ref().and_then(|(_, f)| f.partitions)) {
-        scenario.partitions = n;
+    if let Some(s) = &args.scenario {
+        params.setup.scenario = s.clone();
+        // Another scenario's subscribers may not exist here.
+        params.subscribers = None;
     }
-    if let Some(key) =
-        args.key.or_else(|| file.as_ref().and_then(|(_, f)| f.key.as_deref()).and_then(PartitionKey::parse))
-    {
-        scenario.partition_key = key;
+    let mut scenario = Scenario::by_id(&params.setup.scenario).expect("checked by parse_scenario");
+    match args.wiring {
+        Some(WiringArg::Request) => params.setup.wiring = Wiring::Request,
+        Some(WiringArg::Event) => params.setup.wiring = Wiring::Event,
+        None if file.as_ref().is_some_and(|f| f.gives_wiring) => {}
+        None => from_file("wiring"),
     }
-    let wiring = match args.wiring {
-        Some(WiringArg::Request) => Wiring::Request,
-        Some(WiringArg::Event) => Wiring::Event,
-        None => file.as_ref().and_then(|(_, f)| f.wiring).unwrap_or_else(|| from_file("wiring")),
-    };
-    let duration_s = args
-        .duration_s
-        .or_else(|| file.as_ref().and_then(|(_, f)| f.duration_s))
-        .unwrap_or_else(|| from_file("duration_s"));
-    // The file's faults, then those of the flags; a fault may only name a service of the
-    // chosen scenario.
-    let mut faults: Vec<FaultSpec> = Vec::new();
-    if let Some((path, f)) = &file {
-        for (k, text) in f.faults.iter().enumerate() {
-            let spec = FaultSpec::parse(text)
-                .and_then(|spec| spec.fault.validate(&scenario).map(|_| spec))
-                .unwrap_or_else(|why| fail(format!("invalid run file '{path}': fault {} `{text}`: {why}", k + 1)));
-            faults.push(spec);
-        }
+    if let Some(seed) = args.seed {
+        params.setup.seed = seed;
+    }
+    if let Some(rate) = args.rate {
+        params.setup.rate = Some(rate);
     }
     for f in &args.faults {
         if let Err(why) = f.spec.fault.validate(&scenario) {
             fail(format!("invalid value '{}' for '--fault <SPEC>': {why}", f.text));
         }
-        faults.push(f.spec.clone());
+        params.setup.faults.push(f.spec.clone());
     }
-    let setup = Setup {
-        scenario: scenario_id,
-        wiring,
-        seed: args.seed.or_else(|| file.as_ref().and_then(|(_, f)| f.seed)).unwrap_or(1),
-        rate: args.rate.or_else(|| file.as_ref().and_then(|(_, f)| f.rate)),
-        faults: faults.clone(),
-    };
-    let mut sim = Sim::from_scenario(scenario, &setup).unwrap_or_else(|why| fail(why));
-    // The file's inputs at their moments, then the settings the flags give, at time 0.
-    if let Some((path, f)) = &file {
-        for (k, Input { at_us, action }) in f.inputs.iter().enumerate() {
-            if let Err(why) = sim.schedule(*at_us, action.clone()) {
-                let name = action_name(action);
-                fail(format!("invalid run file '{path}': input {} ({name} at {at_us} µs): {why}", k + 1));
-            }
+    // Where the run stops: --duration-s, else the file's duration or the moment it was saved at.
+    match (args.duration_s, file.as_ref()) {
+        (Some(d), _) => (params.until_us, params.until_events) = (Some(seconds(d)), None),
+        (None, Some(f)) if f.duration_s.is_some() => params.until_us = f.duration_s.map(seconds),
+        (None, Some(f)) if f.params.until_us.is_some() => {}
+        _ => from_file("duration_s"),
+    }
+    // The topic at the start: a version-1 file's values, overridden by the flags.
+    let start_partitions = args.partitions.or_else(|| file.as_ref().and_then(|f| f.partitions));
+    let start_key = args.key.or_else(|| file.as_ref().and_then(|f| f.key));
+    let topic_args = Args { partitions: start_partitions, key: start_key, ..args.clone() };
+    let custom_scenario = start_partitions.is_some_and(|n| n < scenario.partitions);
+    if custom_scenario {
+        scenario.partitions = start_partitions.expect("checked");
+    }
+    // The topic's start, then the file's steps, then the other flags' settings at 0, then
+    // --at: kept in time order. A refused step names where it came from.
+    let from_file = std::mem::take(&mut params.script);
+    let file_origin = file.as_ref().map(|f| format!("run file '{}'", f.path)).unwrap_or_default();
+    let mut steps: Vec<(Step, String)> = Vec::new();
+    let (topic, settings): (Vec<_>, Vec<_>) = flag_steps(&topic_args, &scenario)
+        .into_iter()
+        .partition(|(s, _)| matches!(s.action, Action::SetPartitions { .. } | Action::SetPartitionKey { .. }));
+    steps.extend(topic);
+    steps.extend(from_file.into_iter().map(|s| (s, file_origin.clone())));
+    steps.extend(settings);
+    steps.extend(args.at.iter().map(|a| (a.step.clone(), format!("'--at' value '{}'", a.step.text()))));
+    steps.sort_by_key(|(s, _)| s.at_us);
+    let origins: Vec<(String, String)> = steps.iter().map(|(s, origin)| (s.text(), origin.clone())).collect();
+    params.script = steps.into_iter().map(|(s, _)| s).collect();
+    if custom_scenario && args.save.is_some() {
+        fail(format!(
+            "--save: a run whose topic starts with fewer partitions ({}) than the scenario's cannot be saved for the \
+             page, which starts every topic as its scenario does; drop --partitions, or give {} or more",
+            scenario.partitions,
+            Scenario::by_id(&params.setup.scenario).expect("known").partitions
+        ));
+    }
+    // A step the run refuses when it comes due (a redrive with nothing dead-lettered, say,
+    // after a flag changed the run) is left out with a note, as the page leaves it out.
+    let built = if custom_scenario { params.timeline_of(scenario) } else { params.timeline() };
+    let (timeline, problems) = built.unwrap_or_else(|why| fail(why));
+    let (from_file, problems): (Vec<String>, Vec<String>) = problems.into_iter().partition(|p| {
+        origins.iter().any(|(step, origin)| *origin == file_origin && p.starts_with(&format!("Ignored at=\"{step}\"")))
+    });
+    for p in &from_file {
+        eprintln!("note: {p}; the page leaves such a step out too");
+    }
+    if !problems.is_empty() {
+        let named: Vec<String> = problems
+            .iter()
+            .map(|p| {
+                let found = origins.iter().find_map(|(step, origin)| {
+                    p.strip_prefix(&format!("Ignored at=\"{step}\": ")).map(|why| (step, origin, why))
+                });
+                match found {
+                    Some((step, origin, why)) => format!("invalid {origin}: step {step}: {why}"),
+                    None => p.clone(),
+                }
+            })
+            .collect();
+        fail(named.join("; "));
+    }
+    let sim = timeline.sim();
+    if let Some(recorded) = file.as_ref().and_then(|f| f.recorded_hash.as_deref()) {
+        if recorded != sim.trace_hash_hex() {
+            eprintln!(
+                "note: the run file recorded trace hash {recorded}; this run gives {} (flags given with the file \
+                 change the run)",
+                sim.trace_hash_hex()
+            );
         }
     }
-    for (flag, action) in setting_inputs(&args) {
-        // Checked against the run as it will stand when the input is due (after the file's
-        // inputs and the flags before it), so that, say, --sync of a service nobody wired in
-        // stops here instead of becoming a refusal in a log nobody reads.
-        let mut due = sim.clone();
-        due.run_until(0);
-        if let Err(why) = due.check(&action).and_then(|_| sim.schedule(0, action)) {
-            fail(format!("invalid {flag}: {why}"));
+    if let Some(path) = &args.save {
+        if let Err(e) = std::fs::write(path, export::export(&timeline)) {
+            fail(format!("--save: '{path}' cannot be written: {e}"));
         }
     }
-    sim.run_until((duration_s * SEC as f64).round() as u64);
-    let specs: Vec<String> = faults.iter().map(FaultSpec::text).collect();
-    let report = Report::of(&sim, &specs);
+    let specs: Vec<String> = params.setup.faults.iter().map(FaultSpec::text).collect();
+    let report = Report::of(sim, &specs);
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report).expect("a report always serialises"));
     } else {
         print_table(&report);
     }
     ExitCode::SUCCESS
+}
+
+fn seconds(s: f64) -> Micros {
+    (s * SEC as f64).round() as Micros
 }
 
 fn print_table(r: &Report) {

@@ -392,7 +392,15 @@ impl LabParams {
     /// Builds the run the link describes: its setup, its steps replayed at their moments,
     /// then on to `until` if it gives one. Steps the lab refuses are left out and reported.
     pub fn timeline(&self) -> Result<(Timeline, Vec<String>), String> {
-        let mut t = Timeline::new(&self.setup)?;
+        self.play(Timeline::new(&self.setup)?)
+    }
+
+    /// [`timeline`](Self::timeline) of a scenario of one's own; `setup.scenario` names it.
+    pub fn timeline_of(&self, scenario: Scenario) -> Result<(Timeline, Vec<String>), String> {
+        self.play(Timeline::with_scenario(scenario, &self.setup)?)
+    }
+
+    fn play(&self, mut t: Timeline) -> Result<(Timeline, Vec<String>), String> {
         let problems = t.play_script(&self.steps());
         match (self.until_us, self.until_events) {
             (Some(at), Some(n)) => t.seek_events(at, n),

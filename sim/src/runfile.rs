@@ -39,11 +39,10 @@ pub struct RunFile {
 }
 
 impl RunFile {
-    /// Reads and parses `path`; the error says what is wrong, with the line and column of a
-    /// JSON problem, without the path (the caller names the file).
-    pub fn read(path: &str) -> Result<RunFile, String> {
-        let text = std::fs::read_to_string(path).map_err(|e| format!("cannot be read: {e}"))?;
-        let file: RunFile = serde_json::from_str(&text).map_err(|e| {
+    /// Parses a file's text; the error says what is wrong, with the line and column of a
+    /// JSON problem (the caller names the file).
+    pub fn parse(text: &str) -> Result<RunFile, String> {
+        let file: RunFile = serde_json::from_str(text).map_err(|e| {
             let what = e.to_string();
             // serde_json ends its message with " at line L column C"; say it first instead.
             let what = match what.rfind(" at line ") {

@@ -660,7 +660,7 @@ impl Sim {
     }
 
     /// Checks that an action's values are possible, whatever the state of the run.
-    fn check_values(&self, action: &Action) -> Result<(), String> {
+    pub fn check_values(&self, action: &Action) -> Result<(), String> {
         match action {
             Action::SetRate { rate } if !(rate.is_finite() && (0.0..=MAX_RATE).contains(rate)) => {
                 Err(format!("the {} rate must be between 0 and {MAX_RATE} per second, not {rate}", self.scenario.noun))

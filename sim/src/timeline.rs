@@ -48,7 +48,16 @@ pub struct Timeline {
 
 impl Timeline {
     pub fn new(setup: &Setup) -> Result<Timeline, String> {
-        let sim = Sim::from_setup(setup)?;
+        Self::of_sim(setup, Sim::from_setup(setup)?)
+    }
+
+    /// A run of a scenario of one's own (a built-in one changed, say with fewer partitions);
+    /// `setup.scenario` is not consulted.
+    pub fn with_scenario(scenario: crate::scenario::Scenario, setup: &Setup) -> Result<Timeline, String> {
+        Self::of_sim(setup, Sim::from_scenario(scenario, setup)?)
+    }
+
+    fn of_sim(setup: &Setup, sim: Sim) -> Result<Timeline, String> {
         Ok(Timeline {
             setup: setup.clone(),
             recorded: Vec::new(),

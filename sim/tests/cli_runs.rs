@@ -1,0 +1,167 @@
+//! One run, one hash, between the page and the command line: a link's steps given as `--at`,
+//! a run the page saved replayed with `--file`, and a run the command line saved with `--save`
+//! read back the way the page reads it. (The page itself is driven in the end-to-end tests;
+//! here the page's own code, `LabParams` and `export`, stands for it.)
+
+use fanout_sim::export;
+use fanout_sim::params::LabParams;
+use fanout_sim::script::parse_action;
+use fanout_sim::timeline::Timeline;
+use fanout_sim::*;
+use serde_json::Value;
+use std::process::{Command, Output};
+
+fn fanout_sim(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_fanout-sim")).args(args).output().expect("the binary runs")
+}
+
+fn run_ok(args: &[&str]) -> (Value, String) {
+    let out = fanout_sim(args);
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(out.status.success(), "{args:?} failed: {err}");
+    (serde_json::from_slice(&out.stdout).expect("--json prints JSON"), err)
+}
+
+fn hash(v: &Value) -> String {
+    v["trace_hash"].as_str().expect("a trace hash").to_string()
+}
+
+fn tmp(name: &str) -> String {
+    std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(name).to_string_lossy().into_owned()
+}
+
+/// What the page shows for a link: the same code the page runs.
+fn page_hash(query: &str) -> String {
+    let (link, problems) = LabParams::parse(query);
+    assert!(problems.is_empty(), "{query}: {problems:?}");
+    let (t, problems) = link.timeline().unwrap();
+    assert!(problems.is_empty(), "{query}: {problems:?}");
+    t.sim().trace_hash_hex()
+}
+
+#[test]
+fn a_link_with_steps_and_the_same_steps_as_flags_give_one_hash() {
+    let steps = ["0s:idempotent:email:on", "5s:buy", "8s:inject:crash:inventory", "12.5s:clear:crash:inventory"];
+    let mut args = vec!["--wiring", "event", "--seed", "4", "--rate", "5", "--duration-s", "20"];
+    args.extend(["--fault", "duplicate:email:0.3", "--json"]);
+    for s in &steps {
+        args.extend(["--at", s]);
+    }
+    let (cli, _) = run_ok(&args);
+    let query: Vec<String> = steps.iter().map(|s| format!("at={s}")).collect();
+    let link = format!("seed=4&rate=5&until=20&fault=duplicate:email:0.3&{}", query.join("&"));
+    assert_eq!(hash(&cli), page_hash(&link));
+
+    // Without the idempotent step Email applies duplicates, and the hash says so.
+    let k = args.iter().position(|a| *a == "0s:idempotent:email:on").unwrap();
+    let plain = [&args[..k - 1], &args[k + 1..]].concat();
+    let (without, _) = run_ok(&plain);
+    let email = |v: &Value| v["subscribers"].as_array().unwrap().iter().find(|s| s["key"] == "email").unwrap().clone();
+    assert!(email(&cli)["skipped"].as_u64().unwrap() > 0, "{}", email(&cli));
+    assert_eq!(email(&without)["skipped"], 0);
+    assert_ne!(hash(&cli), hash(&without));
+}
+
+#[test]
+fn a_run_saved_by_the_page_replays_on_the_command_line_to_its_hash() {
+    let setup = Setup {
+        seed: 21,
+        rate: Some(4.0),
+        faults: vec![fault::FaultSpec::parse("slow:analytics:800ms").unwrap()],
+        ..Setup::default()
+    };
+    let mut t = Timeline::new(&setup).unwrap();
+    t.advance(3 * SEC, u64::MAX);
+    t.apply(parse_action("idempotent:email:on").unwrap()).unwrap();
+    t.advance(6 * SEC, u64::MAX);
+    t.apply(Action::BuyNow).unwrap();
+    // Between two events of one microsecond, as single steps leave a run.
+    t.step();
+    t.apply(parse_action("add:sms").unwrap()).unwrap();
+    t.advance(9 * SEC, u64::MAX);
+    let path = tmp("page-saved.json");
+    std::fs::write(&path, export::export(&t)).unwrap();
+    let (cli, notes) = run_ok(&["--file", &path, "--json"]);
+    assert_eq!(hash(&cli), t.sim().trace_hash_hex());
+    assert_eq!(notes, "", "a faithful replay has nothing to note");
+    assert_eq!(cli["checkouts"]["sim_time_us"], 9 * SEC);
+
+    // A flag given with the file changes the run, and the command line says so.
+    let (other, notes) = run_ok(&["--file", &path, "--seed", "22", "--json"]);
+    assert_ne!(hash(&other), t.sim().trace_hash_hex());
+    assert!(notes.contains("recorded trace hash"), "{notes}");
+}
+
+#[test]
+fn a_run_saved_by_the_command_line_loads_as_the_page_loads_it() {
+    let path = tmp("cli-saved.json");
+    let (cli, _) = run_ok(&[
+        "--scenario",
+        "checkout",
+        "--wiring",
+        "event",
+        "--seed",
+        "9",
+        "--duration-s",
+        "15",
+        "--fault",
+        "broker-down:4s-7s",
+        "--publish-policy",
+        "buffer-and-retry",
+        "--add",
+        "sms",
+        "--at",
+        "10s:rate:6",
+        "--save",
+        &path,
+        "--json",
+    ]);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let (params, recorded) = export::import(&text).expect("the page reads what the command line saves");
+    assert_eq!(recorded.as_deref(), Some(hash(&cli).as_str()));
+    let (t, problems) = params.timeline().unwrap();
+    assert!(problems.is_empty(), "{problems:?}");
+    assert_eq!(t.sim().trace_hash_hex(), hash(&cli));
+    assert!(text.contains("\"0s:publish:buffer-and-retry\""), "{text}");
+    assert!(text.contains("\"subscribers\""), "wiring changes at the start read as a subscriber list: {text}");
+    // And the command line replays its own file to the same hash.
+    let (again, notes) = run_ok(&["--file", &path, "--json"]);
+    assert_eq!(hash(&again), hash(&cli));
+    assert_eq!(notes, "");
+}
+
+#[test]
+fn the_publish_policy_and_call_mode_flags_change_what_they_say() {
+    let base = ["--seed", "3", "--duration-s", "20", "--fault", "broker-down:5s-10s", "--json"];
+    let with = |extra: &[&str]| run_ok(&[&base[..], extra].concat()).0;
+    let fail = with(&["--wiring", "event", "--publish-policy", "fail"]);
+    let buffer = with(&["--wiring", "event", "--publish-policy", "buffer-and-retry"]);
+    assert!(fail["checkouts"]["failed"].as_u64().unwrap() > 0, "the broker was down: checkouts fail");
+    assert_eq!(buffer["checkouts"]["failed"], 0, "buffered events wait; every checkout is answered");
+    // Fail is the checkout's own policy: the same run, though the input still counts in the hash.
+    assert_eq!(fail["checkouts"], with(&["--wiring", "event"])["checkouts"]);
+    let parallel = with(&["--wiring", "request", "--call-mode", "parallel"]);
+    let sequential = with(&["--wiring", "request"]);
+    let p95 = |v: &Value| v["response_ms"]["p95"].as_f64().unwrap();
+    assert!(
+        p95(&parallel) < p95(&sequential),
+        "parallel calls answer sooner: {} vs {}",
+        p95(&parallel),
+        p95(&sequential)
+    );
+}
+
+#[test]
+fn bad_steps_and_refused_steps_say_what_is_wrong() {
+    let out = fanout_sim(&["--wiring", "event", "--duration-s", "1", "--at", "2s:melt"]);
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("'--at <MOMENT:ACTION>'") && err.contains("melt"), "{err}");
+    let out = fanout_sim(&["--wiring", "event", "--duration-s", "1", "--at", "1s:redrive:email"]);
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("'--at' value '1s:redrive:email'") && err.contains("dead-letter queue is empty"), "{err}");
+    let out = fanout_sim(&["--wiring", "event", "--duration-s", "1", "--publish-policy", "maybe"]);
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("fail, buffer-and-retry"), "{err}");
+}
