@@ -15,6 +15,16 @@ const CASES = [
   // An Order Service crash fails every open checkout at once, in order-id order.
   { seed: 13, wiring: 'request', rate: 8, until: 25, faults: ['crash:orders:5s-7s', 'errors:email:0.3'] },
   { scenario: 'flash-sale', seed: 2, wiring: 'request', rate: 150, until: 3, faults: ['slow:email:300ms'] },
+  // Links with steps: every input counts in the hash alike, however it arrives. The idempotent
+  // step changes no message on a wire (Email skips duplicates in its own database), yet the
+  // run differs, and so must the hash; 5 s is a sampling moment, where a step lands after the
+  // sample as a click does.
+  {
+    seed: 4, wiring: 'event', rate: 5, until: 20, faults: ['duplicate:email:0.3'],
+    steps: ['0s:idempotent:email:on', '5s:buy', '8s:inject:crash:inventory', '12.5s:clear:crash:inventory'],
+  },
+  { seed: 4, wiring: 'event', rate: 5, until: 20, faults: ['duplicate:email:0.3'], steps: ['5s:buy'] },
+  { seed: 9, wiring: 'request', rate: 3, until: 15, faults: [], steps: ['0s:calls:parallel', '0s:add:sms', '6s:wiring:event'] },
 ];
 
 let server;
@@ -36,6 +46,7 @@ function cliHash(c) {
   const args = ['--wiring', c.wiring, '--seed', String(c.seed), '--rate', String(c.rate), '--duration-s', String(c.until), '--json'];
   if (c.scenario) args.unshift('--scenario', c.scenario);
   for (const f of c.faults) args.push('--fault', f);
+  for (const step of c.steps ?? []) args.push('--at', step);
   const out = execFileSync(SIM_CLI, args, { encoding: 'utf8' });
   const report = JSON.parse(out);
   assert.match(report.trace_hash, /^[0-9a-f]{16}$/, `the CLI's trace_hash is 16 hex digits: ${report.trace_hash}`);
@@ -47,9 +58,10 @@ for (const c of CASES) {
   if (c.scenario) pairs.push(['scenario', c.scenario]);
   pairs.push(['seed', c.seed], ['wiring', c.wiring], ['rate', c.rate], ['until', c.until]);
   for (const f of c.faults) pairs.push(['fault', f]);
+  for (const step of c.steps ?? []) pairs.push(['at', step]);
   const label = `${c.scenario ?? 'checkout'}, ${c.wiring}, seed ${c.seed}, rate ${c.rate}, ${c.until} s${
     c.faults.length ? `, ${c.faults.join(' + ')}` : ''
-  }`;
+  }${c.steps ? `, steps ${c.steps.join(' ')}` : ''}`;
 
   test(`same trace hash in the page and the CLI: ${label}`, async () => {
     const expected = cliHash(c);
@@ -74,3 +86,8 @@ for (const c of CASES) {
     }
   });
 }
+
+test('the idempotent step gives its own hash, in the page as on the command line', () => {
+  const [withStep, without] = CASES.filter((c) => c.seed === 4).map(cliHash);
+  assert.notEqual(withStep.hash, without.hash, `${withStep.command} and ${without.command} must differ`);
+});
