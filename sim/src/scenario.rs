@@ -3,7 +3,8 @@
 
 use crate::consumer::Effect;
 use crate::rng::Dist;
-use crate::time::{Micros, MS, SEC};
+use crate::system::{Icon, Role};
+use crate::time::{Micros, SEC};
 use crate::topic::{PartitionKey, MAX_PARTITIONS};
 use serde::{Deserialize, Serialize};
 
@@ -75,6 +76,18 @@ pub struct ServiceSpec {
     /// What processing an event changes in the service's own data.
     #[serde(default)]
     pub effect: Effect,
+    /// How the page draws it.
+    #[serde(default = "default_icon")]
+    pub icon: Icon,
+    #[serde(default = "default_role")]
+    pub role: Role,
+}
+
+fn default_icon() -> Icon {
+    Icon::Receipt
+}
+fn default_role() -> Role {
+    Role::Service
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -82,6 +95,9 @@ pub struct ServiceSpec {
 pub struct Scenario {
     pub id: String,
     pub title: String,
+    /// One sentence for the scenario picker.
+    #[serde(default)]
+    pub summary: String,
     pub order_service: ServiceSpec,
     /// Every downstream service this scenario knows, subscribed or not.
     pub catalog: Vec<ServiceSpec>,
@@ -135,6 +151,13 @@ pub struct Scenario {
     /// The label of the button that places one: `Buy now`, `Book a trip`.
     #[serde(default = "words::buy_label")]
     pub buy_label: String,
+    /// Whether the actor can take one back just after starting it (`cancel_event_name`).
+    #[serde(default = "yes")]
+    pub cancellable: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// The checkout shop's words, the defaults of a scenario that gives none of its own (so that
@@ -181,138 +204,30 @@ fn default_ack_timeout() -> Micros {
 /// The most downstream services one run may have wired in at once.
 pub const MAX_SUBSCRIBERS: usize = 12;
 
-fn service(key: &str, name: &str, job: &str, min_ms: u64, extra_ms: u64, concurrency: u32) -> ServiceSpec {
-    ServiceSpec {
-        key: key.into(),
-        name: name.into(),
-        job: job.into(),
-        processing: Dist::ShiftedExp { min_us: min_ms * MS, mean_extra_us: extra_ms * MS },
-        concurrency,
-        queue_limit: 10_000,
-        effect: Effect::default(),
-    }
-}
-
-fn counting(noun: &str) -> Effect {
-    Effect::Count { noun: noun.into() }
-}
-
-impl ServiceSpec {
-    fn with(mut self, effect: Effect) -> Self {
-        self.effect = effect;
-        self
-    }
-}
-
 impl Scenario {
-    /// Identifiers of the built-in scenarios.
+    /// Identifiers of the built-in scenarios (`content/scenarios/`), in the picker's order.
     pub const IDS: [&'static str; 3] = ["checkout", "flash-sale", "ride-sharing"];
 
+    /// A built-in scenario, compiled from its file.
     pub fn by_id(id: &str) -> Option<Scenario> {
-        match id {
-            "checkout" => Some(Self::checkout()),
-            "flash-sale" => Some(Self::flash_sale()),
-            "ride-sharing" => Some(Self::ride_sharing()),
-            _ => None,
-        }
+        crate::system::builtin::all().iter().find(|s| s.id == id).cloned()
     }
 
     /// Alex clicks "Buy now": the Order Service saves the order and four services react.
     pub fn checkout() -> Scenario {
-        Scenario {
-            id: "checkout".into(),
-            title: "Checkout".into(),
-            order_service: service("orders", "Order Service", "saves the order", 15, 10, 32),
-            catalog: vec![
-                service("email", "Email", "sends the confirmation", 40, 40, 8).with(counting("emails sent")),
-                service("inventory", "Inventory", "reduces the stock", 20, 20, 8).with(Effect::Stock { start: 1_000 }),
-                service("analytics", "Analytics", "logs the sale", 30, 30, 8).with(counting("sales logged")),
-                service("shipping", "Shipping", "books the parcel", 30, 20, 8).with(counting("parcels booked")),
-                service("sms", "SMS", "texts the shopper", 30, 30, 8).with(counting("texts sent")),
-                service("fraud", "Fraud", "checks for fraud", 40, 40, 8).with(counting("orders checked")),
-                service("loyalty", "Loyalty", "awards points", 20, 20, 8).with(counting("points awarded")),
-                service("payment", "Payment", "charges the card", 40, 30, 8).with(Effect::Money),
-                // A read model: the shopper's order history, updated from the events. What it
-                // shows lags the write by its publish-to-processed delay (the stale window).
-                // Last in the catalog so that the services before it keep their indices.
-                service("orderpage", "Order page", "updates the order history the shopper reads", 10, 10, 8)
-                    .with(counting("orders shown")),
-            ],
-            initial: ["email", "inventory", "analytics", "shipping"].map(String::from).to_vec(),
-            // Long on purpose, so that a student can follow one message across a wire by eye:
-            // each hop takes about 0.2 s (150 ms plus 50 ms on average), so at the page's
-            // default 0.25x speed a message takes most of a second to cross the stage. These
-            // are the simulation's own numbers; every latency the lab measures includes them.
-            network: Dist::ShiftedExp { min_us: 150 * MS, mean_extra_us: 50 * MS },
-            call_timeout_us: 5 * SEC,
-            call_mode: CallMode::Sequential,
-            publish_policy: PublishPolicy::Fail,
-            publish_retry_us: 500 * MS,
-            redelivery_delay_us: 500 * MS,
-            rate: 2.0,
-            sample_interval_us: 250 * MS,
-            partitions: default_partitions(),
-            partition_key: default_partition_key(),
-            ack_timeout_us: default_ack_timeout(),
-            actor: words::actor(),
-            noun: words::noun(),
-            placed_verb: words::placed_verb(),
-            request_noun: words::request_noun(),
-            placing: words::placing(),
-            event_name: words::event_name(),
-            cancel_event_name: words::cancel_event_name(),
-            buy_label: words::buy_label(),
-        }
+        Self::by_id("checkout").expect("built in")
     }
 
     /// The design challenge: a rider books a trip, the Trip Service saves it and one
     /// `TripBooked` event goes out. Nothing listens at the start; the student decides who
     /// subscribes (and who, like pricing, must answer before the rider is told).
     pub fn ride_sharing() -> Scenario {
-        Scenario {
-            id: "ride-sharing".into(),
-            title: "Ride sharing".into(),
-            order_service: service("trips", "Trip Service", "books the trip", 15, 10, 32),
-            catalog: vec![
-                service("matching", "Driver matching", "finds a nearby driver", 60, 60, 8)
-                    .with(counting("drivers matched")),
-                service("notify", "Rider notification", "pings the rider with an ETA", 20, 20, 8)
-                    .with(counting("notifications sent")),
-                service("pricing", "Pricing", "locks in the fare", 20, 20, 8).with(Effect::Money),
-                service("fraud", "Fraud", "checks the payment method", 40, 40, 8)
-                    .with(counting("payment methods checked")),
-                service("receipts", "Receipts", "emails the receipt", 40, 40, 8).with(counting("receipts sent")),
-                service("analytics", "Analytics", "logs the trip", 30, 30, 8).with(counting("trips logged")),
-            ],
-            initial: Vec::new(),
-            actor: "Rider".into(),
-            noun: "trip".into(),
-            placed_verb: "booked".into(),
-            request_noun: "booking".into(),
-            placing: "booking".into(),
-            event_name: "TripBooked".into(),
-            cancel_event_name: "TripCancelled".into(),
-            buy_label: "Book a trip".into(),
-            ..Self::checkout()
-        }
+        Self::by_id("ride-sharing").expect("built in")
     }
 
     /// The same shop during a flash sale: many orders, services scaled out to match.
     pub fn flash_sale() -> Scenario {
-        let mut s = Self::checkout();
-        s.id = "flash-sale".into();
-        s.title = "Flash sale".into();
-        s.order_service.concurrency = 4_000;
-        for svc in &mut s.catalog {
-            svc.concurrency = 2_000;
-            svc.queue_limit = 100_000;
-        }
-        s.rate = 200.0;
-        // A flash sale is about volume, not about following one message: keep the short wires.
-        s.network = Dist::ShiftedExp { min_us: 8 * MS, mean_extra_us: 4 * MS };
-        // Enough partitions that one reader each keeps up with the sale.
-        s.partitions = MAX_PARTITIONS;
-        s
+        Self::by_id("flash-sale").expect("built in")
     }
 
     pub fn catalog_index(&self, key: &str) -> Option<usize> {
@@ -358,9 +273,11 @@ impl Scenario {
             ("request_noun", &self.request_noun),
             ("placing", &self.placing),
             ("event_name", &self.event_name),
-            ("cancel_event_name", &self.cancel_event_name),
             ("buy_label", &self.buy_label),
         ];
+        if self.cancellable && self.cancel_event_name.trim().is_empty() {
+            return Err("cancel_event_name must not be empty when the scenario can be cancelled".into());
+        }
         if let Some((field, _)) = words.iter().find(|(_, w)| w.trim().is_empty()) {
             return Err(format!("{field} must not be empty; the page and the log use it"));
         }
@@ -371,6 +288,161 @@ impl Scenario {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    mod legacy {
+        use super::super::*;
+        use crate::time::MS;
+        fn service(key: &str, name: &str, job: &str, min_ms: u64, extra_ms: u64, concurrency: u32) -> ServiceSpec {
+            ServiceSpec {
+                key: key.into(),
+                name: name.into(),
+                job: job.into(),
+                processing: Dist::ShiftedExp { min_us: min_ms * MS, mean_extra_us: extra_ms * MS },
+                concurrency,
+                queue_limit: 10_000,
+                effect: Effect::default(),
+                icon: Icon::Receipt,
+                role: Role::Service,
+            }
+        }
+
+        fn counting(noun: &str) -> Effect {
+            Effect::Count { noun: noun.into() }
+        }
+
+        impl ServiceSpec {
+            fn with(mut self, effect: Effect) -> Self {
+                self.effect = effect;
+                self
+            }
+        }
+
+        pub struct Legacy;
+        impl Legacy {
+            /// Alex clicks "Buy now": the Order Service saves the order and four services react.
+            pub fn checkout() -> Scenario {
+                Scenario {
+                    summary: String::new(),
+                    cancellable: true,
+                    id: "checkout".into(),
+                    title: "Checkout".into(),
+                    order_service: service("orders", "Order Service", "saves the order", 15, 10, 32),
+                    catalog: vec![
+                        service("email", "Email", "sends the confirmation", 40, 40, 8).with(counting("emails sent")),
+                        service("inventory", "Inventory", "reduces the stock", 20, 20, 8)
+                            .with(Effect::Stock { start: 1_000 }),
+                        service("analytics", "Analytics", "logs the sale", 30, 30, 8).with(counting("sales logged")),
+                        service("shipping", "Shipping", "books the parcel", 30, 20, 8).with(counting("parcels booked")),
+                        service("sms", "SMS", "texts the shopper", 30, 30, 8).with(counting("texts sent")),
+                        service("fraud", "Fraud", "checks for fraud", 40, 40, 8).with(counting("orders checked")),
+                        service("loyalty", "Loyalty", "awards points", 20, 20, 8).with(counting("points awarded")),
+                        service("payment", "Payment", "charges the card", 40, 30, 8).with(Effect::Money),
+                        // A read model: the shopper's order history, updated from the events. What it
+                        // shows lags the write by its publish-to-processed delay (the stale window).
+                        // Last in the catalog so that the services before it keep their indices.
+                        service("orderpage", "Order page", "updates the order history the shopper reads", 10, 10, 8)
+                            .with(counting("orders shown")),
+                    ],
+                    initial: ["email", "inventory", "analytics", "shipping"].map(String::from).to_vec(),
+                    // Long on purpose, so that a student can follow one message across a wire by eye:
+                    // each hop takes about 0.2 s (150 ms plus 50 ms on average), so at the page's
+                    // default 0.25x speed a message takes most of a second to cross the stage. These
+                    // are the simulation's own numbers; every latency the lab measures includes them.
+                    network: Dist::ShiftedExp { min_us: 150 * MS, mean_extra_us: 50 * MS },
+                    call_timeout_us: 5 * SEC,
+                    call_mode: CallMode::Sequential,
+                    publish_policy: PublishPolicy::Fail,
+                    publish_retry_us: 500 * MS,
+                    redelivery_delay_us: 500 * MS,
+                    rate: 2.0,
+                    sample_interval_us: 250 * MS,
+                    partitions: default_partitions(),
+                    partition_key: default_partition_key(),
+                    ack_timeout_us: default_ack_timeout(),
+                    actor: words::actor(),
+                    noun: words::noun(),
+                    placed_verb: words::placed_verb(),
+                    request_noun: words::request_noun(),
+                    placing: words::placing(),
+                    event_name: words::event_name(),
+                    cancel_event_name: words::cancel_event_name(),
+                    buy_label: words::buy_label(),
+                }
+            }
+
+            /// The design challenge: a rider books a trip, the Trip Service saves it and one
+            /// `TripBooked` event goes out. Nothing listens at the start; the student decides who
+            /// subscribes (and who, like pricing, must answer before the rider is told).
+            pub fn ride_sharing() -> Scenario {
+                Scenario {
+                    summary: String::new(),
+                    cancellable: true,
+                    id: "ride-sharing".into(),
+                    title: "Ride sharing".into(),
+                    order_service: service("trips", "Trip Service", "books the trip", 15, 10, 32),
+                    catalog: vec![
+                        service("matching", "Driver matching", "finds a nearby driver", 60, 60, 8)
+                            .with(counting("drivers matched")),
+                        service("notify", "Rider notification", "pings the rider with an ETA", 20, 20, 8)
+                            .with(counting("notifications sent")),
+                        service("pricing", "Pricing", "locks in the fare", 20, 20, 8).with(Effect::Money),
+                        service("fraud", "Fraud", "checks the payment method", 40, 40, 8)
+                            .with(counting("payment methods checked")),
+                        service("receipts", "Receipts", "emails the receipt", 40, 40, 8)
+                            .with(counting("receipts sent")),
+                        service("analytics", "Analytics", "logs the trip", 30, 30, 8).with(counting("trips logged")),
+                    ],
+                    initial: Vec::new(),
+                    actor: "Rider".into(),
+                    noun: "trip".into(),
+                    placed_verb: "booked".into(),
+                    request_noun: "booking".into(),
+                    placing: "booking".into(),
+                    event_name: "TripBooked".into(),
+                    cancel_event_name: "TripCancelled".into(),
+                    buy_label: "Book a trip".into(),
+                    ..Legacy::checkout()
+                }
+            }
+
+            /// The same shop during a flash sale: many orders, services scaled out to match.
+            pub fn flash_sale() -> Scenario {
+                let mut s = Legacy::checkout();
+                s.id = "flash-sale".into();
+                s.title = "Flash sale".into();
+                s.order_service.concurrency = 4_000;
+                for svc in &mut s.catalog {
+                    svc.concurrency = 2_000;
+                    svc.queue_limit = 100_000;
+                }
+                s.rate = 200.0;
+                // A flash sale is about volume, not about following one message: keep the short wires.
+                s.network = Dist::ShiftedExp { min_us: 8 * MS, mean_extra_us: 4 * MS };
+                // Enough partitions that one reader each keeps up with the sale.
+                s.partitions = MAX_PARTITIONS;
+                s
+            }
+        }
+    }
+
+    #[test]
+    fn the_files_compile_to_the_scenarios_they_replace() {
+        for (new, mut old) in [
+            (Scenario::checkout(), legacy::Legacy::checkout()),
+            (Scenario::flash_sale(), legacy::Legacy::flash_sale()),
+            (Scenario::ride_sharing(), legacy::Legacy::ride_sharing()),
+        ] {
+            old.summary = new.summary.clone();
+            for (o, n) in std::iter::once(&mut old.order_service)
+                .chain(old.catalog.iter_mut())
+                .zip(std::iter::once(&new.order_service).chain(new.catalog.iter()))
+            {
+                o.icon = n.icon;
+                o.role = n.role;
+            }
+            assert_eq!(new, old, "{}", new.id);
+        }
+    }
 
     #[test]
     fn built_in_scenarios_validate() {

@@ -1,0 +1,9 @@
+//! Systems as data: the scenario file format, its checks, and the built-in scenarios, which
+//! are such files too.
+
+pub mod builtin;
+pub mod compile;
+pub mod schema;
+
+pub use compile::{compile, load, Problem};
+pub use schema::{Icon, Role, ScenarioFile};
