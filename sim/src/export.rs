@@ -56,7 +56,7 @@ pub fn export(t: &Timeline) -> String {
     let file = RunExport {
         format: FORMAT.into(),
         version: VERSION,
-        scenario: link.setup.scenario.clone(),
+        scenario: crate::scenario::Scenario::link_name(&link.setup.scenario),
         wiring: link.setup.wiring,
         seed: link.setup.seed,
         rate: link.setup.rate,

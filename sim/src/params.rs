@@ -151,8 +151,13 @@ impl LabParams {
         for (k, v) in &pairs {
             if k == "scenario" {
                 match Scenario::by_id(v) {
-                    Some(_) => p.setup.scenario = v.clone(),
-                    None => notices.push(bad("scenario", v, &Scenario::IDS.join(", "))),
+                    // A loaded file is known by its id from here on; links name it by address.
+                    Some(s) => p.setup.scenario = s.id,
+                    None => notices.push(bad(
+                        "scenario",
+                        v,
+                        &format!("{}, or the address of a scenario file", Scenario::IDS.join(", ")),
+                    )),
                 }
             }
         }
@@ -326,7 +331,7 @@ impl LabParams {
             q.push(("quiz", u.clone()));
         }
         if self.setup.scenario != d.setup.scenario {
-            q.push(("scenario", self.setup.scenario.clone()));
+            q.push(("scenario", Scenario::link_name(&self.setup.scenario)));
         }
         if self.setup.wiring != d.setup.wiring {
             q.push(("wiring", self.setup.wiring.key().into()));

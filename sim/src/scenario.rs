@@ -208,9 +208,15 @@ impl Scenario {
     /// Identifiers of the built-in scenarios (`content/scenarios/`), in the picker's order.
     pub const IDS: [&'static str; 3] = ["checkout", "flash-sale", "ride-sharing"];
 
-    /// A built-in scenario, compiled from its file.
+    /// A built-in scenario, compiled from its file, or one loaded from elsewhere (by its id
+    /// or its address; see [`crate::system::registry`]).
     pub fn by_id(id: &str) -> Option<Scenario> {
-        crate::system::builtin::all().iter().find(|s| s.id == id).cloned()
+        crate::system::builtin::all().iter().find(|s| s.id == id).cloned().or_else(|| crate::system::registry::find(id))
+    }
+
+    /// How a link names this scenario: a built-in one by its id, a loaded one by its address.
+    pub fn link_name(id: &str) -> String {
+        crate::system::registry::source_of(id).unwrap_or_else(|| id.to_string())
     }
 
     /// Alex clicks "Buy now": the Order Service saves the order and four services react.

@@ -3,6 +3,7 @@
 
 pub mod builtin;
 pub mod compile;
+pub mod registry;
 pub mod schema;
 
 pub use compile::{compile, load, Problem};
