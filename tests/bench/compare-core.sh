@@ -27,7 +27,7 @@ LOG=$REPORT_DIR/compare-core.log
 bench_exe() {
   (cd "$1" && CARGO_TARGET_DIR=$2 cargo bench -p fanout-sim --bench hops --no-run \
       --message-format=json-render-diagnostics 2>>"$LOG") |
-    sed -n 's/.*"executable":"\([^"]*\)".*/\1/p' | tail -n 1
+    grep -F '"kind":["bench"]' | grep -F '"name":"hops"' | sed -n 's/.*"executable":"\([^"]*\)".*/\1/p' | tail -n 1
 }
 
 echo "compare-core: building the working tree's core..." >&2
