@@ -45,7 +45,9 @@ bench-native:
 	cargo bench -p fanout-sim --bench hops
 	BENCH_BASE=$(BENCH_BASE) bash tests/bench/compare-core.sh
 
-bench-browser: dist node-tools browser
+# The core compiled to WebAssembly beside the native figure, then the page: frame time, seeking.
+bench-browser: dist node-tools browser rust-tools
+	CHROMEDRIVER=$(CHROMEDRIVER) bash tests/bench/core-wasm.sh
 	node tests/e2e/bench/browser-bench.mjs
 	node tests/e2e/bench/seek-bench.mjs
 
