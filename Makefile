@@ -45,11 +45,13 @@ bench-native:
 	cargo bench -p fanout-sim --bench hops
 	BENCH_BASE=$(BENCH_BASE) bash tests/bench/compare-core.sh
 
-# The core compiled to WebAssembly beside the native figure, then the page: frame time, seeking.
+# The core compiled to WebAssembly beside the native figure, then the page: frame time, seeking,
+# time to a usable lab.
 bench-browser: dist node-tools browser rust-tools
 	CHROMEDRIVER=$(CHROMEDRIVER) bash tests/bench/core-wasm.sh
 	node tests/e2e/bench/browser-bench.mjs
 	node tests/e2e/bench/seek-bench.mjs
+	node tests/e2e/bench/startup-bench.mjs
 
 tools: rust-tools node-tools
 
