@@ -4,19 +4,20 @@
 # Builds the hops bench twice: against the core of BENCH_BASE (a commit, checked out in a
 # temporary git worktree) and against the working tree's core, both with the working tree's
 # sim/benches/ (so the same workload, written against the public API both cores share), then
-# runs the two binaries alternately, BENCH_ROUNDS rounds of BENCH_RUNS plain timed runs per
-# case, and prints the best of each: case, base hops/s, new hops/s, new / base. On a noisy
-# machine only the ratio of figures taken side by side means much.
+# runs the two binaries by turns, BENCH_ROUNDS short rounds of BENCH_RUNS plain timed runs per
+# case, and prints the best of each: case, base hops/s, new hops/s, new / base, and the median
+# of the rounds' own ratios. On a noisy machine only ratios of figures taken side by side mean
+# much.
 #
 # If the base cannot be checked out or built, it says so and reports the new core alone.
 #
-#   BENCH_BASE=<commit> BENCH_ROUNDS=5 BENCH_RUNS=10 tests/bench/compare-core.sh
+#   BENCH_BASE=<commit> BENCH_ROUNDS=20 BENCH_RUNS=3 tests/bench/compare-core.sh
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BASE=${BENCH_BASE:-c411120}
-ROUNDS=${BENCH_ROUNDS:-5}
-RUNS=${BENCH_RUNS:-10}
+ROUNDS=${BENCH_ROUNDS:-20}
+RUNS=${BENCH_RUNS:-3}
 TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
 REPORT_DIR=$ROOT/target/bench
 mkdir -p "$REPORT_DIR"
@@ -69,9 +70,10 @@ fi
 
 run() { FANOUT_HOPS_PLAIN=$RUNS FANOUT_HOPS_TAG=$1 "$2" || echo "compare-core: the $1 core's run failed" >&2; }
 
-echo "compare-core: $ROUNDS rounds of $RUNS timed runs per case, the two cores alternately..." >&2
+echo "compare-core: $ROUNDS rounds of $RUNS timed runs per case, the two cores by turns..." >&2
 lines=$(
   for r in $(seq 1 "$ROUNDS"); do
+    echo "round $r"
     if [ -z "$base_exe" ]; then
       run new "$new_exe"
     elif [ $((r % 2)) = 1 ]; then
@@ -85,30 +87,10 @@ printf '%s\n' "$lines" >>"$LOG"
 
 echo
 echo "Simulation core, natively, old against new (flash-sale, 5,000 orders/s, 2 simulated s;"
-echo "best of $ROUNDS x $RUNS plain runs per case, the cores run alternately)"
+echo "best of $ROUNDS rounds x $RUNS plain runs per case, the two cores by turns; ratio: new / base,"
+echo "of the best runs and, in brackets, the median of the rounds' ratios)"
 echo "base: ${base_desc:-(none)}"
 echo "new:  the working tree ($(git -C "$ROOT" log -1 --format='%h' HEAD)$(git -C "$ROOT" diff --quiet HEAD -- sim/src 2>/dev/null || echo ', with changes to sim/src'))"
-printf '%s\n' "$lines" | awk '
-  $1 == "plain" {
-    tag = $2; c = $3
-    split($4, h, "="); split($5, s, "=")
-    if (!(c in seen)) { order[++n] = c; seen[c] = 1 }
-    key = tag SUBSEP c
-    hops[key] = h[2]
-    if (!(key in best) || s[2] + 0 < best[key]) best[key] = s[2] + 0
-  }
-  END {
-    printf "%-32s %14s %14s %8s\n", "case", "base M hops/s", "new M hops/s", "new/base"
-    for (i = 1; i <= n; i++) {
-      c = order[i]; b = "base" SUBSEP c; w = "new" SUBSEP c
-      nw = hops[w] / best[w]
-      if (b in best) {
-        bs = hops[b] / best[b]
-        note = (hops[b] != hops[w]) ? sprintf("  (hops per run differ: %d base, %d new)", hops[b], hops[w]) : ""
-        printf "%-32s %14.2f %14.2f %8.3f%s\n", c, bs / 1e6, nw / 1e6, nw / bs, note
-      } else {
-        printf "%-32s %14s %14.2f %8s\n", c, "-", nw / 1e6, "-"
-      }
-    }
-  }' | tee "$REPORT_DIR/compare-core.txt"
+printf '%s\n' "$lines" | awk -v tags="base new" -v labels="base|new" -f "$ROOT/tests/bench/ratios.awk" |
+  tee "$REPORT_DIR/compare-core.txt"
 echo "(wrote target/bench/compare-core.txt; the runs and build output are in target/bench/compare-core.log)"

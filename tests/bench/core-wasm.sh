@@ -5,7 +5,7 @@
 # alone, so nothing is added to the page); the best of each side per case, and the ratio
 # wasm / native.
 #
-# Native and browser runs take turns, CORE_WASM_ROUNDS rounds (default 3), as the machine's load
+# Native and browser runs take turns, CORE_WASM_ROUNDS rounds (default 5), as the machine's load
 # comes and goes.
 #
 # The WebAssembly is built twice: with the release profile, the page's settings (opt-level "z",
@@ -19,8 +19,9 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$ROOT"
 PROFILES=${CORE_WASM_PROFILES:-release bench}
+tags=
 RUNS=10 # as tests/core_bench.rs
-ROUNDS=${CORE_WASM_ROUNDS:-3}
+ROUNDS=${CORE_WASM_ROUNDS:-5}
 REPORT_DIR=$ROOT/target/bench
 mkdir -p "$REPORT_DIR"
 LOG=$REPORT_DIR/core-wasm.log
@@ -52,7 +53,7 @@ done
 lines=
 for r in $(seq 1 "$ROUNDS"); do
   echo "core-wasm: round $r of $ROUNDS: native, then in headless Chromium:$built..." >&2
-  lines+=$'\n'$(native)
+  lines+=$'\n'"round $r"$'\n'$(native)
   for profile in $built; do
     if out=$(wasm_test "$profile" -- --include-ignored --nocapture 2>>"$LOG"); then
       printf '%s\n' "$out" >>"$LOG"
@@ -69,37 +70,11 @@ printf '%s\n' "$lines" >>"$LOG"
 echo
 echo "Simulation core in headless Chromium against natively (flash-sale, 5,000 orders/s, 2 simulated s;"
 echo "best of $ROUNDS rounds of $RUNS plain runs per case, native and in the browser by turns)"
-printf '%s\n' "$lines" | awk -v profiles="$PROFILES" '
-  $1 == "plain" {
-    tag = $2; c = $3
-    split($4, h, "="); split($5, s, "=")
-    if (!(c in seen)) { order[++n] = c; seen[c] = 1 }
-    key = tag SUBSEP c
-    hops[key] = h[2]
-    if (!(key in best) || s[2] + 0 < best[key]) best[key] = s[2] + 0
-  }
-  END {
-    np = split(profiles, p, " ")
-    head = sprintf("%-32s %12s", "case", "native M/s")
-    for (j = 1; j <= np; j++) head = head sprintf(" %14s %8s", "wasm " p[j] " M/s", "ratio")
-    print head
-    for (i = 1; i <= n; i++) {
-      c = order[i]; k = "native" SUBSEP c
-      nat = hops[k] / best[k]
-      line = sprintf("%-32s %12.2f", c, nat / 1e6)
-      for (j = 1; j <= np; j++) {
-        w = "wasm-" p[j] SUBSEP c
-        if (w in best) {
-          ws = hops[w] / best[w]
-          line = line sprintf(" %14.2f %8.2f", ws / 1e6, ws / nat)
-          if (hops[w] != hops[k]) line = line " (hops per run differ!)"
-        } else {
-          line = line sprintf(" %14s %8s", "-", "-")
-        }
-      }
-      print line
-    }
-    print "(M/s: million hops per second; ratio: wasm / native; release = the page'"'"'s profile, opt-level z;"
-    print " bench = the native bench'"'"'s profile, opt-level 3)"
-  }' | tee "$REPORT_DIR/core-wasm.txt"
+labels=native
+for profile in $PROFILES; do tags+=" wasm-$profile"; labels+="|wasm $profile"; done
+printf '%s\n' "$lines" | awk -v tags="native$tags" -v labels="$labels" -f "$ROOT/tests/bench/ratios.awk" |
+  tee "$REPORT_DIR/core-wasm.txt"
+echo "(M/s: million hops per second; ratio: wasm / native, of the best runs and, in brackets, the"
+echo " median of the rounds' ratios; release: the page's profile, opt-level z; bench: the native"
+echo " bench's profile, opt-level 3)"
 echo "(wrote target/bench/core-wasm.txt; the runs and build output are in target/bench/core-wasm.log)"
