@@ -6,7 +6,8 @@
 # wasm / native.
 #
 # Native and browser runs take turns, CORE_WASM_ROUNDS rounds (default 5), as the machine's load
-# comes and goes.
+# comes and goes. A round's two sides are seconds apart (a browser starts between them), too far
+# for a ratio per round: the ratio is of the best runs.
 #
 # The WebAssembly is built twice: with the release profile, the page's settings (opt-level "z",
 # full LTO), and with the bench profile, the native bench's settings (opt-level 3, thin LTO),
@@ -72,9 +73,8 @@ echo "Simulation core in headless Chromium against natively (flash-sale, 5,000 o
 echo "best of $ROUNDS rounds of $RUNS plain runs per case, native and in the browser by turns)"
 labels=native
 for profile in $PROFILES; do tags+=" wasm-$profile"; labels+="|wasm $profile"; done
-printf '%s\n' "$lines" | awk -v tags="native$tags" -v labels="$labels" -f "$ROOT/tests/bench/ratios.awk" |
+printf '%s\n' "$lines" | awk -v tags="native$tags" -v labels="$labels" -v rounds=0 -f "$ROOT/tests/bench/ratios.awk" |
   tee "$REPORT_DIR/core-wasm.txt"
-echo "(M/s: million hops per second; ratio: wasm / native, of the best runs and, in brackets, the"
-echo " median of the rounds' ratios; release: the page's profile, opt-level z; bench: the native"
-echo " bench's profile, opt-level 3)"
+echo "(M/s: million hops per second; ratio: wasm / native, of the best runs; release: the page's"
+echo " profile, opt-level z; bench: the native bench's profile, opt-level 3)"
 echo "(wrote target/bench/core-wasm.txt; the runs and build output are in target/bench/core-wasm.log)"

@@ -4,13 +4,14 @@
 # (each round's runs were taken one right after the other, so a median of them shrugs off a
 # round spoiled by the machine's other work).
 #
-#   awk -v tags="base new" -v labels="base|new" -f tests/bench/ratios.awk
-# tags: the reference first; labels: column headings, "|"-separated, in the same order.
+#   awk -v tags="base new" -v labels="base|new" [-v rounds=0] -f tests/bench/ratios.awk
+# tags: the reference first; labels: column headings, "|"-separated, in the same order;
+# rounds=0 leaves out the median of the rounds (for rounds whose two sides are not close in time).
 function median(a, n,    i, j, t) {
   for (i = 2; i <= n; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] > t; j--) a[j + 1] = a[j]; a[j + 1] = t }
   return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
 }
-BEGIN { nt = split(tags, tag, " "); split(labels, label, "|"); r = 0 }
+BEGIN { nt = split(tags, tag, " "); split(labels, label, "|"); r = 0; if (rounds == "") rounds = 1 }
 $1 == "round" { r = $2 + 0; if (r > nr) nr = r; next }
 $1 == "plain" {
   t = $2; c = $3
@@ -23,7 +24,7 @@ $1 == "plain" {
 END {
   ref = tag[1]
   line = sprintf("%-32s %12s", "case", label[1] " M/s")
-  for (j = 2; j <= nt; j++) line = line sprintf(" %16s %8s %10s", label[j] " M/s", "ratio", "(rounds)")
+  for (j = 2; j <= nt; j++) line = line sprintf(" %16s %8s", label[j] " M/s", "ratio") (rounds ? sprintf(" %10s", "(rounds)") : "")
   print line
   for (i = 1; i <= n; i++) {
     c = order[i]
@@ -32,12 +33,12 @@ END {
     line = sprintf("%-32s %12.2f", c, rv / 1e6)
     for (j = 2; j <= nt; j++) {
       t = tag[j]
-      if (!((t, c) in best)) { line = line sprintf(" %16s %8s %10s", "-", "-", "-"); continue }
+      if (!((t, c) in best)) { line = line sprintf(" %16s %8s", "-", "-") (rounds ? sprintf(" %10s", "-") : ""); continue }
       v = hops[t, c] / best[t, c]
       m = 0
       for (k = 0; k <= nr; k++)
         if (((t, c, k) in rbest) && ((ref, c, k) in rbest)) ratios[++m] = (hops[t, c] / rbest[t, c, k]) / (hops[ref, c] / rbest[ref, c, k])
-      line = line sprintf(" %16.2f %8.3f %10s", v / 1e6, v / rv, m ? sprintf("%.3f", median(ratios, m)) : "-")
+      line = line sprintf(" %16.2f %8.3f", v / 1e6, v / rv) (rounds ? sprintf(" %10s", m ? sprintf("%.3f", median(ratios, m)) : "-") : "")
       if (hops[t, c] != hops[ref, c]) line = line sprintf(" (hops per run: %d, %d)", hops[ref, c], hops[t, c])
     }
     print line
