@@ -91,6 +91,7 @@ echo "best of $ROUNDS rounds x $RUNS plain runs per case, the two cores by turns
 echo "of the best runs and, in brackets, the median of the rounds' ratios)"
 echo "base: ${base_desc:-(none)}"
 echo "new:  the working tree ($(git -C "$ROOT" log -1 --format='%h' HEAD)$(git -C "$ROOT" diff --quiet HEAD -- sim/src 2>/dev/null || echo ', with changes to sim/src'))"
-printf '%s\n' "$lines" | awk -v tags="base new" -v labels="base|new" -f "$ROOT/tests/bench/ratios.awk" |
+if [ -n "$base_exe" ]; then tags="base new" labels="base|new"; else tags=new labels=new; fi
+printf '%s\n' "$lines" | awk -v tags="$tags" -v labels="$labels" -f "$ROOT/tests/bench/ratios.awk" |
   tee "$REPORT_DIR/compare-core.txt"
 echo "(wrote target/bench/compare-core.txt; the runs and build output are in target/bench/compare-core.log)"
