@@ -6,6 +6,9 @@ WASM_BINDGEN_VERSION := 0.2.130
 CHROMIUM             ?= /usr/bin/chromium
 CHROMEDRIVER         ?= /usr/bin/chromedriver
 CARGO_HOME           ?= $(HOME)/.cargo
+# The commit whose core `make bench` compares the working tree's core against: the core before
+# the systems-as-data work. Override with `make bench BENCH_BASE=<commit>`.
+BENCH_BASE           ?= c411120
 CARGO_BIN            := $(CARGO_HOME)/bin
 export PATH          := $(CURDIR)/node_modules/.bin:$(CARGO_BIN):$(PATH)
 
@@ -37,12 +40,18 @@ test-e2e: dist node-tools browser
 
 bench: bench-native bench-browser
 
+# The core natively (criterion), then BENCH_BASE's core and the working tree's side by side.
 bench-native:
 	cargo bench -p fanout-sim --bench hops
+	BENCH_BASE=$(BENCH_BASE) bash tests/bench/compare-core.sh
 
-bench-browser: dist node-tools browser
+# The core compiled to WebAssembly beside the native figure, then the page: frame time, seeking,
+# time to a usable lab.
+bench-browser: dist node-tools browser rust-tools
+	CHROMEDRIVER=$(CHROMEDRIVER) bash tests/bench/core-wasm.sh
 	node tests/e2e/bench/browser-bench.mjs
 	node tests/e2e/bench/seek-bench.mjs
+	node tests/e2e/bench/startup-bench.mjs
 
 tools: rust-tools node-tools
 

@@ -2,6 +2,7 @@
 //! second for 2 simulated seconds (about 10,000 orders), event-driven and request-driven,
 //! healthy ("no-faults") and with every kind of fault active ("every-fault": the services'
 //! faults, a broker outage and every delivery fault, with idempotent at-least-once consumers).
+//! The workload itself is in `workload/mod.rs`, shared with the other core benches.
 //!
 //! Throughput is reported in elements = hops (messages that reached the end of a wire) of
 //! one run; the count is deterministic, so it is computed once before timing. After the
@@ -9,91 +10,16 @@
 //! every-fault / no-fault (best of a few plain timed runs), for the README.
 //!
 //! `cargo bench -p fanout-sim --bench hops`
+//!
+//! With `FANOUT_HOPS_PLAIN=N` in the environment the binary skips criterion and prints one
+//! `plain` line per case instead (the best of N plain timed runs): what
+//! `tests/bench/compare-core.sh` and `tests/bench/core-wasm.sh` compare side by side.
 
-use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
-use fanout_sim::delivery::Guarantee;
-use fanout_sim::fault::FaultSpec;
-use fanout_sim::{Action, Micros, Setup, Sim, Wiring, SEC};
+mod workload;
+
+use criterion::{black_box, criterion_group, Criterion, Throughput};
 use std::time::{Duration, Instant};
-
-const RATE: f64 = 5_000.0;
-const DURATION_US: Micros = 2 * SEC;
-
-/// Every kind of fault at once: slow and failing services on both sides, a crash and a
-/// broker outage inside the run, and every delivery fault: lost deliveries, lost
-/// acknowledgements (so duplicates), delayed deliveries, crashes before the acknowledgement
-/// and a poison event.
-const EVERY_FAULT: [&str; 12] = [
-    "slow:analytics:100ms",
-    "slow:orders:5ms",
-    "errors:inventory:0.2",
-    "errors:email:0.05",
-    "slow:shipping:20ms",
-    "crash:email:500ms-900ms",
-    "broker-down:1s-1300ms",
-    "drop:broker:0.05",
-    "duplicate:broker:0.05",
-    "delay:email:0.1:50ms",
-    "crash-before-ack:shipping:0.001",
-    "poison:inventory:100",
-];
-
-/// The subscribers of the flash sale, each made idempotent and at-least-once in the
-/// every-fault case.
-const SUBSCRIBERS: [&str; 4] = ["email", "inventory", "analytics", "shipping"];
-
-fn setup(wiring: Wiring, faults: &[&str]) -> Setup {
-    Setup {
-        scenario: "flash-sale".into(),
-        wiring,
-        seed: 1,
-        rate: Some(RATE),
-        faults: faults.iter().map(|f| FaultSpec::parse(f).expect("a valid fault")).collect(),
-    }
-}
-
-struct Case {
-    name: &'static str,
-    setup: Setup,
-    /// The delivery settings applied at the start.
-    settings: Vec<Action>,
-}
-
-fn case(name: &'static str, wiring: Wiring, every_fault: bool) -> Case {
-    let (faults, settings): (&[&str], Vec<Action>) = if every_fault {
-        let settings = SUBSCRIBERS
-            .iter()
-            .flat_map(|s| {
-                [
-                    Action::SetGuarantee { service: s.to_string(), guarantee: Guarantee::AtLeastOnce },
-                    Action::SetIdempotent { service: s.to_string(), on: true },
-                ]
-            })
-            .collect();
-        (&EVERY_FAULT, settings)
-    } else {
-        (&[], Vec::new())
-    };
-    Case { name, setup: setup(wiring, faults), settings }
-}
-
-fn run(case: &Case) -> Sim {
-    let mut sim = Sim::from_setup(&case.setup).expect("a valid setup");
-    for a in &case.settings {
-        sim.apply(a.clone()).expect("a valid setting");
-    }
-    sim.run_until(DURATION_US);
-    sim
-}
-
-fn cases() -> [Case; 4] {
-    [
-        case("flash-sale/event/no-faults", Wiring::Event, false),
-        case("flash-sale/request/no-faults", Wiring::Request, false),
-        case("flash-sale/event/every-fault", Wiring::Event, true),
-        case("flash-sale/request/every-fault", Wiring::Request, true),
-    ]
-}
+use workload::{best_of, cases, plain_line, run, Case};
 
 fn hops(c: &mut Criterion) {
     let mut group = c.benchmark_group("hops");
@@ -121,17 +47,16 @@ fn hops(c: &mut Criterion) {
     group.finish();
 }
 
+/// Seconds since the first call, for `best_of`.
+fn now() -> f64 {
+    static START: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
+    START.get_or_init(Instant::now).elapsed().as_secs_f64()
+}
+
 /// Hops per second of a case: the best of a few plain timed runs.
 fn hops_per_second(case: &Case) -> f64 {
-    let hops = run(case).headline().hops as f64;
-    let best = (0..5)
-        .map(|_| {
-            let start = Instant::now();
-            black_box(run(black_box(case)));
-            start.elapsed().as_secs_f64()
-        })
-        .fold(f64::INFINITY, f64::min);
-    hops / best
+    let (hops, best) = best_of(case, 5, now);
+    hops as f64 / best
 }
 
 /// One line per wiring: no faults, every fault, and the ratio of the two.
@@ -149,4 +74,16 @@ fn summary(_: &mut Criterion) {
 }
 
 criterion_group!(benches, hops, summary);
-criterion_main!(benches);
+
+fn main() {
+    if let Some(runs) = std::env::var("FANOUT_HOPS_PLAIN").ok().and_then(|n| n.parse::<usize>().ok()) {
+        let tag = std::env::var("FANOUT_HOPS_TAG").unwrap_or_else(|_| "native".into());
+        for case in cases() {
+            let (hops, seconds) = best_of(&case, runs, now);
+            println!("{}", plain_line(&tag, &case, hops, seconds));
+        }
+        return;
+    }
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}
