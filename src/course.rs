@@ -82,7 +82,7 @@ pub async fn fetch_builtin() -> Result<Vec<Compiled>, String> {
 }
 
 /// The text at `url`, or why not, worded to follow the address ("… could not be fetched").
-async fn fetch_text(url: String) -> Result<String, String> {
+pub(crate) async fn fetch_text(url: String) -> Result<String, String> {
     let response = gloo::net::http::Request::get(&url).send().await.map_err(|e| {
         format!("could not be fetched ({e}); is the address right, and does its server allow this site to read it?")
     })?;

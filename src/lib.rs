@@ -18,6 +18,7 @@ pub mod layout;
 pub mod paint;
 pub mod panic;
 pub mod progress;
+pub mod scenario_file;
 pub mod shortcuts;
 pub mod state;
 pub mod statements;
@@ -26,15 +27,27 @@ pub mod words;
 
 use wasm_bindgen::JsCast;
 
-/// Starts the app in `#app`, replacing the loading state.
+/// Starts the app in `#app`, replacing the loading state. A `?scenario=` that is an address
+/// is fetched and checked first, so that the lab starts with the system it names; on any
+/// problem the lab starts without it and a notice says what was wrong.
 pub fn start() {
     panic::install();
+    let query = gloo::utils::window().location().search().unwrap_or_default();
+    match scenario_file::address_in(&query) {
+        Some(address) => wasm_bindgen_futures::spawn_local(async move {
+            let (query, notices) = scenario_file::fetch_and_load(&query, &address).await;
+            mount(query, notices);
+        }),
+        None => mount(query, Vec::new()),
+    }
+}
+
+fn mount(query: String, notices: Vec<String>) {
     let document = gloo::utils::document();
     let root = document.get_element_by_id("app").expect("index.html has #app");
     if let Some(boot) = document.get_element_by_id("boot") {
         boot.remove();
     }
-    let query = gloo::utils::window().location().search().unwrap_or_default();
-    let props = components::app::AppProps { query: query.into() };
+    let props = components::app::AppProps { query: query.into(), notices };
     yew::Renderer::<components::app::App>::with_root_and_props(root.unchecked_into(), props).render();
 }

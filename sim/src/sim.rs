@@ -673,6 +673,10 @@ impl Sim {
             Action::SetPartitions { partitions } if !(1..=MAX_PARTITIONS).contains(partitions) => {
                 Err(format!("partitions must be from 1 to {MAX_PARTITIONS}, not {partitions}"))
             }
+            Action::SetCancelShare { share } if *share > 0.0 && !self.scenario.cancellable => Err(format!(
+                "in {} a {} cannot be cancelled once {}",
+                self.scenario.title, self.scenario.noun, self.scenario.placed_verb
+            )),
             Action::SetCancelShare { share } if !(share.is_finite() && (0.0..=1.0).contains(share)) => {
                 Err(format!("the share of shoppers who cancel must be between 0 and 1, not {share}"))
             }

@@ -31,6 +31,9 @@ pub struct AppProps {
     /// The page's query string, e.g. `?seed=3&wiring=request`.
     #[prop_or_default]
     pub query: AttrValue,
+    /// Problems found before the app started (a scenario file that could not be used).
+    #[prop_or_default]
+    pub notices: Vec<String>,
 }
 
 /// A pending lesson that means "the first built-in one", whatever it is called.
@@ -118,8 +121,11 @@ fn frame(looper: &Rc<RefCell<Looper>>, ts: f64) {
 #[component]
 pub fn App(props: &AppProps) -> Html {
     let query = props.query.clone();
+    let early = props.notices.clone();
     let boot = use_state(move || {
-        let (params, mut notices) = LabParams::parse(&query);
+        let (params, parsed) = LabParams::parse(&query);
+        let mut notices = early;
+        notices.extend(parsed);
         let (engine, problems) = Engine::from_params(&params);
         notices.extend(problems);
         let (saved, storage_problem) = progress::load();

@@ -100,6 +100,8 @@ pub fn BrokerSettings(props: &BrokerSettingsProps) -> Html {
                         }) }
                     </select>
                 </label>
+                // A system whose file declares no cancellation offers none.
+                if scenario.cancellable {
                 <label class="field">
                     <span>{ format!("{} who cancel just after {}", capitalise(&w.actors()), scenario.placing) }</span>
                     <select data-testid="cancel-share" onchange={on_cancel}
@@ -109,6 +111,7 @@ pub fn BrokerSettings(props: &BrokerSettingsProps) -> Html {
                         }) }
                     </select>
                 </label>
+                }
             </div>
             <p class="menu-note">{ format!("Partitions can be added but not removed. Each partition keeps its events in order; nothing \
                keeps them in order across partitions: by {} {}'s events stay in order, by user ID {}'s, with none \

@@ -128,20 +128,6 @@ pub fn scene_summary(sim: &Sim) -> String {
     format!("{wiring} {faults} {now_words} {numbers}.")
 }
 
-fn icon_for(key: &str) -> &'static str {
-    match key {
-        "email" => "email",
-        "inventory" => "inventory",
-        "analytics" => "analytics",
-        "shipping" => "shipping",
-        "sms" => "sms",
-        "fraud" => "fraud",
-        "loyalty" => "loyalty",
-        "payment" => "payment",
-        _ => "orders",
-    }
-}
-
 /// A subscriber's delivery markers, in words, read from the core.
 pub fn badges(sim: &Sim, i: u16) -> Vec<NodeBadge> {
     let key = &sim.scenario().catalog[i as usize].key;
@@ -307,7 +293,7 @@ pub fn Stage(props: &StageProps) -> Html {
         let queue = view.queue as u64;
         let key = view.key.clone();
         html! {
-            <NodeButton {node} test_id={test_id(node, sc)} icon={icon_for(&view.key)} {pos} stepped={stepped(node)}
+            <NodeButton {node} test_id={test_id(node, sc)} icon={crate::icons::service_icon(sc.catalog[i as usize].icon)} {pos} stepped={stepped(node)}
                         detail={detail} expanded={expanded(node)} on_open={props.on_open.clone()} view={view}
                         badges={badges(sim, i)}>
                 <TokenStack test_id={format!("queue-{key}")} count={queue} {kind} />
@@ -363,12 +349,12 @@ pub fn Stage(props: &StageProps) -> Html {
                 }
                 { for held_labels }
                 <div class={classes!("node", "shopper", "hub", stepped(Node::Shopper).then_some("stepped"))} style={format!("left:{sx:.2}%;top:{sy:.2}%")} data-testid="node-shopper">
-                    <span class="node-icon">{ icon("shopper") }</span>
+                    <span class="node-icon">{ icon("person") }</span>
                     <span class="node-text"><span class="node-name">{ sc.actor.clone() }</span>
                     <span class="node-status" data-testid="shopper-waiting">{ shopper_waiting(sim, &waiting) }</span>
                     <TokenStack test_id="stack-shopper" count={in_flight} kind={TokenKind::Order} /></span>
                 </div>
-                <NodeButton node={Node::Orders} test_id="node-orders" icon="orders" pos={layout.orders} stepped={stepped(Node::Orders)}
+                <NodeButton node={Node::Orders} test_id="node-orders" icon={crate::icons::service_icon(sc.order_service.icon)} pos={layout.orders} stepped={stepped(Node::Orders)}
                             detail={orders_detail} expanded={expanded(Node::Orders)}
                             on_open={props.on_open.clone()} view={orders}>
                     <TokenStack test_id="stack-orders" count={u64::from(waiting.open())} kind={TokenKind::Order} />

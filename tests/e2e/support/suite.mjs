@@ -27,11 +27,13 @@ export function useLabSuite(serverOptions = {}) {
 /**
  * Runs `fn(page)` in a fresh context (options as for `newLabPage`). Afterwards the page must
  * still show the lab (no blank screen, no fatal error panel) and must have reported no page
- * errors or console errors.
+ * errors or console errors, other than those matching a pattern of `allowErrors` (a fetch the
+ * test makes fail on purpose, say).
  */
 export async function withPage(options, fn) {
   if (typeof options === 'function') [options, fn] = [{}, options];
-  const { context, page, errors } = await newLabPage(browser, options);
+  const { allowErrors = [], ...pageOptions } = options;
+  const { context, page, errors } = await newLabPage(browser, pageOptions);
   try {
     try {
       await fn(page);
@@ -40,7 +42,7 @@ export async function withPage(options, fn) {
       throw e;
     }
     await assertNotBlank(page);
-    assertNoPageErrors(errors);
+    assertNoPageErrors(errors.filter((e) => !allowErrors.some((re) => re.test(e))));
   } finally {
     await context.close();
   }
