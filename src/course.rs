@@ -108,6 +108,39 @@ pub async fn fetch_quiz(url: &str) -> Result<ExtraSet, Vec<String>> {
         )]);
     }
     let text = fetch_text(url.to_string()).await.map_err(|e| vec![format!("it {e}")])?;
+    load_named_scenarios(&text).await?;
     let (title, lessons) = load_set(&text)?;
     Ok(ExtraSet { title, lessons: lessons.into_iter().map(Rc::new).collect() })
+}
+
+/// A question set's lessons may run a course author's system: `"lab": {"scenario": ADDRESS}`.
+/// Each such file is fetched and checked before the lessons are, so that they are checked
+/// against it; every problem names the lesson.
+async fn load_named_scenarios(text: &str) -> Result<(), Vec<String>> {
+    let Ok(set) = serde_json::from_str::<serde_json::Value>(text) else { return Ok(()) };
+    let addresses: Vec<(usize, String)> = set["lessons"]
+        .as_array()
+        .map(|lessons| {
+            lessons
+                .iter()
+                .enumerate()
+                .filter_map(|(k, l)| l["lab"]["scenario"].as_str().map(|s| (k, s.to_string())))
+                .filter(|(_, s)| fanout_sim::system::registry::is_address(s))
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut problems = Vec::new();
+    for (k, address) in addresses {
+        if fanout_sim::system::registry::find(&address).is_some() {
+            continue;
+        }
+        if let Err(why) = crate::scenario_file::load(&address).await {
+            problems.push(format!("lessons[{k}].lab.scenario: the scenario at {address} could not be used: {}", why.join("; ")));
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems)
+    }
 }

@@ -49,7 +49,7 @@ pub async fn fetch_and_load(query: &str, address: &str) -> (String, Vec<String>)
     }
 }
 
-async fn load(address: &str) -> Result<(), Vec<String>> {
+pub(crate) async fn load(address: &str) -> Result<(), Vec<String>> {
     let lower = address.to_ascii_lowercase();
     let scheme = lower.split_once(':').map(|(s, _)| s).filter(|s| s.chars().all(|c| c.is_ascii_alphabetic()));
     if matches!(scheme, Some(s) if s != "http" && s != "https") {

@@ -56,3 +56,17 @@ test('a scenario file with problems lists each with its path, and the built-in l
     assert.match(await page.locator(tid('buy')).innerText(), /Buy now/);
   });
 });
+
+test('a question set can run a course author\'s scenario: the lesson opens on that system', async () => {
+  await withPage(async (page) => {
+    await openLab(page, labUrl(server.url, { quiz: 'fixtures/quiz-bakery.json', lesson: 'quiz:cake-path' }));
+    const panel = page.locator(`${tid('lesson-panel')}[data-lesson="quiz:cake-path"]`);
+    await panel.waitFor();
+    assert.match(await panel.innerText(), /Who bakes the cake/);
+    await page.locator(tid('node-kitchen')).waitFor();
+    assert.match(await page.locator(tid('buy')).innerText(), /Order a cake/);
+    const notices = page.locator(tid('notices'));
+    const noticeText = (await notices.count()) ? (await notices.innerText()).trim() : '';
+    assert.equal(noticeText, '', 'the set and its scenario loaded without notices');
+  });
+});
