@@ -24,8 +24,7 @@ impl Sim {
             .msgs
             .iter()
             .filter(|m| {
-                matches!(m.kind, MsgKind::Publish | MsgKind::PublishAck | MsgKind::PublishNack)
-                    && m.aux & crate::message::RETRY_FLAG != 0
+                matches!(m.kind, MsgKind::Publish | MsgKind::PublishAck | MsgKind::PublishNack) && m.retry
             })
             .count() as u64;
         if retrying != self.outbox_sending {

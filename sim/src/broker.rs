@@ -9,7 +9,7 @@
 
 use crate::consumer::Applied;
 use crate::delivery::{consumer_for, readers, Guarantee, StartFrom, SubSettings};
-use crate::message::{Message, MsgKind, Node, CANCELLED, LOST};
+use crate::message::{Message, MsgKind, Node};
 use crate::metrics::{Point, Ring, DELAY_SAMPLES, LAG_SAMPLES};
 use crate::narration::NoteKind;
 use crate::service::Job;
@@ -297,13 +297,19 @@ impl Sim {
     // ----- publishing and subscribing -----
 
     pub(crate) fn publish_arrived(&mut self, m: Message) {
+        // The answer carries back what the publish carried: its event, retry and kind.
+        let answer = |kind| Message {
+            event: m.event,
+            retry: m.retry,
+            cancellation: m.cancellation,
+            ..Message::new(kind, Node::Broker, Node::Orders, m.order, m.origin_us)
+        };
         if self.faults.broker_down() {
-            self.send_tagged(MsgKind::PublishNack, Node::Broker, Node::Orders, m.order, m.aux, m.origin_us, 0, m.flags);
+            self.post(answer(MsgKind::PublishNack));
             return;
         }
-        let kind = if m.flags & CANCELLED != 0 { EventKind::OrderCancelled } else { EventKind::OrderPlaced };
-        let entry =
-            LogEntry { event: m.aux & !crate::message::RETRY_FLAG, order: m.order, kind, published_us: self.now };
+        let kind = if m.cancellation { EventKind::OrderCancelled } else { EventKind::OrderPlaced };
+        let entry = LogEntry { event: m.event, order: m.order, kind, published_us: self.now };
         let (p, offset) = self.topic.append(entry);
         self.fold(0x8000 | (p as u64) << 32 | offset << 8);
         if kind == EventKind::OrderPlaced {
@@ -316,7 +322,7 @@ impl Sim {
         for sub in self.subs.iter_mut().filter(|s| s.active) {
             sub.copies += 1;
         }
-        self.send_tagged(MsgKind::PublishAck, Node::Broker, Node::Orders, m.order, m.aux, m.origin_us, 0, m.flags);
+        self.post(answer(MsgKind::PublishAck));
         // Only partition p has something new to hand out.
         for i in 0..self.subs.len() {
             self.dispatch_lane(i as u16, p);
@@ -471,11 +477,11 @@ impl Sim {
         let f = self.subs[i as usize].flights[k];
         let w = &self.wire[i as usize];
         let key = [i as u64, f.entry.event, f.id as u64 | (f.sends as u64) << 32];
-        let mut flags = if f.entry.kind == EventKind::OrderCancelled { CANCELLED } else { 0 };
+        let mut lost = false;
         let mut extra = 0;
         if w.any() {
             if self.rng_wire.unit(key) < w.drop {
-                flags |= LOST;
+                lost = true;
             }
             if self.rng_wire.unit([key[0], key[1], key[2] ^ 0xde1a]) < w.delay {
                 extra = (self.rng_wire.unit([key[0], key[1], key[2] ^ 0x5eed]) * w.delay_us as f64) as Micros;
@@ -483,17 +489,9 @@ impl Sim {
         }
         self.subs[i as usize].flights[k].at = At::OnWire;
         let (order, event, published) = (f.entry.order, f.entry.event, f.entry.published_us);
-        self.send_delayed(
-            MsgKind::Deliver,
-            Node::Broker,
-            Node::Service(i),
-            order,
-            event,
-            published,
-            f.id,
-            flags,
-            extra,
-        );
+        let deliver = Message::new(MsgKind::Deliver, Node::Broker, Node::Service(i), order, published);
+        let cancellation = f.entry.kind == EventKind::OrderCancelled;
+        self.post_delayed(Message { event, tag: f.id, lost, cancellation, ..deliver }, extra);
     }
 
     // ----- at the consumer -----
@@ -501,7 +499,7 @@ impl Sim {
     pub(crate) fn delivery_arrived(&mut self, m: Message, i: u16) {
         let sub = &mut self.subs[i as usize];
         let Some(k) = sub.flight(m.tag) else { return }; // from an earlier membership
-        if m.flags & LOST != 0 {
+        if m.lost {
             sub.flights[k].at = At::Vanished;
             let at = self.now + self.scenario.ack_timeout_us;
             self.push(at, Ev::AckTimeout { sub: i, delivery: m.tag });
@@ -545,14 +543,12 @@ impl Sim {
     }
 
     fn send_ack(&mut self, i: u16, kind: MsgKind, f: Flight) {
-        let mut flags = 0;
         let dup = self.wire[i as usize].duplicate;
         let key = [i as u64 ^ 0xac4, f.entry.event, f.id as u64 | (f.sends as u64) << 32];
-        if dup > 0.0 && self.rng_wire.unit(key) < dup {
-            flags |= LOST;
-        }
+        let lost = dup > 0.0 && self.rng_wire.unit(key) < dup;
         let (order, event, published) = (f.entry.order, f.entry.event, f.entry.published_us);
-        self.send_tagged(kind, Node::Service(i), Node::Broker, order, event, published, f.id, flags);
+        let ack = Message::new(kind, Node::Service(i), Node::Broker, order, published);
+        self.post(Message { event, tag: f.id, lost, ..ack });
     }
 
     /// A consumer finished an event; `failure` says why it failed, if it did.
@@ -685,7 +681,7 @@ impl Sim {
         let Node::Service(i) = m.from else { unreachable!("acks come from subscribers") };
         let sub = &mut self.subs[i as usize];
         let Some(k) = sub.flight(m.tag) else { return };
-        if m.flags & LOST != 0 {
+        if m.lost {
             sub.flights[k].at = At::Vanished;
             let at = self.now + self.scenario.ack_timeout_us;
             self.push(at, Ev::AckTimeout { sub: i, delivery: m.tag });

@@ -207,8 +207,8 @@ pub struct Sim {
     /// answer); its iteration order is never used unsorted, so it cannot leak into the trace.
     pub(crate) checkouts: HashMap<u64, Checkout, BuildHasherDefault<OrderIdHasher>>,
     /// Events the broker refused, waiting to be published again (event, order, first try,
-    /// message flags).
-    pub(crate) outbox: VecDeque<(u64, u64, Micros, u8)>,
+    /// whether it is a cancellation).
+    pub(crate) outbox: VecDeque<(u64, u64, Micros, bool)>,
     /// Buffered events sent again and not yet answered by the broker.
     pub(crate) outbox_sending: u64,
     pub(crate) retry_pending: bool,
@@ -426,12 +426,13 @@ impl Sim {
                 let m = self.msgs.remove(slot);
                 self.last = Some(Happened::Arrived { kind: m.kind, from: m.from, to: m.to, order: m.order });
                 self.hops += 1;
-                self.fold((m.kind as u64) | (node_code(m.from) << 8) | (node_code(m.to) << 24));
-                self.fold(m.order ^ (m.aux << 40) ^ ((m.tag as u64) << 24) ^ ((m.flags as u64) << 58));
+                let [route, carried] = m.hash_words();
+                self.fold(route);
+                self.fold(carried);
                 self.arrive(m);
             }
             Ev::Done { node, job } => {
-                self.fold(0x1000 | (node_code(node) << 16));
+                self.fold(0x1000 | (node.code() << 16));
                 self.fold(job);
                 self.job_done(node, job);
             }
@@ -725,46 +726,22 @@ impl Sim {
     // ----- shared helpers for flow.rs and broker.rs -----
 
     /// Puts a message on a wire; it arrives after one network hop.
-    pub(crate) fn send(&mut self, kind: MsgKind, from: Node, to: Node, order: u64, aux: u64, origin_us: Micros) {
-        self.send_delayed(kind, from, to, order, aux, origin_us, 0, 0, 0);
+    pub(crate) fn post(&mut self, m: Message) {
+        self.post_delayed(m, 0);
     }
 
-    /// [`send`](Self::send) with a delivery ID and flags.
-    #[allow(clippy::too_many_arguments)]
-    pub(crate) fn send_tagged(
-        &mut self,
-        kind: MsgKind,
-        from: Node,
-        to: Node,
-        order: u64,
-        aux: u64,
-        origin_us: Micros,
-        tag: u32,
-        flags: u8,
-    ) {
-        self.send_delayed(kind, from, to, order, aux, origin_us, tag, flags, 0);
-    }
-
-    /// [`send_tagged`](Self::send_tagged), held up on the wire by `extra` on top of the hop.
-    #[allow(clippy::too_many_arguments)]
-    pub(crate) fn send_delayed(
-        &mut self,
-        kind: MsgKind,
-        from: Node,
-        to: Node,
-        order: u64,
-        aux: u64,
-        origin_us: Micros,
-        tag: u32,
-        flags: u8,
-        extra: Micros,
-    ) {
-        let key = [(kind as u64) | (node_code(from) << 8) | (node_code(to) << 24), order, aux];
-        let latency = self.rng_network.sample(&self.scenario.network, key).max(1) + extra;
+    /// [`post`](Self::post), held up on the wire by `extra` on top of the hop.
+    pub(crate) fn post_delayed(&mut self, m: Message, extra: Micros) {
+        let latency = self.rng_network.sample(&self.scenario.network, m.network_key()).max(1) + extra;
         let now = self.now;
-        let m = Message { kind, from, to, order, aux, origin_us, sent_us: now, due_us: now + latency, tag, flags };
+        let m = Message { sent_us: now, due_us: now + latency, ..m };
         let slot = self.msgs.insert(m);
         self.push(m.due_us, Ev::Arrive(slot));
+    }
+
+    /// Puts a message that carries nothing but its order on a wire.
+    pub(crate) fn send(&mut self, kind: MsgKind, from: Node, to: Node, order: u64, origin_us: Micros) {
+        self.post(Message::new(kind, from, to, order, origin_us));
     }
 
     /// Whether the shopper of `order` cancels it (decided per order, so the same in every run).
@@ -1194,14 +1171,5 @@ impl Hasher for OrderIdHasher {
     }
     fn write_u64(&mut self, id: u64) {
         self.0 = (self.0 ^ id).wrapping_mul(0x517c_c1b7_2722_0a95);
-    }
-}
-
-fn node_code(n: Node) -> u64 {
-    match n {
-        Node::Shopper => 1,
-        Node::Orders => 2,
-        Node::Broker => 3,
-        Node::Service(i) => 16 + i as u64,
     }
 }
