@@ -9,7 +9,7 @@ use crate::metrics::CheckoutSample;
 use crate::narration::{FailCause, NoteKind};
 use crate::scenario::{CallMode, PublishPolicy, Wiring};
 use crate::service::Job;
-use crate::sim::{Checkout, Ev, Sim, Stage};
+use crate::sim::{Buffered, Checkout, Ev, Sim, Stage};
 
 impl Sim {
     pub(crate) fn place_order(&mut self) {
@@ -295,7 +295,7 @@ impl Sim {
     }
 
     fn buffer(&mut self, event: u64, order: u64, first_us: u64, cancellation: bool) {
-        self.outbox.push_back((event, order, first_us, cancellation));
+        self.outbox.push_back(Buffered { event, order, first_us, cancellation });
         if !self.retry_pending {
             self.retry_pending = true;
             let at = self.now + self.scenario.publish_retry_us;
@@ -313,7 +313,7 @@ impl Sim {
             }
             return;
         }
-        while let Some((event, order, first_us, cancellation)) = self.outbox.pop_front() {
+        while let Some(Buffered { event, order, first_us, cancellation }) = self.outbox.pop_front() {
             self.outbox_sending += 1;
             let publish = Message::new(MsgKind::Publish, Node::Orders, Node::Broker, order, first_us);
             self.post(Message { event, retry: true, cancellation, ..publish });

@@ -120,6 +120,17 @@ pub(crate) struct Checkout {
     pub outgoing: u16,
 }
 
+/// An event the broker refused, waiting in the Order Service's buffer to be published again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Buffered {
+    pub event: u64,
+    pub order: u64,
+    /// When the event was first published (the origin of every retry).
+    pub first_us: Micros,
+    /// An `OrderCancelled` rather than an `OrderPlaced`.
+    pub cancellation: bool,
+}
+
 /// The headline numbers shown on the page and printed by the CLI.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct Headline {
@@ -206,9 +217,8 @@ pub struct Sim {
     /// Open checkouts by order id. A hash map (looked up on every call, reply and publish
     /// answer); its iteration order is never used unsorted, so it cannot leak into the trace.
     pub(crate) checkouts: HashMap<u64, Checkout, BuildHasherDefault<OrderIdHasher>>,
-    /// Events the broker refused, waiting to be published again (event, order, first try,
-    /// whether it is a cancellation).
-    pub(crate) outbox: VecDeque<(u64, u64, Micros, bool)>,
+    /// Events the broker refused, waiting to be published again.
+    pub(crate) outbox: VecDeque<Buffered>,
     /// Buffered events sent again and not yet answered by the broker.
     pub(crate) outbox_sending: u64,
     pub(crate) retry_pending: bool,
