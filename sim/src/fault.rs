@@ -47,9 +47,10 @@ pub enum Fault {
     Poison { service: String, order: u64 },
 }
 
-/// The kinds of [`Fault`], as the `kind` tag names them.
-#[derive(Clone, Copy, Deserialize)]
+/// The kinds of [`Fault`], as the `kind` tag and the spec form name them.
+#[derive(Clone, Copy, PartialEq, Eq, Deserialize, strum::EnumString, strum::IntoStaticStr)]
 #[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
 enum FaultKind {
     Slow,
     Crash,
@@ -64,17 +65,7 @@ enum FaultKind {
 
 impl FaultKind {
     fn name(self) -> &'static str {
-        match self {
-            FaultKind::Slow => "slow",
-            FaultKind::Crash => "crash",
-            FaultKind::Errors => "errors",
-            FaultKind::BrokerDown => "broker-down",
-            FaultKind::Drop => "drop",
-            FaultKind::Duplicate => "duplicate",
-            FaultKind::Delay => "delay",
-            FaultKind::CrashBeforeAck => "crash-before-ack",
-            FaultKind::Poison => "poison",
-        }
+        self.into()
     }
 }
 
@@ -243,20 +234,36 @@ impl Fault {
         }
     }
 
+    fn kind(&self) -> FaultKind {
+        match self {
+            Fault::Slow { .. } => FaultKind::Slow,
+            Fault::Crash { .. } => FaultKind::Crash,
+            Fault::Errors { .. } => FaultKind::Errors,
+            Fault::BrokerDown => FaultKind::BrokerDown,
+            Fault::Drop { .. } => FaultKind::Drop,
+            Fault::Duplicate { .. } => FaultKind::Duplicate,
+            Fault::Delay { .. } => FaultKind::Delay,
+            Fault::CrashBeforeAck { .. } => FaultKind::CrashBeforeAck,
+            Fault::Poison { .. } => FaultKind::Poison,
+        }
+    }
+
     /// The spec form, the inverse of [`FaultSpec::parse`] for a fault active from the start.
     pub fn spec(&self) -> String {
+        let kind = self.kind().name();
         match self {
-            Fault::Slow { service, extra_us } => format!("slow:{service}:{}", duration_spec(*extra_us)),
-            Fault::Crash { service } => format!("crash:{service}"),
-            Fault::Errors { service, rate } => format!("errors:{service}:{rate}"),
-            Fault::BrokerDown => "broker-down".into(),
-            Fault::Drop { service, share } => format!("drop:{}:{share}", target_spec(service)),
-            Fault::Duplicate { service, share } => format!("duplicate:{}:{share}", target_spec(service)),
-            Fault::Delay { service, share, extra_us } => {
-                format!("delay:{}:{share}:{}", target_spec(service), duration_spec(*extra_us))
+            Fault::Slow { service, extra_us } => format!("{kind}:{service}:{}", duration_spec(*extra_us)),
+            Fault::Crash { service } => format!("{kind}:{service}"),
+            Fault::Errors { service, rate } => format!("{kind}:{service}:{rate}"),
+            Fault::BrokerDown => kind.into(),
+            Fault::Drop { service, share } | Fault::Duplicate { service, share } => {
+                format!("{kind}:{}:{share}", target_spec(service))
             }
-            Fault::CrashBeforeAck { service, share } => format!("crash-before-ack:{service}:{share}"),
-            Fault::Poison { service, order } => format!("poison:{service}:{order}"),
+            Fault::Delay { service, share, extra_us } => {
+                format!("{kind}:{}:{share}:{}", target_spec(service), duration_spec(*extra_us))
+            }
+            Fault::CrashBeforeAck { service, share } => format!("{kind}:{service}:{share}"),
+            Fault::Poison { service, order } => format!("{kind}:{service}:{order}"),
         }
     }
 }
@@ -430,19 +437,21 @@ impl FaultSpec {
         let wrap = |why: String| format!("bad fault `{spec}`: {why}. Accepted forms: {FAULT_FORMS}");
         let parts: Vec<&str> = spec.split(':').collect();
         let (kind, rest) = parts.split_first().ok_or_else(|| wrap("it is empty".into()))?;
-        let (fault, rest) = match *kind {
-            "slow" => match rest {
+        let fault_kind =
+            kind.parse::<FaultKind>().map_err(|_| wrap(format!("unknown fault kind `{kind}`")))?;
+        let (fault, rest) = match fault_kind {
+            FaultKind::Slow => match rest {
                 [service, dur, tail @ ..] => {
                     let extra_us = parse_duration(dur).map_err(wrap)?;
                     (Fault::Slow { service: service.to_string(), extra_us }, tail)
                 }
                 _ => return Err(wrap("slow needs a service and a duration".into())),
             },
-            "crash" => match rest {
+            FaultKind::Crash => match rest {
                 [service, tail @ ..] => (Fault::Crash { service: service.to_string() }, tail),
                 _ => return Err(wrap("crash needs a service".into())),
             },
-            "errors" => match rest {
+            FaultKind::Errors => match rest {
                 [service, share, tail @ ..] => {
                     let rate: f64 =
                         share.parse().map_err(|_| wrap(format!("`{share}` is not a share between 0 and 1")))?;
@@ -450,12 +459,12 @@ impl FaultSpec {
                 }
                 _ => return Err(wrap("errors needs a service and a share".into())),
             },
-            "broker-down" => (Fault::BrokerDown, rest),
-            "drop" | "duplicate" => match rest {
+            FaultKind::BrokerDown => (Fault::BrokerDown, rest),
+            FaultKind::Drop | FaultKind::Duplicate => match rest {
                 [target, share, tail @ ..] => {
                     let service = parse_target(target);
                     let share = parse_share(share).map_err(wrap)?;
-                    let f = if *kind == "drop" {
+                    let f = if fault_kind == FaultKind::Drop {
                         Fault::Drop { service, share }
                     } else {
                         Fault::Duplicate { service, share }
@@ -464,7 +473,7 @@ impl FaultSpec {
                 }
                 _ => return Err(wrap(format!("{kind} needs a target and a share"))),
             },
-            "delay" => match rest {
+            FaultKind::Delay => match rest {
                 [target, share, dur, tail @ ..] => {
                     let share = parse_share(share).map_err(wrap)?;
                     let extra_us = parse_duration(dur).map_err(wrap)?;
@@ -472,14 +481,14 @@ impl FaultSpec {
                 }
                 _ => return Err(wrap("delay needs a target, a share and a duration".into())),
             },
-            "crash-before-ack" => match rest {
+            FaultKind::CrashBeforeAck => match rest {
                 [service, share, tail @ ..] => {
                     let share = parse_share(share).map_err(wrap)?;
                     (Fault::CrashBeforeAck { service: service.to_string(), share }, tail)
                 }
                 _ => return Err(wrap("crash-before-ack needs a service and a share".into())),
             },
-            "poison" => match rest {
+            FaultKind::Poison => match rest {
                 [service, order, tail @ ..] => {
                     let order: u64 = order
                         .parse()
@@ -490,7 +499,6 @@ impl FaultSpec {
                 }
                 _ => return Err(wrap("poison needs a service and an order number".into())),
             },
-            other => return Err(wrap(format!("unknown fault kind `{other}`"))),
         };
         if fault.service() == Some("") {
             return Err(wrap("the service name is empty".into()));

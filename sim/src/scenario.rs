@@ -6,10 +6,13 @@ use crate::rng::Dist;
 use crate::time::{Micros, MS, SEC};
 use crate::topic::{PartitionKey, MAX_PARTITIONS};
 use serde::{Deserialize, Serialize};
+use strum::{EnumString, IntoStaticStr, VariantArray};
 
-/// How the Order Service triggers the work that follows an order.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// How the Order Service triggers the work that follows an order. Its word (`request`,
+/// `event`) is the same in JSON, links and the CLI: serde and strum both name it kebab-case.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, EnumString, IntoStaticStr, VariantArray)]
 #[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
 pub enum Wiring {
     /// The Order Service calls every downstream service and waits for each reply.
     Request,
@@ -19,17 +22,10 @@ pub enum Wiring {
 
 impl Wiring {
     pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "request" => Some(Wiring::Request),
-            "event" => Some(Wiring::Event),
-            _ => None,
-        }
+        s.parse().ok()
     }
     pub fn key(self) -> &'static str {
-        match self {
-            Wiring::Request => "request",
-            Wiring::Event => "event",
-        }
+        self.into()
     }
     pub fn label(self) -> &'static str {
         match self {
@@ -40,21 +36,41 @@ impl Wiring {
 }
 
 /// In request-driven wiring: one call after another, or all at once.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, EnumString, IntoStaticStr, VariantArray)]
 #[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
 pub enum CallMode {
     Sequential,
     Parallel,
 }
 
+impl CallMode {
+    pub fn parse(s: &str) -> Option<Self> {
+        s.parse().ok()
+    }
+    pub fn key(self) -> &'static str {
+        self.into()
+    }
+}
+
 /// What the Order Service does when the broker refuses a publish.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, EnumString, IntoStaticStr, VariantArray)]
 #[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
 pub enum PublishPolicy {
     /// The publish fails and so does the checkout: the shopper sees an error.
     Fail,
     /// The event waits in the Order Service's buffer and is retried; the shopper is answered.
     BufferAndRetry,
+}
+
+impl PublishPolicy {
+    pub fn parse(s: &str) -> Option<Self> {
+        s.parse().ok()
+    }
+    pub fn key(self) -> &'static str {
+        self.into()
+    }
 }
 
 /// One service: the Order Service or a downstream reaction.
@@ -371,6 +387,35 @@ impl Scenario {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Each enum word is written once: the words links, scripts and the CLI use (strum) are
+    /// the names serde writes, and every word reads back as its variant.
+    #[test]
+    fn enum_words_are_serde_s_names_and_read_back() {
+        fn check<T>(key: fn(T) -> &'static str, parse: fn(&str) -> Option<T>, variants: &[T])
+        where
+            T: Copy + PartialEq + std::fmt::Debug + Serialize,
+        {
+            for &v in variants {
+                assert_eq!(serde_json::to_string(&v).unwrap(), format!("\"{}\"", key(v)));
+                assert_eq!(parse(key(v)), Some(v));
+            }
+            assert_eq!(parse("no-such-word"), None);
+        }
+        check(Wiring::key, Wiring::parse, Wiring::VARIANTS);
+        check(CallMode::key, CallMode::parse, CallMode::VARIANTS);
+        check(PublishPolicy::key, PublishPolicy::parse, PublishPolicy::VARIANTS);
+        check(crate::delivery::Guarantee::key, crate::delivery::Guarantee::parse, crate::delivery::Guarantee::VARIANTS);
+        assert_eq!(
+            (Wiring::Request.key(), PublishPolicy::BufferAndRetry.key(), crate::delivery::Guarantee::AtLeastOnce.key()),
+            ("request", "buffer-and-retry", "at-least-once")
+        );
+        // The partition key's words are shorter than its JSON names, and read back too.
+        let words: Vec<&str> = PartitionKey::ALL.iter().map(|k| k.key()).collect();
+        assert_eq!(words, ["order", "user", "none"]);
+        assert!(PartitionKey::ALL.iter().all(|&k| PartitionKey::parse(k.key()) == Some(k)));
+        assert_eq!(serde_json::to_string(&PartitionKey::OrderId).unwrap(), "\"order-id\"");
+    }
 
     #[test]
     fn built_in_scenarios_validate() {

@@ -88,8 +88,8 @@ pub fn action_text(a: &Action) -> String {
         Action::BuyNow => "buy".into(),
         Action::SetRate { rate } => format!("rate:{rate}"),
         Action::SetWiring { wiring } => format!("wiring:{}", wiring.key()),
-        Action::SetCallMode { mode } => format!("calls:{}", call_mode_key(*mode)),
-        Action::SetPublishPolicy { policy } => format!("publish:{}", policy_key(*policy)),
+        Action::SetCallMode { mode } => format!("calls:{}", mode.key()),
+        Action::SetPublishPolicy { policy } => format!("publish:{}", policy.key()),
         Action::AddSubscriber { service, from: StartFrom::Latest } => format!("add:{service}"),
         Action::AddSubscriber { service, from: StartFrom::Earliest } => format!("add:{service}:earliest"),
         Action::RemoveSubscriber { service } => format!("remove:{service}"),
@@ -110,20 +110,6 @@ pub fn action_text(a: &Action) -> String {
         Action::SetCancelShare { share } => format!("cancel-share:{share}"),
         Action::Redrive { service, event: None } => format!("redrive:{service}"),
         Action::Redrive { service, event: Some(e) } => format!("redrive:{service}:{e}"),
-    }
-}
-
-fn call_mode_key(m: CallMode) -> &'static str {
-    match m {
-        CallMode::Sequential => "sequential",
-        CallMode::Parallel => "parallel",
-    }
-}
-
-fn policy_key(p: PublishPolicy) -> &'static str {
-    match p {
-        PublishPolicy::Fail => "fail",
-        PublishPolicy::BufferAndRetry => "buffer-and-retry",
     }
 }
 
@@ -177,20 +163,11 @@ pub fn parse_action(s: &str) -> Result<Action, String> {
         }
         "calls" => {
             arity(1)?;
-            let mode = match args[0] {
-                "sequential" => CallMode::Sequential,
-                "parallel" => CallMode::Parallel,
-                _ => return Err(wrap("sequential or parallel")),
-            };
-            Action::SetCallMode { mode }
+            Action::SetCallMode { mode: CallMode::parse(args[0]).ok_or_else(|| wrap("sequential or parallel"))? }
         }
         "publish" => {
             arity(1)?;
-            let policy = match args[0] {
-                "fail" => PublishPolicy::Fail,
-                "buffer-and-retry" => PublishPolicy::BufferAndRetry,
-                _ => return Err(wrap("fail or buffer-and-retry")),
-            };
+            let policy = PublishPolicy::parse(args[0]).ok_or_else(|| wrap("fail or buffer-and-retry"))?;
             Action::SetPublishPolicy { policy }
         }
         "add" => {
