@@ -4,8 +4,10 @@
 
 use crate::keys::{given, need, refuse_rest};
 use crate::scenario::Scenario;
-use crate::script::seconds_text;
-use crate::time::{Micros, MS, SEC};
+use crate::time::{seconds_text, Micros, MS, SEC};
+// The one duration parser and its writer live in time.rs; the CLI and the scripts reach them
+// here too.
+pub use crate::time::{duration_spec, parse_duration};
 use serde::{Deserialize, Serialize};
 
 /// Reads as a JSON object tagged by `kind`, e.g. `{"kind": "crash", "service": "email"}`, with
@@ -285,16 +287,6 @@ fn target_spec(service: &Option<String>) -> &str {
 /// The target that stands for every subscription at once.
 pub const BROKER: &str = "broker";
 
-/// A duration in the form [`parse_duration`] reads back exactly: whole milliseconds as `ms`,
-/// anything finer as `us`.
-pub fn duration_spec(us: Micros) -> String {
-    if us.is_multiple_of(MS) {
-        format!("{}ms", us / MS)
-    } else {
-        format!("{us}us")
-    }
-}
-
 /// The faults active at this moment of a run.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct FaultSet {
@@ -397,29 +389,6 @@ errors:SERVICE:SHARE (e.g. errors:inventory:0.2), broker-down, drop:TARGET:SHARE
 duplicate:TARGET:SHARE (e.g. duplicate:broker:0.2), delay:TARGET:SHARE:DURATION (e.g. delay:email:0.3:400ms), \
 crash-before-ack:SERVICE:SHARE, poison:SERVICE:ORDER (e.g. poison:payment:5); TARGET is a subscriber or \
 broker (all of them); any of them may end in :FROM-UNTIL (e.g. broker-down:10s-20s, crash:email:5s-)";
-
-/// Parses `2000ms`, `2s`, `1.5s` or `250us` into microseconds.
-pub fn parse_duration(s: &str) -> Result<Micros, String> {
-    let bad = || format!("`{s}` is not a duration; write it like 2000ms or 2s");
-    let (num, unit) = if let Some(n) = s.strip_suffix("ms") {
-        (n, MS)
-    } else if let Some(n) = s.strip_suffix("us") {
-        (n, 1)
-    } else if let Some(n) = s.strip_suffix('s') {
-        (n, SEC)
-    } else {
-        return Err(bad());
-    };
-    let value: f64 = num.parse().map_err(|_| bad())?;
-    if !value.is_finite() || value < 0.0 {
-        return Err(bad());
-    }
-    let us = value * unit as f64;
-    if us > (u64::MAX / 4) as f64 {
-        return Err(bad());
-    }
-    Ok(us.round() as Micros)
-}
 
 impl FaultSpec {
     /// The spec as [`FaultSpec::parse`] reads it back, its window in seconds: `crash:email`,

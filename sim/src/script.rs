@@ -7,10 +7,11 @@
 //! call when the step is replayed. Every action's text parses back to the same action.
 
 use crate::delivery::{Guarantee, RetryPolicy, StartFrom};
-use crate::fault::{duration_spec, parse_duration, FaultSpec};
+use crate::fault::FaultSpec;
 use crate::input::Action;
 use crate::scenario::{CallMode, PublishPolicy, Wiring};
-use crate::time::{Micros, SEC};
+use crate::time::{duration_spec, parse_duration, Micros};
+pub use crate::time::seconds_text;
 use crate::topic::PartitionKey;
 
 /// The accepted action forms, quoted in every parse error.
@@ -62,16 +63,6 @@ pub fn parse_moment(s: &str) -> Result<(Micros, Option<u64>), String> {
         None => (s, None),
     };
     Ok((parse_duration(time)?, events))
-}
-
-/// Simulated time in seconds, exact to the microsecond: `0s`, `12.5s`, `3.000017s`.
-pub fn seconds_text(us: Micros) -> String {
-    let (whole, frac) = (us / SEC, us % SEC);
-    if frac == 0 {
-        return format!("{whole}s");
-    }
-    let digits = format!("{frac:06}");
-    format!("{whole}.{}s", digits.trim_end_matches('0'))
 }
 
 fn on_off(on: bool) -> &'static str {
@@ -240,7 +231,7 @@ pub fn parse_action(s: &str) -> Result<Action, String> {
 mod tests {
     use super::*;
     use crate::fault::Fault;
-    use crate::time::MS;
+    use crate::time::{MS, SEC};
 
     #[test]
     fn seconds_are_exact_to_the_microsecond() {
