@@ -23,9 +23,7 @@ impl Sim {
         let retrying = self
             .msgs
             .iter()
-            .filter(|m| {
-                matches!(m.kind, MsgKind::Publish | MsgKind::PublishAck | MsgKind::PublishNack) && m.retry
-            })
+            .filter(|m| matches!(m.kind, MsgKind::Publish | MsgKind::PublishAck | MsgKind::PublishNack) && m.retry)
             .count() as u64;
         if retrying != self.outbox_sending {
             return Err(format!("buffer: {} retries counted but {retrying} on the wires", self.outbox_sending));

@@ -406,8 +406,7 @@ impl FaultSpec {
         let wrap = |why: String| format!("bad fault `{spec}`: {why}. Accepted forms: {FAULT_FORMS}");
         let parts: Vec<&str> = spec.split(':').collect();
         let (kind, rest) = parts.split_first().ok_or_else(|| wrap("it is empty".into()))?;
-        let fault_kind =
-            kind.parse::<FaultKind>().map_err(|_| wrap(format!("unknown fault kind `{kind}`")))?;
+        let fault_kind = kind.parse::<FaultKind>().map_err(|_| wrap(format!("unknown fault kind `{kind}`")))?;
         let (fault, rest) = match fault_kind {
             FaultKind::Slow => match rest {
                 [service, dur, tail @ ..] => {

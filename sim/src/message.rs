@@ -148,10 +148,8 @@ impl Message {
     /// retry bit at bit 63) and a flags byte (1 lost, 2 cancellation), so that saved runs and
     /// pinned trace hashes keep their hashes. Change it and every trace hash changes.
     pub fn hash_words(&self) -> [u64; 2] {
-        let carried = self.order
-            ^ (self.aux_word() << 40)
-            ^ ((self.tag as u64) << 24)
-            ^ ((self.flag_bits() as u64) << 58);
+        let carried =
+            self.order ^ (self.aux_word() << 40) ^ ((self.tag as u64) << 24) ^ ((self.flag_bits() as u64) << 58);
         [self.route_word(), carried]
     }
 

@@ -10,8 +10,8 @@ use crate::delivery::{Guarantee, RetryPolicy, StartFrom};
 use crate::fault::FaultSpec;
 use crate::input::Action;
 use crate::scenario::{CallMode, PublishPolicy, Wiring};
-use crate::time::{duration_spec, parse_duration, Micros};
 pub use crate::time::seconds_text;
+use crate::time::{duration_spec, parse_duration, Micros};
 use crate::topic::PartitionKey;
 
 /// The accepted action forms, quoted in every parse error.

@@ -5,8 +5,8 @@
 use crate::rng::splitmix64;
 use crate::time::Micros;
 use serde::{Deserialize, Serialize};
-use strum::{EnumString, IntoStaticStr, VariantArray};
 use std::collections::VecDeque;
+use strum::{EnumString, IntoStaticStr, VariantArray};
 
 /// Which part of an event picks its partition. Its word in links, scripts and the CLI
 /// (`order`, `user`, `none`) is shorter than its name in JSON (`order-id`, `user-id`, `none`).
