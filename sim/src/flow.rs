@@ -6,7 +6,7 @@ use crate::delivery::StartFrom;
 use crate::fault::Fault;
 use crate::message::{Message, MsgKind, Node, Refusal};
 use crate::metrics::CheckoutSample;
-use crate::narration::{FailCause, NoteKind};
+use crate::narration::{FailCause, NoteKind, SettingNote};
 use crate::scenario::{CallMode, PublishPolicy, Wiring};
 use crate::service::Job;
 use crate::sim::{Buffered, Checkout, Ev, Sim, Stage};
@@ -145,24 +145,7 @@ impl Sim {
         }
         let event_driven = self.wiring == Wiring::Event;
         self.order_service_changes += event_driven as u32;
-        let sc = &self.scenario;
-        let (svc, event) = (&sc.order_service.name, &sc.event_name);
-        let what = match (on, event_driven) {
-            (true, true) => format!(
-                "called synchronously: the {svc} had to be changed to call it, and waits for its answer \
-                 before it publishes {event}"
-            ),
-            (false, true) => format!(
-                "asynchronous: it gets {event} from the broker, and the {svc} had to be changed to stop calling it"
-            ),
-            (true, false) => format!(
-                "marked synchronous: the {svc} calls it already, and will keep calling it under event-driven wiring"
-            ),
-            (false, false) => format!(
-                "marked asynchronous: under event-driven wiring it will get {event} from the broker instead of a call"
-            ),
-        };
-        self.note(0, NoteKind::SettingChanged { service: Some(i), what });
+        self.note(0, NoteKind::SettingChanged { service: Some(i), setting: SettingNote::Sync { on, event_driven } });
     }
 
     fn set_stage(&mut self, order: u64, stage: Stage) {
@@ -254,9 +237,7 @@ impl Sim {
         if m.cancellation {
             // Nobody waits for a cancellation; a refused one is buffered or lost by policy.
             match (m.kind, self.publish_policy) {
-                (MsgKind::PublishNack, PublishPolicy::BufferAndRetry) => {
-                    self.buffer(event, order, m.origin_us, true)
-                }
+                (MsgKind::PublishNack, PublishPolicy::BufferAndRetry) => self.buffer(event, order, m.origin_us, true),
                 (MsgKind::PublishNack, PublishPolicy::Fail) => self.note(order, NoteKind::CancelLost),
                 _ => {}
             }

@@ -12,7 +12,7 @@ use crate::fault::{Fault, FaultSet, FaultSpec, WireFaults};
 use crate::input::{Action, Input, MAX_RATE};
 use crate::message::{Message, MsgKind, Node, Slab};
 use crate::metrics::{CheckoutSample, Percentiles, Ring, StaleWindow, CHECKOUT_SAMPLES};
-use crate::narration::{Note, NoteKind};
+use crate::narration::{Note, NoteKind, SettingNote};
 use crate::rng::{splitmix64, Keyed, Stream};
 use crate::scenario::{CallMode, PublishPolicy, Scenario, Wiring, MAX_SUBSCRIBERS};
 use crate::service::{Job, Service};
@@ -560,13 +560,12 @@ impl Sim {
             Action::SetGuarantee { service, guarantee } => {
                 let i = self.catalog_index(&service)?;
                 self.subs[i as usize].settings.guarantee = guarantee;
-                self.note(0, NoteKind::SettingChanged { service: Some(i), what: guarantee.key().into() });
+                self.note(0, NoteKind::SettingChanged { service: Some(i), setting: SettingNote::Guarantee(guarantee) });
             }
             Action::SetIdempotent { service, on } => {
                 let i = self.catalog_index(&service)?;
                 self.subs[i as usize].settings.idempotent = on;
-                let what = if on { "idempotent (skips event IDs it has seen)" } else { "not idempotent" };
-                self.note(0, NoteKind::SettingChanged { service: Some(i), what: what.into() });
+                self.note(0, NoteKind::SettingChanged { service: Some(i), setting: SettingNote::Idempotent(on) });
             }
             Action::SetSync { service, on } => {
                 let i = self.catalog_index(&service)?;
@@ -575,45 +574,29 @@ impl Sim {
             Action::SetRetry { service, retry } => {
                 let i = self.catalog_index(&service)?;
                 self.subs[i as usize].settings.retry = retry;
-                let what = format!(
-                    "retrying {} times in all, from {} up to {}",
-                    retry.max_attempts,
-                    crate::time::human(retry.base_us),
-                    crate::time::human(retry.cap_us)
-                );
-                self.note(0, NoteKind::SettingChanged { service: Some(i), what });
+                self.note(0, NoteKind::SettingChanged { service: Some(i), setting: SettingNote::Retry(retry) });
             }
             Action::SetConsumers { service, consumers } => {
                 let i = self.catalog_index(&service)?;
                 let sub = &mut self.subs[i as usize];
                 sub.settings.consumers = consumers;
                 sub.per_consumer.resize(consumers as usize, 0);
-                let what = format!("{consumers} consumer{} in its group", if consumers == 1 { "" } else { "s" });
-                self.note(0, NoteKind::SettingChanged { service: Some(i), what });
+                self.note(0, NoteKind::SettingChanged { service: Some(i), setting: SettingNote::Consumers(consumers) });
                 self.dispatch(i);
             }
             Action::SetPartitions { partitions } => {
                 self.topic.grow(partitions);
                 self.partitions_grew();
-                let what = format!("The topic has {partitions} partitions");
-                self.note(0, NoteKind::SettingChanged { service: None, what });
+                self.note(0, NoteKind::SettingChanged { service: None, setting: SettingNote::Partitions(partitions) });
                 self.dispatch_all();
             }
             Action::SetPartitionKey { key } => {
                 self.topic.key = key;
-                let what = format!("Events are partitioned by {}", key.label());
-                self.note(0, NoteKind::SettingChanged { service: None, what });
+                self.note(0, NoteKind::SettingChanged { service: None, setting: SettingNote::PartitionKey(key) });
             }
             Action::SetCancelShare { share } => {
                 self.cancel_share = share;
-                let sc = &self.scenario;
-                let what = format!(
-                    "{:.0}% of {}s cancel just after {}",
-                    share * 100.0,
-                    sc.actor.to_ascii_lowercase(),
-                    sc.placing
-                );
-                self.note(0, NoteKind::SettingChanged { service: None, what });
+                self.note(0, NoteKind::SettingChanged { service: None, setting: SettingNote::CancelShare(share) });
             }
             Action::Redrive { service, event } => {
                 let i = self.catalog_index(&service)?;
