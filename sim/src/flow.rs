@@ -1,7 +1,7 @@
 //! The checkout flow: orders arrive, the Order Service saves them, then either calls every
 //! downstream service (request-driven) or publishes one event (event-driven).
 
-use crate::broker::FailureKind;
+use crate::subscription::FailureKind;
 use crate::delivery::StartFrom;
 use crate::fault::Fault;
 use crate::message::{Message, MsgKind, Node, Refusal};

@@ -381,13 +381,3 @@ mod tests {
         assert_eq!(n.text(&sc), "The broker is down");
     }
 }
-
-/// Each wired subscriber's lag in words, in wiring order: "Email 3, Inventory 0".
-pub fn lags(sim: &crate::sim::Sim) -> String {
-    let words: Vec<String> = sim
-        .wired()
-        .iter()
-        .map(|&i| format!("{} {}", sim.scenario().catalog[i as usize].name, sim.subscription(i).lag()))
-        .collect();
-    words.join(", ")
-}

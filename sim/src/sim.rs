@@ -3,8 +3,6 @@
 //! This file holds the run loop, inputs and the read-only views the page and the CLI use.
 //! The order flow lives in `flow.rs`, the broker in `broker.rs`.
 
-use crate::broker::FailureKind;
-use crate::broker::Subscription;
 use crate::consumer::Consumer;
 use crate::delivery::MAX_CONSUMERS;
 use crate::delivery::{StartFrom, SubSettings};
@@ -16,6 +14,7 @@ use crate::narration::{Note, NoteKind, SettingNote};
 use crate::rng::{splitmix64, Keyed, Stream};
 use crate::scenario::{CallMode, PublishPolicy, Scenario, Wiring, MAX_SUBSCRIBERS};
 use crate::service::{Job, Service};
+use crate::subscription::{At, FailureKind, Subscription};
 use crate::time::{Micros, SEC};
 use crate::topic::{Topic, MAX_PARTITIONS};
 use std::cmp::Ordering;
@@ -1106,9 +1105,8 @@ impl Sim {
     /// draws on its wire.
     pub fn backlog_at_broker(&self, i: u16) -> u64 {
         let Some(s) = self.subs.get(i as usize).filter(|s| s.active) else { return 0 };
-        let waiting =
-            s.flights.iter().filter(|f| matches!(f.at, crate::broker::At::Ready | crate::broker::At::Backoff(_)));
-        s.unread(self) + s.redrive.len() as u64 + waiting.count() as u64
+        let waiting = s.flights.iter().filter(|f| matches!(f.at, At::Ready | At::Backoff(_)));
+        s.unread(&self.topic) + s.redrive.len() as u64 + waiting.count() as u64
     }
 
     /// The topic: partitions, their offsets and the partition key.

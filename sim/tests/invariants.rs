@@ -175,7 +175,7 @@ proptest! {
                 .try_fold(0u64, |a, &b| a.checked_add(b))
                 .expect("no overflow");
             prop_assert!(settled <= sub.copies, "{key}: {settled} settled of {} events: {sub:?}", sub.copies);
-            let pending = sub.unread(&sim)
+            let pending = sub.unread(sim.topic())
                 + sub.redrive.len() as u64
                 + sub.flights.iter().filter(|f| !f.processed && f.lost.is_none()).count() as u64
                 + sub.accepted;
