@@ -28,7 +28,7 @@ dist: tools
 test: test-native test-wasm test-e2e
 
 test-native:
-	cargo test -q -p fanout-sim --release
+	cargo test -q -p fanout-sim --profile release-checked
 
 test-wasm: rust-tools browser
 	CHROMEDRIVER=$(CHROMEDRIVER) WASM_BINDGEN_TEST_TIMEOUT=120 \

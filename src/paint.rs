@@ -67,7 +67,7 @@ pub const LOOKS: [Look; 10] = [
 
 pub fn look(m: &Message, now: u64, reduced: bool) -> Look {
     let vanished_part = if reduced { true } else { m.progress(now) >= 0.5 };
-    if m.is_lost() && vanished_part {
+    if m.lost && vanished_part {
         return Look::Vanished;
     }
     match m.kind {
@@ -76,7 +76,7 @@ pub fn look(m: &Message, now: u64, reduced: bool) -> Look {
         MsgKind::Confirm => Look::Confirm,
         MsgKind::Call => Look::Call,
         MsgKind::Reply => Look::Reply,
-        MsgKind::Publish | MsgKind::Deliver if m.is_cancellation() => Look::Cancelled,
+        MsgKind::Publish | MsgKind::Deliver if m.cancellation => Look::Cancelled,
         MsgKind::Publish | MsgKind::Deliver => Look::Placed,
         MsgKind::PublishAck | MsgKind::Ack => Look::Ack,
         MsgKind::Reject | MsgKind::ErrorReply | MsgKind::PublishNack | MsgKind::Nack => Look::Failure,

@@ -4,7 +4,7 @@
 
 use crate::state::capitalise;
 use fanout_sim::topic::{EventKind, PartitionKey};
-use fanout_sim::Scenario;
+use fanout_sim::{Scenario, Sim};
 
 /// The plural of one of the scenarios' nouns: `orders`, `trips`, `riders`, `checkouts`;
 /// `-s`, `-x`, `-ch` and `-sh` take `-es`, a consonant and `-y` takes `-ies`.
@@ -121,4 +121,15 @@ pub fn per_second(sc: &Scenario) -> String {
 pub fn with_article(word: &str) -> String {
     let vowel = word.chars().next().is_some_and(|c| "aeiouAEIOU".contains(c));
     format!("{} {word}", if vowel { "an" } else { "a" })
+}
+
+/// Each wired subscriber's lag in words, in wiring order: "Email 3, Inventory 0". (Page words:
+/// it was `narration::lags` in the core, which made the narration depend on `Sim`.)
+pub fn lags(sim: &Sim) -> String {
+    let words: Vec<String> = sim
+        .wired()
+        .iter()
+        .map(|&i| format!("{} {}", sim.scenario().catalog[i as usize].name, sim.subscription(i).lag()))
+        .collect();
+    words.join(", ")
 }

@@ -2,10 +2,10 @@
 //! (wires, queues, workers, the broker's log and flights) and compares with the running
 //! counters. Property tests call this at random moments; a mismatch means something vanished.
 
-use crate::broker::At;
 use crate::message::{MsgKind, Node};
 use crate::service::Job;
 use crate::sim::Sim;
+use crate::subscription::At;
 
 impl Sim {
     pub fn audit(&self) -> Result<(), String> {
@@ -23,10 +23,7 @@ impl Sim {
         let retrying = self
             .msgs
             .iter()
-            .filter(|m| {
-                matches!(m.kind, MsgKind::Publish | MsgKind::PublishAck | MsgKind::PublishNack)
-                    && m.aux & crate::message::RETRY_FLAG != 0
-            })
+            .filter(|m| matches!(m.kind, MsgKind::Publish | MsgKind::PublishAck | MsgKind::PublishNack) && m.retry)
             .count() as u64;
         if retrying != self.outbox_sending {
             return Err(format!("buffer: {} retries counted but {retrying} on the wires", self.outbox_sending));
@@ -75,7 +72,7 @@ impl Sim {
             if jobs < at_consumer || jobs > at_consumer + maybe {
                 return Err(format!("subscriber {i}: {jobs} events at the consumer, flights say {at_consumer}"));
             }
-            let pending = sub.unread(self)
+            let pending = sub.unread(&self.topic)
                 + sub.redrive.len() as u64
                 + sub.flights.iter().filter(|f| !f.processed && f.lost.is_none()).count() as u64
                 + sub.accepted;

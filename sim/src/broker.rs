@@ -8,302 +8,39 @@
 //! lost by a named cause, or discarded when the subscriber left. `audit.rs` recounts it.
 
 use crate::consumer::Applied;
-use crate::delivery::{consumer_for, readers, Guarantee, StartFrom, SubSettings};
-use crate::message::{Message, MsgKind, Node, CANCELLED, LOST};
-use crate::metrics::{Point, Ring, DELAY_SAMPLES, LAG_SAMPLES};
+use crate::delivery::{consumer_for, readers, Guarantee, StartFrom};
+use crate::message::{Message, MsgKind, Node};
+use crate::metrics::Point;
 use crate::narration::NoteKind;
 use crate::service::Job;
 use crate::sim::{Ev, Sim};
 use crate::time::Micros;
 use crate::topic::{EventKind, LogEntry};
-use std::collections::{BTreeSet, VecDeque};
 
-/// Lag at which the log says a subscriber is falling behind.
-pub const BEHIND_LAG: u64 = 20;
-/// The lane of redriven dead letters, apart from the partitions.
-pub const REDRIVE_LANE: u16 = u16::MAX;
-/// The delivery ID of a job no subscription counts (IDs start at 1).
-pub const UNTRACKED: u32 = 0;
-/// Dead letters kept per subscription; past this the oldest is deleted (and counted lost).
-pub const DLQ_LIMIT: usize = 1_000;
-
-/// Why an event was lost: the causes the conservation invariant names.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum LostCause {
-    /// An injected drop on the wire, under at-most-once (at-least-once delivers again).
-    Dropped,
-    /// The consumer crashed holding it, under at-most-once.
-    Crash,
-    /// The consumer failed on it, under at-most-once (no one retries).
-    Failed,
-    /// Retention deleted it from the log before the group read it.
-    Retention,
-    /// The dead-letter queue was full.
-    DlqFull,
-}
-
-/// Why a consumer failed on an event.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum FailureKind {
-    /// An injected error rate.
-    Error,
-    /// The event is poison to this consumer.
-    Poison,
-}
-
-impl FailureKind {
-    pub fn text(self) -> &'static str {
-        match self {
-            FailureKind::Error => "the service returned an error",
-            FailureKind::Poison => "the consumer cannot process this event (poison)",
-        }
-    }
-}
-
-/// Where a handed-out event is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum At {
-    /// To be sent (again) when the consumer and the broker can take it.
-    Ready,
-    /// The delivery is on the wire.
-    OnWire,
-    /// At the consumer, queued or being processed.
-    Consumer,
-    /// The acknowledgement (or nack) is on the wire.
-    AckOnWire,
-    /// The delivery or its acknowledgement vanished; the broker notices at the ack timeout.
-    Vanished,
-    /// Failed; waiting for its retry at this time.
-    Backoff(Micros),
-}
-
-/// One event handed out by a subscription and not yet settled.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Flight {
-    /// Unique delivery ID; acknowledgements and jobs carry it.
-    pub id: u32,
-    /// Partition, or [`REDRIVE_LANE`].
-    pub lane: u16,
-    pub offset: u64,
-    pub entry: LogEntry,
-    /// The consumer of the group that has it.
-    pub consumer: u16,
-    /// Failed attempts so far.
-    pub attempts: u32,
-    /// Times it was put on the wire: each send meets the wire's faults afresh.
-    pub sends: u32,
-    pub last_error: Option<FailureKind>,
-    /// The consumer has processed it at least once (and it is counted as processed).
-    pub processed: bool,
-    /// The consumer received it (so a vanished message was the acknowledgement).
-    pub received: bool,
-    /// Lost under at-most-once while its acknowledgement was still outstanding.
-    pub lost: Option<LostCause>,
-    pub at: At,
-}
-
-/// A group's position in one partition.
-#[derive(Clone, Debug, Default)]
-pub struct Cursor {
-    /// Next offset to hand out.
-    pub next: u64,
-    /// Every offset below this is settled: the committed offset.
-    pub committed: u64,
-    /// Settled offsets above `committed` (only when several consumers share the partition).
-    settled_above: BTreeSet<u64>,
-    /// Events handed out from this partition, to share it among its readers in turn.
-    handed: u64,
-    /// Offset of the last event of this partition processed for the first time.
-    last_processed: Option<u64>,
-}
-
-impl Cursor {
-    fn at(offset: u64) -> Cursor {
-        Cursor { next: offset, committed: offset, ..Cursor::default() }
-    }
-
-    fn settle(&mut self, offset: u64) {
-        if offset < self.committed {
-            return;
-        }
-        self.settled_above.insert(offset);
-        while self.settled_above.remove(&self.committed) {
-            self.committed += 1;
-        }
-    }
-}
-
-/// An event parked after its last failed attempt.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct DeadLetter {
-    pub entry: LogEntry,
-    pub attempts: u32,
-    pub last_error: FailureKind,
-    pub dead_us: Micros,
-    /// The membership of the subscriber it died in (see [`Subscription::epoch`]).
-    pub epoch: u32,
-    /// It had been processed once already (a redelivery failed), so it is not counted twice.
-    pub processed: bool,
-}
-
-/// One subscriber's consumer group: settings, offsets, events in flight and its counters.
-#[derive(Clone, Debug)]
-pub struct Subscription {
-    pub active: bool,
-    pub settings: SubSettings,
-    /// Counts memberships: unsubscribing and subscribing again starts a new one.
-    pub epoch: u32,
-    /// Deliveries with a lower ID belong to an earlier membership and are ignored.
-    first_id: u32,
-    pub cursors: Vec<Cursor>,
-    pub redrive: VecDeque<LogEntry>,
-    pub flights: Vec<Flight>,
-    pub dlq: VecDeque<DeadLetter>,
-    /// At-most-once: acknowledged and still at the consumer.
-    pub accepted: u64,
-    /// Events this membership took on.
-    pub copies: u64,
-    /// Events processed at least once.
-    pub processed: u64,
-    /// Events in the dead-letter queue that were never processed.
-    pub dead: u64,
-    pub lost_dropped: u64,
-    pub lost_crash: u64,
-    pub lost_failed: u64,
-    pub lost_retention: u64,
-    pub lost_dlq_full: u64,
-    /// Events dropped because the subscriber left before handling them.
-    pub discarded: u64,
-    /// Deliveries made again: after a crash, a lost acknowledgement or a failure.
-    pub redeliveries: u64,
-    /// Events processed for the first time after a later event of the same partition:
-    /// the partition's order was not kept.
-    pub order_violations: u64,
-    /// Events processed by each consumer of the group.
-    pub per_consumer: Vec<u64>,
-    pub lag_series: Ring<Point>,
-    /// Publish-to-processed delays of recent events.
-    pub delays: Ring<Micros>,
-    behind: bool,
-    /// Flights per lane (partition), kept with `flights` so that handing out does not
-    /// recount them for every partition; the redrive lane's count is `redriving`.
-    lane_counts: Vec<u16>,
-    redriving: u16,
-    /// Set whenever a flight becomes Ready (to be sent again), so that handing out only scans
-    /// the flights when there can be something to resend.
-    ready_hint: bool,
-}
-
-impl Subscription {
-    pub fn new(active: bool, settings: SubSettings, epoch: u32, first_id: u32) -> Self {
-        Subscription {
-            active,
-            settings,
-            epoch,
-            first_id,
-            cursors: Vec::new(),
-            redrive: VecDeque::new(),
-            flights: Vec::new(),
-            dlq: VecDeque::new(),
-            accepted: 0,
-            copies: 0,
-            processed: 0,
-            dead: 0,
-            lost_dropped: 0,
-            lost_crash: 0,
-            lost_failed: 0,
-            lost_retention: 0,
-            lost_dlq_full: 0,
-            discarded: 0,
-            redeliveries: 0,
-            order_violations: 0,
-            per_consumer: vec![0; settings.consumers as usize],
-            lag_series: Ring::new(LAG_SAMPLES),
-            delays: Ring::new(DELAY_SAMPLES),
-            behind: false,
-            lane_counts: Vec::new(),
-            redriving: 0,
-            ready_hint: false,
-        }
-    }
-
-    /// Deliveries with a lower ID belong to an earlier membership.
-    pub fn first_id(&self) -> u32 {
-        self.first_id
-    }
-
-    pub fn lost(&self) -> u64 {
-        self.lost_dropped + self.lost_crash + self.lost_failed + self.lost_retention + self.lost_dlq_full
-    }
-
-    /// Events taken on and not yet processed, dead-lettered, lost or discarded.
-    pub fn lag(&self) -> u64 {
-        self.copies - self.processed - self.dead - self.lost() - self.discarded
-    }
-
-    /// Events in the log this group has not been handed yet.
-    pub fn unread(&self, sim: &Sim) -> u64 {
-        if !self.active {
-            return 0;
-        }
-        self.cursors.iter().zip(&sim.topic.partitions).map(|(c, p)| p.end().saturating_sub(c.next)).sum()
-    }
-
-    fn flight(&mut self, id: u32) -> Option<usize> {
-        self.flights.iter().position(|f| f.id == id)
-    }
-
-    fn in_lane(&self, lane: u16) -> u16 {
-        if lane == REDRIVE_LANE {
-            self.redriving
-        } else {
-            self.lane_counts.get(lane as usize).copied().unwrap_or(0)
-        }
-    }
-
-    fn lane_count(&mut self, lane: u16) -> &mut u16 {
-        if lane == REDRIVE_LANE {
-            return &mut self.redriving;
-        }
-        let l = lane as usize;
-        if l >= self.lane_counts.len() {
-            self.lane_counts.resize(l + 1, 0);
-        }
-        &mut self.lane_counts[l]
-    }
-
-    /// Settles a flight: the broker is done with it.
-    fn settle(&mut self, k: usize) -> Flight {
-        let f = self.flights.swap_remove(k);
-        *self.lane_count(f.lane) -= 1;
-        if f.lane != REDRIVE_LANE {
-            self.cursors[f.lane as usize].settle(f.offset);
-        }
-        f
-    }
-
-    fn count_lost(&mut self, cause: LostCause) {
-        match cause {
-            LostCause::Dropped => self.lost_dropped += 1,
-            LostCause::Crash => self.lost_crash += 1,
-            LostCause::Failed => self.lost_failed += 1,
-            LostCause::Retention => self.lost_retention += 1,
-            LostCause::DlqFull => self.lost_dlq_full += 1,
-        }
-    }
-}
+// The subscription's types live in `subscription.rs`, below `sim`, so that `Sim` can hold them
+// without importing this module; they are named here too, where they have always been.
+pub use crate::subscription::{
+    At, Cursor, DeadLetter, FailureKind, Flight, LostCause, Subscription, BEHIND_LAG, DLQ_LIMIT, REDRIVE_LANE,
+    UNTRACKED,
+};
 
 impl Sim {
     // ----- publishing and subscribing -----
 
     pub(crate) fn publish_arrived(&mut self, m: Message) {
+        // The answer carries back what the publish carried: its event, retry and kind.
+        let answer = |kind| Message {
+            event: m.event,
+            retry: m.retry,
+            cancellation: m.cancellation,
+            ..Message::new(kind, Node::Broker, Node::Orders, m.order, m.origin_us)
+        };
         if self.faults.broker_down() {
-            self.send_tagged(MsgKind::PublishNack, Node::Broker, Node::Orders, m.order, m.aux, m.origin_us, 0, m.flags);
+            self.post(answer(MsgKind::PublishNack));
             return;
         }
-        let kind = if m.flags & CANCELLED != 0 { EventKind::OrderCancelled } else { EventKind::OrderPlaced };
-        let entry =
-            LogEntry { event: m.aux & !crate::message::RETRY_FLAG, order: m.order, kind, published_us: self.now };
+        let kind = if m.cancellation { EventKind::OrderCancelled } else { EventKind::OrderPlaced };
+        let entry = LogEntry { event: m.event, order: m.order, kind, published_us: self.now };
         let (p, offset) = self.topic.append(entry);
         self.fold(0x8000 | (p as u64) << 32 | offset << 8);
         if kind == EventKind::OrderPlaced {
@@ -316,7 +53,7 @@ impl Sim {
         for sub in self.subs.iter_mut().filter(|s| s.active) {
             sub.copies += 1;
         }
-        self.send_tagged(MsgKind::PublishAck, Node::Broker, Node::Orders, m.order, m.aux, m.origin_us, 0, m.flags);
+        self.post(answer(MsgKind::PublishAck));
         // Only partition p has something new to hand out.
         for i in 0..self.subs.len() {
             self.dispatch_lane(i as u16, p);
@@ -334,7 +71,7 @@ impl Sim {
             .iter()
             .map(|p| Cursor::at(if from == StartFrom::Earliest { p.start } else { p.end() }))
             .collect();
-        sub.copies = sub.unread(self);
+        sub.copies = sub.unread(&self.topic);
         self.subs[i as usize] = sub;
         self.dispatch(i);
     }
@@ -342,7 +79,7 @@ impl Sim {
     /// The subscriber left: what it had not handled is discarded. Work already at the
     /// consumer is finished by the service but no longer counted by the subscription.
     pub(crate) fn unsubscribe(&mut self, i: u16) {
-        let unread = self.subs[i as usize].unread(self);
+        let unread = self.subs[i as usize].unread(&self.topic);
         let sub = &mut self.subs[i as usize];
         let in_flight = sub.flights.iter().filter(|f| !f.processed && f.lost.is_none()).count() as u64;
         sub.discarded += unread + in_flight + sub.redrive.len() as u64 + sub.accepted;
@@ -471,11 +208,11 @@ impl Sim {
         let f = self.subs[i as usize].flights[k];
         let w = &self.wire[i as usize];
         let key = [i as u64, f.entry.event, f.id as u64 | (f.sends as u64) << 32];
-        let mut flags = if f.entry.kind == EventKind::OrderCancelled { CANCELLED } else { 0 };
+        let mut lost = false;
         let mut extra = 0;
         if w.any() {
             if self.rng_wire.unit(key) < w.drop {
-                flags |= LOST;
+                lost = true;
             }
             if self.rng_wire.unit([key[0], key[1], key[2] ^ 0xde1a]) < w.delay {
                 extra = (self.rng_wire.unit([key[0], key[1], key[2] ^ 0x5eed]) * w.delay_us as f64) as Micros;
@@ -483,17 +220,9 @@ impl Sim {
         }
         self.subs[i as usize].flights[k].at = At::OnWire;
         let (order, event, published) = (f.entry.order, f.entry.event, f.entry.published_us);
-        self.send_delayed(
-            MsgKind::Deliver,
-            Node::Broker,
-            Node::Service(i),
-            order,
-            event,
-            published,
-            f.id,
-            flags,
-            extra,
-        );
+        let deliver = Message::new(MsgKind::Deliver, Node::Broker, Node::Service(i), order, published);
+        let cancellation = f.entry.kind == EventKind::OrderCancelled;
+        self.post_delayed(Message { event, tag: f.id, lost, cancellation, ..deliver }, extra);
     }
 
     // ----- at the consumer -----
@@ -501,7 +230,7 @@ impl Sim {
     pub(crate) fn delivery_arrived(&mut self, m: Message, i: u16) {
         let sub = &mut self.subs[i as usize];
         let Some(k) = sub.flight(m.tag) else { return }; // from an earlier membership
-        if m.flags & LOST != 0 {
+        if m.lost {
             sub.flights[k].at = At::Vanished;
             let at = self.now + self.scenario.ack_timeout_us;
             self.push(at, Ev::AckTimeout { sub: i, delivery: m.tag });
@@ -545,14 +274,12 @@ impl Sim {
     }
 
     fn send_ack(&mut self, i: u16, kind: MsgKind, f: Flight) {
-        let mut flags = 0;
         let dup = self.wire[i as usize].duplicate;
         let key = [i as u64 ^ 0xac4, f.entry.event, f.id as u64 | (f.sends as u64) << 32];
-        if dup > 0.0 && self.rng_wire.unit(key) < dup {
-            flags |= LOST;
-        }
+        let lost = dup > 0.0 && self.rng_wire.unit(key) < dup;
         let (order, event, published) = (f.entry.order, f.entry.event, f.entry.published_us);
-        self.send_tagged(kind, Node::Service(i), Node::Broker, order, event, published, f.id, flags);
+        let ack = Message::new(kind, Node::Service(i), Node::Broker, order, published);
+        self.post(Message { event, tag: f.id, lost, ..ack });
     }
 
     /// A consumer finished an event; `failure` says why it failed, if it did.
@@ -688,7 +415,7 @@ impl Sim {
         let Node::Service(i) = m.from else { unreachable!("acks come from subscribers") };
         let sub = &mut self.subs[i as usize];
         let Some(k) = sub.flight(m.tag) else { return };
-        if m.flags & LOST != 0 {
+        if m.lost {
             sub.flights[k].at = At::Vanished;
             let at = self.now + self.scenario.ack_timeout_us;
             self.push(at, Ev::AckTimeout { sub: i, delivery: m.tag });

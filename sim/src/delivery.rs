@@ -4,10 +4,12 @@
 use crate::rng::Keyed;
 use crate::time::{Micros, MS, SEC};
 use serde::{Deserialize, Serialize};
+use strum::{EnumString, IntoStaticStr, VariantArray};
 
 /// When the consumer acknowledges, relative to processing.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, EnumString, IntoStaticStr, VariantArray)]
 #[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
 pub enum Guarantee {
     /// Acknowledge on receipt, then process: a crash or a failure loses the event, and
     /// nothing is ever delivered twice.
@@ -19,19 +21,17 @@ pub enum Guarantee {
 
 impl Guarantee {
     pub fn key(self) -> &'static str {
-        match self {
-            Guarantee::AtMostOnce => "at-most-once",
-            Guarantee::AtLeastOnce => "at-least-once",
-        }
+        self.into()
     }
     pub fn parse(s: &str) -> Option<Self> {
-        [Guarantee::AtMostOnce, Guarantee::AtLeastOnce].into_iter().find(|g| g.key() == s)
+        s.parse().ok()
     }
 }
 
 /// Where a subscriber added during a run starts reading the log.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, IntoStaticStr)]
 #[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
 pub enum StartFrom {
     /// Only events published from now on.
     #[default]

@@ -4,8 +4,10 @@
 
 use crate::keys::{given, need, refuse_rest};
 use crate::scenario::Scenario;
-use crate::script::seconds_text;
-use crate::time::{Micros, MS, SEC};
+use crate::time::{seconds_text, Micros, MS, SEC};
+// The one duration parser and its writer live in time.rs; the CLI and the scripts reach them
+// here too.
+pub use crate::time::{duration_spec, parse_duration};
 use serde::{Deserialize, Serialize};
 
 /// Reads as a JSON object tagged by `kind`, e.g. `{"kind": "crash", "service": "email"}`, with
@@ -47,9 +49,10 @@ pub enum Fault {
     Poison { service: String, order: u64 },
 }
 
-/// The kinds of [`Fault`], as the `kind` tag names them.
-#[derive(Clone, Copy, Deserialize)]
+/// The kinds of [`Fault`], as the `kind` tag and the spec form name them.
+#[derive(Clone, Copy, PartialEq, Eq, Deserialize, strum::EnumString, strum::IntoStaticStr)]
 #[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
 enum FaultKind {
     Slow,
     Crash,
@@ -64,17 +67,7 @@ enum FaultKind {
 
 impl FaultKind {
     fn name(self) -> &'static str {
-        match self {
-            FaultKind::Slow => "slow",
-            FaultKind::Crash => "crash",
-            FaultKind::Errors => "errors",
-            FaultKind::BrokerDown => "broker-down",
-            FaultKind::Drop => "drop",
-            FaultKind::Duplicate => "duplicate",
-            FaultKind::Delay => "delay",
-            FaultKind::CrashBeforeAck => "crash-before-ack",
-            FaultKind::Poison => "poison",
-        }
+        self.into()
     }
 }
 
@@ -243,20 +236,36 @@ impl Fault {
         }
     }
 
+    fn kind(&self) -> FaultKind {
+        match self {
+            Fault::Slow { .. } => FaultKind::Slow,
+            Fault::Crash { .. } => FaultKind::Crash,
+            Fault::Errors { .. } => FaultKind::Errors,
+            Fault::BrokerDown => FaultKind::BrokerDown,
+            Fault::Drop { .. } => FaultKind::Drop,
+            Fault::Duplicate { .. } => FaultKind::Duplicate,
+            Fault::Delay { .. } => FaultKind::Delay,
+            Fault::CrashBeforeAck { .. } => FaultKind::CrashBeforeAck,
+            Fault::Poison { .. } => FaultKind::Poison,
+        }
+    }
+
     /// The spec form, the inverse of [`FaultSpec::parse`] for a fault active from the start.
     pub fn spec(&self) -> String {
+        let kind = self.kind().name();
         match self {
-            Fault::Slow { service, extra_us } => format!("slow:{service}:{}", duration_spec(*extra_us)),
-            Fault::Crash { service } => format!("crash:{service}"),
-            Fault::Errors { service, rate } => format!("errors:{service}:{rate}"),
-            Fault::BrokerDown => "broker-down".into(),
-            Fault::Drop { service, share } => format!("drop:{}:{share}", target_spec(service)),
-            Fault::Duplicate { service, share } => format!("duplicate:{}:{share}", target_spec(service)),
-            Fault::Delay { service, share, extra_us } => {
-                format!("delay:{}:{share}:{}", target_spec(service), duration_spec(*extra_us))
+            Fault::Slow { service, extra_us } => format!("{kind}:{service}:{}", duration_spec(*extra_us)),
+            Fault::Crash { service } => format!("{kind}:{service}"),
+            Fault::Errors { service, rate } => format!("{kind}:{service}:{rate}"),
+            Fault::BrokerDown => kind.into(),
+            Fault::Drop { service, share } | Fault::Duplicate { service, share } => {
+                format!("{kind}:{}:{share}", target_spec(service))
             }
-            Fault::CrashBeforeAck { service, share } => format!("crash-before-ack:{service}:{share}"),
-            Fault::Poison { service, order } => format!("poison:{service}:{order}"),
+            Fault::Delay { service, share, extra_us } => {
+                format!("{kind}:{}:{share}:{}", target_spec(service), duration_spec(*extra_us))
+            }
+            Fault::CrashBeforeAck { service, share } => format!("{kind}:{service}:{share}"),
+            Fault::Poison { service, order } => format!("{kind}:{service}:{order}"),
         }
     }
 }
@@ -277,16 +286,6 @@ fn target_spec(service: &Option<String>) -> &str {
 
 /// The target that stands for every subscription at once.
 pub const BROKER: &str = "broker";
-
-/// A duration in the form [`parse_duration`] reads back exactly: whole milliseconds as `ms`,
-/// anything finer as `us`.
-pub fn duration_spec(us: Micros) -> String {
-    if us.is_multiple_of(MS) {
-        format!("{}ms", us / MS)
-    } else {
-        format!("{us}us")
-    }
-}
 
 /// The faults active at this moment of a run.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -391,29 +390,6 @@ duplicate:TARGET:SHARE (e.g. duplicate:broker:0.2), delay:TARGET:SHARE:DURATION 
 crash-before-ack:SERVICE:SHARE, poison:SERVICE:ORDER (e.g. poison:payment:5); TARGET is a subscriber or \
 broker (all of them); any of them may end in :FROM-UNTIL (e.g. broker-down:10s-20s, crash:email:5s-)";
 
-/// Parses `2000ms`, `2s`, `1.5s` or `250us` into microseconds.
-pub fn parse_duration(s: &str) -> Result<Micros, String> {
-    let bad = || format!("`{s}` is not a duration; write it like 2000ms or 2s");
-    let (num, unit) = if let Some(n) = s.strip_suffix("ms") {
-        (n, MS)
-    } else if let Some(n) = s.strip_suffix("us") {
-        (n, 1)
-    } else if let Some(n) = s.strip_suffix('s') {
-        (n, SEC)
-    } else {
-        return Err(bad());
-    };
-    let value: f64 = num.parse().map_err(|_| bad())?;
-    if !value.is_finite() || value < 0.0 {
-        return Err(bad());
-    }
-    let us = value * unit as f64;
-    if us > (u64::MAX / 4) as f64 {
-        return Err(bad());
-    }
-    Ok(us.round() as Micros)
-}
-
 impl FaultSpec {
     /// The spec as [`FaultSpec::parse`] reads it back, its window in seconds: `crash:email`,
     /// `broker-down:10s-20s`. Links, run files and the CLI's report all quote faults this way.
@@ -430,19 +406,20 @@ impl FaultSpec {
         let wrap = |why: String| format!("bad fault `{spec}`: {why}. Accepted forms: {FAULT_FORMS}");
         let parts: Vec<&str> = spec.split(':').collect();
         let (kind, rest) = parts.split_first().ok_or_else(|| wrap("it is empty".into()))?;
-        let (fault, rest) = match *kind {
-            "slow" => match rest {
+        let fault_kind = kind.parse::<FaultKind>().map_err(|_| wrap(format!("unknown fault kind `{kind}`")))?;
+        let (fault, rest) = match fault_kind {
+            FaultKind::Slow => match rest {
                 [service, dur, tail @ ..] => {
                     let extra_us = parse_duration(dur).map_err(wrap)?;
                     (Fault::Slow { service: service.to_string(), extra_us }, tail)
                 }
                 _ => return Err(wrap("slow needs a service and a duration".into())),
             },
-            "crash" => match rest {
+            FaultKind::Crash => match rest {
                 [service, tail @ ..] => (Fault::Crash { service: service.to_string() }, tail),
                 _ => return Err(wrap("crash needs a service".into())),
             },
-            "errors" => match rest {
+            FaultKind::Errors => match rest {
                 [service, share, tail @ ..] => {
                     let rate: f64 =
                         share.parse().map_err(|_| wrap(format!("`{share}` is not a share between 0 and 1")))?;
@@ -450,12 +427,12 @@ impl FaultSpec {
                 }
                 _ => return Err(wrap("errors needs a service and a share".into())),
             },
-            "broker-down" => (Fault::BrokerDown, rest),
-            "drop" | "duplicate" => match rest {
+            FaultKind::BrokerDown => (Fault::BrokerDown, rest),
+            FaultKind::Drop | FaultKind::Duplicate => match rest {
                 [target, share, tail @ ..] => {
                     let service = parse_target(target);
                     let share = parse_share(share).map_err(wrap)?;
-                    let f = if *kind == "drop" {
+                    let f = if fault_kind == FaultKind::Drop {
                         Fault::Drop { service, share }
                     } else {
                         Fault::Duplicate { service, share }
@@ -464,7 +441,7 @@ impl FaultSpec {
                 }
                 _ => return Err(wrap(format!("{kind} needs a target and a share"))),
             },
-            "delay" => match rest {
+            FaultKind::Delay => match rest {
                 [target, share, dur, tail @ ..] => {
                     let share = parse_share(share).map_err(wrap)?;
                     let extra_us = parse_duration(dur).map_err(wrap)?;
@@ -472,14 +449,14 @@ impl FaultSpec {
                 }
                 _ => return Err(wrap("delay needs a target, a share and a duration".into())),
             },
-            "crash-before-ack" => match rest {
+            FaultKind::CrashBeforeAck => match rest {
                 [service, share, tail @ ..] => {
                     let share = parse_share(share).map_err(wrap)?;
                     (Fault::CrashBeforeAck { service: service.to_string(), share }, tail)
                 }
                 _ => return Err(wrap("crash-before-ack needs a service and a share".into())),
             },
-            "poison" => match rest {
+            FaultKind::Poison => match rest {
                 [service, order, tail @ ..] => {
                     let order: u64 = order
                         .parse()
@@ -490,7 +467,6 @@ impl FaultSpec {
                 }
                 _ => return Err(wrap("poison needs a service and an order number".into())),
             },
-            other => return Err(wrap(format!("unknown fault kind `{other}`"))),
         };
         if fault.service() == Some("") {
             return Err(wrap("the service name is empty".into()));

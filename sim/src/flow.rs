@@ -1,26 +1,22 @@
 //! The checkout flow: orders arrive, the Order Service saves them, then either calls every
 //! downstream service (request-driven) or publishes one event (event-driven).
 
-use crate::broker::FailureKind;
+use crate::subscription::FailureKind;
 use crate::delivery::StartFrom;
 use crate::fault::Fault;
-use crate::message::{Message, MsgKind, Node, CANCELLED, RETRY_FLAG};
+use crate::message::{Message, MsgKind, Node, Refusal};
 use crate::metrics::CheckoutSample;
-use crate::narration::{FailCause, NoteKind};
+use crate::narration::{FailCause, NoteKind, SettingNote};
 use crate::scenario::{CallMode, PublishPolicy, Wiring};
 use crate::service::Job;
-use crate::sim::{Checkout, Ev, Sim, Stage};
-
-/// Why an error reply was sent, carried in the high half of its `aux`.
-const REFUSED_DOWN: u64 = 1;
-const REFUSED_BUSY: u64 = 2;
+use crate::sim::{Buffered, Checkout, Ev, Sim, Stage};
 
 impl Sim {
     pub(crate) fn place_order(&mut self) {
         let order = self.new_order_id();
         self.placed += 1;
         self.note(order, NoteKind::OrderPlaced);
-        self.send(MsgKind::PlaceOrder, Node::Shopper, Node::Orders, order, 0, self.now);
+        self.send(MsgKind::PlaceOrder, Node::Shopper, Node::Orders, order, self.now);
     }
 
     /// A message reaches the end of its wire.
@@ -60,11 +56,11 @@ impl Sim {
         if ok {
             self.note(m.order, NoteKind::Confirmed { latency_us });
         }
-        self.samples.push(CheckoutSample { order: m.order, done_us: self.now, latency_us, ok, outgoing: m.aux as u16 });
+        self.samples.push(CheckoutSample { order: m.order, done_us: self.now, latency_us, ok, outgoing: m.outgoing });
         // Some shoppers change their mind at once; only events can carry that afterwards.
         if ok && self.wiring == Wiring::Event && self.cancels(m.order) {
             self.note(m.order, NoteKind::CancelRequested);
-            self.send(MsgKind::CancelOrder, Node::Shopper, Node::Orders, m.order, 0, self.now);
+            self.send(MsgKind::CancelOrder, Node::Shopper, Node::Orders, m.order, self.now);
         }
     }
 
@@ -76,7 +72,8 @@ impl Sim {
         }
         let event = self.next_event;
         self.next_event += 1;
-        self.send_tagged(MsgKind::Publish, Node::Orders, Node::Broker, m.order, event, self.now, 0, CANCELLED);
+        let publish = Message::new(MsgKind::Publish, Node::Orders, Node::Broker, m.order, self.now);
+        self.post(Message { event, cancellation: true, ..publish });
     }
 
     /// A service finished a job, successfully or not.
@@ -92,7 +89,7 @@ impl Sim {
             }
             Job::Call { order, call } => {
                 let kind = if ok { MsgKind::Reply } else { MsgKind::ErrorReply };
-                self.send(kind, node, Node::Orders, order, call, self.now);
+                self.post(Message { call, ..Message::new(kind, node, Node::Orders, order, self.now) });
             }
             Job::Work { .. } => {
                 let Node::Service(i) = node else { unreachable!("only subscribers get events") };
@@ -117,7 +114,7 @@ impl Sim {
             CallMode::Sequential => self.call(order, 0, targets[0]),
             CallMode::Parallel => {
                 for (k, &t) in targets.iter().enumerate() {
-                    self.call(order, k as u64, t);
+                    self.call(order, k as u32, t);
                 }
             }
         }
@@ -128,7 +125,8 @@ impl Sim {
         let event = self.next_event;
         self.next_event += 1;
         self.set_stage(order, Stage::Publishing { event });
-        self.send_from_orders(MsgKind::Publish, Node::Broker, order, event);
+        let publish = Message::new(MsgKind::Publish, Node::Orders, Node::Broker, order, self.now);
+        self.send_from_orders(Message { event, ..publish });
     }
 
     /// Keeps service `i` synchronous (or not) under event-driven wiring. While synchronous it
@@ -147,24 +145,7 @@ impl Sim {
         }
         let event_driven = self.wiring == Wiring::Event;
         self.order_service_changes += event_driven as u32;
-        let sc = &self.scenario;
-        let (svc, event) = (&sc.order_service.name, &sc.event_name);
-        let what = match (on, event_driven) {
-            (true, true) => format!(
-                "called synchronously: the {svc} had to be changed to call it, and waits for its answer \
-                 before it publishes {event}"
-            ),
-            (false, true) => format!(
-                "asynchronous: it gets {event} from the broker, and the {svc} had to be changed to stop calling it"
-            ),
-            (true, false) => format!(
-                "marked synchronous: the {svc} calls it already, and will keep calling it under event-driven wiring"
-            ),
-            (false, false) => format!(
-                "marked asynchronous: under event-driven wiring it will get {event} from the broker instead of a call"
-            ),
-        };
-        self.note(0, NoteKind::SettingChanged { service: Some(i), what });
+        self.note(0, NoteKind::SettingChanged { service: Some(i), setting: SettingNote::Sync { on, event_driven } });
     }
 
     fn set_stage(&mut self, order: u64, stage: Stage) {
@@ -173,30 +154,35 @@ impl Sim {
         }
     }
 
-    fn send_from_orders(&mut self, kind: MsgKind, to: Node, order: u64, aux: u64) {
-        if let Some(c) = self.checkouts.get_mut(&order) {
+    /// Sends a message of the Order Service's, counted against its checkout.
+    fn send_from_orders(&mut self, m: Message) {
+        if let Some(c) = self.checkouts.get_mut(&m.order) {
             c.outgoing += 1;
         }
-        self.send(kind, Node::Orders, to, order, aux, self.now);
+        self.post(m);
     }
 
-    fn call(&mut self, order: u64, call: u64, target: u16) {
-        self.send_from_orders(MsgKind::Call, Node::Service(target), order, call);
+    fn call(&mut self, order: u64, call: u32, target: u16) {
+        let m = Message::new(MsgKind::Call, Node::Orders, Node::Service(target), order, self.now);
+        self.send_from_orders(Message { call, ..m });
         let at = self.now + self.scenario.call_timeout_us;
-        self.push(at, Ev::Timeout { order, call: call as u32 });
+        self.push(at, Ev::Timeout { order, call });
     }
 
     fn call_arrived(&mut self, m: Message, i: u16) {
         let key = &self.scenario.catalog[i as usize].key;
+        let refused = |refusal| Message {
+            call: m.call,
+            refusal: Some(refusal),
+            ..Message::new(MsgKind::ErrorReply, Node::Service(i), Node::Orders, m.order, m.origin_us)
+        };
         if self.faults.is_down(key) {
             // Connection refused: the caller learns at once that the service is down.
-            let aux = m.aux | REFUSED_DOWN << 32;
-            self.send(MsgKind::ErrorReply, Node::Service(i), Node::Orders, m.order, aux, m.origin_us);
+            self.post(refused(Refusal::Down));
             return;
         }
-        if !self.enqueue(Node::Service(i), Job::Call { order: m.order, call: m.aux }) {
-            let aux = m.aux | REFUSED_BUSY << 32;
-            self.send(MsgKind::ErrorReply, Node::Service(i), Node::Orders, m.order, aux, m.origin_us);
+        if !self.enqueue(Node::Service(i), Job::Call { order: m.order, call: m.call }) {
+            self.post(refused(Refusal::Busy));
         }
     }
 
@@ -205,16 +191,16 @@ impl Sim {
         let Node::Service(from) = m.from else { unreachable!("replies come from services") };
         let Some(c) = self.checkouts.get_mut(&order) else { return }; // already failed: a late reply
         let Stage::Calling { targets, next, answered, mode, publish_after, called_us } = &mut c.stage else { return };
-        let bit = 1u64 << (m.aux & 0xffff_ffff);
+        let bit = 1u64 << m.call;
         if *answered & bit != 0 {
             return;
         }
         *answered |= bit;
         if m.kind == MsgKind::ErrorReply {
-            let cause = match m.aux >> 32 {
-                REFUSED_DOWN => FailCause::Down(from),
-                REFUSED_BUSY => FailCause::Busy(from),
-                _ => FailCause::Error(from),
+            let cause = match m.refusal {
+                Some(Refusal::Down) => FailCause::Down(from),
+                Some(Refusal::Busy) => FailCause::Busy(from),
+                None => FailCause::Error(from),
             };
             return self.fail(order, cause);
         }
@@ -226,7 +212,7 @@ impl Sim {
                 *next += 1;
                 *called_us = self.now;
                 let (k, t) = (*next, targets[*next]);
-                self.call(order, k as u64, t);
+                self.call(order, k as u32, t);
             }
             CallMode::Parallel => {}
         }
@@ -244,17 +230,14 @@ impl Sim {
 
     fn publish_answered(&mut self, m: Message) {
         let order = m.order;
-        let retry = m.aux & RETRY_FLAG != 0;
-        let event = m.aux & !RETRY_FLAG;
+        let (retry, event) = (m.retry, m.event);
         if retry {
             self.outbox_sending -= 1;
         }
-        if m.is_cancellation() {
+        if m.cancellation {
             // Nobody waits for a cancellation; a refused one is buffered or lost by policy.
             match (m.kind, self.publish_policy) {
-                (MsgKind::PublishNack, PublishPolicy::BufferAndRetry) => {
-                    self.buffer(event, order, m.origin_us, m.flags)
-                }
+                (MsgKind::PublishNack, PublishPolicy::BufferAndRetry) => self.buffer(event, order, m.origin_us, true),
                 (MsgKind::PublishNack, PublishPolicy::Fail) => self.note(order, NoteKind::CancelLost),
                 _ => {}
             }
@@ -274,26 +257,26 @@ impl Sim {
             (MsgKind::PublishNack, true) => match self.publish_policy {
                 PublishPolicy::Fail => self.fail(order, FailCause::BrokerDown),
                 PublishPolicy::BufferAndRetry => {
-                    self.buffer(event, order, m.origin_us, 0);
+                    self.buffer(event, order, m.origin_us, false);
                     self.note(order, NoteKind::Buffered);
                     self.confirm(order);
                 }
             },
             // A buffered event was refused again: back into the buffer.
-            (MsgKind::PublishNack, false) if retry => self.buffer(event, order, m.origin_us, 0),
+            (MsgKind::PublishNack, false) if retry => self.buffer(event, order, m.origin_us, false),
             // A first attempt whose checkout is already over (the Order Service crashed
             // meanwhile): buffer it if that is the policy; under Fail the order failed anyway.
             (MsgKind::PublishNack, false) => {
                 if self.publish_policy == PublishPolicy::BufferAndRetry {
-                    self.buffer(event, order, m.origin_us, 0)
+                    self.buffer(event, order, m.origin_us, false)
                 }
             }
             _ => unreachable!("only publish answers come here"),
         }
     }
 
-    fn buffer(&mut self, event: u64, order: u64, first_us: u64, flags: u8) {
-        self.outbox.push_back((event, order, first_us, flags));
+    fn buffer(&mut self, event: u64, order: u64, first_us: u64, cancellation: bool) {
+        self.outbox.push_back(Buffered { event, order, first_us, cancellation });
         if !self.retry_pending {
             self.retry_pending = true;
             let at = self.now + self.scenario.publish_retry_us;
@@ -311,31 +294,25 @@ impl Sim {
             }
             return;
         }
-        while let Some((event, order, first_us, flags)) = self.outbox.pop_front() {
+        while let Some(Buffered { event, order, first_us, cancellation }) = self.outbox.pop_front() {
             self.outbox_sending += 1;
-            self.send_tagged(
-                MsgKind::Publish,
-                Node::Orders,
-                Node::Broker,
-                order,
-                event | RETRY_FLAG,
-                first_us,
-                0,
-                flags,
-            );
+            let publish = Message::new(MsgKind::Publish, Node::Orders, Node::Broker, order, first_us);
+            self.post(Message { event, retry: true, cancellation, ..publish });
         }
     }
 
     fn confirm(&mut self, order: u64) {
         if let Some(c) = self.checkouts.remove(&order) {
-            self.send(MsgKind::Confirm, Node::Orders, Node::Shopper, order, c.outgoing as u64, c.placed_us);
+            let confirm = Message::new(MsgKind::Confirm, Node::Orders, Node::Shopper, order, c.placed_us);
+            self.post(Message { outgoing: c.outgoing, ..confirm });
         }
     }
 
     fn fail(&mut self, order: u64, cause: FailCause) {
         if let Some(c) = self.checkouts.remove(&order) {
             self.note(order, NoteKind::Failed { cause });
-            self.send(MsgKind::Reject, Node::Orders, Node::Shopper, order, c.outgoing as u64, c.placed_us);
+            let reject = Message::new(MsgKind::Reject, Node::Orders, Node::Shopper, order, c.placed_us);
+            self.post(Message { outgoing: c.outgoing, ..reject });
         }
     }
 

@@ -119,8 +119,9 @@ pub struct Input {
 pub const MAX_RATE: f64 = 50_000.0;
 
 /// The kinds of [`Action`], as the `action` tag names them.
-#[derive(Clone, Copy, Deserialize)]
+#[derive(Clone, Copy, Deserialize, strum::IntoStaticStr)]
 #[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
 enum ActionKind {
     BuyNow,
     SetRate,
@@ -144,26 +145,7 @@ enum ActionKind {
 
 impl ActionKind {
     fn name(self) -> &'static str {
-        match self {
-            ActionKind::BuyNow => "buy-now",
-            ActionKind::SetRate => "set-rate",
-            ActionKind::SetWiring => "set-wiring",
-            ActionKind::SetCallMode => "set-call-mode",
-            ActionKind::SetPublishPolicy => "set-publish-policy",
-            ActionKind::AddSubscriber => "add-subscriber",
-            ActionKind::RemoveSubscriber => "remove-subscriber",
-            ActionKind::Inject => "inject",
-            ActionKind::Clear => "clear",
-            ActionKind::SetGuarantee => "set-guarantee",
-            ActionKind::SetIdempotent => "set-idempotent",
-            ActionKind::SetSync => "set-sync",
-            ActionKind::SetRetry => "set-retry",
-            ActionKind::SetConsumers => "set-consumers",
-            ActionKind::SetPartitions => "set-partitions",
-            ActionKind::SetPartitionKey => "set-partition-key",
-            ActionKind::SetCancelShare => "set-cancel-share",
-            ActionKind::Redrive => "redrive",
-        }
+        self.into()
     }
 }
 

@@ -26,6 +26,7 @@ pub mod scenario;
 pub mod script;
 pub mod service;
 pub mod sim;
+pub mod subscription;
 pub mod system;
 pub mod time;
 pub mod timeline;

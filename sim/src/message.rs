@@ -71,40 +71,126 @@ impl MsgKind {
     }
 }
 
-/// Set in the `aux` of a publish (and its answer) sent from the Order Service's buffer,
-/// to tell a retry from a first attempt.
-pub const RETRY_FLAG: u64 = 1 << 63;
+/// Why a service answered a call with an error without trying to do the work.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// The service is down: the connection was refused.
+    Down,
+    /// The service's queue was full.
+    Busy,
+}
 
-/// Message flag: the message vanishes on its wire (an injected drop or lost acknowledgement).
-/// It still travels, so the stage can show it fading; its arrival changes nothing.
-pub const LOST: u8 = 1;
-/// Message flag: the event is an `OrderCancelled` rather than an `OrderPlaced`.
-pub const CANCELLED: u8 = 2;
-
+/// One message on a wire. What it carries besides its route depends on its kind; a field
+/// that does not apply to the kind is 0 (or false, or `None`).
+///
+/// Kept `Copy` and within one cache line (64 bytes): the slab of messages in flight is the
+/// hot path.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Message {
     pub kind: MsgKind,
     pub from: Node,
     pub to: Node,
     pub order: u64,
-    /// Call index for calls and replies; event id for events, deliveries and acks.
-    pub aux: u64,
+    /// Event ID: publishes and their answers, deliveries and acknowledgements.
+    pub event: u64,
+    /// Call index: calls and their replies.
+    pub call: u32,
+    /// Confirmations and rejections: how many messages the Order Service sent for the order.
+    pub outgoing: u16,
+    /// Error replies: why the service refused the call without trying (`None`: it tried
+    /// and failed).
+    pub refusal: Option<Refusal>,
+    /// A publish (or its answer) sent again from the Order Service's buffer, rather than a
+    /// first attempt.
+    pub retry: bool,
+    /// The message vanishes on its wire (an injected drop or lost acknowledgement). It still
+    /// travels, so the stage can show it fading; its arrival changes nothing.
+    pub lost: bool,
+    /// The event is an `OrderCancelled` rather than an `OrderPlaced`.
+    pub cancellation: bool,
     /// When the work this message belongs to began (order placed, event published).
     pub origin_us: Micros,
     pub sent_us: Micros,
     pub due_us: Micros,
     /// Delivery ID for deliveries and their acknowledgements; 0 otherwise.
     pub tag: u32,
-    /// [`LOST`], [`CANCELLED`].
-    pub flags: u8,
 }
 
 impl Message {
-    pub fn is_lost(&self) -> bool {
-        self.flags & LOST != 0
+    /// A message with nothing but its route, order and origin; set what its kind carries
+    /// with struct update syntax (`Message { event, ..Message::new(..) }`). The times on
+    /// the wire are set when it is sent.
+    pub fn new(kind: MsgKind, from: Node, to: Node, order: u64, origin_us: Micros) -> Message {
+        Message {
+            kind,
+            from,
+            to,
+            order,
+            event: 0,
+            call: 0,
+            outgoing: 0,
+            refusal: None,
+            retry: false,
+            lost: false,
+            cancellation: false,
+            origin_us,
+            sent_us: 0,
+            due_us: 0,
+            tag: 0,
+        }
     }
-    pub fn is_cancellation(&self) -> bool {
-        self.flags & CANCELLED != 0
+
+    /// The two words the trace hash folds for an arriving message: its route, then what it
+    /// carries.
+    ///
+    /// This reproduces, from the typed fields, the historical packing of a message into an
+    /// `aux` word (call index or event ID in the low bits, a refusal reason at bit 32, the
+    /// retry bit at bit 63) and a flags byte (1 lost, 2 cancellation), so that saved runs and
+    /// pinned trace hashes keep their hashes. Change it and every trace hash changes.
+    pub fn hash_words(&self) -> [u64; 2] {
+        let carried =
+            self.order ^ (self.aux_word() << 40) ^ ((self.tag as u64) << 24) ^ ((self.flag_bits() as u64) << 58);
+        [self.route_word(), carried]
+    }
+
+    /// The key the message's network latency is drawn with: its route, its order and the
+    /// historical `aux` word (see [`hash_words`](Self::hash_words)), so that a message meets
+    /// the same network in every run of a seed, as it always has.
+    pub(crate) fn network_key(&self) -> [u64; 3] {
+        [self.route_word(), self.order, self.aux_word()]
+    }
+
+    /// Kind and both ends in one word.
+    fn route_word(&self) -> u64 {
+        (self.kind as u64) | (self.from.code() << 8) | (self.to.code() << 24)
+    }
+
+    /// The historical `aux` word. At most one of event, call and outgoing is non-zero for
+    /// any message (each belongs to other kinds), so or-ing them gives the one that applies.
+    fn aux_word(&self) -> u64 {
+        let refusal = match self.refusal {
+            None => 0,
+            Some(Refusal::Down) => 1,
+            Some(Refusal::Busy) => 2,
+        };
+        self.event | self.call as u64 | self.outgoing as u64 | refusal << 32 | (self.retry as u64) << 63
+    }
+
+    /// The historical flags byte.
+    fn flag_bits(&self) -> u8 {
+        self.lost as u8 | (self.cancellation as u8) << 1
+    }
+}
+
+impl Node {
+    /// The number a node is hashed as.
+    pub(crate) fn code(self) -> u64 {
+        match self {
+            Node::Shopper => 1,
+            Node::Orders => 2,
+            Node::Broker => 3,
+            Node::Service(i) => 16 + i as u64,
+        }
     }
 }
 
@@ -164,18 +250,7 @@ mod tests {
     use super::*;
 
     fn msg(sent: u64, due: u64) -> Message {
-        Message {
-            kind: MsgKind::Call,
-            from: Node::Orders,
-            to: Node::Service(0),
-            order: 1,
-            aux: 0,
-            origin_us: 0,
-            sent_us: sent,
-            due_us: due,
-            tag: 0,
-            flags: 0,
-        }
+        Message { sent_us: sent, due_us: due, ..Message::new(MsgKind::Call, Node::Orders, Node::Service(0), 1, 0) }
     }
 
     #[test]
@@ -184,6 +259,35 @@ mod tests {
         assert_eq!(m.progress(50), 0.0);
         assert_eq!(m.progress(150), 0.5);
         assert_eq!(m.progress(500), 1.0);
+    }
+
+    /// The slab of messages in flight is the hot path: a message stays within a cache line.
+    #[test]
+    fn a_message_fits_in_a_cache_line() {
+        assert!(std::mem::size_of::<Message>() <= 64, "{}", std::mem::size_of::<Message>());
+        assert!(std::mem::size_of::<Option<Message>>() <= 64);
+    }
+
+    /// The words the trace hash folds are the historical packing: `aux` (call index, event
+    /// ID, refusal reason << 32, retry bit 63) and flags (1 lost, 2 cancellation).
+    #[test]
+    fn hash_words_reproduce_the_historical_packing() {
+        let historical = |m: &Message, aux: u64, flags: u8| {
+            let route = (m.kind as u64) | (m.from.code() << 8) | (m.to.code() << 24);
+            [route, m.order ^ (aux << 40) ^ ((m.tag as u64) << 24) ^ ((flags as u64) << 58)]
+        };
+        let base = |kind| Message::new(kind, Node::Service(2), Node::Orders, 77, 5);
+        let refused = Message { call: 3, refusal: Some(Refusal::Busy), ..base(MsgKind::ErrorReply) };
+        assert_eq!(refused.hash_words(), historical(&refused, 3 | 2 << 32, 0));
+        let down = Message { call: 1, refusal: Some(Refusal::Down), ..base(MsgKind::ErrorReply) };
+        assert_eq!(down.hash_words(), historical(&down, 1 | 1 << 32, 0));
+        let retried = Message { event: 9, retry: true, cancellation: true, ..base(MsgKind::Publish) };
+        assert_eq!(retried.hash_words(), historical(&retried, 9 | 1 << 63, 2));
+        let lost = Message { event: 12, tag: 40, lost: true, ..base(MsgKind::Deliver) };
+        assert_eq!(lost.hash_words(), historical(&lost, 12, 1));
+        let confirm = Message { outgoing: 4, ..base(MsgKind::Confirm) };
+        assert_eq!(confirm.hash_words(), historical(&confirm, 4, 0));
+        assert_eq!(confirm.network_key(), [historical(&confirm, 0, 0)[0], 77, 4]);
     }
 
     #[test]

@@ -1,8 +1,10 @@
 //! The run told in words, for the event log and screen readers.
 
+use crate::delivery::{Guarantee, RetryPolicy};
 use crate::fault::Fault;
 use crate::scenario::{Scenario, Wiring};
 use crate::time::{human, Micros};
+use crate::topic::PartitionKey;
 
 /// Why a checkout failed, as the Order Service saw it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -63,7 +65,8 @@ pub enum NoteKind {
     CaughtUp {
         service: u16,
     },
-    /// A scheduled action that no longer applied when it came due.
+    /// A scheduled action that no longer applied when it came due. `why` is the message
+    /// the action's check refused it with (as `Sim::apply` returns it), not a setting.
     Refused {
         why: String,
     },
@@ -92,11 +95,30 @@ pub enum NoteKind {
         service: u16,
         count: u64,
     },
-    /// A setting of a subscriber (or of the topic, with no service) changed.
+    /// A setting of a subscriber (or of the topic or the shoppers, with no service) changed.
     SettingChanged {
         service: Option<u16>,
-        what: String,
+        setting: SettingNote,
     },
+}
+
+/// What a setting became, as data; [`Note::text`] puts it into words.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum SettingNote {
+    Guarantee(Guarantee),
+    Idempotent(bool),
+    /// Kept synchronous (`on`) or not; `event_driven`: the wiring was event-driven, so the
+    /// Order Service had to change.
+    Sync {
+        on: bool,
+        event_driven: bool,
+    },
+    Retry(RetryPolicy),
+    Consumers(u16),
+    Partitions(u16),
+    PartitionKey(PartitionKey),
+    /// Share of shoppers who cancel just after ordering.
+    CancelShare(f64),
 }
 
 /// One line of the log.
@@ -201,8 +223,50 @@ impl Note {
             NoteKind::Redriven { service, count } => {
                 format!("{count} dead letter{} sent back to {}", if *count == 1 { "" } else { "s" }, name(*service))
             }
-            NoteKind::SettingChanged { service: Some(s), what } => format!("{} is now {what}", name(*s)),
-            NoteKind::SettingChanged { service: None, what } => what.clone(),
+            NoteKind::SettingChanged { service: Some(s), setting } => {
+                format!("{} is now {}", name(*s), setting_text(setting, sc))
+            }
+            NoteKind::SettingChanged { service: None, setting } => setting_text(setting, sc),
+        }
+    }
+}
+
+/// A setting in words: after "Email is now" for a subscriber's, a sentence of its own for the
+/// topic's and the shoppers'.
+fn setting_text(setting: &SettingNote, sc: &Scenario) -> String {
+    let (svc, event) = (&sc.order_service.name, &sc.event_name);
+    match *setting {
+        SettingNote::Guarantee(g) => g.key().into(),
+        SettingNote::Idempotent(true) => "idempotent (skips event IDs it has seen)".into(),
+        SettingNote::Idempotent(false) => "not idempotent".into(),
+        SettingNote::Sync { on: true, event_driven: true } => format!(
+            "called synchronously: the {svc} had to be changed to call it, and waits for its answer \
+             before it publishes {event}"
+        ),
+        SettingNote::Sync { on: false, event_driven: true } => {
+            format!("asynchronous: it gets {event} from the broker, and the {svc} had to be changed to stop calling it")
+        }
+        SettingNote::Sync { on: true, event_driven: false } => {
+            format!(
+                "marked synchronous: the {svc} calls it already, and will keep calling it under event-driven wiring"
+            )
+        }
+        SettingNote::Sync { on: false, event_driven: false } => {
+            format!(
+                "marked asynchronous: under event-driven wiring it will get {event} from the broker instead of a call"
+            )
+        }
+        SettingNote::Retry(retry) => format!(
+            "retrying {} times in all, from {} up to {}",
+            retry.max_attempts,
+            human(retry.base_us),
+            human(retry.cap_us)
+        ),
+        SettingNote::Consumers(n) => format!("{n} consumer{} in its group", if n == 1 { "" } else { "s" }),
+        SettingNote::Partitions(n) => format!("The topic has {n} partitions"),
+        SettingNote::PartitionKey(key) => format!("Events are partitioned by {}", key.label()),
+        SettingNote::CancelShare(share) => {
+            format!("{:.0}% of {}s cancel just after {}", share * 100.0, sc.actor.to_ascii_lowercase(), sc.placing)
         }
     }
 }
@@ -316,14 +380,4 @@ mod tests {
         let n = Note { at_us: 0, order: 0, kind: NoteKind::FaultInjected { fault: Fault::BrokerDown } };
         assert_eq!(n.text(&sc), "The broker is down");
     }
-}
-
-/// Each wired subscriber's lag in words, in wiring order: "Email 3, Inventory 0".
-pub fn lags(sim: &crate::sim::Sim) -> String {
-    let words: Vec<String> = sim
-        .wired()
-        .iter()
-        .map(|&i| format!("{} {}", sim.scenario().catalog[i as usize].name, sim.subscription(i).lag()))
-        .collect();
-    words.join(", ")
 }

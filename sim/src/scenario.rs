@@ -3,14 +3,16 @@
 
 use crate::consumer::Effect;
 use crate::rng::Dist;
-use crate::system::{Icon, Role};
 use crate::time::{Micros, SEC};
 use crate::topic::{PartitionKey, MAX_PARTITIONS};
 use serde::{Deserialize, Serialize};
+use strum::{EnumString, IntoStaticStr, VariantArray};
 
-/// How the Order Service triggers the work that follows an order.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// How the Order Service triggers the work that follows an order. Its word (`request`,
+/// `event`) is the same in JSON, links and the CLI: serde and strum both name it kebab-case.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, EnumString, IntoStaticStr, VariantArray)]
 #[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
 pub enum Wiring {
     /// The Order Service calls every downstream service and waits for each reply.
     Request,
@@ -20,17 +22,10 @@ pub enum Wiring {
 
 impl Wiring {
     pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "request" => Some(Wiring::Request),
-            "event" => Some(Wiring::Event),
-            _ => None,
-        }
+        s.parse().ok()
     }
     pub fn key(self) -> &'static str {
-        match self {
-            Wiring::Request => "request",
-            Wiring::Event => "event",
-        }
+        self.into()
     }
     pub fn label(self) -> &'static str {
         match self {
@@ -41,21 +36,100 @@ impl Wiring {
 }
 
 /// In request-driven wiring: one call after another, or all at once.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, EnumString, IntoStaticStr, VariantArray)]
 #[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
 pub enum CallMode {
     Sequential,
     Parallel,
 }
 
+impl CallMode {
+    pub fn parse(s: &str) -> Option<Self> {
+        s.parse().ok()
+    }
+    pub fn key(self) -> &'static str {
+        self.into()
+    }
+}
+
 /// What the Order Service does when the broker refuses a publish.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, EnumString, IntoStaticStr, VariantArray)]
 #[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
 pub enum PublishPolicy {
     /// The publish fails and so does the checkout: the shopper sees an error.
     Fail,
     /// The event waits in the Order Service's buffer and is retried; the shopper is answered.
     BufferAndRetry,
+}
+
+impl PublishPolicy {
+    pub fn parse(s: &str) -> Option<Self> {
+        s.parse().ok()
+    }
+    pub fn key(self) -> &'static str {
+        self.into()
+    }
+}
+
+/// What a service is for, which decides where the page draws it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Role {
+    /// Takes the actor's request; there is exactly one.
+    Entry,
+    /// Does its part of the work.
+    Service,
+    /// Keeps a copy of data for reading (an order history page): its lag is how stale it is.
+    ReadModel,
+}
+
+/// The icons a scenario may give its services; the page draws each.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Icon {
+    Receipt,
+    Mail,
+    Box,
+    Chart,
+    Truck,
+    Chat,
+    Shield,
+    Star,
+    Card,
+    Cart,
+    Person,
+    Bank,
+    Ledger,
+    Bell,
+    Car,
+    Pin,
+    Page,
+    Clock,
+}
+
+impl Icon {
+    pub const ALL: [Icon; 18] = [
+        Icon::Receipt,
+        Icon::Mail,
+        Icon::Box,
+        Icon::Chart,
+        Icon::Truck,
+        Icon::Chat,
+        Icon::Shield,
+        Icon::Star,
+        Icon::Card,
+        Icon::Cart,
+        Icon::Person,
+        Icon::Bank,
+        Icon::Ledger,
+        Icon::Bell,
+        Icon::Car,
+        Icon::Pin,
+        Icon::Page,
+        Icon::Clock,
+    ];
 }
 
 /// One service: the Order Service or a downstream reaction.
@@ -205,37 +279,6 @@ fn default_ack_timeout() -> Micros {
 pub const MAX_SUBSCRIBERS: usize = 12;
 
 impl Scenario {
-    /// Identifiers of the built-in scenarios (`content/scenarios/`), in the picker's order.
-    pub const IDS: [&'static str; 3] = ["checkout", "flash-sale", "ride-sharing"];
-
-    /// A built-in scenario, compiled from its file, or one loaded from elsewhere (by its id
-    /// or its address; see [`crate::system::registry`]).
-    pub fn by_id(id: &str) -> Option<Scenario> {
-        crate::system::builtin::all().iter().find(|s| s.id == id).cloned().or_else(|| crate::system::registry::find(id))
-    }
-
-    /// How a link names this scenario: a built-in one by its id, a loaded one by its address.
-    pub fn link_name(id: &str) -> String {
-        crate::system::registry::source_of(id).unwrap_or_else(|| id.to_string())
-    }
-
-    /// Alex clicks "Buy now": the Order Service saves the order and four services react.
-    pub fn checkout() -> Scenario {
-        Self::by_id("checkout").expect("built in")
-    }
-
-    /// The design challenge: a rider books a trip, the Trip Service saves it and one
-    /// `TripBooked` event goes out. Nothing listens at the start; the student decides who
-    /// subscribes (and who, like pricing, must answer before the rider is told).
-    pub fn ride_sharing() -> Scenario {
-        Self::by_id("ride-sharing").expect("built in")
-    }
-
-    /// The same shop during a flash sale: many orders, services scaled out to match.
-    pub fn flash_sale() -> Scenario {
-        Self::by_id("flash-sale").expect("built in")
-    }
-
     pub fn catalog_index(&self, key: &str) -> Option<usize> {
         self.catalog.iter().position(|s| s.key == key)
     }
@@ -294,6 +337,35 @@ impl Scenario {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Each enum word is written once: the words links, scripts and the CLI use (strum) are
+    /// the names serde writes, and every word reads back as its variant.
+    #[test]
+    fn enum_words_are_serde_s_names_and_read_back() {
+        fn check<T>(key: fn(T) -> &'static str, parse: fn(&str) -> Option<T>, variants: &[T])
+        where
+            T: Copy + PartialEq + std::fmt::Debug + Serialize,
+        {
+            for &v in variants {
+                assert_eq!(serde_json::to_string(&v).unwrap(), format!("\"{}\"", key(v)));
+                assert_eq!(parse(key(v)), Some(v));
+            }
+            assert_eq!(parse("no-such-word"), None);
+        }
+        check(Wiring::key, Wiring::parse, Wiring::VARIANTS);
+        check(CallMode::key, CallMode::parse, CallMode::VARIANTS);
+        check(PublishPolicy::key, PublishPolicy::parse, PublishPolicy::VARIANTS);
+        check(crate::delivery::Guarantee::key, crate::delivery::Guarantee::parse, crate::delivery::Guarantee::VARIANTS);
+        assert_eq!(
+            (Wiring::Request.key(), PublishPolicy::BufferAndRetry.key(), crate::delivery::Guarantee::AtLeastOnce.key()),
+            ("request", "buffer-and-retry", "at-least-once")
+        );
+        // The partition key's words are shorter than its JSON names, and read back too.
+        let words: Vec<&str> = PartitionKey::ALL.iter().map(|k| k.key()).collect();
+        assert_eq!(words, ["order", "user", "none"]);
+        assert!(PartitionKey::ALL.iter().all(|&k| PartitionKey::parse(k.key()) == Some(k)));
+        assert_eq!(serde_json::to_string(&PartitionKey::OrderId).unwrap(), "\"order-id\"");
+    }
 
     #[test]
     fn built_in_scenarios_validate() {

@@ -7,10 +7,11 @@
 //! call when the step is replayed. Every action's text parses back to the same action.
 
 use crate::delivery::{Guarantee, RetryPolicy, StartFrom};
-use crate::fault::{duration_spec, parse_duration, FaultSpec};
+use crate::fault::FaultSpec;
 use crate::input::Action;
 use crate::scenario::{CallMode, PublishPolicy, Wiring};
-use crate::time::{Micros, SEC};
+pub use crate::time::seconds_text;
+use crate::time::{duration_spec, parse_duration, Micros};
 use crate::topic::PartitionKey;
 
 /// The accepted action forms, quoted in every parse error.
@@ -64,16 +65,6 @@ pub fn parse_moment(s: &str) -> Result<(Micros, Option<u64>), String> {
     Ok((parse_duration(time)?, events))
 }
 
-/// Simulated time in seconds, exact to the microsecond: `0s`, `12.5s`, `3.000017s`.
-pub fn seconds_text(us: Micros) -> String {
-    let (whole, frac) = (us / SEC, us % SEC);
-    if frac == 0 {
-        return format!("{whole}s");
-    }
-    let digits = format!("{frac:06}");
-    format!("{whole}.{}s", digits.trim_end_matches('0'))
-}
-
 fn on_off(on: bool) -> &'static str {
     if on {
         "on"
@@ -88,8 +79,8 @@ pub fn action_text(a: &Action) -> String {
         Action::BuyNow => "buy".into(),
         Action::SetRate { rate } => format!("rate:{rate}"),
         Action::SetWiring { wiring } => format!("wiring:{}", wiring.key()),
-        Action::SetCallMode { mode } => format!("calls:{}", call_mode_key(*mode)),
-        Action::SetPublishPolicy { policy } => format!("publish:{}", policy_key(*policy)),
+        Action::SetCallMode { mode } => format!("calls:{}", mode.key()),
+        Action::SetPublishPolicy { policy } => format!("publish:{}", policy.key()),
         Action::AddSubscriber { service, from: StartFrom::Latest } => format!("add:{service}"),
         Action::AddSubscriber { service, from: StartFrom::Earliest } => format!("add:{service}:earliest"),
         Action::RemoveSubscriber { service } => format!("remove:{service}"),
@@ -110,20 +101,6 @@ pub fn action_text(a: &Action) -> String {
         Action::SetCancelShare { share } => format!("cancel-share:{share}"),
         Action::Redrive { service, event: None } => format!("redrive:{service}"),
         Action::Redrive { service, event: Some(e) } => format!("redrive:{service}:{e}"),
-    }
-}
-
-fn call_mode_key(m: CallMode) -> &'static str {
-    match m {
-        CallMode::Sequential => "sequential",
-        CallMode::Parallel => "parallel",
-    }
-}
-
-fn policy_key(p: PublishPolicy) -> &'static str {
-    match p {
-        PublishPolicy::Fail => "fail",
-        PublishPolicy::BufferAndRetry => "buffer-and-retry",
     }
 }
 
@@ -177,20 +154,11 @@ pub fn parse_action(s: &str) -> Result<Action, String> {
         }
         "calls" => {
             arity(1)?;
-            let mode = match args[0] {
-                "sequential" => CallMode::Sequential,
-                "parallel" => CallMode::Parallel,
-                _ => return Err(wrap("sequential or parallel")),
-            };
-            Action::SetCallMode { mode }
+            Action::SetCallMode { mode: CallMode::parse(args[0]).ok_or_else(|| wrap("sequential or parallel"))? }
         }
         "publish" => {
             arity(1)?;
-            let policy = match args[0] {
-                "fail" => PublishPolicy::Fail,
-                "buffer-and-retry" => PublishPolicy::BufferAndRetry,
-                _ => return Err(wrap("fail or buffer-and-retry")),
-            };
+            let policy = PublishPolicy::parse(args[0]).ok_or_else(|| wrap("fail or buffer-and-retry"))?;
             Action::SetPublishPolicy { policy }
         }
         "add" => {
@@ -263,7 +231,7 @@ pub fn parse_action(s: &str) -> Result<Action, String> {
 mod tests {
     use super::*;
     use crate::fault::Fault;
-    use crate::time::MS;
+    use crate::time::{MS, SEC};
 
     #[test]
     fn seconds_are_exact_to_the_microsecond() {

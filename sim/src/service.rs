@@ -10,7 +10,7 @@ impl Job {
     pub fn key(&self) -> [u64; 3] {
         match *self {
             Job::Save { order } => [1, order, 0],
-            Job::Call { order, call } => [2, order, call],
+            Job::Call { order, call } => [2, order, call as u64],
             Job::Work { event, order, .. } => [3, order, event],
         }
     }
@@ -22,7 +22,7 @@ pub enum Job {
     /// Order Service: save the order.
     Save { order: u64 },
     /// A downstream service handling a request-driven call.
-    Call { order: u64, call: u64 },
+    Call { order: u64, call: u32 },
     /// A subscriber handling one delivered event (`delivery` is the broker's delivery ID).
     Work { event: u64, order: u64, published_us: Micros, delivery: u32, cancelled: bool },
 }

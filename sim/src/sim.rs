@@ -3,8 +3,6 @@
 //! This file holds the run loop, inputs and the read-only views the page and the CLI use.
 //! The order flow lives in `flow.rs`, the broker in `broker.rs`.
 
-use crate::broker::FailureKind;
-use crate::broker::Subscription;
 use crate::consumer::Consumer;
 use crate::delivery::MAX_CONSUMERS;
 use crate::delivery::{StartFrom, SubSettings};
@@ -12,10 +10,11 @@ use crate::fault::{Fault, FaultSet, FaultSpec, WireFaults};
 use crate::input::{Action, Input, MAX_RATE};
 use crate::message::{Message, MsgKind, Node, Slab};
 use crate::metrics::{CheckoutSample, Percentiles, Ring, StaleWindow, CHECKOUT_SAMPLES};
-use crate::narration::{Note, NoteKind};
+use crate::narration::{Note, NoteKind, SettingNote};
 use crate::rng::{splitmix64, Keyed, Stream};
 use crate::scenario::{CallMode, PublishPolicy, Scenario, Wiring, MAX_SUBSCRIBERS};
 use crate::service::{Job, Service};
+use crate::subscription::{At, FailureKind, Subscription};
 use crate::time::{Micros, SEC};
 use crate::topic::{Topic, MAX_PARTITIONS};
 use std::cmp::Ordering;
@@ -124,6 +123,17 @@ pub(crate) struct Checkout {
     pub outgoing: u16,
 }
 
+/// An event the broker refused, waiting in the Order Service's buffer to be published again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Buffered {
+    pub event: u64,
+    pub order: u64,
+    /// When the event was first published (the origin of every retry).
+    pub first_us: Micros,
+    /// An `OrderCancelled` rather than an `OrderPlaced`.
+    pub cancellation: bool,
+}
+
 /// The headline numbers shown on the page and printed by the CLI.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct Headline {
@@ -210,9 +220,8 @@ pub struct Sim {
     /// Open checkouts by order id. A hash map (looked up on every call, reply and publish
     /// answer); its iteration order is never used unsorted, so it cannot leak into the trace.
     pub(crate) checkouts: HashMap<u64, Checkout, BuildHasherDefault<OrderIdHasher>>,
-    /// Events the broker refused, waiting to be published again (event, order, first try,
-    /// message flags).
-    pub(crate) outbox: VecDeque<(u64, u64, Micros, u8)>,
+    /// Events the broker refused, waiting to be published again.
+    pub(crate) outbox: VecDeque<Buffered>,
     /// Buffered events sent again and not yet answered by the broker.
     pub(crate) outbox_sending: u64,
     pub(crate) retry_pending: bool,
@@ -439,12 +448,13 @@ impl Sim {
                 let m = self.msgs.remove(slot);
                 self.last = Some(Happened::Arrived { kind: m.kind, from: m.from, to: m.to, order: m.order });
                 self.hops += 1;
-                self.fold((m.kind as u64) | (node_code(m.from) << 8) | (node_code(m.to) << 24));
-                self.fold(m.order ^ (m.aux << 40) ^ ((m.tag as u64) << 24) ^ ((m.flags as u64) << 58));
+                let [route, carried] = m.hash_words();
+                self.fold(route);
+                self.fold(carried);
                 self.arrive(m);
             }
             Ev::Done { node, job } => {
-                self.fold(0x1000 | (node_code(node) << 16));
+                self.fold(0x1000 | (node.code() << 16));
                 self.fold(job);
                 self.job_done(node, job);
             }
@@ -577,13 +587,12 @@ impl Sim {
             Action::SetGuarantee { service, guarantee } => {
                 let i = self.catalog_index(&service)?;
                 self.subs[i as usize].settings.guarantee = guarantee;
-                self.note(0, NoteKind::SettingChanged { service: Some(i), what: guarantee.key().into() });
+                self.note(0, NoteKind::SettingChanged { service: Some(i), setting: SettingNote::Guarantee(guarantee) });
             }
             Action::SetIdempotent { service, on } => {
                 let i = self.catalog_index(&service)?;
                 self.subs[i as usize].settings.idempotent = on;
-                let what = if on { "idempotent (skips event IDs it has seen)" } else { "not idempotent" };
-                self.note(0, NoteKind::SettingChanged { service: Some(i), what: what.into() });
+                self.note(0, NoteKind::SettingChanged { service: Some(i), setting: SettingNote::Idempotent(on) });
             }
             Action::SetSync { service, on } => {
                 let i = self.catalog_index(&service)?;
@@ -592,45 +601,29 @@ impl Sim {
             Action::SetRetry { service, retry } => {
                 let i = self.catalog_index(&service)?;
                 self.subs[i as usize].settings.retry = retry;
-                let what = format!(
-                    "retrying {} times in all, from {} up to {}",
-                    retry.max_attempts,
-                    crate::time::human(retry.base_us),
-                    crate::time::human(retry.cap_us)
-                );
-                self.note(0, NoteKind::SettingChanged { service: Some(i), what });
+                self.note(0, NoteKind::SettingChanged { service: Some(i), setting: SettingNote::Retry(retry) });
             }
             Action::SetConsumers { service, consumers } => {
                 let i = self.catalog_index(&service)?;
                 let sub = &mut self.subs[i as usize];
                 sub.settings.consumers = consumers;
                 sub.per_consumer.resize(consumers as usize, 0);
-                let what = format!("{consumers} consumer{} in its group", if consumers == 1 { "" } else { "s" });
-                self.note(0, NoteKind::SettingChanged { service: Some(i), what });
+                self.note(0, NoteKind::SettingChanged { service: Some(i), setting: SettingNote::Consumers(consumers) });
                 self.dispatch(i);
             }
             Action::SetPartitions { partitions } => {
                 self.topic.grow(partitions);
                 self.partitions_grew();
-                let what = format!("The topic has {partitions} partitions");
-                self.note(0, NoteKind::SettingChanged { service: None, what });
+                self.note(0, NoteKind::SettingChanged { service: None, setting: SettingNote::Partitions(partitions) });
                 self.dispatch_all();
             }
             Action::SetPartitionKey { key } => {
                 self.topic.key = key;
-                let what = format!("Events are partitioned by {}", key.label());
-                self.note(0, NoteKind::SettingChanged { service: None, what });
+                self.note(0, NoteKind::SettingChanged { service: None, setting: SettingNote::PartitionKey(key) });
             }
             Action::SetCancelShare { share } => {
                 self.cancel_share = share;
-                let sc = &self.scenario;
-                let what = format!(
-                    "{:.0}% of {}s cancel just after {}",
-                    share * 100.0,
-                    sc.actor.to_ascii_lowercase(),
-                    sc.placing
-                );
-                self.note(0, NoteKind::SettingChanged { service: None, what });
+                self.note(0, NoteKind::SettingChanged { service: None, setting: SettingNote::CancelShare(share) });
             }
             Action::Redrive { service, event } => {
                 let i = self.catalog_index(&service)?;
@@ -757,46 +750,22 @@ impl Sim {
     // ----- shared helpers for flow.rs and broker.rs -----
 
     /// Puts a message on a wire; it arrives after one network hop.
-    pub(crate) fn send(&mut self, kind: MsgKind, from: Node, to: Node, order: u64, aux: u64, origin_us: Micros) {
-        self.send_delayed(kind, from, to, order, aux, origin_us, 0, 0, 0);
+    pub(crate) fn post(&mut self, m: Message) {
+        self.post_delayed(m, 0);
     }
 
-    /// [`send`](Self::send) with a delivery ID and flags.
-    #[allow(clippy::too_many_arguments)]
-    pub(crate) fn send_tagged(
-        &mut self,
-        kind: MsgKind,
-        from: Node,
-        to: Node,
-        order: u64,
-        aux: u64,
-        origin_us: Micros,
-        tag: u32,
-        flags: u8,
-    ) {
-        self.send_delayed(kind, from, to, order, aux, origin_us, tag, flags, 0);
-    }
-
-    /// [`send_tagged`](Self::send_tagged), held up on the wire by `extra` on top of the hop.
-    #[allow(clippy::too_many_arguments)]
-    pub(crate) fn send_delayed(
-        &mut self,
-        kind: MsgKind,
-        from: Node,
-        to: Node,
-        order: u64,
-        aux: u64,
-        origin_us: Micros,
-        tag: u32,
-        flags: u8,
-        extra: Micros,
-    ) {
-        let key = [(kind as u64) | (node_code(from) << 8) | (node_code(to) << 24), order, aux];
-        let latency = self.rng_network.sample(&self.scenario.network, key).max(1) + extra;
+    /// [`post`](Self::post), held up on the wire by `extra` on top of the hop.
+    pub(crate) fn post_delayed(&mut self, m: Message, extra: Micros) {
+        let latency = self.rng_network.sample(&self.scenario.network, m.network_key()).max(1) + extra;
         let now = self.now;
-        let m = Message { kind, from, to, order, aux, origin_us, sent_us: now, due_us: now + latency, tag, flags };
+        let m = Message { sent_us: now, due_us: now + latency, ..m };
         let slot = self.msgs.insert(m);
         self.push(m.due_us, Ev::Arrive(slot));
+    }
+
+    /// Puts a message that carries nothing but its order on a wire.
+    pub(crate) fn send(&mut self, kind: MsgKind, from: Node, to: Node, order: u64, origin_us: Micros) {
+        self.post(Message::new(kind, from, to, order, origin_us));
     }
 
     /// Whether the shopper of `order` cancels it (decided per order, so the same in every run).
@@ -1168,9 +1137,8 @@ impl Sim {
     /// draws on its wire.
     pub fn backlog_at_broker(&self, i: u16) -> u64 {
         let Some(s) = self.subs.get(i as usize).filter(|s| s.active) else { return 0 };
-        let waiting =
-            s.flights.iter().filter(|f| matches!(f.at, crate::broker::At::Ready | crate::broker::At::Backoff(_)));
-        s.unread(self) + s.redrive.len() as u64 + waiting.count() as u64
+        let waiting = s.flights.iter().filter(|f| matches!(f.at, At::Ready | At::Backoff(_)));
+        s.unread(&self.topic) + s.redrive.len() as u64 + waiting.count() as u64
     }
 
     /// The topic: partitions, their offsets and the partition key.
@@ -1226,14 +1194,5 @@ impl Hasher for OrderIdHasher {
     }
     fn write_u64(&mut self, id: u64) {
         self.0 = (self.0 ^ id).wrapping_mul(0x517c_c1b7_2722_0a95);
-    }
-}
-
-fn node_code(n: Node) -> u64 {
-    match n {
-        Node::Shopper => 1,
-        Node::Orders => 2,
-        Node::Broker => 3,
-        Node::Service(i) => 16 + i as u64,
     }
 }

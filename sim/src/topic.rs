@@ -6,32 +6,34 @@ use crate::rng::splitmix64;
 use crate::time::Micros;
 use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
+use strum::{EnumString, IntoStaticStr, VariantArray};
 
-/// Which part of an event picks its partition.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// Which part of an event picks its partition. Its word in links, scripts and the CLI
+/// (`order`, `user`, `none`) is shorter than its name in JSON (`order-id`, `user-id`, `none`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, EnumString, IntoStaticStr, VariantArray)]
 #[serde(rename_all = "kebab-case")]
 pub enum PartitionKey {
     /// Events of one order share a partition, so they keep their order.
+    #[strum(serialize = "order")]
     OrderId,
     /// Events of one shopper share a partition.
+    #[strum(serialize = "user")]
     UserId,
     /// No key: events are spread round-robin, and order is kept by nobody.
+    #[strum(serialize = "none")]
     None,
 }
 
 impl PartitionKey {
-    pub const ALL: [PartitionKey; 3] = [PartitionKey::OrderId, PartitionKey::UserId, PartitionKey::None];
+    /// Every key, in the order the page offers them.
+    pub const ALL: &'static [PartitionKey] = <PartitionKey as VariantArray>::VARIANTS;
 
     pub fn key(self) -> &'static str {
-        match self {
-            PartitionKey::OrderId => "order",
-            PartitionKey::UserId => "user",
-            PartitionKey::None => "none",
-        }
+        self.into()
     }
 
     pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.key() == s)
+        s.parse().ok()
     }
 
     pub fn label(self) -> &'static str {
@@ -44,7 +46,7 @@ impl PartitionKey {
 }
 
 /// What happened to an order: the facts the Order Service publishes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, IntoStaticStr)]
 pub enum EventKind {
     OrderPlaced,
     OrderCancelled,
@@ -52,10 +54,7 @@ pub enum EventKind {
 
 impl EventKind {
     pub fn name(self) -> &'static str {
-        match self {
-            EventKind::OrderPlaced => "OrderPlaced",
-            EventKind::OrderCancelled => "OrderCancelled",
-        }
+        self.into()
     }
 }
 

@@ -46,7 +46,7 @@ pub fn ChartsPanel(props: &ChartsPanelProps) -> Html {
                     h.failed
                 )
             };
-            let lags = fanout_sim::narration::lags(sim);
+            let lags = crate::words::lags(sim);
             let lags = if lags.is_empty() { crate::words::NOBODY_SUBSCRIBES.to_string() } else { lags };
             let lag_label = format!("Subscriber lag over the last minute. Now: {lags}.");
             [

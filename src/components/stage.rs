@@ -123,7 +123,7 @@ pub fn scene_summary(sim: &Sim) -> String {
         numbers.push_str(&format!("; {request} p95 {} over the last 30 s", fanout_sim::time::human(h.response.p95_us)));
     }
     if sim.wiring() == Wiring::Event && !sim.wired().is_empty() {
-        numbers.push_str(&format!("; lag {}", fanout_sim::narration::lags(sim)));
+        numbers.push_str(&format!("; lag {}", crate::words::lags(sim)));
     }
     format!("{wiring} {faults} {now_words} {numbers}.")
 }

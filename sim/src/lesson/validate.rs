@@ -27,6 +27,15 @@ pub struct Compiled {
     pub step_shows: Vec<Vec<Ref>>,
 }
 
+/// A measure a question reads from a record: checked, once every step is known, against the
+/// step that makes the record.
+struct QuestionRead {
+    /// The step that asks the question.
+    step: usize,
+    question: String,
+    measure: Ref,
+}
+
 /// Longest a step may wait, in simulated seconds.
 pub const MAX_WAIT_S: u32 = 600;
 
@@ -138,7 +147,7 @@ pub fn compile(lesson: Lesson) -> Result<Compiled, Vec<String>> {
     let mut records = BTreeMap::new();
     let mut asked = BTreeMap::new();
     let mut revealed = BTreeSet::new();
-    let mut reads: Vec<(usize, String, Ref)> = Vec::new(); // (step of question, question id, ref)
+    let mut reads: Vec<QuestionRead> = Vec::new();
     let mut design_steps = 0;
     for (k, step) in lesson.steps.iter().enumerate() {
         let at = format!("step `{}`", step.id);
@@ -242,7 +251,7 @@ pub fn compile(lesson: Lesson) -> Result<Compiled, Vec<String>> {
             }
             check_question(q, &scenario, &mut |m| err(&qat, m), &mut |cs, ss| {
                 for r in cs.iter().flat_map(|c: &Condition| c.refs()).chain(ss.iter()) {
-                    reads.push((k, q.id().to_string(), r.clone()));
+                    reads.push(QuestionRead { step: k, question: q.id().to_string(), measure: r.clone() });
                 }
                 predictions.insert(q.id().to_string(), cs);
                 shows.insert(q.id().to_string(), ss);
@@ -257,7 +266,7 @@ pub fn compile(lesson: Lesson) -> Result<Compiled, Vec<String>> {
             }
         }
     }
-    for (qk, qid, r) in &reads {
+    for QuestionRead { step: qk, question: qid, measure: r } in &reads {
         let name = r.record.clone().unwrap_or_default();
         let reveal = lesson.steps.iter().position(|s| s.reveal.as_deref() == Some(qid.as_str()));
         match records.get(&name) {

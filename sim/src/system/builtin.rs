@@ -30,3 +30,38 @@ pub fn all() -> &'static [Scenario] {
             .collect()
     })
 }
+
+/// The built-in scenarios by name; the scenario model itself (`scenario.rs`) knows nothing of
+/// files, so that the model sits below the files that describe it.
+impl Scenario {
+    /// Identifiers of the built-in scenarios (`content/scenarios/`), in the picker's order.
+    pub const IDS: [&'static str; 3] = ["checkout", "flash-sale", "ride-sharing"];
+
+    /// A built-in scenario, compiled from its file, or one loaded from elsewhere (by its id
+    /// or its address; see [`crate::system::registry`]).
+    pub fn by_id(id: &str) -> Option<Scenario> {
+        crate::system::builtin::all().iter().find(|s| s.id == id).cloned().or_else(|| crate::system::registry::find(id))
+    }
+
+    /// How a link names this scenario: a built-in one by its id, a loaded one by its address.
+    pub fn link_name(id: &str) -> String {
+        crate::system::registry::source_of(id).unwrap_or_else(|| id.to_string())
+    }
+
+    /// Alex clicks "Buy now": the Order Service saves the order and four services react.
+    pub fn checkout() -> Scenario {
+        Self::by_id("checkout").expect("built in")
+    }
+
+    /// The design challenge: a rider books a trip, the Trip Service saves it and one
+    /// `TripBooked` event goes out. Nothing listens at the start; the student decides who
+    /// subscribes (and who, like pricing, must answer before the rider is told).
+    pub fn ride_sharing() -> Scenario {
+        Self::by_id("ride-sharing").expect("built in")
+    }
+
+    /// The same shop during a flash sale: many orders, services scaled out to match.
+    pub fn flash_sale() -> Scenario {
+        Self::by_id("flash-sale").expect("built in")
+    }
+}

@@ -3,9 +3,9 @@
 //! so that an author fixes a file in one pass, as lesson files are checked.
 
 use super::schema::*;
-use crate::fault::parse_duration;
 use crate::rng::Dist;
 use crate::scenario::{Scenario, ServiceSpec, MAX_SUBSCRIBERS};
+use crate::time::parse_duration;
 use crate::time::Micros;
 use crate::topic::{PartitionKey, MAX_PARTITIONS};
 use std::collections::{BTreeMap, BTreeSet};

@@ -84,64 +84,7 @@ pub struct Cancel {
     pub publishes: String,
 }
 
-/// What a service is for, which decides where the page draws it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Role {
-    /// Takes the actor's request; there is exactly one.
-    Entry,
-    /// Does its part of the work.
-    Service,
-    /// Keeps a copy of data for reading (an order history page): its lag is how stale it is.
-    ReadModel,
-}
-
-/// The icons a scenario may give its services; the page draws each.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Icon {
-    Receipt,
-    Mail,
-    Box,
-    Chart,
-    Truck,
-    Chat,
-    Shield,
-    Star,
-    Card,
-    Cart,
-    Person,
-    Bank,
-    Ledger,
-    Bell,
-    Car,
-    Pin,
-    Page,
-    Clock,
-}
-
-impl Icon {
-    pub const ALL: [Icon; 18] = [
-        Icon::Receipt,
-        Icon::Mail,
-        Icon::Box,
-        Icon::Chart,
-        Icon::Truck,
-        Icon::Chat,
-        Icon::Shield,
-        Icon::Star,
-        Icon::Card,
-        Icon::Cart,
-        Icon::Person,
-        Icon::Bank,
-        Icon::Ledger,
-        Icon::Bell,
-        Icon::Car,
-        Icon::Pin,
-        Icon::Page,
-        Icon::Clock,
-    ];
-}
+pub use crate::scenario::{Icon, Role};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
