@@ -1,5 +1,7 @@
-//! `fanout-sim`: runs a scenario headless and prints its headline numbers and trace hash.
+//! `fanout-sim`: runs a scenario headless and prints its headline numbers and trace hash;
+//! `fanout-sim validate` checks content files.
 
+mod cli;
 mod runfile;
 
 use clap::error::ErrorKind;
@@ -23,9 +25,13 @@ enum WiringArg {
 }
 
 /// Runs a Fanout scenario without a browser and prints what happened.
+// The flags make a plain run, as they always have; a subcommand instead does something else,
+// and takes none of them.
 #[derive(Clone, Debug, Parser)]
-#[command(name = "fanout-sim", version, about)]
+#[command(name = "fanout-sim", version, about, args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
 struct Args {
+    #[command(subcommand)]
+    command: Option<Command>,
     /// A JSON run file (see README); the flags below given alongside override its values,
     /// and --fault adds to its faults.
     #[arg(long, value_name = "PATH")]
@@ -106,6 +112,13 @@ struct Args {
     /// Print JSON instead of a table.
     #[arg(long)]
     json: bool,
+}
+
+#[derive(Clone, Debug, clap::Subcommand)]
+enum Command {
+    /// Checks lesson files, question sets and scenario files and lists every problem with its
+    /// path; exits with 0 when all are valid, 1 when any has a problem.
+    Validate(cli::validate::ValidateArgs),
 }
 
 fn parse_scenario(s: &str) -> Result<String, String> {
@@ -400,6 +413,9 @@ fn load(path: &str) -> Loaded {
 
 fn main() -> ExitCode {
     let args = Args::parse();
+    if let Some(Command::Validate(v)) = &args.command {
+        return cli::validate::main(v);
+    }
     let file = args.file.as_deref().map(load);
     let mut params = file.as_ref().map_or_else(LabParams::default, |f| f.params.clone());
     let from_file = |what: &str| -> ! {

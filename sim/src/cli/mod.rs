@@ -1,0 +1,4 @@
+//! The command line's subcommands (`validate`) and what they share with a plain run.
+//! Declared from `main.rs`, so that none of it is in the library the page builds.
+
+pub mod validate;
