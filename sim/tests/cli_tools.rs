@@ -1,5 +1,6 @@
 //! The command line's tools, run as a real process: `validate` checks the shipped content and
-//! names every problem of a bad file with its path.
+//! names every problem of a bad file with its path; `--scenario-file` runs a scenario file to
+//! the same trace hash as the built-in scenario it holds.
 
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -32,6 +33,10 @@ fn run_ok(args: &[&str]) -> String {
     stdout(&out)
 }
 
+fn json_ok(args: &[&str]) -> Value {
+    serde_json::from_str(&run_ok(args)).expect("--json prints JSON")
+}
+
 /// A folder of its own under the test target directory, emptied.
 fn folder(name: &str) -> PathBuf {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
@@ -48,6 +53,10 @@ fn write(dir: &Path, name: &str, text: &str) -> String {
 
 fn read_json(path: &str) -> Value {
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+fn args_of(line: &str) -> Vec<&str> {
+    line.split_whitespace().collect()
 }
 
 // ----- validate -----
@@ -156,4 +165,86 @@ fn validate_lists_every_problem_of_every_file_with_its_path_and_exits_1() {
     let out = fanout_sim(&["validate"]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(stderr(&out).contains("<PATH>"), "{}", stderr(&out));
+}
+
+// ----- --scenario-file -----
+
+#[test]
+fn a_scenario_file_runs_to_the_same_hash_as_the_built_in_scenario_it_holds() {
+    let file = content("scenarios/checkout.json");
+    for flags in [
+        "--wiring event --seed 3 --duration-s 10 --fault crash:email:2s-4s --at 5s:buy",
+        "--wiring request --seed 7 --rate 3 --duration-s 10 --fault slow:analytics:200ms --fault errors:inventory:0.1",
+        "--wiring event --seed 5 --duration-s 8 --partitions 1 --add payment --idempotent payment --cancel-share 0.3",
+    ] {
+        let mut built_in = args_of(flags);
+        built_in.extend(["--scenario", "checkout", "--json"]);
+        let mut from_file = args_of(flags);
+        from_file.extend(["--scenario-file", &file, "--json"]);
+        let (a, b) = (json_ok(&built_in), json_ok(&from_file));
+        assert_eq!(a["trace_hash"], b["trace_hash"], "{flags}");
+        assert_eq!(a, b, "{flags}");
+    }
+    // A version-1 run file's faults and inputs are checked against the scenario file's
+    // services, and replay the same.
+    let dir = folder("scenario-file-runs");
+    let run = write(
+        &dir,
+        "run.json",
+        r#"{ "version": 1, "wiring": "event", "seed": 2, "duration_s": 6, "faults": ["drop:email:0.3"],
+             "inputs": [ { "at_us": 1000000, "action": "set-idempotent", "service": "email", "on": true } ] }"#,
+    );
+    assert_eq!(json_ok(&["--file", &run, "--scenario-file", &file, "--json"]), json_ok(&["--file", &run, "--json"]));
+    // A scenario of one's own: its id names the run.
+    let mut own = read_json(&file);
+    own["id"] = "corner-shop".into();
+    own["title"] = "Corner shop".into();
+    let own = write(&dir, "corner-shop.json", &own.to_string());
+    let v = json_ok(&["--scenario-file", &own, "--wiring", "event", "--duration-s", "5", "--json"]);
+    assert_eq!(v["scenario"], "corner-shop");
+    let table = run_ok(&["--scenario-file", &own, "--wiring", "event", "--duration-s", "5"]);
+    assert!(table.starts_with("scenario   corner-shop (event)"), "{table}");
+}
+
+#[test]
+fn a_scenario_file_with_problems_or_with_save_exits_2_and_says_why() {
+    let dir = folder("scenario-file-bad");
+    let mut scenario = read_json(&content("scenarios/checkout.json"));
+    scenario["services"][2]["processing"]["min"] = "soon".into();
+    scenario["timing"]["network"]["min"] = "-3ms".into();
+    let bad = write(&dir, "bad.json", &scenario.to_string());
+    let out = fanout_sim(&["--scenario-file", &bad, "--wiring", "event", "--duration-s", "5"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(out.stdout.is_empty() && err.starts_with("error: "), "{err}");
+    assert!(err.contains(&format!("'{bad}'")) && err.contains("2 problems"), "{err}");
+    assert!(err.contains(&format!("{bad}: services[2].processing.min: `soon` is not a duration")), "{err}");
+    assert!(err.contains(&format!("{bad}: timing.network.min:")), "{err}");
+
+    let file = content("scenarios/checkout.json");
+    let missing = dir.join("missing.json").to_string_lossy().into_owned();
+    let cases: &[(&[&str], &[&str])] = &[
+        (&["--scenario-file", &missing, "--wiring", "event", "--duration-s", "5"], &["cannot be read"]),
+        (
+            &["--scenario-file", &file, "--wiring", "event", "--duration-s", "5", "--save", "x.json"],
+            &["--save", "scenario file", "cannot be saved for the page yet"],
+        ),
+        (
+            &["--scenario-file", &file, "--scenario", "checkout", "--wiring", "event", "--duration-s", "5"],
+            &["'--scenario-file <PATH>' cannot be used with '--scenario <ID>'"],
+        ),
+        (
+            &["--scenario-file", &file, "--wiring", "event", "--duration-s", "5", "--fault", "crash:billing"],
+            &["--fault", "unknown service `billing`"],
+        ),
+    ];
+    for (args, needles) in cases {
+        let out = fanout_sim(args);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(out.stdout.is_empty(), "{args:?}");
+        for needle in *needles {
+            assert!(err.contains(needle), "{args:?}: stderr does not mention {needle:?}:\n{err}");
+        }
+    }
 }
