@@ -1,5 +1,5 @@
 //! `fanout-sim`: runs a scenario headless and prints its headline numbers and trace hash;
-//! `fanout-sim validate` checks content files.
+//! `fanout-sim validate` checks content files, `fanout-sim sweep` runs a grid of runs.
 
 mod cli;
 mod runfile;
@@ -123,6 +123,9 @@ enum Command {
     /// Checks lesson files, question sets and scenario files and lists every problem with its
     /// path; exits with 0 when all are valid, 1 when any has a problem.
     Validate(cli::validate::ValidateArgs),
+    /// Runs a grid of runs (seeds × rates × wirings × fault sets) on all cores and writes one
+    /// CSV row per run, in grid order.
+    Sweep(cli::sweep::SweepArgs),
 }
 
 fn parse_scenario(s: &str) -> Result<String, String> {
@@ -425,6 +428,7 @@ fn main() -> ExitCode {
     let args = Args::parse();
     match &args.command {
         Some(Command::Validate(v)) => return cli::validate::main(v),
+        Some(Command::Sweep(s)) => return cli::sweep::main(s),
         None => {}
     }
     if let (Some(path), Some(_)) = (&args.scenario_file, &args.save) {

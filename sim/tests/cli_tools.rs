@@ -1,6 +1,7 @@
 //! The command line's tools, run as a real process: `validate` checks the shipped content and
 //! names every problem of a bad file with its path; `--scenario-file` runs a scenario file to
-//! the same trace hash as the built-in scenario it holds.
+//! the same trace hash as the built-in scenario it holds; `sweep` writes one CSV row per run,
+//! each row the plain run of its inputs, in the same order whatever the number of threads.
 
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -243,6 +244,188 @@ fn a_scenario_file_with_problems_or_with_save_exits_2_and_says_why() {
         let err = stderr(&out);
         assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
         assert!(out.stdout.is_empty(), "{args:?}");
+        for needle in *needles {
+            assert!(err.contains(needle), "{args:?}: stderr does not mention {needle:?}:\n{err}");
+        }
+    }
+}
+
+// ----- sweep -----
+
+/// The rows of a CSV as maps from column to value, and the header.
+fn csv_rows(csv: &str) -> (Vec<String>, Vec<Vec<(String, String)>>) {
+    let mut lines = csv.lines();
+    let header: Vec<String> = lines.next().expect("a header").split(',').map(String::from).collect();
+    let rows = lines
+        .map(|l| {
+            let cells: Vec<&str> = l.split(',').collect();
+            assert_eq!(cells.len(), header.len(), "{l}");
+            header.iter().cloned().zip(cells.into_iter().map(String::from)).collect()
+        })
+        .collect();
+    (header, rows)
+}
+
+fn cell<'a>(row: &'a [(String, String)], column: &str) -> &'a str {
+    &row.iter().find(|(c, _)| c == column).unwrap_or_else(|| panic!("no column {column}")).1
+}
+
+#[test]
+fn every_row_of_a_sweep_is_the_plain_run_of_its_seed() {
+    let csv = run_ok(&args_of(
+        "sweep --seeds 1..10 --wirings event --rates 3 --duration-s 8 --fault-set drop:email:0.2+crash:inventory:1s-3s \
+         --at 2s:buy --at 0s:idempotent:email:on",
+    ));
+    let (header, rows) = csv_rows(&csv);
+    assert_eq!(
+        header[..18],
+        [
+            "scenario",
+            "seed",
+            "rate",
+            "wiring",
+            "faults",
+            "duration_s",
+            "placed",
+            "succeeded",
+            "failed",
+            "in_flight",
+            "p50_ms",
+            "p95_ms",
+            "p99_ms",
+            "published",
+            "hops",
+            "trace_hash",
+            "lag_all_subscribers",
+            "duplicates_all_subscribers"
+        ]
+    );
+    assert_eq!(
+        header[18..],
+        [
+            "lag_email",
+            "duplicates_email",
+            "lag_inventory",
+            "duplicates_inventory",
+            "lag_analytics",
+            "duplicates_analytics",
+            "lag_shipping",
+            "duplicates_shipping"
+        ]
+    );
+    assert_eq!(rows.len(), 10);
+    for (k, row) in rows.iter().enumerate() {
+        let seed = (k + 1).to_string();
+        assert_eq!(cell(row, "seed"), seed);
+        let plain = json_ok(&args_of(&format!(
+            "--wiring event --seed {seed} --rate 3 --duration-s 8 --fault drop:email:0.2 --fault crash:inventory:1s-3s \
+             --at 2s:buy --at 0s:idempotent:email:on --json"
+        )));
+        assert_eq!(cell(row, "trace_hash"), plain["trace_hash"], "seed {seed}");
+        assert_eq!(cell(row, "placed"), plain["checkouts"]["placed"].to_string(), "seed {seed}");
+        assert_eq!(cell(row, "p95_ms"), plain["response_ms"]["p95"].to_string(), "seed {seed}");
+        assert_eq!(
+            (cell(row, "scenario"), cell(row, "rate"), cell(row, "wiring"), cell(row, "duration_s")),
+            ("checkout", "3", "event", "8")
+        );
+        assert_eq!(cell(row, "faults"), "drop:email:0.2+crash:inventory:1s-3s");
+        let subs = plain["subscribers"].as_array().unwrap();
+        let sum = |f: &str| subs.iter().map(|s| s[f].as_u64().unwrap()).sum::<u64>().to_string();
+        assert_eq!(cell(row, "lag_all_subscribers"), sum("lag"));
+        assert_eq!(cell(row, "duplicates_all_subscribers"), sum("duplicates"));
+        let email = subs.iter().find(|s| s["key"] == "email").unwrap();
+        assert_eq!(cell(row, "lag_email"), email["lag"].to_string());
+    }
+}
+
+#[test]
+fn a_sweep_writes_the_same_bytes_whatever_the_number_of_threads() {
+    let grid = "sweep --seeds 1..6,9 --wirings request,event --rates 2,6 --duration-s 4 --fault-set none \
+                --fault-set crash:email:1s-2s+errors:inventory:0.2";
+    let one = run_ok(&args_of(&format!("{grid} --threads 1")));
+    let three = run_ok(&args_of(&format!("{grid} --threads 3")));
+    assert_eq!(one, three);
+    let (_, rows) = csv_rows(&one);
+    assert_eq!(rows.len(), 7 * 2 * 2 * 2);
+    // Grid order: fault set, wiring, rate, then seed.
+    let key = |r: &[(String, String)]| {
+        [cell(r, "faults"), cell(r, "wiring"), cell(r, "rate"), cell(r, "seed")].map(String::from)
+    };
+    assert_eq!(key(&rows[0]), ["none", "request", "2", "1"]);
+    assert_eq!(key(&rows[6]), ["none", "request", "2", "9"]);
+    assert_eq!(key(&rows[7]), ["none", "request", "6", "1"]);
+    assert_eq!(key(&rows[14]), ["none", "event", "2", "1"]);
+    assert_eq!(key(&rows[28]), ["crash:email:1s-2s+errors:inventory:0.2", "request", "2", "1"]);
+    // --out writes the same bytes to a file.
+    let dir = folder("sweep-out");
+    let out = dir.join("sweep.csv").to_string_lossy().into_owned();
+    let printed = run_ok(&args_of(&format!("{grid} --threads 2 --out {out}")));
+    assert!(printed.is_empty());
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), one);
+}
+
+#[test]
+fn a_grid_file_gives_the_grid_and_flags_override_it() {
+    let dir = folder("sweep-grid");
+    // The scenario file is found beside the grid file.
+    std::fs::copy(content("scenarios/flash-sale.json"), dir.join("sale.json")).unwrap();
+    let grid = write(
+        &dir,
+        "grid.json",
+        r#"{ "seeds": "3..4", "wirings": ["event"], "rates": [20, 40], "duration_s": 2,
+             "fault_sets": ["none", "slow:analytics:50ms"], "scenario_file": "sale.json", "at": ["1s:buy"] }"#,
+    );
+    let from_grid = run_ok(&["sweep", "--grid", &grid]);
+    let flags = "sweep --seeds 3..4 --wirings event --rates 20,40 --duration-s 2 --fault-set none \
+                 --fault-set slow:analytics:50ms --scenario flash-sale --at 1s:buy";
+    assert_eq!(from_grid, run_ok(&args_of(flags)));
+    let (_, rows) = csv_rows(&from_grid);
+    assert_eq!(rows.len(), 8);
+    assert!(rows.iter().all(|r| cell(r, "scenario") == "flash-sale"));
+    // Flags replace the grid file's values.
+    let over = run_ok(&["sweep", "--grid", &grid, "--seeds", "7", "--fault-set", "none", "--scenario", "flash-sale"]);
+    let (_, rows) = csv_rows(&over);
+    assert_eq!(rows.len(), 2);
+    assert!(rows.iter().all(|r| cell(r, "seed") == "7" && cell(r, "faults") == "none"));
+}
+
+#[test]
+fn bad_sweeps_exit_2_and_say_what_is_wrong() {
+    let dir = folder("sweep-bad");
+    let unknown = write(&dir, "unknown.json", r#"{ "seeds": "1..2", "duration_s": 2, "colour": "red" }"#);
+    let bad_seeds = write(&dir, "bad-seeds.json", r#"{ "seeds": "9..1", "duration_s": 2 }"#);
+    let cases: &[(&[&str], &[&str])] = &[
+        (&["sweep", "--seeds", "1..100000", "--rates", "2,5", "--duration-s", "1"], &["400000 runs", "at most 100000"]),
+        (&["sweep", "--seeds", "1..18446744073709551615", "--duration-s", "1"], &["at most 100000"]),
+        (&["sweep", "--seeds", "5..1", "--duration-s", "1"], &["--seeds", "runs backwards"]),
+        (&["sweep", "--seeds", "x", "--duration-s", "1"], &["--seeds", "`x` is not a seed"]),
+        (&["sweep", "--rates", "2,-1", "--duration-s", "1"], &["--rates", "from 0 to 50000"]),
+        (&["sweep", "--wirings", "request,sideways", "--duration-s", "1"], &["--wirings", "unknown wiring `sideways`"]),
+        (
+            &["sweep", "--fault-set", "crash:email+melt:email", "--duration-s", "1"],
+            &["--fault-set", "unknown fault kind `melt`"],
+        ),
+        (
+            &["sweep", "--fault-set", "crash:billing", "--duration-s", "1"],
+            &["crash:billing", "unknown service `billing`"],
+        ),
+        (&["sweep", "--seeds", "1..2"], &["--duration-s"]),
+        (&["sweep", "--threads", "0", "--duration-s", "1"], &["--threads", "from 1 to"]),
+        (&["sweep", "--duration-s", "1", "--at", "1s:redrive:email"], &["seed 1", "dead-letter queue is empty"]),
+        (&["sweep", "--grid", &unknown], &["unknown.json", "unknown field `colour`"]),
+        (&["sweep", "--grid", &bad_seeds], &["bad-seeds.json", "seeds", "runs backwards"]),
+        (
+            &["sweep", "--scenario", "checkout", "--scenario-file", "x.json", "--duration-s", "1"],
+            &["cannot be used with"],
+        ),
+        (&["--wiring", "event", "sweep", "--duration-s", "1"], &["cannot be used with"]),
+    ];
+    for (args, needles) in cases {
+        let out = fanout_sim(args);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(out.stdout.is_empty(), "{args:?}: {}", stdout(&out));
+        assert!(err.starts_with("error: "), "{args:?}: {err}");
         for needle in *needles {
             assert!(err.contains(needle), "{args:?}: stderr does not mention {needle:?}:\n{err}");
         }
