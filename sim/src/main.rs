@@ -125,7 +125,7 @@ enum Command {
     Validate(cli::validate::ValidateArgs),
     /// Runs a grid of runs (seeds × rates × wirings × fault sets) on all cores and writes one
     /// CSV row per run, in grid order.
-    Sweep(cli::sweep::SweepArgs),
+    Sweep(Box<cli::sweep::SweepArgs>),
 }
 
 fn parse_scenario(s: &str) -> Result<String, String> {
