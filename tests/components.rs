@@ -17,7 +17,7 @@ mod dom;
 use dom::{find, try_find, click, text};
 
 async fn mount(query: &str) -> Mounted {
-    Mounted::new::<App>(root_div(), AppProps { query: query.to_string().into() }).await
+    Mounted::new::<App>(root_div(), AppProps { query: query.to_string().into(), notices: Vec::new() }).await
 }
 
 

@@ -19,7 +19,7 @@ async fn mount(query: &str) -> Mounted {
     let document = gloo::utils::document();
     let root = document.create_element("div").unwrap();
     document.body().unwrap().append_child(&root).unwrap();
-    Mounted::new::<App>(root, AppProps { query: query.to_string().into() }).await
+    Mounted::new::<App>(root, AppProps { query: query.to_string().into(), notices: Vec::new() }).await
 }
 
 

@@ -72,7 +72,7 @@ async fn mount_one<C: BaseComponent>(props: C::Properties) -> Mounted {
 }
 
 async fn mount_app(query: &str) -> Mounted {
-    mount_in::<App>(root_div(None), AppProps { query: query.to_string().into() }).await
+    mount_in::<App>(root_div(None), AppProps { query: query.to_string().into(), notices: Vec::new() }).await
 }
 
 

@@ -1,5 +1,7 @@
-//! `fanout-sim`: runs a scenario headless and prints its headline numbers and trace hash.
+//! `fanout-sim`: runs a scenario headless and prints its headline numbers and trace hash;
+//! `fanout-sim validate` checks content files, `fanout-sim sweep` runs a grid of runs.
 
+mod cli;
 mod runfile;
 
 use clap::error::ErrorKind;
@@ -23,9 +25,13 @@ enum WiringArg {
 }
 
 /// Runs a Fanout scenario without a browser and prints what happened.
+// The flags make a plain run, as they always have; a subcommand instead does something else,
+// and takes none of them.
 #[derive(Clone, Debug, Parser)]
-#[command(name = "fanout-sim", version, about)]
+#[command(name = "fanout-sim", version, about, args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
 struct Args {
+    #[command(subcommand)]
+    command: Option<Command>,
     /// A JSON run file (see README); the flags below given alongside override its values,
     /// and --fault adds to its faults.
     #[arg(long, value_name = "PATH")]
@@ -33,6 +39,10 @@ struct Args {
     /// Scenario to run (default: checkout).
     #[arg(long, value_name = "ID", value_parser = parse_scenario)]
     scenario: Option<String>,
+    /// A scenario file (format fanout-scenario, see README) to run instead of a built-in
+    /// scenario; every problem in it is listed with its path.
+    #[arg(long = "scenario-file", value_name = "PATH", conflicts_with = "scenario")]
+    scenario_file: Option<String>,
     /// How the Order Service triggers the downstream work.
     // The value name lists the choices so that a missing --wiring says what to give.
     #[arg(long, value_enum, value_name = "request|event", required_unless_present = "file")]
@@ -106,6 +116,16 @@ struct Args {
     /// Print JSON instead of a table.
     #[arg(long)]
     json: bool,
+}
+
+#[derive(Clone, Debug, clap::Subcommand)]
+enum Command {
+    /// Checks lesson files, question sets and scenario files and lists every problem with its
+    /// path; exits with 0 when all are valid, 1 when any has a problem.
+    Validate(cli::validate::ValidateArgs),
+    /// Runs a grid of runs (seeds × rates × wirings × fault sets) on all cores and writes one
+    /// CSV row per run, in grid order.
+    Sweep(Box<cli::sweep::SweepArgs>),
 }
 
 fn parse_scenario(s: &str) -> Result<String, String> {
@@ -330,8 +350,9 @@ struct Loaded {
 }
 
 /// Reads a run file: one the page saved (`"format": "fanout-run"`) or the command line's
-/// version-1 file (see README). Every value is checked as strictly as the flag for it.
-fn load(path: &str) -> Loaded {
+/// version-1 file (see README). Every value is checked as strictly as the flag for it, against
+/// `own`, the scenario of `--scenario-file`, when there is one (it replaces the file's).
+fn load(path: &str, own: Option<&Scenario>) -> Loaded {
     let bad = |why: String| -> ! { fail(format!("invalid run file '{path}': {why}")) };
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| bad(format!("cannot be read: {e}")));
     let saved_by_page = serde_json::from_str::<serde_json::Value>(&text).is_ok_and(|v| v.get("format").is_some());
@@ -349,8 +370,12 @@ fn load(path: &str) -> Loaded {
     }
     let file = RunFile::parse(&text).unwrap_or_else(|why| bad(why));
     let mut params = LabParams::default();
-    if let Some(s) = &file.scenario {
-        params.setup.scenario = parse_scenario(s).unwrap_or_else(|why| bad(format!("scenario: {why}")));
+    match (&file.scenario, own) {
+        (_, Some(own)) => params.setup.scenario = own.id.clone(),
+        (Some(s), None) => {
+            params.setup.scenario = parse_scenario(s).unwrap_or_else(|why| bad(format!("scenario: {why}")))
+        }
+        (None, None) => {}
     }
     if let Some(r) = file.rate {
         params.setup.rate = Some(parse_rate(&r.to_string()).unwrap_or_else(|why| bad(format!("rate: {why}"))));
@@ -362,7 +387,8 @@ fn load(path: &str) -> Loaded {
         parse_partitions(&p.to_string()).unwrap_or_else(|why| bad(format!("partitions: {why}")));
     }
     let key = file.key.as_deref().map(|k| parse_key(k).unwrap_or_else(|why| bad(format!("key: {why}"))));
-    let scenario = Scenario::by_id(&params.setup.scenario).expect("checked by parse_scenario");
+    let scenario =
+        own.cloned().unwrap_or_else(|| Scenario::by_id(&params.setup.scenario).expect("checked by parse_scenario"));
     for (k, text) in file.faults.iter().enumerate() {
         let spec = FaultSpec::parse(text)
             .and_then(|spec| spec.fault.validate(&scenario).map(|_| spec))
@@ -400,7 +426,23 @@ fn load(path: &str) -> Loaded {
 
 fn main() -> ExitCode {
     let args = Args::parse();
-    let file = args.file.as_deref().map(load);
+    match &args.command {
+        Some(Command::Validate(v)) => return cli::validate::main(v),
+        Some(Command::Sweep(s)) => return cli::sweep::main(s),
+        None => {}
+    }
+    if let (Some(path), Some(_)) = (&args.scenario_file, &args.save) {
+        fail(format!(
+            "--save: a run of a scenario file ('{path}') cannot be saved for the page yet: a saved run names its \
+             scenario by id, and the page only knows the built-in ones ({}); drop --save",
+            Scenario::IDS.join(", ")
+        ));
+    }
+    let own = args.scenario_file.as_deref().map(|path| {
+        cli::scenario_file::read(path)
+            .unwrap_or_else(|problems| fail(cli::scenario_file::refusal("--scenario-file", path, &problems)))
+    });
+    let file = args.file.as_deref().map(|path| load(path, own.as_ref()));
     let mut params = file.as_ref().map_or_else(LabParams::default, |f| f.params.clone());
     let from_file = |what: &str| -> ! {
         let path = file.as_ref().map_or("", |f| f.path.as_str());
@@ -411,7 +453,14 @@ fn main() -> ExitCode {
         // Another scenario's subscribers may not exist here.
         params.subscribers = None;
     }
-    let mut scenario = Scenario::by_id(&params.setup.scenario).expect("checked by parse_scenario");
+    if let Some(own) = &own {
+        params.setup.scenario = own.id.clone();
+        params.subscribers = None;
+    }
+    let mut scenario = match &own {
+        Some(own) => own.clone(),
+        None => Scenario::by_id(&params.setup.scenario).expect("checked by parse_scenario"),
+    };
     match args.wiring {
         Some(WiringArg::Request) => params.setup.wiring = Wiring::Request,
         Some(WiringArg::Event) => params.setup.wiring = Wiring::Event,
@@ -470,7 +519,7 @@ fn main() -> ExitCode {
     }
     // A step the run refuses when it comes due (a redrive with nothing dead-lettered, say,
     // after a flag changed the run) is left out with a note, as the page leaves it out.
-    let built = if custom_scenario { params.timeline_of(scenario) } else { params.timeline() };
+    let built = if custom_scenario || own.is_some() { params.timeline_of(scenario) } else { params.timeline() };
     let (timeline, problems) = built.unwrap_or_else(|why| fail(why));
     let (from_file, problems): (Vec<String>, Vec<String>) = problems.into_iter().partition(|p| {
         origins.iter().any(|(step, origin)| *origin == file_origin && p.starts_with(&format!("Ignored at=\"{step}\"")))

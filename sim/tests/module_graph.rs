@@ -16,11 +16,12 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::Path;
 
-/// The module a path of `sim/src` belongs to, or `None` for `lib.rs` and `main.rs`.
+/// The module a path of `sim/src` belongs to, or `None` for `lib.rs`, `main.rs` and `cli/`.
 fn module_of(rel: &Path) -> Option<String> {
     let first = rel.components().next()?.as_os_str().to_str()?.to_string();
     let name = first.strip_suffix(".rs").unwrap_or(&first).to_string();
-    (name != "lib" && name != "main").then_some(name)
+    // `cli/` belongs to the command line (`main.rs`'s crate), on top of the library.
+    (name != "lib" && name != "main" && name != "cli").then_some(name)
 }
 
 /// The code of a file without comments and without `#[cfg(test)]` modules.
