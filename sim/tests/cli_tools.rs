@@ -431,3 +431,19 @@ fn bad_sweeps_exit_2_and_say_what_is_wrong() {
         }
     }
 }
+
+#[test]
+fn validate_checks_a_question_set_against_the_scenario_file_it_names() {
+    // The set names `fixtures/scenario-bakery.json`, an address beside the page; from the
+    // shell the file of that name beside the set is read, as a page serving both would.
+    let set = root().join("tests/e2e/fixtures/quiz-bakery.json");
+    let out = run_ok(&["validate", set.to_str().unwrap()]);
+    assert!(out.contains("question set \"Bakery week\", 1 lesson"), "{out}");
+    // Naming a file that is not there is a problem with its path.
+    let dir = folder("named-scenario");
+    let text = std::fs::read_to_string(&set).unwrap().replace("fixtures/scenario-bakery.json", "nowhere/cakes.json");
+    let bad = write(&dir, "set.json", &text);
+    let out = fanout_sim(&["validate", &bad]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).contains("lessons[0].lab.scenario: `nowhere/cakes.json` cannot be read"), "{}", stdout(&out));
+}

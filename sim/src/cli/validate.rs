@@ -180,9 +180,17 @@ fn check(paths: &[String]) -> Vec<Checked> {
             _ => {}
         }
     }
+    // Every valid scenario file given is known by its id and its path, as the page knows one
+    // it fetched, so that lessons and question sets naming it are checked against it.
+    for r in &read {
+        if let (Ok(Kind::Scenario), Ok(s)) = (&r.kind, fanout_sim::system::load(&r.text)) {
+            let _ = fanout_sim::system::registry::register(&r.path, s);
+        }
+    }
     let mut out: Vec<Checked> = read
         .iter()
         .map(|r| {
+            let named_scenarios = load_named_scenarios(r);
             let path = &r.path;
             let line = |p: String| format!("{path}: {p}");
             let kind = match &r.kind {
@@ -209,6 +217,16 @@ fn check(paths: &[String]) -> Vec<Checked> {
                     }
                     Checked { path: path.clone(), what: named(kind), problems }
                 }
+                Kind::QuestionSet if !named_scenarios.is_empty() => Checked {
+                    path: path.clone(),
+                    what: "question set".into(),
+                    problems: named_scenarios.into_iter().map(line).collect(),
+                },
+                Kind::Lesson if !named_scenarios.is_empty() => Checked {
+                    path: path.clone(),
+                    what: named(kind),
+                    problems: named_scenarios.into_iter().map(line).collect(),
+                },
                 Kind::QuestionSet => match load_set(&r.text) {
                     Ok((title, lessons)) => {
                         let n = lessons.len();
@@ -289,4 +307,44 @@ pub fn main(args: &ValidateArgs) -> ExitCode {
         eprintln!("{problems} problem{s} in {bad_files} of {} files", checked.len());
         ExitCode::from(1)
     }
+}
+
+/// The scenario files a lesson or a question set names by address (`"lab": {"scenario":
+/// "scenarios/bakery.json"}`), read relative to the file that names them (or to the current
+/// folder) and loaded, as the page fetches them relative to itself. The problems, if any.
+fn load_named_scenarios(r: &Read) -> Vec<String> {
+    let Ok(v) = serde_json::from_str::<Value>(&r.text) else { return Vec::new() };
+    let labs: Vec<(String, &Value)> = match v["lessons"].as_array() {
+        Some(lessons) => {
+            lessons.iter().enumerate().map(|(k, l)| (format!("lessons[{k}].lab.scenario"), &l["lab"])).collect()
+        }
+        None => vec![("lab.scenario".to_string(), &v["lab"])],
+    };
+    let base = std::path::Path::new(&r.path).parent().map(|p| p.to_path_buf()).unwrap_or_default();
+    let mut problems = Vec::new();
+    for (at, lab) in labs {
+        let Some(address) = lab["scenario"].as_str() else { continue };
+        if !fanout_sim::system::registry::is_address(address) || fanout_sim::system::registry::find(address).is_some() {
+            continue;
+        }
+        // As written, beside the naming file or from here; or the file of that name beside it
+        // (a page serves both from one folder).
+        let name = std::path::Path::new(address).file_name().map(|n| base.join(n));
+        let candidates: Vec<std::path::PathBuf> =
+            [Some(base.join(address)), Some(std::path::PathBuf::from(address)), name].into_iter().flatten().collect();
+        let Some(text) = candidates.iter().find_map(|p| std::fs::read_to_string(p).ok()) else {
+            problems
+                .push(format!("{at}: `{address}` cannot be read (looked beside this file and in the current folder)"));
+            continue;
+        };
+        match fanout_sim::system::load(&text) {
+            Ok(s) => {
+                if let Err(why) = fanout_sim::system::registry::register(address, s) {
+                    problems.push(format!("{at}: the scenario at {address}: {why}"));
+                }
+            }
+            Err(ps) => problems.extend(ps.iter().map(|p| format!("{at}: the scenario at {address}: {p}"))),
+        }
+    }
+    problems
 }
