@@ -32,7 +32,7 @@ pub struct RunExport {
     pub scenario: String,
     pub wiring: Wiring,
     pub seed: u64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "exact_rate")]
     pub rate: Option<f64>,
     #[serde(default)]
     pub faults: Vec<String>,
@@ -45,6 +45,23 @@ pub struct RunExport {
     /// The numbers at that moment; read back only for its trace hash.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub report: Option<serde_json::Value>,
+}
+
+/// Reads an optional number exactly as written: the rate a run was saved with must come back as
+/// the same `f64`, or the file replays another run. serde_json's fast float parser can be one
+/// digit off on long decimals; the text goes through Rust's own parser instead.
+pub fn exact_rate<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
+    let raw: Option<Box<serde_json::value::RawValue>> = Option::deserialize(d)?;
+    match raw {
+        None => Ok(None),
+        Some(r) if r.get() == "null" => Ok(None),
+        Some(r) => r.get().parse::<f64>().map(Some).map_err(|_| {
+            serde::de::Error::custom(format!(
+                "rate: `{}` is not a number",
+                r.get().chars().take(40).collect::<String>()
+            ))
+        }),
+    }
 }
 
 /// The run as a pretty JSON file.
@@ -127,6 +144,17 @@ mod tests {
         assert!(problems.is_empty());
         assert_eq!(back.sim().trace_hash(), t.sim().trace_hash());
         assert_eq!(back.sim().now(), 8 * SEC);
+    }
+
+    #[test]
+    fn a_long_rate_reads_back_exactly() {
+        // serde_json's fast parser reads this one digit off (…264); the run would differ.
+        let rate = 14.289013460433265;
+        let t = Timeline::new(&Setup { rate: Some(rate), ..Setup::default() }).unwrap();
+        let (params, _) = import(&export(&t)).unwrap();
+        assert_eq!(params.setup.rate, Some(rate));
+        let bad = export(&t).replace("14.289013460433265", "\"fast\"");
+        assert!(import(&bad).unwrap_err().contains("rate"), "{bad}");
     }
 
     #[test]

@@ -26,6 +26,7 @@ pub struct RunFile {
     pub scenario: Option<String>,
     pub wiring: Option<Wiring>,
     pub seed: Option<u64>,
+    #[serde(default, deserialize_with = "fanout_sim::export::exact_rate")]
     pub rate: Option<f64>,
     pub duration_s: Option<f64>,
     /// Partitions of the topic at the start (a topic's partitions can be added, never removed).
