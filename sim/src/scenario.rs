@@ -74,8 +74,9 @@ impl PublishPolicy {
 }
 
 /// What a service is for, which decides where the page draws it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, IntoStaticStr, VariantArray)]
 #[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
 pub enum Role {
     /// Takes the actor's request; there is exactly one.
     Entry,
@@ -86,8 +87,9 @@ pub enum Role {
 }
 
 /// The icons a scenario may give its services; the page draws each.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, IntoStaticStr, VariantArray)]
 #[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
 pub enum Icon {
     Receipt,
     Mail,
@@ -107,29 +109,6 @@ pub enum Icon {
     Pin,
     Page,
     Clock,
-}
-
-impl Icon {
-    pub const ALL: [Icon; 18] = [
-        Icon::Receipt,
-        Icon::Mail,
-        Icon::Box,
-        Icon::Chart,
-        Icon::Truck,
-        Icon::Chat,
-        Icon::Shield,
-        Icon::Star,
-        Icon::Card,
-        Icon::Cart,
-        Icon::Person,
-        Icon::Bank,
-        Icon::Ledger,
-        Icon::Bell,
-        Icon::Car,
-        Icon::Pin,
-        Icon::Page,
-        Icon::Clock,
-    ];
 }
 
 /// One service: the Order Service or a downstream reaction.

@@ -3,6 +3,7 @@
 //! address, and links and run files name it by address.
 
 use fanout_sim::params::LabParams;
+use fanout_sim::system::schema::ReactionDecl;
 use fanout_sim::system::{self, registry, ScenarioFile};
 use fanout_sim::*;
 
@@ -33,7 +34,7 @@ fn every_scenario_file_compiles_and_is_named_for_its_id() {
 }
 
 fn checkout_file() -> ScenarioFile {
-    serde_json::from_str(&files().into_iter().find(|(n, _)| n == "checkout").unwrap().1).unwrap()
+    system::read::read(&files().into_iter().find(|(n, _)| n == "checkout").unwrap().1).unwrap()
 }
 
 #[test]
@@ -62,11 +63,28 @@ fn a_bad_file_names_every_problem_with_its_path() {
 }
 
 #[test]
-fn unknown_keys_and_broken_json_are_refused_with_where() {
+fn every_problem_of_shape_is_named_at_once_with_its_path() {
     let text = files().into_iter().find(|(n, _)| n == "checkout").unwrap().1;
-    let unknown = text.replacen("\"title\"", "\"colour\": \"red\", \"title\"", 1);
-    let p = system::load(&unknown).unwrap_err();
-    assert!(p[0].to_string().contains("unknown field `colour`") && p[0].path.starts_with("line "), "{p:?}");
+    let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    v["colour"] = "red".into();
+    v["services"][1]["icon"] = "unicorn".into();
+    v["services"][2].as_object_mut().unwrap().remove("job");
+    v["services"][3]["concurrency"] = "many".into();
+    v["messages"][0]["fields"]["when"] = "date".into();
+    v["timing"]["network"]["slowest"] = "1s".into();
+    v["reactions"][0]["then"][0]["shout"] = true.into();
+    let text: Vec<String> = system::load(&v.to_string()).unwrap_err().iter().map(ToString::to_string).collect();
+    for needle in [
+        "colour: unknown key; accepted here: format, version",
+        "services[1].icon: \"unicorn\" is not one of: receipt, mail",
+        "services[2].job: is missing",
+        "services[3].concurrency: must be a whole number",
+        "messages[0].fields.when: \"date\" is not one of: id, actor-id, money",
+        "timing.network.slowest: unknown key",
+        "reactions[0].then[0].shout: unknown key",
+    ] {
+        assert!(text.iter().any(|t| t.contains(needle)), "missing {needle:?} in {text:#?}");
+    }
     let p = system::load("{ not json").unwrap_err();
     assert!(p[0].path.starts_with("line 1"), "{p:?}");
 }
@@ -74,7 +92,12 @@ fn unknown_keys_and_broken_json_are_refused_with_where() {
 #[test]
 fn a_command_has_one_receiver_and_an_event_travels_on_a_topic() {
     let mut f = checkout_file();
-    f.reactions.push(serde_json::from_str(r#"{ "service": "email", "handles": "PlaceOrder" }"#).unwrap());
+    f.reactions.push(ReactionDecl {
+        service: "email".into(),
+        handles: "PlaceOrder".into(),
+        then: vec![],
+        outcomes: vec![],
+    });
     let text: Vec<String> = system::compile(&f).unwrap_err().iter().map(ToString::to_string).collect();
     assert!(
         text.iter().any(|t| t.contains("PlaceOrder is a command, with one receiver; email and orders handle it")),

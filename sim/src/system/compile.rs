@@ -35,20 +35,7 @@ const MAX_ITEMS: usize = 64;
 
 /// Reads a file's text, checks it and compiles it; every problem on failure.
 pub fn load(text: &str) -> Result<Scenario, Vec<Problem>> {
-    let file: ScenarioFile = serde_json::from_str(text).map_err(|e| vec![json_problem(text, &e)])?;
-    compile(&file)
-}
-
-/// A serde error as a problem: with the line and column, and the path serde knows.
-fn json_problem(text: &str, e: &serde_json::Error) -> Problem {
-    let what = e.to_string();
-    let what = match what.rfind(" at line ") {
-        Some(i) if e.line() > 0 => what[..i].to_string(),
-        _ => what,
-    };
-    let _ = text;
-    let path = if e.line() > 0 { format!("line {}, column {}", e.line(), e.column()) } else { String::new() };
-    Problem { path, what: format!("the file is not a Fanout scenario: {what}") }
+    compile(&super::read::read(text)?)
 }
 
 struct Checker {

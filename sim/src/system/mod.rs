@@ -3,6 +3,7 @@
 
 pub mod builtin;
 pub mod compile;
+pub mod read;
 pub mod registry;
 pub mod schema;
 

@@ -3,24 +3,24 @@
 //! does to start it all. The built-in scenarios are such files (`content/scenarios/`), and a
 //! course author writes another one without touching Rust.
 //!
-//! Everything here is plain serde with unknown keys refused; durations are text (`150ms`,
-//! `2s`) so that a file reads as an author writes it. [`super::check`] reports every problem
-//! with its path, and [`super::compile`] turns a checked file into the [`Scenario`] the
-//! simulation runs.
+//! Durations are text (`150ms`, `2s`) so that a file reads as an author writes it.
+//! [`super::read`] reads a file into these types, reporting every problem of shape with its
+//! path (unknown keys included); [`super::compile`] checks what it says and turns it into the
+//! [`Scenario`] the simulation runs. They serialise with serde, as the README shows them.
 //!
 //! [`Scenario`]: crate::scenario::Scenario
 
 use crate::consumer::Effect;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use strum::{IntoStaticStr, VariantArray};
 
 /// The value of `format` in every scenario file.
 pub const FORMAT: &str = "fanout-scenario";
 /// The version of the format this core reads.
 pub const VERSION: u32 = 1;
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ScenarioFile {
     /// Always [`FORMAT`], so that a file says what it is.
     pub format: String,
@@ -42,8 +42,7 @@ pub struct ScenarioFile {
 }
 
 /// The words the page and the narration use for this system.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Words {
     /// Who starts the work: `Shopper`, `Rider`, `Customer`.
     pub actor: String,
@@ -60,8 +59,7 @@ pub struct Words {
 }
 
 /// What the actor does, which service takes it, and what the actor waits for.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Entry {
     /// The service the actor's request reaches first.
     pub service: String,
@@ -75,8 +73,7 @@ pub struct Entry {
     pub cancel: Option<Cancel>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Cancel {
     /// The command the actor sends (declared in `messages`).
     pub command: String,
@@ -86,8 +83,7 @@ pub struct Cancel {
 
 pub use crate::scenario::{Icon, Role};
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ServiceDecl {
     /// Stable identifier used in faults and links: `email`.
     pub key: String,
@@ -111,8 +107,7 @@ pub struct ServiceDecl {
 
 /// How long one piece of work takes: `{"min": "40ms", "mean_extra": "40ms"}` (a floor plus
 /// an exponential tail), `{"min": "10ms", "max": "30ms"}` (uniform) or `{"fixed": "20ms"}`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Processing {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fixed: Option<String>,
@@ -126,16 +121,18 @@ pub struct Processing {
 
 /// An event states a fact in the past tense and may have any number of listeners; a command
 /// asks one receiver to do something.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, IntoStaticStr, VariantArray)]
 #[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
 pub enum MessageKind {
     Event,
     Command,
 }
 
 /// The type of a message's field.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, IntoStaticStr, VariantArray)]
 #[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
 pub enum FieldType {
     /// The ID of the thing the actor started (the order): the same in every message of it.
     Id,
@@ -148,8 +145,7 @@ pub enum FieldType {
     Time,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct MessageDecl {
     /// `OrderPlaced`, `ChargeCard`.
     pub name: String,
@@ -165,15 +161,15 @@ pub struct MessageDecl {
 
 /// A topic keeps events in a log any number of groups read; a queue hands each command to
 /// one receiver.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, IntoStaticStr, VariantArray)]
 #[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
 pub enum ChannelKind {
     Topic,
     Queue,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ChannelDecl {
     pub name: String,
     pub kind: ChannelKind,
@@ -192,8 +188,7 @@ pub struct ChannelDecl {
 
 /// When `service` handles `handles`: it works for its processing time, changes its state,
 /// then does what `then` says; or, with `outcomes`, one of several things, by weight.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ReactionDecl {
     pub service: String,
     pub handles: String,
@@ -204,8 +199,7 @@ pub struct ReactionDecl {
 }
 
 /// One possible outcome of a reaction: chosen by weight, or only when a field passes a test.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Outcome {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub weight: Option<f64>,
@@ -218,8 +212,7 @@ pub struct Outcome {
 }
 
 /// A test on a numeric field of the handled message: `{"field": "amount", "above": 100000}`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Condition {
     pub field: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -229,8 +222,7 @@ pub struct Condition {
 }
 
 /// What a service does once its work on a message is done. Exactly one key per entry.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Then {
     /// Publishes this event to its topic.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -249,8 +241,7 @@ pub struct Then {
 }
 
 /// The system's clocks, as durations.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Timing {
     /// One hop on any wire.
     pub network: Processing,
@@ -266,8 +257,7 @@ pub struct Timing {
 }
 
 /// What the lab starts with.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Defaults {
     /// How many the actors start per second.
     pub rate: f64,
