@@ -178,8 +178,8 @@ fn parse_seed(s: &str) -> Result<u64, String> {
 }
 
 fn parse_duration_s(s: &str) -> Result<f64, String> {
-    match s.parse::<f64>() {
-        Ok(v) if v.is_finite() && (0.0..=86_400.0).contains(&v) => Ok(v),
+    match fanout_sim::time::parse_seconds(s) {
+        Ok(us) if us <= 86_400 * SEC => Ok(us as f64 / SEC as f64),
         _ => Err(format!("`{s}` is not a number of seconds from 0 to 86400, e.g. 60")),
     }
 }

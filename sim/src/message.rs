@@ -52,23 +52,6 @@ impl MsgKind {
     pub fn is_failure(self) -> bool {
         matches!(self, MsgKind::Reject | MsgKind::ErrorReply | MsgKind::PublishNack | MsgKind::Nack)
     }
-    pub fn label(self) -> &'static str {
-        match self {
-            MsgKind::PlaceOrder => "order",
-            MsgKind::Confirm => "confirmation",
-            MsgKind::Reject => "error",
-            MsgKind::Call => "call",
-            MsgKind::Reply => "reply",
-            MsgKind::ErrorReply => "error reply",
-            MsgKind::Publish => "OrderPlaced event",
-            MsgKind::PublishAck => "stored",
-            MsgKind::PublishNack => "refused",
-            MsgKind::Deliver => "OrderPlaced copy",
-            MsgKind::Ack => "ack",
-            MsgKind::Nack => "nack",
-            MsgKind::CancelOrder => "cancellation",
-        }
-    }
 }
 
 /// Why a service answered a call with an error without trying to do the work.

@@ -481,13 +481,12 @@ fn flag(v: &str) -> Option<bool> {
 /// `30`, `12.5` or `12.5s`, optionally `/EVENTS`: a moment within [`MAX_UNTIL_S`].
 fn parse_until(v: &str) -> Option<(Micros, Option<u64>)> {
     let (time, events) = v.split_once('/').map_or((v, None), |(t, n)| (t, Some(n)));
-    let secs = time.strip_suffix('s').unwrap_or(time);
-    let s: f64 = secs.parse().ok().filter(|s: &f64| s.is_finite() && (0.0..=MAX_UNTIL_S).contains(s))?;
+    let us = crate::time::parse_seconds(time).ok().filter(|&us| us <= (MAX_UNTIL_S * SEC as f64) as Micros)?;
     let events = match events {
         Some(n) => Some(n.parse::<u64>().ok()?),
         None => None,
     };
-    Some(((s * SEC as f64).round() as Micros, events))
+    Some((us, events))
 }
 
 /// `https://host[:port]` (or http), lower-cased, without a trailing slash; anything else,

@@ -56,6 +56,19 @@ pub fn parse_duration(s: &str) -> Result<Micros, String> {
     Ok(us.round() as Micros)
 }
 
+/// A moment or a length where a bare number means seconds, as course authors write `until=30`
+/// and the command line `--duration-s 60`: `30`, `12.5`, or any form [`parse_duration`] reads
+/// (`12.5s`, `1500ms`). The one reader of durations with the one above.
+pub fn parse_seconds(s: &str) -> Result<Micros, String> {
+    match s.parse::<f64>() {
+        Ok(v) if v.is_finite() && v >= 0.0 && v * SEC as f64 <= (u64::MAX / 4) as f64 => {
+            Ok((v * SEC as f64).round() as Micros)
+        }
+        Ok(_) => Err(format!("`{s}` is not a number of seconds, 0 or more")),
+        Err(_) => parse_duration(s),
+    }
+}
+
 /// A duration in the form [`parse_duration`] reads back exactly: whole milliseconds as `ms`,
 /// anything finer as `us`.
 pub fn duration_spec(us: Micros) -> String {
@@ -79,6 +92,18 @@ pub fn seconds_text(us: Micros) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_bare_number_is_seconds_and_any_duration_reads_too() {
+        assert_eq!(parse_seconds("30"), Ok(30 * SEC));
+        assert_eq!(parse_seconds("12.5"), Ok(12_500_000));
+        assert_eq!(parse_seconds("12.5s"), Ok(12_500_000));
+        assert_eq!(parse_seconds("1500ms"), Ok(1_500_000));
+        for bad in ["-1", "NaN", "inf", "soon", "", "99999999999999999999"] {
+            assert!(parse_seconds(bad).is_err(), "{bad}");
+        }
+    }
+
     use super::*;
 
     /// Every form a caller accepts today, pinned: what a link, a script, a fault spec or the

@@ -208,6 +208,13 @@ impl Timeline {
             return self.sim.now();
         }
         let now = self.sim.step();
+        // Interventions made at the point this event leads to come with it, as they do when
+        // the run is sought or stepped back to this point, and as a link to it replays them:
+        // otherwise stepping forward onto a recorded change would show a moment no link can
+        // name (the change not yet made, at its own point).
+        while self.next_is_due() {
+            self.replay_next(u64::MAX);
+        }
         self.head_us = self.head_us.max(now);
         now
     }
