@@ -79,7 +79,7 @@ pub fn look(m: &Message, now: u64, reduced: bool) -> Look {
         MsgKind::Publish | MsgKind::Deliver if m.cancellation => Look::Cancelled,
         MsgKind::Publish | MsgKind::Deliver => Look::Placed,
         MsgKind::PublishAck | MsgKind::Ack => Look::Ack,
-        MsgKind::Reject | MsgKind::ErrorReply | MsgKind::PublishNack | MsgKind::Nack => Look::Failure,
+        MsgKind::Reject | MsgKind::ErrorReply(_) | MsgKind::PublishNack | MsgKind::Nack => Look::Failure,
     }
 }
 

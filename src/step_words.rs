@@ -28,7 +28,7 @@ pub fn tell(h: Happened, sim: &Sim) -> String {
                 MsgKind::Reject => format!("{actor} heard back: {n} failed."),
                 MsgKind::Call => format!("{from} called {to} about {n}; it waits for the answer."),
                 MsgKind::Reply => format!("{from} answered {to} about {n}."),
-                MsgKind::ErrorReply => format!("{from} answered {to} with an error about {n}."),
+                MsgKind::ErrorReply(_) => format!("{from} answered {to} with an error about {n}."),
                 MsgKind::Publish => format!("{from} published {event} for {n} to the broker."),
                 MsgKind::PublishAck => format!("The broker stored {event} for {n} and told {to}."),
                 MsgKind::PublishNack => format!("The broker refused {event} for {n}: it is down."),

@@ -1,7 +1,6 @@
 //! The checkout flow: orders arrive, the Order Service saves them, then either calls every
 //! downstream service (request-driven) or publishes one event (event-driven).
 
-use crate::subscription::FailureKind;
 use crate::delivery::StartFrom;
 use crate::fault::Fault;
 use crate::message::{Message, MsgKind, Node, Refusal};
@@ -10,6 +9,7 @@ use crate::narration::{FailCause, NoteKind, SettingNote};
 use crate::scenario::{CallMode, PublishPolicy, Wiring};
 use crate::service::Job;
 use crate::sim::{Buffered, Checkout, Ev, Sim, Stage};
+use crate::subscription::FailureKind;
 
 impl Sim {
     pub(crate) fn place_order(&mut self) {
@@ -25,7 +25,7 @@ impl Sim {
             (MsgKind::PlaceOrder, Node::Orders) => self.order_arrived(m),
             (MsgKind::Confirm | MsgKind::Reject, Node::Shopper) => self.answer_arrived(m),
             (MsgKind::Call, Node::Service(i)) => self.call_arrived(m, i),
-            (MsgKind::Reply | MsgKind::ErrorReply, Node::Orders) => self.reply_arrived(m),
+            (MsgKind::Reply | MsgKind::ErrorReply(_), Node::Orders) => self.reply_arrived(m),
             (MsgKind::Publish, Node::Broker) => self.publish_arrived(m),
             (MsgKind::PublishAck | MsgKind::PublishNack, Node::Orders) => self.publish_answered(m),
             (MsgKind::Deliver, Node::Service(i)) => self.delivery_arrived(m, i),
@@ -88,8 +88,9 @@ impl Sim {
                 }
             }
             Job::Call { order, call } => {
-                let kind = if ok { MsgKind::Reply } else { MsgKind::ErrorReply };
-                self.post(Message { call, ..Message::new(kind, node, Node::Orders, order, self.now) });
+                let kind = if ok { MsgKind::Reply } else { MsgKind::ErrorReply(None) };
+                // A call index is below the number of services an order calls (at most 12).
+                self.post(Message { call: call as u16, ..Message::new(kind, node, Node::Orders, order, self.now) });
             }
             Job::Work { .. } => {
                 let Node::Service(i) = node else { unreachable!("only subscribers get events") };
@@ -109,7 +110,10 @@ impl Sim {
         }
         let mode = self.call_mode;
         let called_us = self.now;
-        self.set_stage(order, Stage::Calling { targets: targets.clone(), next: 0, answered: 0, mode, publish_after, called_us });
+        self.set_stage(
+            order,
+            Stage::Calling { targets: targets.clone(), next: 0, answered: 0, mode, publish_after, called_us },
+        );
         match mode {
             CallMode::Sequential => self.call(order, 0, targets[0]),
             CallMode::Parallel => {
@@ -164,7 +168,7 @@ impl Sim {
 
     fn call(&mut self, order: u64, call: u32, target: u16) {
         let m = Message::new(MsgKind::Call, Node::Orders, Node::Service(target), order, self.now);
-        self.send_from_orders(Message { call, ..m });
+        self.send_from_orders(Message { call: call as u16, ..m });
         let at = self.now + self.scenario.call_timeout_us;
         self.push(at, Ev::Timeout { order, call });
     }
@@ -173,15 +177,14 @@ impl Sim {
         let key = &self.scenario.catalog[i as usize].key;
         let refused = |refusal| Message {
             call: m.call,
-            refusal: Some(refusal),
-            ..Message::new(MsgKind::ErrorReply, Node::Service(i), Node::Orders, m.order, m.origin_us)
+            ..Message::new(MsgKind::ErrorReply(Some(refusal)), Node::Service(i), Node::Orders, m.order, m.origin_us)
         };
         if self.faults.is_down(key) {
             // Connection refused: the caller learns at once that the service is down.
             self.post(refused(Refusal::Down));
             return;
         }
-        if !self.enqueue(Node::Service(i), Job::Call { order: m.order, call: m.call }) {
+        if !self.enqueue(Node::Service(i), Job::Call { order: m.order, call: u32::from(m.call) }) {
             self.post(refused(Refusal::Busy));
         }
     }
@@ -196,8 +199,8 @@ impl Sim {
             return;
         }
         *answered |= bit;
-        if m.kind == MsgKind::ErrorReply {
-            let cause = match m.refusal {
+        if let MsgKind::ErrorReply(refusal) = m.kind {
+            let cause = match refusal {
                 Some(Refusal::Down) => FailCause::Down(from),
                 Some(Refusal::Busy) => FailCause::Busy(from),
                 None => FailCause::Error(from),

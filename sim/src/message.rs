@@ -26,8 +26,9 @@ pub enum MsgKind {
     Call,
     /// A service's answer to a call: done.
     Reply,
-    /// A service's answer to a call: failed, or refused because it is down.
-    ErrorReply,
+    /// A service's answer to a call: failed (`None`), or refused because it is down or its
+    /// queue is full. The reason rides in the kind, so that a message stays 56 bytes.
+    ErrorReply(Option<Refusal>),
     /// Order Service to broker: one `OrderPlaced` event.
     Publish,
     /// Broker to Order Service: stored.
@@ -45,12 +46,30 @@ pub enum MsgKind {
 }
 
 impl MsgKind {
+    /// The kind's number in the trace hash: its place in the list above, as it always was.
+    pub(crate) fn code(self) -> u64 {
+        match self {
+            MsgKind::PlaceOrder => 0,
+            MsgKind::Confirm => 1,
+            MsgKind::Reject => 2,
+            MsgKind::Call => 3,
+            MsgKind::Reply => 4,
+            MsgKind::ErrorReply(_) => 5,
+            MsgKind::Publish => 6,
+            MsgKind::PublishAck => 7,
+            MsgKind::PublishNack => 8,
+            MsgKind::Deliver => 9,
+            MsgKind::Ack => 10,
+            MsgKind::Nack => 11,
+            MsgKind::CancelOrder => 12,
+        }
+    }
     /// The request-driven family (calls and replies) versus the event-driven family.
     pub fn is_request_style(self) -> bool {
-        matches!(self, MsgKind::Call | MsgKind::Reply | MsgKind::ErrorReply)
+        matches!(self, MsgKind::Call | MsgKind::Reply | MsgKind::ErrorReply(_))
     }
     pub fn is_failure(self) -> bool {
-        matches!(self, MsgKind::Reject | MsgKind::ErrorReply | MsgKind::PublishNack | MsgKind::Nack)
+        matches!(self, MsgKind::Reject | MsgKind::ErrorReply(_) | MsgKind::PublishNack | MsgKind::Nack)
     }
 }
 
@@ -66,8 +85,8 @@ pub enum Refusal {
 /// One message on a wire. What it carries besides its route depends on its kind; a field
 /// that does not apply to the kind is 0 (or false, or `None`).
 ///
-/// Kept `Copy` and within one cache line (64 bytes): the slab of messages in flight is the
-/// hot path.
+/// Kept `Copy` and at 56 bytes, as small as the packed message it replaced: the slab of
+/// messages in flight is the hot path.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Message {
     pub kind: MsgKind,
@@ -76,13 +95,10 @@ pub struct Message {
     pub order: u64,
     /// Event ID: publishes and their answers, deliveries and acknowledgements.
     pub event: u64,
-    /// Call index: calls and their replies.
-    pub call: u32,
+    /// Call index: calls and their replies (below 64: the Order Service's calls of one order).
+    pub call: u16,
     /// Confirmations and rejections: how many messages the Order Service sent for the order.
     pub outgoing: u16,
-    /// Error replies: why the service refused the call without trying (`None`: it tried
-    /// and failed).
-    pub refusal: Option<Refusal>,
     /// A publish (or its answer) sent again from the Order Service's buffer, rather than a
     /// first attempt.
     pub retry: bool,
@@ -93,7 +109,8 @@ pub struct Message {
     pub cancellation: bool,
     /// When the work this message belongs to began (order placed, event published).
     pub origin_us: Micros,
-    pub sent_us: Micros,
+    /// How long its wire takes: it was sent at `due_us - hop_us` ([`Message::sent_us`]).
+    pub hop_us: u32,
     pub due_us: Micros,
     /// Delivery ID for deliveries and their acknowledgements; 0 otherwise.
     pub tag: u32,
@@ -112,12 +129,11 @@ impl Message {
             event: 0,
             call: 0,
             outgoing: 0,
-            refusal: None,
             retry: false,
             lost: false,
             cancellation: false,
             origin_us,
-            sent_us: 0,
+            hop_us: 0,
             due_us: 0,
             tag: 0,
         }
@@ -139,19 +155,33 @@ impl Message {
     /// The key the message's network latency is drawn with: its route, its order and the
     /// historical `aux` word (see [`hash_words`](Self::hash_words)), so that a message meets
     /// the same network in every run of a seed, as it always has.
+    /// When it left: its arrival less its hop.
+    pub fn sent_us(&self) -> Micros {
+        self.due_us - self.hop_us as Micros
+    }
+
+    /// Why an error reply refused the call without trying (`None` for any other message, and
+    /// for a service that tried and failed).
+    pub fn refusal(&self) -> Option<Refusal> {
+        match self.kind {
+            MsgKind::ErrorReply(r) => r,
+            _ => None,
+        }
+    }
+
     pub(crate) fn network_key(&self) -> [u64; 3] {
         [self.route_word(), self.order, self.aux_word()]
     }
 
     /// Kind and both ends in one word.
     fn route_word(&self) -> u64 {
-        (self.kind as u64) | (self.from.code() << 8) | (self.to.code() << 24)
+        self.kind.code() | (self.from.code() << 8) | (self.to.code() << 24)
     }
 
     /// The historical `aux` word. At most one of event, call and outgoing is non-zero for
     /// any message (each belongs to other kinds), so or-ing them gives the one that applies.
     fn aux_word(&self) -> u64 {
-        let refusal = match self.refusal {
+        let refusal = match self.refusal() {
             None => 0,
             Some(Refusal::Down) => 1,
             Some(Refusal::Busy) => 2,
@@ -180,10 +210,10 @@ impl Node {
 impl Message {
     /// How far along its wire the message is at `now`, from 0 to 1.
     pub fn progress(&self, now: Micros) -> f64 {
-        if self.due_us <= self.sent_us {
+        if self.hop_us == 0 {
             return 1.0;
         }
-        let t = now.saturating_sub(self.sent_us) as f64 / (self.due_us - self.sent_us) as f64;
+        let t = now.saturating_sub(self.sent_us()) as f64 / self.hop_us as f64;
         t.clamp(0.0, 1.0)
     }
 }
@@ -233,7 +263,11 @@ mod tests {
     use super::*;
 
     fn msg(sent: u64, due: u64) -> Message {
-        Message { sent_us: sent, due_us: due, ..Message::new(MsgKind::Call, Node::Orders, Node::Service(0), 1, 0) }
+        Message {
+            hop_us: (due - sent) as u32,
+            due_us: due,
+            ..Message::new(MsgKind::Call, Node::Orders, Node::Service(0), 1, 0)
+        }
     }
 
     #[test]
@@ -247,8 +281,8 @@ mod tests {
     /// The slab of messages in flight is the hot path: a message stays within a cache line.
     #[test]
     fn a_message_fits_in_a_cache_line() {
-        assert!(std::mem::size_of::<Message>() <= 64, "{}", std::mem::size_of::<Message>());
-        assert!(std::mem::size_of::<Option<Message>>() <= 64);
+        assert!(std::mem::size_of::<Message>() <= 56, "{}", std::mem::size_of::<Message>());
+        assert!(std::mem::size_of::<Option<Message>>() <= 56, "{}", std::mem::size_of::<Option<Message>>());
     }
 
     /// The words the trace hash folds are the historical packing: `aux` (call index, event
@@ -256,13 +290,13 @@ mod tests {
     #[test]
     fn hash_words_reproduce_the_historical_packing() {
         let historical = |m: &Message, aux: u64, flags: u8| {
-            let route = (m.kind as u64) | (m.from.code() << 8) | (m.to.code() << 24);
+            let route = m.kind.code() | (m.from.code() << 8) | (m.to.code() << 24);
             [route, m.order ^ (aux << 40) ^ ((m.tag as u64) << 24) ^ ((flags as u64) << 58)]
         };
         let base = |kind| Message::new(kind, Node::Service(2), Node::Orders, 77, 5);
-        let refused = Message { call: 3, refusal: Some(Refusal::Busy), ..base(MsgKind::ErrorReply) };
+        let refused = Message { call: 3, ..base(MsgKind::ErrorReply(Some(Refusal::Busy))) };
         assert_eq!(refused.hash_words(), historical(&refused, 3 | 2 << 32, 0));
-        let down = Message { call: 1, refusal: Some(Refusal::Down), ..base(MsgKind::ErrorReply) };
+        let down = Message { call: 1, ..base(MsgKind::ErrorReply(Some(Refusal::Down))) };
         assert_eq!(down.hash_words(), historical(&down, 1 | 1 << 32, 0));
         let retried = Message { event: 9, retry: true, cancellation: true, ..base(MsgKind::Publish) };
         assert_eq!(retried.hash_words(), historical(&retried, 9 | 1 << 63, 2));

@@ -758,7 +758,8 @@ impl Sim {
     pub(crate) fn post_delayed(&mut self, m: Message, extra: Micros) {
         let latency = self.rng_network.sample(&self.scenario.network, m.network_key()).max(1) + extra;
         let now = self.now;
-        let m = Message { sent_us: now, due_us: now + latency, ..m };
+        // A hop never takes 4295 s (the longest delay a fault adds is 60 s).
+        let m = Message { hop_us: u32::try_from(latency).unwrap_or(u32::MAX), due_us: now + latency, ..m };
         let slot = self.msgs.insert(m);
         self.push(m.due_us, Ev::Arrive(slot));
     }

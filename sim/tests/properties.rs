@@ -242,7 +242,7 @@ fn check_books(sim: &Sim, at: &str) -> Result<(), TestCaseError> {
         }
     }
     for m in sim.messages() {
-        prop_assert!(m.sent_us <= sim.now() && sim.now() <= m.due_us, "{at}: a message off its wire: {m:?}");
+        prop_assert!(m.sent_us() <= sim.now() && sim.now() <= m.due_us, "{at}: a message off its wire: {m:?}");
     }
     Ok(())
 }
