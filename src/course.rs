@@ -82,6 +82,27 @@ pub async fn fetch_builtin() -> Result<Vec<Compiled>, String> {
 }
 
 /// The text at `url`, or why not, worded to follow the address ("… could not be fetched").
+/// A course author's address may be http, https or relative to this page, nothing else.
+pub(crate) fn check_address(url: &str) -> Result<(), String> {
+    let lower = url.to_ascii_lowercase();
+    let scheme = lower.split_once(':').map(|(s, _)| s).filter(|s| s.chars().all(|c| c.is_ascii_alphabetic()));
+    match scheme {
+        Some(s) if s != "http" && s != "https" => {
+            Err(format!("the address must be http or https (or relative to this page), not {s}:"))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Problems as one notice's list: the first eight, and how many more.
+pub(crate) fn problem_list(problems: &[String]) -> String {
+    let shown = problems.iter().take(8).cloned().collect::<Vec<_>>().join("; ");
+    match problems.len().saturating_sub(8) {
+        0 => shown,
+        more => format!("{shown} (and {more} more)"),
+    }
+}
+
 pub(crate) async fn fetch_text(url: String) -> Result<String, String> {
     let response = gloo::net::http::Request::get(&url).send().await.map_err(|e| {
         format!("could not be fetched ({e}); is the address right, and does its server allow this site to read it?")
@@ -99,14 +120,7 @@ pub(crate) async fn fetch_text(url: String) -> Result<String, String> {
 /// Fetches and checks a course author's lesson set. Every problem comes back as a line
 /// for the student (and the author) to read.
 pub async fn fetch_quiz(url: &str) -> Result<ExtraSet, Vec<String>> {
-    let lower = url.to_ascii_lowercase();
-    let scheme = lower.split_once(':').map(|(s, _)| s).filter(|s| s.chars().all(|c| c.is_ascii_alphabetic()));
-    if matches!(scheme, Some(s) if s != "http" && s != "https") {
-        return Err(vec![format!(
-            "the address must be http or https (or relative to this page), not {}:",
-            scheme.unwrap_or("")
-        )]);
-    }
+    check_address(url).map_err(|why| vec![why])?;
     let text = fetch_text(url.to_string()).await.map_err(|e| vec![format!("it {e}")])?;
     load_named_scenarios(&text).await?;
     let (title, lessons) = load_set(&text)?;
@@ -135,7 +149,10 @@ async fn load_named_scenarios(text: &str) -> Result<(), Vec<String>> {
             continue;
         }
         if let Err(why) = crate::scenario_file::load(&address).await {
-            problems.push(format!("lessons[{k}].lab.scenario: the scenario at {address} could not be used: {}", why.join("; ")));
+            problems.push(format!(
+                "lessons[{k}].lab.scenario: the scenario at {address} could not be used: {}",
+                why.join("; ")
+            ));
         }
     }
     if problems.is_empty() {

@@ -37,12 +37,9 @@ pub async fn fetch_and_load(query: &str, address: &str) -> (String, Vec<String>)
     match load(address).await {
         Ok(()) => (query.to_string(), Vec::new()),
         Err(problems) => {
-            let shown: Vec<String> = problems.iter().take(8).cloned().collect();
-            let more = problems.len().saturating_sub(shown.len());
-            let more = if more > 0 { format!(" (and {more} more)") } else { String::new() };
             let notice = format!(
-                "The scenario at {address} could not be used: {}{more}. The lab started with the built-in checkout instead.",
-                shown.join("; ")
+                "The scenario at {address} could not be used: {}. The lab started with the built-in checkout instead.",
+                crate::course::problem_list(&problems)
             );
             (without_scenario(query), vec![notice])
         }
@@ -50,13 +47,10 @@ pub async fn fetch_and_load(query: &str, address: &str) -> (String, Vec<String>)
 }
 
 pub(crate) async fn load(address: &str) -> Result<(), Vec<String>> {
-    let lower = address.to_ascii_lowercase();
-    let scheme = lower.split_once(':').map(|(s, _)| s).filter(|s| s.chars().all(|c| c.is_ascii_alphabetic()));
-    if matches!(scheme, Some(s) if s != "http" && s != "https") {
-        return Err(vec![format!("the address must be http or https (or relative to this page), not {}:", scheme.unwrap_or(""))]);
-    }
+    crate::course::check_address(address).map_err(|why| vec![why])?;
     let text = crate::course::fetch_text(address.to_string()).await.map_err(|e| vec![format!("it {e}")])?;
-    let scenario = system::load(&text).map_err(|problems| problems.iter().map(ToString::to_string).collect::<Vec<_>>())?;
+    let scenario =
+        system::load(&text).map_err(|problems| problems.iter().map(ToString::to_string).collect::<Vec<_>>())?;
     registry::register(address, scenario).map_err(|why| vec![why])
 }
 
@@ -67,7 +61,10 @@ mod tests {
     #[test]
     fn only_an_address_is_fetched() {
         assert_eq!(address_in("?scenario=checkout&seed=2"), None);
-        assert_eq!(address_in("?seed=2&scenario=scenarios%2Fbank-transfer.json").as_deref(), Some("scenarios/bank-transfer.json"));
+        assert_eq!(
+            address_in("?seed=2&scenario=scenarios%2Fbank-transfer.json").as_deref(),
+            Some("scenarios/bank-transfer.json")
+        );
         assert_eq!(without_scenario("?seed=2&scenario=x.json&at=1s:buy"), "?seed=2&at=1s:buy");
         assert_eq!(without_scenario("?scenario=x.json"), "");
     }

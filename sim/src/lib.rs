@@ -28,6 +28,7 @@ pub mod service;
 pub mod sim;
 pub mod subscription;
 pub mod system;
+pub mod text;
 pub mod time;
 pub mod timeline;
 pub mod topic;

@@ -515,11 +515,7 @@ pub fn percent_encode(s: &str) -> String {
 
 /// A value as a notice quotes it: at most 80 characters.
 fn clip(v: &str) -> String {
-    let mut s: String = v.chars().take(80).collect();
-    if v.chars().nth(80).is_some() {
-        s.push('\u{2026}');
-    }
-    s
+    crate::text::clip(v, 80)
 }
 
 fn bad(name: &str, value: &str, accepted: &str) -> String {

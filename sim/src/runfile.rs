@@ -43,18 +43,9 @@ impl RunFile {
     /// Parses a file's text; the error says what is wrong, with the line and column of a
     /// JSON problem (the caller names the file).
     pub fn parse(text: &str) -> Result<RunFile, String> {
-        let file: RunFile = serde_json::from_str(text).map_err(|e| {
-            let what = e.to_string();
-            // serde_json ends its message with " at line L column C"; say it first instead.
-            let what = match what.rfind(" at line ") {
-                Some(i) if e.line() > 0 => &what[..i],
-                _ => &what,
-            };
-            if e.line() > 0 {
-                format!("line {}, column {}: {what}", e.line(), e.column())
-            } else {
-                what.to_string()
-            }
+        let file: RunFile = serde_json::from_str(text).map_err(|e| match fanout_sim::text::json_error(&e) {
+            (Some(at), what) => format!("{at}: {what}"),
+            (None, what) => what,
         })?;
         if file.version != VERSION {
             return Err(format!("version {} is not supported; this fanout-sim reads version {VERSION}", file.version));

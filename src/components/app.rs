@@ -196,12 +196,9 @@ pub fn App(props: &AppProps) -> Html {
                             course.set(next);
                         }
                         Err(problems) => {
-                            let shown: Vec<String> = problems.iter().take(8).cloned().collect();
-                            let more = problems.len().saturating_sub(shown.len());
-                            let more = if more > 0 { format!(" (and {more} more)") } else { String::new() };
                             dispatch.dispatch(LabAction::Notice(format!(
-                                "The question set at {url} could not be used: {}{more}. The built-in lessons still work.",
-                                shown.join("; ")
+                                "The question set at {url} could not be used: {}. The built-in lessons still work.",
+                                crate::course::problem_list(&problems)
                             )));
                         }
                     }

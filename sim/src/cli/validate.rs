@@ -151,12 +151,8 @@ fn read(path: &str) -> Read {
     let value: Value = match serde_json::from_str(&text) {
         Ok(v) => v,
         Err(e) => {
-            let what = e.to_string();
-            let what = match what.rfind(" at line ") {
-                Some(i) if e.line() > 0 => what[..i].to_string(),
-                _ => what,
-            };
-            let at = if e.line() > 0 { format!("line {}, column {}: ", e.line(), e.column()) } else { String::new() };
+            let (at, what) = fanout_sim::text::json_error(&e);
+            let at = at.map(|a| format!("{a}: ")).unwrap_or_default();
             return bad("not JSON", format!("{at}not JSON: {what}"));
         }
     };

@@ -7,6 +7,7 @@ use super::schema::{Lesson, LessonKind, LessonSet, Question, Step, HIGHLIGHTS, S
 use crate::fault::FaultSpec;
 use crate::input::Action;
 use crate::scenario::Scenario;
+use crate::text::is_id;
 use crate::timeline::Timeline;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -38,10 +39,6 @@ struct QuestionRead {
 
 /// Longest a step may wait, in simulated seconds.
 pub const MAX_WAIT_S: u32 = 600;
-
-fn is_id(s: &str) -> bool {
-    !s.is_empty() && s.len() <= 64 && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-}
 
 /// Reads and checks a lesson set (the `?quiz=` file, or the built-in lessons together).
 pub fn load_set(json: &str) -> Result<(String, Vec<Compiled>), Vec<String>> {
@@ -225,7 +222,9 @@ pub fn compile(lesson: Lesson) -> Result<Compiled, Vec<String>> {
                         }
                         mine.push(r);
                     }
-                    Some((name, _)) => err(&at, format!("shows `{}`: record `{name}` must be made by an earlier step", sh.value)),
+                    Some((name, _)) => {
+                        err(&at, format!("shows `{}`: record `{name}` must be made by an earlier step", sh.value))
+                    }
                     None => err(&at, format!("shows `{}`: name the record, as in `before.{}`", sh.value, r.key)),
                 },
                 Err(e) => err(&at, e),

@@ -13,34 +13,31 @@ pub const FILES: [(&str, &str); 3] = [
     ("ride-sharing", include_str!("../../../content/scenarios/ride-sharing.json")),
 ];
 
-/// The built-in scenarios, compiled once.
-pub fn all() -> &'static [Scenario] {
-    static ALL: OnceLock<Vec<Scenario>> = OnceLock::new();
-    ALL.get_or_init(|| {
-        FILES
-            .iter()
-            .map(|(id, text)| {
-                let s = super::load(text).unwrap_or_else(|problems| {
-                    let list: Vec<String> = problems.iter().map(ToString::to_string).collect();
-                    panic!("the built-in scenario {id} does not compile: {}", list.join("; "))
-                });
-                assert_eq!(s.id, *id, "the built-in file's id");
-                s
-            })
-            .collect()
-    })
+/// The built-in scenario `id`, compiled the first time it is asked for: the page starts on
+/// one scenario, and need not read the others' files until a link or lesson names them.
+pub fn get(id: &str) -> Option<&'static Scenario> {
+    static COMPILED: [OnceLock<Scenario>; 3] = [OnceLock::new(), OnceLock::new(), OnceLock::new()];
+    let k = FILES.iter().position(|(name, _)| *name == id)?;
+    Some(COMPILED[k].get_or_init(|| {
+        let s = super::load(FILES[k].1).unwrap_or_else(|problems| {
+            let list: Vec<String> = problems.iter().map(ToString::to_string).collect();
+            panic!("the built-in scenario {id} does not compile: {}", list.join("; "))
+        });
+        assert_eq!(s.id, id, "the built-in file's id");
+        s
+    }))
 }
 
 /// The built-in scenarios by name; the scenario model itself (`scenario.rs`) knows nothing of
 /// files, so that the model sits below the files that describe it.
 impl Scenario {
     /// Identifiers of the built-in scenarios (`content/scenarios/`), in the picker's order.
-    pub const IDS: [&'static str; 3] = ["checkout", "flash-sale", "ride-sharing"];
+    pub const IDS: [&'static str; 3] = [FILES[0].0, FILES[1].0, FILES[2].0];
 
     /// A built-in scenario, compiled from its file, or one loaded from elsewhere (by its id
     /// or its address; see [`crate::system::registry`]).
     pub fn by_id(id: &str) -> Option<Scenario> {
-        crate::system::builtin::all().iter().find(|s| s.id == id).cloned().or_else(|| crate::system::registry::find(id))
+        get(id).cloned().or_else(|| crate::system::registry::find(id))
     }
 
     /// How a link names this scenario: a built-in one by its id, a loaded one by its address.

@@ -5,6 +5,7 @@
 use super::schema::*;
 use crate::rng::Dist;
 use crate::scenario::{Scenario, ServiceSpec, MAX_SUBSCRIBERS};
+use crate::text::is_id;
 use crate::time::parse_duration;
 use crate::time::Micros;
 use crate::topic::{PartitionKey, MAX_PARTITIONS};
@@ -110,15 +111,7 @@ impl Checker {
 }
 
 fn clip(s: &str) -> String {
-    if s.chars().count() > 40 {
-        format!("{}…", s.chars().take(40).collect::<String>())
-    } else {
-        s.to_string()
-    }
-}
-
-fn is_id(s: &str) -> bool {
-    !s.is_empty() && s.len() <= 64 && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    crate::text::clip(s, 40)
 }
 
 fn is_type_name(s: &str) -> bool {

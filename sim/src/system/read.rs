@@ -210,23 +210,14 @@ fn short(v: &Value) -> String {
 }
 
 fn short_str(s: &str) -> String {
-    if s.chars().count() > 40 {
-        format!("{}…", s.chars().take(40).collect::<String>())
-    } else {
-        s.to_string()
-    }
+    crate::text::clip(s, 40)
 }
 
 /// Reads a scenario file; every problem of shape, with its path, when it cannot be read.
 pub fn read(text: &str) -> Result<ScenarioFile, Vec<Problem>> {
     let value: Value = serde_json::from_str(text).map_err(|e| {
-        let what = e.to_string();
-        let what = match what.rfind(" at line ") {
-            Some(i) if e.line() > 0 => what[..i].to_string(),
-            _ => what,
-        };
-        let path = if e.line() > 0 { format!("line {}, column {}", e.line(), e.column()) } else { String::new() };
-        vec![Problem { path, what: format!("the file is not JSON: {what}") }]
+        let (at, what) = crate::text::json_error(&e);
+        vec![Problem { path: at.unwrap_or_default(), what: format!("the file is not JSON: {what}") }]
     })?;
     let mut r = Reader { problems: Vec::new() };
     const TOP: [&str; 13] = [
