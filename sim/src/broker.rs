@@ -434,11 +434,24 @@ impl Sim {
 
     /// The broker is done with a flight that was acknowledged (or, at-most-once, given up on).
     fn let_go(&mut self, i: u16, k: usize) {
+        // Whether its job is still at the consumer: a flight received while at-least-once,
+        // whose work failed and whose answer vanished, has none left once the guarantee
+        // became at-most-once; counting it as accepted would wait for a job that is gone.
+        let id = self.subs[i as usize].flights[k].id;
+        let svc = &self.services[i as usize];
+        let working = svc
+            .running
+            .values()
+            .chain(svc.waiting.iter())
+            .any(|j| matches!(j, Job::Work { delivery, .. } if *delivery == id));
         let sub = &mut self.subs[i as usize];
         let f = sub.settle(k);
         if !f.processed && f.lost.is_none() {
-            if f.received {
+            if f.received && working {
                 sub.accepted += 1; // acknowledged on receipt, still being worked on
+            } else if f.received {
+                sub.lost_failed += 1; // its work failed, and nobody will deliver it again
+                self.consumers[i as usize].missed(f.entry.event, f.entry.order, f.entry.kind);
             } else {
                 sub.lost_dropped += 1; // the delivery vanished and will not be sent again
                 self.consumers[i as usize].missed(f.entry.event, f.entry.order, f.entry.kind);
