@@ -15,10 +15,37 @@ struct Palette {
     event: &'static str,
     ok: &'static str,
     fail: &'static str,
+    /// The follow-up types' colours, in the order of `FOLLOW_UP_LOOKS` (the legend's CSS
+    /// classes `msg-f0`..`msg-f3` name the same colours).
+    follow_ups: [&'static str; FOLLOW_UP_LOOKS.len()],
 }
 
-const LIGHT: Palette = Palette { order: "#0067a5", call: "#a65400", event: "#9c3d86", ok: "#00734f", fail: "#c2410c" };
-const DARK: Palette = Palette { order: "#56b4e9", call: "#e69f00", event: "#d98cba", ok: "#2fbf8f", fail: "#ff7a45" };
+const LIGHT: Palette = Palette {
+    order: "#0067a5",
+    call: "#a65400",
+    event: "#9c3d86",
+    ok: "#00734f",
+    fail: "#c2410c",
+    follow_ups: ["#5e4fa2", "#7a6100", "#00708a", "#7a4e2d"],
+};
+const DARK: Palette = Palette {
+    order: "#56b4e9",
+    call: "#e69f00",
+    event: "#d98cba",
+    ok: "#2fbf8f",
+    fail: "#ff7a45",
+    follow_ups: ["#a89bf0", "#f0e442", "#5fd3e8", "#d9a066"],
+};
+
+/// The looks of the types a scenario's reactions publish or send, beyond its entry's two: its
+/// first follow-up type is drawn as the first, and so on, round again after the fourth.
+pub const FOLLOW_UP_LOOKS: [Look; 4] = [Look::FollowUp0, Look::FollowUp1, Look::FollowUp2, Look::FollowUp3];
+
+/// The follow-up look of message type `t` (from `MessageType::FIRST_FOLLOW_UP`).
+pub fn follow_up_look(t: fanout_sim::message::MessageType) -> Look {
+    let k = t.0.saturating_sub(fanout_sim::message::MessageType::FIRST_FOLLOW_UP) as usize;
+    FOLLOW_UP_LOOKS[k % FOLLOW_UP_LOOKS.len()]
+}
 
 /// How each kind of message is drawn; the shape says as much as the colour.
 #[derive(Clone, Copy, PartialEq)]
@@ -33,6 +60,12 @@ enum Shape {
     Cross(f64),
     /// A tick: an acknowledgement.
     Check(f64),
+    Hexagon(f64),
+    /// Point down, unlike the cancel request's.
+    DownTriangle(f64),
+    Star(f64),
+    /// A wide, short bar.
+    Bar(f64),
 }
 
 /// The ways a message can look, in drawing order (small acknowledgements last, on top).
@@ -46,13 +79,17 @@ pub enum Look {
     Reply,
     Placed,
     Cancelled,
+    FollowUp0,
+    FollowUp1,
+    FollowUp2,
+    FollowUp3,
     Ack,
     Failure,
     /// A delivery or acknowledgement that vanished: drawn as a small cross from mid-wire on.
     Vanished,
 }
 
-pub const LOOKS: [Look; 10] = [
+pub const LOOKS: [Look; 14] = [
     Look::Order,
     Look::CancelRequest,
     Look::Confirm,
@@ -60,6 +97,10 @@ pub const LOOKS: [Look; 10] = [
     Look::Reply,
     Look::Placed,
     Look::Cancelled,
+    Look::FollowUp0,
+    Look::FollowUp1,
+    Look::FollowUp2,
+    Look::FollowUp3,
     Look::Ack,
     Look::Failure,
     Look::Vanished,
@@ -76,7 +117,8 @@ pub fn look(m: &Message, now: u64, reduced: bool) -> Look {
         MsgKind::Confirm => Look::Confirm,
         MsgKind::Call => Look::Call,
         MsgKind::Reply => Look::Reply,
-        MsgKind::Publish | MsgKind::Deliver if m.cancellation => Look::Cancelled,
+        MsgKind::Publish | MsgKind::Deliver if m.mtype.is_follow_up() => follow_up_look(m.mtype),
+        MsgKind::Publish | MsgKind::Deliver if m.is_cancellation() => Look::Cancelled,
         MsgKind::Publish | MsgKind::Deliver => Look::Placed,
         MsgKind::PublishAck | MsgKind::Ack => Look::Ack,
         MsgKind::Reject | MsgKind::ErrorReply(_) | MsgKind::PublishNack | MsgKind::Nack => Look::Failure,
@@ -98,6 +140,10 @@ fn style(look: Look, p: &Palette, r: f64) -> (Shape, &'static str) {
         Look::Reply => (Shape::HollowSquare(r * 0.9), p.call),
         Look::Placed => (Shape::Diamond(r * 1.25), p.event),
         Look::Cancelled => (Shape::HollowDiamond(r * 1.2), p.event),
+        Look::FollowUp0 => (Shape::Hexagon(r * 1.15), p.follow_ups[0]),
+        Look::FollowUp1 => (Shape::DownTriangle(r * 1.15), p.follow_ups[1]),
+        Look::FollowUp2 => (Shape::Star(r * 1.3), p.follow_ups[2]),
+        Look::FollowUp3 => (Shape::Bar(r * 1.2), p.follow_ups[3]),
         Look::Ack => (Shape::Check(r), p.ok),
         Look::Failure => (Shape::Cross(r * 0.8), p.fail),
         Look::Vanished => (Shape::Cross(r * 0.6), p.fail),
@@ -174,7 +220,10 @@ pub fn paint(canvas: &HtmlCanvasElement, sim: &Sim, layout: &Layout, reduced: bo
     let mut drawn = 0;
     for (which, spots) in LOOKS.into_iter().zip(spots(sim, layout, w, h, dpr, reduced)) {
         let (shape, colour) = style(which, palette, r);
-        let filled = matches!(shape, Shape::Dot(_) | Shape::Square(_) | Shape::Diamond(_) | Shape::Triangle(_));
+        let filled = !matches!(
+            shape,
+            Shape::Ring(_) | Shape::HollowSquare(_) | Shape::HollowDiamond(_) | Shape::Check(_) | Shape::Cross(_)
+        );
         if filled {
             ctx.set_fill_style_str(colour);
         } else {
@@ -218,6 +267,27 @@ fn trace(ctx: &CanvasRenderingContext2d, shape: Shape, x: f64, y: f64) {
             ctx.line_to(x - r, y);
             ctx.close_path();
         }
+        Shape::Hexagon(r) => polygon(ctx, x, y, r, 6, 0.0),
+        Shape::DownTriangle(r) => {
+            ctx.move_to(x, y + r);
+            ctx.line_to(x + r, y - r * 0.8);
+            ctx.line_to(x - r, y - r * 0.8);
+            ctx.close_path();
+        }
+        Shape::Star(r) => {
+            for k in 0..10 {
+                let radius = if k % 2 == 0 { r } else { r * 0.45 };
+                let a = -std::f64::consts::FRAC_PI_2 + k as f64 * std::f64::consts::PI / 5.0;
+                let (px, py) = (x + radius * a.cos(), y + radius * a.sin());
+                if k == 0 {
+                    ctx.move_to(px, py)
+                } else {
+                    ctx.line_to(px, py)
+                }
+            }
+            ctx.close_path();
+        }
+        Shape::Bar(r) => ctx.rect(x - r, y - r * 0.45, 2.0 * r, r * 0.9),
         Shape::Check(r) => {
             ctx.move_to(x - r * 0.8, y);
             ctx.line_to(x - r * 0.2, y + r * 0.6);
@@ -230,6 +300,20 @@ fn trace(ctx: &CanvasRenderingContext2d, shape: Shape, x: f64, y: f64) {
             ctx.line_to(x - r, y + r);
         }
     }
+}
+
+/// A regular polygon of `sides` around (x, y), its first corner at `turn` radians from the right.
+fn polygon(ctx: &CanvasRenderingContext2d, x: f64, y: f64, r: f64, sides: u32, turn: f64) {
+    for k in 0..sides {
+        let a = turn + f64::from(k) * std::f64::consts::TAU / f64::from(sides);
+        let (px, py) = (x + r * a.cos(), y + r * a.sin());
+        if k == 0 {
+            ctx.move_to(px, py)
+        } else {
+            ctx.line_to(px, py)
+        }
+    }
+    ctx.close_path();
 }
 
 fn context(canvas: &HtmlCanvasElement) -> Option<CanvasRenderingContext2d> {

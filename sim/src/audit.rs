@@ -72,7 +72,7 @@ impl Sim {
             if jobs < at_consumer || jobs > at_consumer + maybe {
                 return Err(format!("subscriber {i}: {jobs} events at the consumer, flights say {at_consumer}"));
             }
-            let pending = sub.unread(&self.topic)
+            let pending = sub.unread(&self.topics[sub.channel as usize])
                 + sub.redrive.len() as u64
                 + sub.flights.iter().filter(|f| !f.processed && f.lost.is_none()).count() as u64
                 + sub.accepted;

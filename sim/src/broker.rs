@@ -9,7 +9,7 @@
 
 use crate::consumer::Applied;
 use crate::delivery::{consumer_for, readers, Guarantee, StartFrom};
-use crate::message::{Message, MsgKind, Node};
+use crate::message::{MessageType, Message, MsgKind, Node};
 use crate::metrics::Point;
 use crate::narration::NoteKind;
 use crate::service::Job;
@@ -28,50 +28,61 @@ impl Sim {
     // ----- publishing and subscribing -----
 
     pub(crate) fn publish_arrived(&mut self, m: Message) {
-        // The answer carries back what the publish carried: its event, retry and kind.
+        // The answer carries back what the publish carried: its event, retry and type.
         let answer = |kind| Message {
             event: m.event,
             retry: m.retry,
-            cancellation: m.cancellation,
-            ..Message::new(kind, Node::Broker, Node::Orders, m.order, m.origin_us)
+            mtype: m.mtype,
+            ..Message::new(kind, Node::Broker, m.from, m.order, m.origin_us)
         };
         if self.faults.broker_down() {
             self.post(answer(MsgKind::PublishNack));
             return;
         }
-        let kind = if m.cancellation { EventKind::OrderCancelled } else { EventKind::OrderPlaced };
-        let entry = LogEntry { event: m.event, order: m.order, kind, published_us: self.now };
-        let (p, offset) = self.topic.append(entry);
-        self.fold(0x8000 | (p as u64) << 32 | offset << 8);
-        if kind == EventKind::OrderPlaced {
-            self.published += 1;
-            self.note(m.order, NoteKind::Published);
-        } else {
-            self.cancelled += 1;
-            self.note(m.order, NoteKind::CancelPublished);
+        let channel = self.scenario.chain.channel_of(m.mtype);
+        let entry = LogEntry { event: m.event, order: m.order, mtype: m.mtype, published_us: self.now };
+        let (p, offset) = self.topics[channel as usize].append(entry);
+        self.fold(0x8000 | (p as u64) << 32 | offset << 8 | (channel as u64) << 56);
+        match m.mtype {
+            MessageType::ENTRY => {
+                self.published += 1;
+                self.note(m.order, NoteKind::Published);
+            }
+            MessageType::CANCEL => {
+                self.cancelled += 1;
+                self.note(m.order, NoteKind::CancelPublished);
+            }
+            t => {
+                self.stored[t.0 as usize] += 1;
+                let Node::Service(from) = m.from else { unreachable!("follow-ups come from services") };
+                self.note(m.order, NoteKind::FollowUpStored { from, mtype: t });
+            }
         }
-        for sub in self.subs.iter_mut().filter(|s| s.active) {
+        for sub in self.subs.iter_mut().filter(|s| s.active && s.channel == channel) {
             sub.copies += 1;
         }
         self.post(answer(MsgKind::PublishAck));
-        // Only partition p has something new to hand out.
+        // Only partition p of that channel has something new to hand out.
         for i in 0..self.subs.len() {
-            self.dispatch_lane(i as u16, p);
+            if self.subs[i].channel == channel {
+                self.dispatch_lane(i as u16, p);
+            }
         }
     }
 
     /// Starts (or restarts) subscriber `i`'s membership, reading from `from`.
     pub(crate) fn subscribe(&mut self, i: u16, from: StartFrom) {
         let old = &self.subs[i as usize];
+        let channel = old.channel as usize;
         let mut sub = Subscription::new(true, old.settings, old.epoch + 1, self.next_delivery);
+        sub.channel = old.channel;
         sub.dlq = old.dlq.clone();
-        sub.cursors = self
-            .topic
+        sub.cursors = self.topics[channel]
             .partitions
             .iter()
             .map(|p| Cursor::at(if from == StartFrom::Earliest { p.start } else { p.end() }))
             .collect();
-        sub.copies = sub.unread(&self.topic);
+        sub.copies = sub.unread(&self.topics[channel]);
         self.subs[i as usize] = sub;
         self.dispatch(i);
     }
@@ -79,8 +90,9 @@ impl Sim {
     /// The subscriber left: what it had not handled is discarded. Work already at the
     /// consumer is finished by the service but no longer counted by the subscription.
     pub(crate) fn unsubscribe(&mut self, i: u16) {
-        let unread = self.subs[i as usize].unread(&self.topic);
         let sub = &mut self.subs[i as usize];
+        let topic = &self.topics[sub.channel as usize];
+        let unread = sub.unread(topic);
         let in_flight = sub.flights.iter().filter(|f| !f.processed && f.lost.is_none()).count() as u64;
         sub.discarded += unread + in_flight + sub.redrive.len() as u64 + sub.accepted;
         sub.flights.clear();
@@ -88,17 +100,18 @@ impl Sim {
         sub.redriving = 0;
         sub.redrive.clear();
         sub.accepted = 0;
-        for (c, p) in sub.cursors.iter_mut().zip(&self.topic.partitions) {
+        for (c, p) in sub.cursors.iter_mut().zip(&topic.partitions) {
             c.next = p.end();
         }
         sub.active = false;
         sub.first_id = self.next_delivery;
     }
 
-    /// The topic has more partitions: every group gets a cursor at offset 0 of each new one.
+    /// The entry topic has more partitions: every group reading it gets a cursor at offset 0
+    /// of each new one.
     pub(crate) fn partitions_grew(&mut self) {
-        let n = self.topic.partitions.len();
-        for sub in &mut self.subs {
+        let n = self.topics[0].partitions.len();
+        for sub in self.subs.iter_mut().filter(|s| s.channel == crate::chain::ENTRY_CHANNEL) {
             sub.cursors.resize_with(n, Cursor::default);
         }
     }
@@ -139,7 +152,8 @@ impl Sim {
             }
             self.subs[i as usize].ready_hint = false;
         }
-        let partitions = self.topic.partition_count();
+        let channel = self.subs[i as usize].channel as usize;
+        let partitions = self.topics[channel].partition_count();
         let consumers = self.subs[i as usize].settings.consumers;
         let lanes = match only {
             None => 0..partitions,
@@ -149,7 +163,7 @@ impl Sim {
         for p in lanes {
             let room = readers(p, partitions, consumers);
             while self.subs[i as usize].in_lane(p) < room {
-                let part = &self.topic.partitions[p as usize];
+                let part = &self.topics[channel].partitions[p as usize];
                 let sub = &mut self.subs[i as usize];
                 let cursor = &mut sub.cursors[p as usize];
                 if cursor.next < part.start {
@@ -221,8 +235,7 @@ impl Sim {
         self.subs[i as usize].flights[k].at = At::OnWire;
         let (order, event, published) = (f.entry.order, f.entry.event, f.entry.published_us);
         let deliver = Message::new(MsgKind::Deliver, Node::Broker, Node::Service(i), order, published);
-        let cancellation = f.entry.kind == EventKind::OrderCancelled;
-        self.post_delayed(Message { event, tag: f.id, lost, cancellation, ..deliver }, extra);
+        self.post_delayed(Message { event, tag: f.id, lost, mtype: f.entry.mtype, ..deliver }, extra);
     }
 
     // ----- at the consumer -----
@@ -253,7 +266,7 @@ impl Sim {
             order: f.entry.order,
             published_us: f.entry.published_us,
             delivery: if tracked { f.id } else { UNTRACKED },
-            cancelled: f.entry.kind == EventKind::OrderCancelled,
+            mtype: f.entry.mtype,
         };
         if !self.enqueue(Node::Service(i), job) {
             // The consumer's queue is full: try again after the redelivery delay.
@@ -284,8 +297,8 @@ impl Sim {
 
     /// A consumer finished an event; `failure` says why it failed, if it did.
     pub(crate) fn work_finished(&mut self, i: u16, job: Job, failure: Option<FailureKind>) {
-        let Job::Work { event, order, published_us, delivery, cancelled } = job else { return };
-        let kind = if cancelled { EventKind::OrderCancelled } else { EventKind::OrderPlaced };
+        let Job::Work { event, order, published_us, delivery, mtype } = job else { return };
+        let kind = EventKind::of(mtype);
         if failure.is_none() {
             let idempotent = self.subs[i as usize].settings.idempotent;
             let consumer = &mut self.consumers[i as usize];
@@ -300,6 +313,11 @@ impl Sim {
             }
             if reordered {
                 self.note(order, NoteKind::OutOfOrder { service: i });
+            }
+            // Its reaction's follow-ups go out with its work done, before its acknowledgement:
+            // a duplicate that did its work again sends them again.
+            if applied != Applied::Skipped {
+                self.emit_follow_ups(i, mtype, order);
             }
         }
         let now = self.now;
@@ -385,8 +403,8 @@ impl Sim {
         let sub = &mut self.subs[i as usize];
         let consumer = &mut self.consumers[i as usize];
         for job in jobs {
-            let Job::Work { delivery, event, order, cancelled, .. } = job else { continue };
-            let kind = if cancelled { EventKind::OrderCancelled } else { EventKind::OrderPlaced };
+            let Job::Work { delivery, event, order, mtype, .. } = job else { continue };
+            let kind = EventKind::of(mtype);
             match sub.flight(delivery) {
                 Some(k) if sub.flights[k].at == At::Consumer => {
                     sub.flights[k].at = At::Ready;
@@ -451,10 +469,10 @@ impl Sim {
                 sub.accepted += 1; // acknowledged on receipt, still being worked on
             } else if f.received {
                 sub.lost_failed += 1; // its work failed, and nobody will deliver it again
-                self.consumers[i as usize].missed(f.entry.event, f.entry.order, f.entry.kind);
+                self.consumers[i as usize].missed(f.entry.event, f.entry.order, f.entry.kind());
             } else {
                 sub.lost_dropped += 1; // the delivery vanished and will not be sent again
-                self.consumers[i as usize].missed(f.entry.event, f.entry.order, f.entry.kind);
+                self.consumers[i as usize].missed(f.entry.event, f.entry.order, f.entry.kind());
             }
         }
     }
@@ -477,7 +495,7 @@ impl Sim {
             if !f.processed {
                 sub.dead += 1;
                 // Parked, not applied: a shortfall until someone redrives it.
-                self.consumers[i as usize].missed(f.entry.event, f.entry.order, f.entry.kind);
+                self.consumers[i as usize].missed(f.entry.event, f.entry.order, f.entry.kind());
             }
             sub.dlq.push_back(letter);
             if sub.dlq.len() > DLQ_LIMIT {

@@ -3,7 +3,7 @@
 
 use crate::delivery::StartFrom;
 use crate::fault::Fault;
-use crate::message::{Message, MsgKind, Node, Refusal};
+use crate::message::{Message, MessageType, MsgKind, Node, Refusal};
 use crate::metrics::CheckoutSample;
 use crate::narration::{FailCause, NoteKind, SettingNote};
 use crate::scenario::{CallMode, PublishPolicy, Wiring};
@@ -26,8 +26,10 @@ impl Sim {
             (MsgKind::Confirm | MsgKind::Reject, Node::Shopper) => self.answer_arrived(m),
             (MsgKind::Call, Node::Service(i)) => self.call_arrived(m, i),
             (MsgKind::Reply | MsgKind::ErrorReply(_), Node::Orders) => self.reply_arrived(m),
+            (MsgKind::Reply | MsgKind::ErrorReply(_), Node::Service(i)) => self.nested_reply_arrived(m, i),
             (MsgKind::Publish, Node::Broker) => self.publish_arrived(m),
             (MsgKind::PublishAck | MsgKind::PublishNack, Node::Orders) => self.publish_answered(m),
+            (MsgKind::PublishAck | MsgKind::PublishNack, Node::Service(i)) => self.follow_up_answered(m, i),
             (MsgKind::Deliver, Node::Service(i)) => self.delivery_arrived(m, i),
             (MsgKind::Ack | MsgKind::Nack, Node::Broker) => self.ack_arrived(m),
             (MsgKind::CancelOrder, Node::Orders) => self.cancel_arrived(m),
@@ -73,7 +75,7 @@ impl Sim {
         let event = self.next_event;
         self.next_event += 1;
         let publish = Message::new(MsgKind::Publish, Node::Orders, Node::Broker, m.order, self.now);
-        self.post(Message { event, cancellation: true, ..publish });
+        self.post(Message { event, mtype: MessageType::CANCEL, ..publish });
     }
 
     /// A service finished a job, successfully or not.
@@ -87,10 +89,10 @@ impl Sim {
                     self.fail(order, FailCause::OrdersError)
                 }
             }
-            Job::Call { order, call } => {
-                let kind = if ok { MsgKind::Reply } else { MsgKind::ErrorReply(None) };
-                // A call index is below the number of services an order calls (at most 12).
-                self.post(Message { call: call as u16, ..Message::new(kind, node, Node::Orders, order, self.now) });
+            Job::Call { order, call, mtype, caller } => {
+                let Node::Service(i) = node else { unreachable!("only downstream services are called") };
+                // A call index is below the number of services one caller calls (at most 12).
+                self.call_done(i, order, call as u16, mtype, caller, ok)
             }
             Job::Work { .. } => {
                 let Node::Service(i) = node else { unreachable!("only subscribers get events") };
@@ -170,21 +172,22 @@ impl Sim {
         let m = Message::new(MsgKind::Call, Node::Orders, Node::Service(target), order, self.now);
         self.send_from_orders(Message { call: call as u16, ..m });
         let at = self.now + self.scenario.call_timeout_us;
-        self.push(at, Ev::Timeout { order, call });
+        self.push(at, Ev::Timeout { order, call: call as u16, caller: Node::Orders });
     }
 
     fn call_arrived(&mut self, m: Message, i: u16) {
         let key = &self.scenario.catalog[i as usize].key;
         let refused = |refusal| Message {
             call: m.call,
-            ..Message::new(MsgKind::ErrorReply(Some(refusal)), Node::Service(i), Node::Orders, m.order, m.origin_us)
+            ..Message::new(MsgKind::ErrorReply(Some(refusal)), Node::Service(i), m.from, m.order, m.origin_us)
         };
         if self.faults.is_down(key) {
             // Connection refused: the caller learns at once that the service is down.
             self.post(refused(Refusal::Down));
             return;
         }
-        if !self.enqueue(Node::Service(i), Job::Call { order: m.order, call: u32::from(m.call) }) {
+        let job = Job::Call { order: m.order, call: u32::from(m.call), mtype: m.mtype, caller: m.from };
+        if !self.enqueue(Node::Service(i), job) {
             self.post(refused(Refusal::Busy));
         }
     }
@@ -221,7 +224,7 @@ impl Sim {
         }
     }
 
-    pub(crate) fn call_timed_out(&mut self, order: u64, call: u32) {
+    pub(crate) fn call_timed_out(&mut self, order: u64, call: u16) {
         let Some(c) = self.checkouts.get(&order) else { return };
         if let Stage::Calling { targets, answered, .. } = &c.stage {
             if answered & (1u64 << call) == 0 {
@@ -237,10 +240,10 @@ impl Sim {
         if retry {
             self.outbox_sending -= 1;
         }
-        if m.cancellation {
+        if m.is_cancellation() {
             // Nobody waits for a cancellation; a refused one is buffered or lost by policy.
             match (m.kind, self.publish_policy) {
-                (MsgKind::PublishNack, PublishPolicy::BufferAndRetry) => self.buffer(event, order, m.origin_us, true),
+                (MsgKind::PublishNack, PublishPolicy::BufferAndRetry) => self.buffer(m),
                 (MsgKind::PublishNack, PublishPolicy::Fail) => self.note(order, NoteKind::CancelLost),
                 _ => {}
             }
@@ -260,26 +263,28 @@ impl Sim {
             (MsgKind::PublishNack, true) => match self.publish_policy {
                 PublishPolicy::Fail => self.fail(order, FailCause::BrokerDown),
                 PublishPolicy::BufferAndRetry => {
-                    self.buffer(event, order, m.origin_us, false);
+                    self.buffer(m);
                     self.note(order, NoteKind::Buffered);
                     self.confirm(order);
                 }
             },
             // A buffered event was refused again: back into the buffer.
-            (MsgKind::PublishNack, false) if retry => self.buffer(event, order, m.origin_us, false),
+            (MsgKind::PublishNack, false) if retry => self.buffer(m),
             // A first attempt whose checkout is already over (the Order Service crashed
             // meanwhile): buffer it if that is the policy; under Fail the order failed anyway.
             (MsgKind::PublishNack, false) => {
                 if self.publish_policy == PublishPolicy::BufferAndRetry {
-                    self.buffer(event, order, m.origin_us, false)
+                    self.buffer(m)
                 }
             }
             _ => unreachable!("only publish answers come here"),
         }
     }
 
-    fn buffer(&mut self, event: u64, order: u64, first_us: u64, cancellation: bool) {
-        self.outbox.push_back(Buffered { event, order, first_us, cancellation });
+    /// Keeps a refused publish in its publisher's buffer, to be published again.
+    pub(crate) fn buffer(&mut self, refused: Message) {
+        let Message { event, order, origin_us: first_us, mtype, to: publisher, .. } = refused;
+        self.outbox.push_back(Buffered { event, order, first_us, mtype, publisher });
         if !self.retry_pending {
             self.retry_pending = true;
             let at = self.now + self.scenario.publish_retry_us;
@@ -287,20 +292,25 @@ impl Sim {
         }
     }
 
+    /// Each publisher that is up publishes its buffer again; a publisher that is down keeps
+    /// its own until a later retry.
     pub(crate) fn retry_publish(&mut self) {
         self.retry_pending = false;
-        if self.faults.is_down(&self.scenario.order_service.key) {
-            if !self.outbox.is_empty() {
-                self.retry_pending = true;
-                let at = self.now + self.scenario.publish_retry_us;
-                self.push(at, Ev::PublishRetry);
+        let mut kept = std::collections::VecDeque::new();
+        while let Some(b) = self.outbox.pop_front() {
+            if self.faults.is_down(self.service_key(b.publisher)) {
+                kept.push_back(b);
+                continue;
             }
-            return;
-        }
-        while let Some(Buffered { event, order, first_us, cancellation }) = self.outbox.pop_front() {
             self.outbox_sending += 1;
-            let publish = Message::new(MsgKind::Publish, Node::Orders, Node::Broker, order, first_us);
-            self.post(Message { event, retry: true, cancellation, ..publish });
+            let publish = Message::new(MsgKind::Publish, b.publisher, Node::Broker, b.order, b.first_us);
+            self.post(Message { event: b.event, retry: true, mtype: b.mtype, ..publish });
+        }
+        self.outbox = kept;
+        if !self.outbox.is_empty() {
+            self.retry_pending = true;
+            let at = self.now + self.scenario.publish_retry_us;
+            self.push(at, Ev::PublishRetry);
         }
     }
 
@@ -332,9 +342,11 @@ impl Sim {
                 self.fail(order, FailCause::OrdersDown);
             }
         } else if let Some(i) = self.scenario.catalog_index(service) {
-            // Calls in progress simply never answer (the caller times out); events in
-            // progress go back to the broker, which sees the consumer disconnect.
+            // Calls in progress simply never answer (the caller times out), nor do the calls
+            // it was making; events in progress go back to the broker, which sees the
+            // consumer disconnect.
             self.consumer_crashed(i as u16);
+            self.nested.retain(|&(s, _), _| s != i as u16);
         }
     }
 

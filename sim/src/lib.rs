@@ -7,6 +7,7 @@
 
 pub mod audit;
 pub mod broker;
+pub mod chain;
 pub mod consumer;
 pub mod delivery;
 pub mod export;
@@ -21,6 +22,7 @@ pub mod metrics;
 pub mod narration;
 pub mod params;
 pub mod report;
+mod reaction;
 pub mod rng;
 pub mod scenario;
 pub mod script;

@@ -3,6 +3,26 @@
 
 use crate::time::Micros;
 
+/// A message type that travels through the broker, by its place in the scenario: 0 is the
+/// event the entry service publishes (`OrderPlaced`), 1 the event that undoes it
+/// (`OrderCancelled`), and from 2 the types a scenario's reactions publish or send
+/// (`Scenario::chain`). Messages of other kinds (calls, answers, acknowledgements) carry 0,
+/// except a call, which carries the type its callee handles.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+pub struct MessageType(pub u8);
+
+impl MessageType {
+    pub const ENTRY: MessageType = MessageType(0);
+    pub const CANCEL: MessageType = MessageType(1);
+    /// The first type a reaction publishes or sends.
+    pub const FIRST_FOLLOW_UP: u8 = 2;
+
+    /// Whether it is a type a reaction publishes or sends, beyond the entry's two.
+    pub fn is_follow_up(self) -> bool {
+        self.0 >= Self::FIRST_FOLLOW_UP
+    }
+}
+
 /// A place on the stage a message can travel between.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Node {
@@ -105,8 +125,10 @@ pub struct Message {
     /// The message vanishes on its wire (an injected drop or lost acknowledgement). It still
     /// travels, so the stage can show it fading; its arrival changes nothing.
     pub lost: bool,
-    /// The event is an `OrderCancelled` rather than an `OrderPlaced`.
-    pub cancellation: bool,
+    /// The type of the event or command it carries (publishes, their answers, deliveries;
+    /// the type a call asks its callee to handle): [`MessageType::CANCEL`] for an
+    /// `OrderCancelled`.
+    pub mtype: MessageType,
     /// When the work this message belongs to began (order placed, event published).
     pub origin_us: Micros,
     /// How long its wire takes: it was sent at `due_us - hop_us` ([`Message::sent_us`]).
@@ -131,7 +153,7 @@ impl Message {
             outgoing: 0,
             retry: false,
             lost: false,
-            cancellation: false,
+            mtype: MessageType::ENTRY,
             origin_us,
             hop_us: 0,
             due_us: 0,
@@ -147,8 +169,13 @@ impl Message {
     /// retry bit at bit 63) and a flags byte (1 lost, 2 cancellation), so that saved runs and
     /// pinned trace hashes keep their hashes. Change it and every trace hash changes.
     pub fn hash_words(&self) -> [u64; 2] {
-        let carried =
-            self.order ^ (self.aux_word() << 40) ^ ((self.tag as u64) << 24) ^ ((self.flag_bits() as u64) << 58);
+        // A follow-up type (from 2; the built-in systems have none) counts too, at bits 48 up.
+        let follow_up = if self.mtype.is_follow_up() { (self.mtype.0 as u64) << 48 } else { 0 };
+        let carried = self.order
+            ^ (self.aux_word() << 40)
+            ^ ((self.tag as u64) << 24)
+            ^ ((self.flag_bits() as u64) << 58)
+            ^ follow_up;
         [self.route_word(), carried]
     }
 
@@ -191,7 +218,12 @@ impl Message {
 
     /// The historical flags byte.
     fn flag_bits(&self) -> u8 {
-        self.lost as u8 | (self.cancellation as u8) << 1
+        self.lost as u8 | (self.is_cancellation() as u8) << 1
+    }
+
+    /// Whether it carries the event that undoes the entry's (`OrderCancelled`).
+    pub fn is_cancellation(&self) -> bool {
+        self.mtype == MessageType::CANCEL
     }
 }
 
@@ -298,7 +330,7 @@ mod tests {
         assert_eq!(refused.hash_words(), historical(&refused, 3 | 2 << 32, 0));
         let down = Message { call: 1, ..base(MsgKind::ErrorReply(Some(Refusal::Down))) };
         assert_eq!(down.hash_words(), historical(&down, 1 | 1 << 32, 0));
-        let retried = Message { event: 9, retry: true, cancellation: true, ..base(MsgKind::Publish) };
+        let retried = Message { event: 9, retry: true, mtype: MessageType::CANCEL, ..base(MsgKind::Publish) };
         assert_eq!(retried.hash_words(), historical(&retried, 9 | 1 << 63, 2));
         let lost = Message { event: 12, tag: 40, lost: true, ..base(MsgKind::Deliver) };
         assert_eq!(lost.hash_words(), historical(&lost, 12, 1));

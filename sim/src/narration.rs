@@ -2,6 +2,7 @@
 
 use crate::delivery::{Guarantee, RetryPolicy};
 use crate::fault::Fault;
+use crate::message::MessageType;
 use crate::scenario::{Scenario, Wiring};
 use crate::time::{human, Micros};
 use crate::topic::PartitionKey;
@@ -95,6 +96,17 @@ pub enum NoteKind {
         service: u16,
         count: u64,
     },
+    /// The broker stored what a service's reaction published or sent.
+    FollowUpStored {
+        from: u16,
+        mtype: MessageType,
+    },
+    /// The broker refused what a service's reaction published or sent: it waits in that
+    /// service's buffer.
+    FollowUpBuffered {
+        from: u16,
+        mtype: MessageType,
+    },
     /// A setting of a subscriber (or of the topic or the shoppers, with no service) changed.
     SettingChanged {
         service: Option<u16>,
@@ -132,7 +144,10 @@ pub struct Note {
 impl Note {
     /// True for the routine per-order lines that are summarised under load.
     pub fn is_routine(&self) -> bool {
-        matches!(self.kind, NoteKind::OrderPlaced | NoteKind::Confirmed { .. } | NoteKind::Published)
+        matches!(
+            self.kind,
+            NoteKind::OrderPlaced | NoteKind::Confirmed { .. } | NoteKind::Published | NoteKind::FollowUpStored { .. }
+        )
     }
 
     pub fn is_failure(&self) -> bool {
@@ -223,6 +238,14 @@ impl Note {
             NoteKind::Redriven { service, count } => {
                 format!("{count} dead letter{} sent back to {}", if *count == 1 { "" } else { "s" }, name(*service))
             }
+            NoteKind::FollowUpStored { from, mtype } => {
+                format!("{} published {} for {noun} {o}", name(*from), sc.type_name(*mtype))
+            }
+            NoteKind::FollowUpBuffered { from, mtype } => format!(
+                "The broker is down: {} for {noun} {o} waits in {}'s buffer",
+                sc.type_name(*mtype),
+                name(*from)
+            ),
             NoteKind::SettingChanged { service: Some(s), setting } => {
                 format!("{} is now {}", name(*s), setting_text(setting, sc))
             }

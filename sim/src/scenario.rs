@@ -2,6 +2,7 @@
 //! system around them. Built-in scenarios live here; later ones can come from files.
 
 use crate::consumer::Effect;
+use crate::message::MessageType;
 use crate::rng::Dist;
 use crate::time::{Micros, SEC};
 use crate::topic::{PartitionKey, MAX_PARTITIONS};
@@ -207,6 +208,10 @@ pub struct Scenario {
     /// Whether the actor can take one back just after starting it (`cancel_event_name`).
     #[serde(default = "yes")]
     pub cancellable: bool,
+    /// What happens after the first reaction, if anything: follow-up types, channels and
+    /// reactions. Empty in a system whose services react to the entry's event alone.
+    #[serde(default)]
+    pub chain: crate::chain::Chain,
 }
 
 fn yes() -> bool {
@@ -258,6 +263,27 @@ fn default_ack_timeout() -> Micros {
 pub const MAX_SUBSCRIBERS: usize = 12;
 
 impl Scenario {
+    /// A message type's name: `OrderPlaced`, `OrderCancelled`, `FraudCleared`.
+    pub fn type_name(&self, t: MessageType) -> &str {
+        match t {
+            MessageType::ENTRY => &self.event_name,
+            MessageType::CANCEL => &self.cancel_event_name,
+            t => self.chain.type_spec(t).map_or("", |s| s.name.as_str()),
+        }
+    }
+
+    /// Every message type that travels through the broker, the entry's two first (the
+    /// undoing only if the system has one).
+    pub fn message_types(&self) -> Vec<MessageType> {
+        let mut all = vec![MessageType::ENTRY];
+        if self.cancellable {
+            all.push(MessageType::CANCEL);
+        }
+        let n = self.chain.types.len() as u8;
+        all.extend((0..n).map(|k| MessageType(MessageType::FIRST_FOLLOW_UP + k)));
+        all
+    }
+
     pub fn catalog_index(&self, key: &str) -> Option<usize> {
         self.catalog.iter().position(|s| s.key == key)
     }

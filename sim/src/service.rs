@@ -1,6 +1,7 @@
 //! A service as a worker pool: a concurrency limit, a queue in front of it, and the
 //! bookkeeping for how busy it has been.
 
+use crate::message::{MessageType, Node};
 use crate::rng::{Keyed, Stream};
 use crate::time::Micros;
 use std::collections::{BTreeMap, VecDeque};
@@ -10,7 +11,7 @@ impl Job {
     pub fn key(&self) -> [u64; 3] {
         match *self {
             Job::Save { order } => [1, order, 0],
-            Job::Call { order, call } => [2, order, call as u64],
+            Job::Call { order, call, .. } => [2, order, call as u64],
             Job::Work { event, order, .. } => [3, order, event],
         }
     }
@@ -21,10 +22,12 @@ impl Job {
 pub enum Job {
     /// Order Service: save the order.
     Save { order: u64 },
-    /// A downstream service handling a request-driven call.
-    Call { order: u64, call: u32 },
-    /// A subscriber handling one delivered event (`delivery` is the broker's delivery ID).
-    Work { event: u64, order: u64, published_us: Micros, delivery: u32, cancelled: bool },
+    /// A downstream service handling a request-driven call from `caller` (the entry service,
+    /// or a service whose reaction this one follows), as if it handled `mtype`.
+    Call { order: u64, call: u32, mtype: MessageType, caller: Node },
+    /// A subscriber handling one delivered event or command (`delivery` is the broker's
+    /// delivery ID).
+    Work { event: u64, order: u64, published_us: Micros, delivery: u32, mtype: MessageType },
 }
 
 /// Weight of the newest interval in the busy-share moving average.

@@ -8,7 +8,7 @@ use crate::delivery::MAX_CONSUMERS;
 use crate::delivery::{StartFrom, SubSettings};
 use crate::fault::{Fault, FaultSet, FaultSpec, WireFaults};
 use crate::input::{Action, Input, MAX_RATE};
-use crate::message::{Message, MsgKind, Node, Slab};
+use crate::message::{Message, MessageType, MsgKind, Node, Slab};
 use crate::metrics::{CheckoutSample, Percentiles, Ring, StaleWindow, CHECKOUT_SAMPLES};
 use crate::narration::{Note, NoteKind, SettingNote};
 use crate::rng::{splitmix64, Keyed, Stream};
@@ -44,11 +44,12 @@ pub(crate) enum Ev {
     Arrival {
         generation: u32,
     },
-    /// A request-driven call has waited as long as it may. (`call` is a u32 so that an
-    /// event, and a queue entry, stay small: the queue is the hot path.)
+    /// A request-driven call of `caller`'s has waited as long as it may (the entry service's,
+    /// or a service's whose reaction another one follows).
     Timeout {
         order: u64,
-        call: u32,
+        call: u16,
+        caller: Node,
     },
     PublishRetry,
     /// A failed delivery's backoff is over.
@@ -123,15 +124,36 @@ pub(crate) struct Checkout {
     pub outgoing: u16,
 }
 
-/// An event the broker refused, waiting in the Order Service's buffer to be published again.
+/// An event the broker refused, waiting in its publisher's buffer to be published again.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Buffered {
     pub event: u64,
     pub order: u64,
     /// When the event was first published (the origin of every retry).
     pub first_us: Micros,
-    /// An `OrderCancelled` rather than an `OrderPlaced`.
-    pub cancellation: bool,
+    pub mtype: MessageType,
+    /// The Order Service, or a service whose reaction publishes.
+    pub publisher: Node,
+}
+
+/// A service, called request-driven, calling in turn the services that follow its reaction,
+/// before it answers its own caller.
+#[derive(Clone, Debug)]
+pub(crate) struct Nested {
+    pub caller: Node,
+    /// The index of the call it answers.
+    pub call: u16,
+    pub targets: Vec<Callee>,
+    pub next: usize,
+    pub answered: u64,
+    pub mode: CallMode,
+}
+
+/// One service a call goes to, and the type it handles.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Callee {
+    pub service: u16,
+    pub mtype: MessageType,
 }
 
 /// The headline numbers shown on the page and printed by the CLI.
@@ -205,7 +227,13 @@ pub struct Sim {
     pub(crate) subs: Vec<Subscription>,
     /// Each downstream service's own data and idempotency store.
     pub(crate) consumers: Vec<Consumer>,
-    pub(crate) topic: Topic,
+    /// The entry topic, then each channel of the scenario's chain.
+    pub(crate) topics: Vec<Topic>,
+    /// Follow-up events and commands the broker stored, by type (the entry's two are counted
+    /// in `published` and `cancelled`).
+    pub(crate) stored: Vec<u64>,
+    /// Request-driven calls a service makes before answering its own, by (service, order).
+    pub(crate) nested: HashMap<(u16, u64), Nested>,
     /// Delivery faults per subscriber and whether it is down, refreshed when faults change.
     pub(crate) wire: Vec<WireFaults>,
     pub(crate) down: Vec<bool>,
@@ -236,6 +264,8 @@ pub struct Sim {
     pub(crate) rng_wire: Keyed,
     pub(crate) rng_jitter: Keyed,
     rng_cancel: Keyed,
+    /// Which outcome a reaction has, keyed by service, order and type: the same in both wirings.
+    pub(crate) rng_outcome: Keyed,
     pub(crate) placed: u64,
     pub(crate) succeeded: u64,
     pub(crate) failed: u64,
@@ -258,8 +288,12 @@ impl Sim {
         let services = scenario.catalog.iter().map(|s| Service::new(seed, &s.key)).collect();
         let wired: Vec<u16> =
             scenario.initial.iter().map(|k| scenario.catalog_index(k).expect("validated") as u16).collect();
-        let subs =
-            (0..scenario.catalog.len()).map(|_| Subscription::new(false, SubSettings::default(), 0, 1)).collect();
+        let subs = (0..scenario.catalog.len())
+            .map(|i| Subscription { channel: scenario.chain.reads(i as u16), ..Subscription::new(false, SubSettings::default(), 0, 1) })
+            .collect();
+        let topics = std::iter::once(Topic::new(scenario.partitions, scenario.partition_key))
+            .chain(scenario.chain.channels.iter().map(|c| Topic::new(c.partitions, c.key)))
+            .collect();
         let consumers = scenario.catalog.iter().map(|s| Consumer::new(s.effect.clone())).collect();
         let n = scenario.catalog.len();
         let mut sim = Sim {
@@ -267,7 +301,9 @@ impl Sim {
             services,
             subs,
             consumers,
-            topic: Topic::new(scenario.partitions, scenario.partition_key),
+            topics,
+            stored: vec![0; MessageType::FIRST_FOLLOW_UP as usize + scenario.chain.types.len()],
+            nested: HashMap::new(),
             wire: vec![WireFaults::default(); n],
             down: vec![false; n],
             next_delivery: 1,
@@ -302,6 +338,7 @@ impl Sim {
             rng_wire: Keyed::derive(seed, "wire"),
             rng_jitter: Keyed::derive(seed, "jitter"),
             rng_cancel: Keyed::derive(seed, "cancel"),
+            rng_outcome: Keyed::derive(seed, "outcome"),
             placed: 0,
             succeeded: 0,
             failed: 0,
@@ -466,10 +503,15 @@ impl Sim {
                     self.schedule_arrival();
                 }
             }
-            Ev::Timeout { order, call } => {
-                self.fold(0x3000 ^ (order << 16) ^ call as u64);
+            Ev::Timeout { order, call, caller } => {
+                // The entry service's timeouts hash as they always have.
+                let by = if caller == Node::Orders { 0 } else { caller.code() << 8 };
+                self.fold(0x3000 ^ (order << 16) ^ call as u64 ^ by);
                 let open = self.checkouts.len();
-                self.call_timed_out(order, call);
+                match caller {
+                    Node::Service(i) => self.nested_timed_out(i, order, call),
+                    _ => self.call_timed_out(order, call),
+                }
                 if self.checkouts.len() < open {
                     self.last = Some(Happened::TimedOut { order });
                 }
@@ -557,7 +599,9 @@ impl Sim {
                 let i = self.scenario.catalog_index(&service).expect("checked") as u16;
                 self.wired.push(i);
                 self.subscribe(i, from);
-                let changed = self.wiring == Wiring::Request;
+                // Request-driven, a service that follows another's reaction changes that
+                // service's code, not the Order Service's.
+                let changed = self.wiring == Wiring::Request && self.reacts_to_entry(i);
                 self.order_service_changes += changed as u32;
                 self.note(0, NoteKind::SubscriberAdded { service: i, order_service_changed: changed });
             }
@@ -567,7 +611,7 @@ impl Sim {
                 self.unsubscribe(i);
                 // A synchronous service is called directly under either wiring.
                 let was_sync = std::mem::take(&mut self.sync[i as usize]);
-                let changed = self.wiring == Wiring::Request || was_sync;
+                let changed = (self.wiring == Wiring::Request && self.reacts_to_entry(i)) || was_sync;
                 self.order_service_changes += changed as u32;
                 self.note(0, NoteKind::SubscriberRemoved { service: i, order_service_changed: changed });
             }
@@ -612,13 +656,13 @@ impl Sim {
                 self.dispatch(i);
             }
             Action::SetPartitions { partitions } => {
-                self.topic.grow(partitions);
+                self.topics[0].grow(partitions);
                 self.partitions_grew();
                 self.note(0, NoteKind::SettingChanged { service: None, setting: SettingNote::Partitions(partitions) });
                 self.dispatch_all();
             }
             Action::SetPartitionKey { key } => {
-                self.topic.key = key;
+                self.topics[0].key = key;
                 self.note(0, NoteKind::SettingChanged { service: None, setting: SettingNote::PartitionKey(key) });
             }
             Action::SetCancelShare { share } => {
@@ -704,17 +748,23 @@ impl Sim {
             }
             Action::SetSync { service, .. } => {
                 let i = self.catalog_index(service)?;
-                if self.wired.contains(&i) {
+                if !self.reacts_to_entry(i) {
+                    let s = &self.scenario;
+                    Err(format!(
+                        "{} does not react to {}: only a service that does can be called by {} directly",
+                        s.catalog[i as usize].name, s.event_name, s.order_service.name
+                    ))
+                } else if self.wired.contains(&i) {
                     Ok(())
                 } else {
                     let name = &self.scenario.catalog[i as usize].name;
                     Err(format!("{name} is not wired in; add it first, then choose whether it is called synchronously"))
                 }
             }
-            Action::SetPartitions { partitions } if *partitions < self.topic.partition_count() => Err(format!(
+            Action::SetPartitions { partitions } if *partitions < self.topics[0].partition_count() => Err(format!(
                 "the topic has {} partitions; a topic's partitions can be added but never removed, \
                  so reset the lab to start with fewer",
-                self.topic.partition_count()
+                self.topics[0].partition_count()
             )),
             Action::Redrive { service, event } => {
                 let i = self.catalog_index(service)?;
@@ -862,7 +912,7 @@ impl Sim {
             Job::Save { order } | Job::Call { order, .. } | Job::Work { order, .. } => order,
         };
         let poisoned = match (node, job) {
-            (Node::Service(i), Job::Work { order, cancelled: false, .. }) => {
+            (Node::Service(i), Job::Work { order, mtype, .. }) if mtype != MessageType::CANCEL => {
                 self.wire[i as usize].poison.contains(&order)
             }
             _ => false,
@@ -984,7 +1034,7 @@ impl Sim {
     pub fn calls_per_order(&self) -> usize {
         match self.wiring {
             Wiring::Event => self.called_directly().len() + 1,
-            Wiring::Request => self.wired.len(),
+            Wiring::Request => self.called_directly().len(),
         }
     }
 
@@ -999,8 +1049,14 @@ impl Sim {
     pub fn called_directly(&self) -> Vec<u16> {
         match self.wiring {
             Wiring::Event => self.sync_services(),
-            Wiring::Request => self.wired.clone(),
+            Wiring::Request => self.wired.iter().copied().filter(|&i| self.reacts_to_entry(i)).collect(),
         }
+    }
+
+    /// Whether catalog service `i` reacts to the entry's event (reads the entry topic), rather
+    /// than to a message another service's reaction publishes or sends.
+    pub fn reacts_to_entry(&self, i: u16) -> bool {
+        self.scenario.chain.reads(i) == crate::chain::ENTRY_CHANNEL
     }
 
     /// Catalog indices of the wired services kept synchronous, in the order they were wired.
@@ -1139,12 +1195,27 @@ impl Sim {
     pub fn backlog_at_broker(&self, i: u16) -> u64 {
         let Some(s) = self.subs.get(i as usize).filter(|s| s.active) else { return 0 };
         let waiting = s.flights.iter().filter(|f| matches!(f.at, At::Ready | At::Backoff(_)));
-        s.unread(&self.topic) + s.redrive.len() as u64 + waiting.count() as u64
+        s.unread(&self.topics[s.channel as usize]) + s.redrive.len() as u64 + waiting.count() as u64
     }
 
-    /// The topic: partitions, their offsets and the partition key.
+    /// The entry topic: partitions, their offsets and the partition key.
     pub fn topic(&self) -> &Topic {
-        &self.topic
+        &self.topics[0]
+    }
+
+    /// Every channel: the entry topic, then the chain's, in the scenario's order.
+    pub fn topics(&self) -> &[Topic] {
+        &self.topics
+    }
+
+    /// Follow-up events and commands of type `t` the broker has stored (0 for the entry's
+    /// two types, which [`published`](Self::published) and the headline count).
+    pub fn stored(&self, t: MessageType) -> u64 {
+        if t.is_follow_up() {
+            self.stored.get(t.0 as usize).copied().unwrap_or(0)
+        } else {
+            0
+        }
     }
 
     /// A subscriber's data: its side effect, idempotency store and what duplicates did.

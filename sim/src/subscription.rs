@@ -144,6 +144,8 @@ pub struct DeadLetter {
 #[derive(Clone, Debug)]
 pub struct Subscription {
     pub active: bool,
+    /// The channel it reads (`Chain::reads`): 0, the entry topic, unless the scenario chains.
+    pub channel: u16,
     pub settings: SubSettings,
     /// Counts memberships: unsubscribing and subscribing again starts a new one.
     pub epoch: u32,
@@ -192,6 +194,7 @@ impl Subscription {
     pub fn new(active: bool, settings: SubSettings, epoch: u32, first_id: u32) -> Self {
         Subscription {
             active,
+            channel: 0,
             settings,
             epoch,
             first_id,

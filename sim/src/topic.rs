@@ -2,6 +2,7 @@
 //! partition at the next offset and stays there (up to a retention limit), so a consumer
 //! group can read at its own pace, and a new one can start from offset 0 and replay.
 
+use crate::message::MessageType;
 use crate::rng::splitmix64;
 use crate::time::Micros;
 use serde::{Deserialize, Serialize};
@@ -56,6 +57,16 @@ impl EventKind {
     pub fn name(self) -> &'static str {
         self.into()
     }
+
+    /// What a message type does to a subscriber's state: the entry's undoing takes back what
+    /// the entry did; every other type does its reaction's work.
+    pub fn of(t: MessageType) -> EventKind {
+        if t == MessageType::CANCEL {
+            EventKind::OrderCancelled
+        } else {
+            EventKind::OrderPlaced
+        }
+    }
 }
 
 /// One event in the log.
@@ -63,8 +74,14 @@ impl EventKind {
 pub struct LogEntry {
     pub event: u64,
     pub order: u64,
-    pub kind: EventKind,
+    pub mtype: MessageType,
     pub published_us: Micros,
+}
+
+impl LogEntry {
+    pub fn kind(&self) -> EventKind {
+        EventKind::of(self.mtype)
+    }
 }
 
 /// The most partitions a topic may have.
@@ -165,7 +182,7 @@ mod tests {
     use super::*;
 
     fn entry(event: u64, order: u64) -> LogEntry {
-        LogEntry { event, order, kind: EventKind::OrderPlaced, published_us: 0 }
+        LogEntry { event, order, mtype: MessageType::ENTRY, published_us: 0 }
     }
 
     #[test]

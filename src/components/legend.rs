@@ -13,6 +13,10 @@ fn swatch(shape: &str, class: &str) -> Html {
         "triangle" => html! { <path d="M8 2 L14 13 L2 13 Z" /> },
         "small-cross" => html! { <path d="M5 5 L11 11 M11 5 L5 11" fill="none" stroke-width="2" /> },
         "check" => html! { <path d="M2.5 8 L6.5 12 L13.5 4" fill="none" stroke-width="2.5" /> },
+        "hexagon" => html! { <path d="M15 8 L11.5 14 L4.5 14 L1 8 L4.5 2 L11.5 2 Z" /> },
+        "down-triangle" => html! { <path d="M8 14 L14 3 L2 3 Z" /> },
+        "star" => html! { <path d="M8 1 L9.8 5.6 L14.7 5.8 L10.9 8.9 L12.2 13.7 L8 11 L3.8 13.7 L5.1 8.9 L1.3 5.8 L6.2 5.6 Z" /> },
+        "bar" => html! { <rect x="1.5" y="5" width="13" height="6" /> },
         _ => html! { <path d="M3 3 L13 13 M13 3 L3 13" fill="none" stroke-width="2.5" /> },
     };
     html! {
@@ -30,7 +34,16 @@ pub struct LegendProps {
     /// name, which the built-in scenarios name noun first (`OrderPlaced`, `TripBooked`).
     #[prop_or_default]
     pub noun: AttrValue,
+    /// The names of the types the scenario's reactions publish or send, in type order
+    /// (`PostTransfer`, `TransferFlagged`...); each gets the shape and colour the stage draws
+    /// it with.
+    #[prop_or_default]
+    pub follow_ups: Vec<AttrValue>,
 }
+
+/// The follow-up types' shapes and classes, in the order of `paint::FOLLOW_UP_LOOKS`.
+const FOLLOW_UP_SWATCHES: [(&str, &str); 4] =
+    [("hexagon", "msg-f0"), ("down-triangle", "msg-f1"), ("star", "msg-f2"), ("bar", "msg-f3")];
 
 /// The noun an event's name starts with: `order` for `OrderPlaced`, `trip` for `TripBooked`.
 pub fn noun_of_event(event: &str) -> String {
@@ -55,11 +68,19 @@ pub fn Legend(props: &LegendProps) -> Html {
         ("cross", "msg-fail", "error or refusal"),
         ("small-cross", "msg-fail", "lost on the wire"),
     ];
+    // A system whose actor cannot cancel sends neither a cancel request nor its event.
+    let cancels = !props.cancel_event.is_empty();
+    let items: Vec<_> = items.into_iter().filter(|(shape, ..)| cancels || !matches!(*shape, "hollow-diamond" | "triangle")).collect();
+    let follow_ups = props.follow_ups.iter().enumerate().map(|(k, name)| {
+        let (shape, class) = FOLLOW_UP_SWATCHES[k % FOLLOW_UP_SWATCHES.len()];
+        html! { <li>{ swatch(shape, class) }<span>{ name.clone() }</span></li> }
+    });
     html! {
         <ul class="legend" aria-label="Key to the messages on the wires">
             { for items.iter().map(|(shape, class, label)| html! {
                 <li>{ swatch(shape, class) }<span>{ *label }</span></li>
             }) }
+            { for follow_ups }
         </ul>
     }
 }

@@ -369,7 +369,8 @@ pub fn Stage(props: &StageProps) -> Html {
             }
             <p class="scene-summary" data-testid="scene-summary">{ scene_summary(sim) }</p>
             <div class="stage-foot">
-                <Legend event={sc.event_name.clone()} cancel_event={sc.cancel_event_name.clone()} noun={sc.noun.clone()} />
+                <Legend event={sc.event_name.clone()} cancel_event={sc.cancel_event_name.clone()} noun={sc.noun.clone()}
+                        follow_ups={sc.chain.types.iter().map(|t| AttrValue::from(t.name.clone())).collect::<Vec<_>>()} />
                 <AddSubscriber engine={props.engine.clone()} tick={props.tick} on_changed={props.on_changed.clone()} />
             </div>
         </section>

@@ -8,7 +8,7 @@ use crate::scenario::{Scenario, ServiceSpec, MAX_SUBSCRIBERS};
 use crate::text::is_id;
 use crate::time::parse_duration;
 use crate::time::Micros;
-use crate::topic::{PartitionKey, MAX_PARTITIONS};
+use crate::topic::MAX_PARTITIONS;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// One thing wrong with a file, and where.
@@ -445,65 +445,17 @@ pub fn compile(f: &ScenarioFile) -> Result<Scenario, Vec<Problem>> {
     }
 
     // ----- what this version of the engine runs -----
-    // The engine runs the shape every built-in system has: the entry service publishes one
-    // event on one topic, and each other service reacts to it (and to its undoing) with its
-    // own work and state. The format already says more; each further shape arrives with the
-    // engine work that runs it, and until then is named here rather than run wrongly.
     let entry_i = entries[0];
     let entry = &f.services[entry_i];
-    let published = &e.answered_after;
-    let entry_reaction = f.reactions.iter().position(|r| r.service == entry.key && r.handles == e.command);
-    match entry_reaction.map(|k| (k, &f.reactions[k])) {
-        Some((_, r)) if r.outcomes.is_empty() && r.then.len() == 1 && r.then[0].publish.as_ref() == Some(published) => {}
-        Some((k, _)) => c.bad(format!("reactions[{k}]"), format!("the entry service's reaction to {} must publish {published}, and only that, in this version of the lab", e.command)),
-        None => c.bad("reactions", format!("{} has no reaction to {}", entry.key, e.command)),
-    }
-    let topic = carried_by.get(published.as_str()).map(|&i| &f.channels[i]);
-    let cancel_event = e.cancel.as_ref().map(|c| c.publishes.as_str());
-    if f.channels.len() != 1 {
-        c.bad(
-            "channels",
-            "this version of the lab runs systems with one topic; more channels come with the engine that runs them",
-        );
-    }
-    for (k, r) in f.reactions.iter().enumerate() {
-        if r.service == entry.key {
-            let cancel_cmd = e.cancel.as_ref().map(|c| c.command.as_str());
-            if r.handles != e.command && Some(r.handles.as_str()) != cancel_cmd {
-                c.bad(
-                    format!("reactions[{k}]"),
-                    "in this version of the lab the entry service reacts only to the actor's commands",
-                );
-            }
-            continue;
-        }
-        if r.handles != *published && Some(r.handles.as_str()) != cancel_event {
-            c.bad(
-                format!("reactions[{k}].handles"),
-                format!("in this version of the lab services react to {published} (and its undoing) only"),
-            );
-        }
-        if !r.then.is_empty() || !r.outcomes.is_empty() {
-            c.bad(format!("reactions[{k}]"), "publishing, sending or calling in answer to an event comes with the engine that runs chains of reactions; not in this version of the lab");
-        }
-    }
+    let shape = super::shape::check(f, entry_i)?;
     let catalog_decls: Vec<(usize, &ServiceDecl)> =
         f.services.iter().enumerate().filter(|(i, _)| *i != entry_i).collect();
-    for (i, s) in &catalog_decls {
-        if !f.reactions.iter().any(|r| r.service == s.key && r.handles == *published) {
-            c.bad(
-                format!("services[{i}]"),
-                format!("{} has no reaction to {published}; every service in this version reacts to it", s.key),
-            );
-        }
-    }
     if catalog_decls.len() > MAX_SUBSCRIBERS {
-        c.bad("services", format!("at most {MAX_SUBSCRIBERS} services besides the entry service"));
+        return Err(vec![Problem {
+            path: "services".into(),
+            what: format!("at most {MAX_SUBSCRIBERS} services besides the entry service"),
+        }]);
     }
-    if !c.problems.is_empty() {
-        return Err(c.problems);
-    }
-
     let spec = |i: usize, s: &ServiceDecl| ServiceSpec {
         key: s.key.clone(),
         name: s.name.clone(),
@@ -515,19 +467,7 @@ pub fn compile(f: &ScenarioFile) -> Result<Scenario, Vec<Problem>> {
         icon: s.icon,
         role: s.role,
     };
-    let topic = topic.expect("checked: the published event has a topic");
-    let key_type = topic.key.as_ref().and_then(|k| messages.get(published.as_str()).and_then(|(_, m)| m.fields.get(k)));
-    let partition_key = match key_type {
-        Some(FieldType::Id) => PartitionKey::OrderId,
-        Some(FieldType::ActorId) => PartitionKey::UserId,
-        None => PartitionKey::None,
-        Some(_) => {
-            return Err(vec![Problem {
-                path: "channels[0].key".into(),
-                what: "a topic is keyed by an id or an actor-id field".into(),
-            }]);
-        }
-    };
+    let cancel_event = e.cancel.as_ref().map(|c| c.publishes.as_str());
     let scenario = Scenario {
         id: f.id.clone(),
         title: f.title.clone(),
@@ -543,18 +483,19 @@ pub fn compile(f: &ScenarioFile) -> Result<Scenario, Vec<Problem>> {
         redelivery_delay_us,
         rate: f.defaults.rate,
         sample_interval_us,
-        partitions: topic.partitions.unwrap_or(8),
-        partition_key,
+        partitions: shape.partitions,
+        partition_key: shape.partition_key,
         ack_timeout_us,
         actor: w.actor.clone(),
         noun: w.noun.clone(),
         placed_verb: w.done_verb.clone(),
         request_noun: w.request_noun.clone(),
         placing: w.doing.clone(),
-        event_name: published.clone(),
+        event_name: e.answered_after.clone(),
         cancel_event_name: cancel_event.unwrap_or_default().to_string(),
         cancellable: e.cancel.is_some(),
         buy_label: w.action.clone(),
+        chain: shape.chain,
     };
     scenario.validate().map_err(|why| vec![Problem { path: String::new(), what: why }])?;
     Ok(scenario)

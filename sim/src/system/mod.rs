@@ -6,6 +6,7 @@ pub mod compile;
 pub mod read;
 pub mod registry;
 pub mod schema;
+mod shape;
 
 pub use compile::{compile, load, Problem};
 pub use schema::{Icon, Role, ScenarioFile};
