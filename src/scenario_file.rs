@@ -62,8 +62,8 @@ mod tests {
     fn only_an_address_is_fetched() {
         assert_eq!(address_in("?scenario=checkout&seed=2"), None);
         assert_eq!(
-            address_in("?seed=2&scenario=scenarios%2Fbank-transfer.json").as_deref(),
-            Some("scenarios/bank-transfer.json")
+            address_in("?seed=2&scenario=scenarios%2Fmy-bank.json").as_deref(),
+            Some("scenarios/my-bank.json")
         );
         assert_eq!(without_scenario("?seed=2&scenario=x.json&at=1s:buy"), "?seed=2&at=1s:buy");
         assert_eq!(without_scenario("?scenario=x.json"), "");

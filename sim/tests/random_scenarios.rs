@@ -1,6 +1,7 @@
 //! Property tests over scenarios generated from the file schema, not only the built-in ones:
-//! random systems (how many services, how fast and how wide each is, their state, which are
-//! wired in, the topic's partitions and key, whether the actor can cancel, the clocks), each
+//! random systems (how many services, how fast and how wide each is, their state, which react
+//! to which by events and commands on topics and queues of their own, which are wired in,
+//! the topic's partitions and key, whether the actor can cancel, the clocks), each
 //! run with random load, wiring and faults on its own services. For every one:
 //!
 //! - the file compiles, and the run's books balance at random moments (the audit's recount:
@@ -60,22 +61,35 @@ struct Svc {
     state: Option<Effect>,
     wired: bool,
     read_model: bool,
+    /// Reacts to what an earlier service publishes (that service picked by this index),
+    /// rather than to the entry's event: the generated systems have chains.
+    follows: Option<prop::sample::Index>,
 }
 
 fn svc() -> impl Strategy<Value = Svc> {
-    (processing(), 1u32..12, 0u32..200, state(), any::<bool>(), prop::bool::weighted(0.15)).prop_map(
-        |(processing, concurrency, queue_limit, state, wired, read_model)| Svc {
+    (
+        processing(),
+        1u32..12,
+        0u32..200,
+        state(),
+        any::<bool>(),
+        prop::bool::weighted(0.15),
+        prop::option::weighted(0.4, any::<prop::sample::Index>()),
+    )
+        .prop_map(|(processing, concurrency, queue_limit, state, wired, read_model, follows)| Svc {
             processing,
             concurrency,
             queue_limit,
             state,
             wired,
             read_model,
-        },
-    )
+            follows,
+        })
 }
 
-/// A scenario file of the shape the engine runs, valid by construction.
+/// A scenario file of the shape the engine runs, valid by construction: services react to
+/// the entry's event, or to what an earlier service publishes on its own topic (an event) or
+/// sends on its own queue (a command, when it has one receiver), so chains have no circles.
 fn scenario_file() -> impl Strategy<Value = ScenarioFile> {
     (
         (processing(), 1u32..40, 1u32..200),
@@ -135,15 +149,74 @@ fn scenario_file() -> impl Strategy<Value = ScenarioFile> {
                 state: None,
                 wired: false,
             }];
+            // Who follows whom: service k follows an earlier one, or the entry.
+            let parent: Vec<Option<usize>> = services
+                .iter()
+                .enumerate()
+                .map(|(k, s)| s.follows.as_ref().filter(|_| k > 0).map(|i| i.index(k)))
+                .collect();
+            let mut channels = Vec::new();
+            let follow_up = |p: usize| -> (String, bool) {
+                let queue = parent.iter().filter(|q| **q == Some(p)).count() == 1 && p % 2 == 1;
+                (if queue { format!("DoMore{p}") } else { format!("Done{p}") }, queue)
+            };
+            for (p, _) in services.iter().enumerate() {
+                if !parent.contains(&Some(p)) {
+                    continue;
+                }
+                let (name, queue) = follow_up(p);
+                let kind = if queue { MessageKind::Command } else { MessageKind::Event };
+                messages.push(message(&name, kind, None));
+                channels.push(ChannelDecl {
+                    name: format!("out-{p}"),
+                    kind: if queue { ChannelKind::Queue } else { ChannelKind::Topic },
+                    carries: vec![name],
+                    partitions: (!queue).then_some(1 + p as u16 % 4),
+                    key: Some("thing_id".into()),
+                    retention: None,
+                });
+            }
             for (k, s) in services.iter().enumerate() {
                 let key = format!("s{k}");
-                reactions.push(ReactionDecl {
-                    service: key.clone(),
-                    handles: "ThingStarted".into(),
-                    then: vec![],
-                    outcomes: vec![],
-                });
-                if cancellable {
+                let handles = match parent[k] {
+                    Some(p) => follow_up(p).0,
+                    None => "ThingStarted".into(),
+                };
+                // What it publishes or sends in turn, if anyone follows it: always, or one
+                // outcome of two (by weight, or by the amount).
+                let then = if parent.contains(&Some(k)) {
+                    let (name, queue) = follow_up(k);
+                    let to = parent.iter().position(|q| *q == Some(k)).map(|c| format!("s{c}"));
+                    if queue {
+                        vec![Then { send: Some(name), to, ..Then::default() }]
+                    } else {
+                        vec![Then { publish: Some(name), ..Then::default() }]
+                    }
+                } else {
+                    vec![]
+                };
+                let outcomes = if !then.is_empty() && k % 3 == 1 {
+                    vec![
+                        Outcome {
+                            weight: None,
+                            condition: Some(Condition { field: "amount".into(), above: Some(9_000.0), below: None }),
+                            label: Some("large".into()),
+                            then: then.clone(),
+                        },
+                        Outcome { weight: Some(0.5), condition: None, label: None, then: then.clone() },
+                        Outcome {
+                            weight: Some(0.5),
+                            condition: None,
+                            label: Some("quiet".into()),
+                            then: vec![],
+                        },
+                    ]
+                } else {
+                    vec![]
+                };
+                let then = if outcomes.is_empty() { then } else { vec![] };
+                reactions.push(ReactionDecl { service: key.clone(), handles, then, outcomes });
+                if cancellable && parent[k].is_none() {
                     reactions.push(ReactionDecl {
                         service: key.clone(),
                         handles: "ThingStopped".into(),
@@ -187,14 +260,16 @@ fn scenario_file() -> impl Strategy<Value = ScenarioFile> {
                 },
                 services: decls,
                 messages,
-                channels: vec![ChannelDecl {
+                channels: std::iter::once(ChannelDecl {
                     name: "things".into(),
                     kind: ChannelKind::Topic,
                     carries,
                     partitions: Some(partitions),
                     key: key.map(String::from),
                     retention: Some("3600s".into()),
-                }],
+                })
+                .chain(channels)
+                .collect(),
                 reactions,
                 timing: Timing {
                     network,
@@ -338,4 +413,21 @@ proptest! {
         let cut = &text[..text.len() / 2];
         prop_assert!(system::load(cut).is_err());
     }
+}
+
+/// The generator does make chains, with topics and queues, not only systems in which every
+/// service reacts to the entry's event.
+#[test]
+fn the_generator_makes_chains_on_topics_and_queues() {
+    use proptest::strategy::ValueTree;
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
+    let (mut chained, mut queued, mut weighed) = (0, 0, 0);
+    for _ in 0..200 {
+        let f = scenario_file().new_tree(&mut runner).unwrap().current();
+        let s = system::compile(&f).unwrap();
+        chained += !s.chain.reactions.is_empty() as u32;
+        queued += s.chain.channels.iter().any(|c| c.queue) as u32;
+        weighed += s.chain.reactions.iter().any(|r| r.outcomes.len() > 1) as u32;
+    }
+    assert!(chained > 60 && queued > 10 && weighed > 10, "{chained} chained, {queued} queued, {weighed} weighed");
 }

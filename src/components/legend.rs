@@ -35,7 +35,7 @@ pub struct LegendProps {
     #[prop_or_default]
     pub noun: AttrValue,
     /// The names of the types the scenario's reactions publish or send, in type order
-    /// (`PostTransfer`, `TransferFlagged`...); each gets the shape and colour the stage draws
+    /// (`StockReserved`, `PaymentFailed`...); each gets the shape and colour the stage draws
     /// it with.
     #[prop_or_default]
     pub follow_ups: Vec<AttrValue>,

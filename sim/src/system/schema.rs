@@ -25,7 +25,7 @@ pub struct ScenarioFile {
     /// Always [`FORMAT`], so that a file says what it is.
     pub format: String,
     pub version: u32,
-    /// Lower-case letters, digits and dashes: `bank-transfer`.
+    /// Lower-case letters, digits and dashes: `hospital-admissions`.
     pub id: String,
     pub title: String,
     /// One sentence for the scenario picker: what happens in this system.
