@@ -257,6 +257,7 @@ async fn every_panel_of_a_ride_sharing_lab_says_trips_riders_and_bookings() {
                 event: "TripBooked".into(),
                 cancel_event: "TripCancelled".into(),
                 noun: Default::default(),
+                follow_ups: Vec::new(),
             })
             .await,
         ),
@@ -379,6 +380,7 @@ async fn the_checkout_lab_still_says_its_own_words() {
                 event: "OrderPlaced".into(),
                 cancel_event: "OrderCancelled".into(),
                 noun: Default::default(),
+                follow_ups: Vec::new(),
             })
             .await,
         ),
@@ -650,4 +652,30 @@ async fn the_side_effects_table_fits_a_360_px_column() {
         }
         assert!(value_of(&root, &format!("redeliveries-{}", keys[0])) > 0, "nothing was redelivered");
     }
+}
+
+/// A system with a chain lists each follow-up type in the legend, each in its own shape; a
+/// system whose actor cannot cancel lists neither a cancel request nor its event.
+#[wasm_bindgen_test]
+async fn the_legend_lists_follow_up_types_and_omits_cancels_a_system_lacks() {
+    let el = mount_one::<Legend>(LegendProps {
+        event: "TransferRequested".into(),
+        cancel_event: "".into(),
+        noun: "transfer".into(),
+        follow_ups: vec!["PostTransfer".into(), "TransferFlagged".into(), "TransferCompleted".into()],
+    })
+    .await;
+    let items = el.query_selector_all("li").unwrap();
+    let labels: Vec<String> =
+        (0..items.length()).map(|k| items.item(k).unwrap().text_content().unwrap_or_default()).collect();
+    for name in ["TransferRequested event", "PostTransfer", "TransferFlagged", "TransferCompleted"] {
+        assert!(labels.iter().any(|l| l == name), "{name} in {labels:?}");
+    }
+    assert!(!labels.iter().any(|l| l.contains("cancel") || l == " event"), "{labels:?}");
+    let classes: Vec<String> = ["msg-f0", "msg-f1", "msg-f2"]
+        .iter()
+        .filter(|c| el.query_selector(&format!(".swatch.{c}")).unwrap().is_some())
+        .map(|c| c.to_string())
+        .collect();
+    assert_eq!(classes.len(), 3, "each follow-up has its own look: {classes:?}");
 }
