@@ -10,25 +10,25 @@ use crate::subscription::At;
 impl Sim {
     pub fn audit(&self) -> Result<(), String> {
         let count = |pred: &dyn Fn(MsgKind, Node, Node) -> bool| {
-            self.msgs.iter().filter(|m| pred(m.kind, m.from, m.to)).count() as u64
+            self.wires.msgs.iter().filter(|m| pred(m.kind, m.from, m.to)).count() as u64
         };
         let orders_on_wires = count(&|k, _, _| matches!(k, MsgKind::PlaceOrder | MsgKind::Confirm | MsgKind::Reject));
-        let in_flight = orders_on_wires + self.checkouts.len() as u64;
-        if self.placed != self.succeeded + self.failed + in_flight {
+        let in_flight = orders_on_wires + self.flows.checkouts.len() as u64;
+        if self.flows.placed != self.flows.succeeded + self.flows.failed + in_flight {
             return Err(format!(
                 "orders: placed {} != succeeded {} + failed {} + in flight {}",
-                self.placed, self.succeeded, self.failed, in_flight
+                self.flows.placed, self.flows.succeeded, self.flows.failed, in_flight
             ));
         }
         let retrying = self
-            .msgs
+            .wires.msgs
             .iter()
             .filter(|m| matches!(m.kind, MsgKind::Publish | MsgKind::PublishAck | MsgKind::PublishNack) && m.retry)
             .count() as u64;
-        if retrying != self.outbox_sending {
-            return Err(format!("buffer: {} retries counted but {retrying} on the wires", self.outbox_sending));
+        if retrying != self.flows.outbox_sending {
+            return Err(format!("buffer: {} retries counted but {retrying} on the wires", self.flows.outbox_sending));
         }
-        for (i, sub) in self.subs.iter().enumerate() {
+        for (i, sub) in self.broker.subs.iter().enumerate() {
             // Subscribed exactly when wired in and not called synchronously: a synchronous
             // service must not get the event as well as the call.
             let wired = self.wired.contains(&(i as u16));
@@ -44,9 +44,9 @@ impl Sim {
             let svc = Node::Service(i as u16);
             let current = |tag: u32| tag >= sub.first_id();
             let delivering =
-                self.msgs.iter().filter(|m| m.kind == MsgKind::Deliver && m.to == svc && current(m.tag)).count();
+                self.wires.msgs.iter().filter(|m| m.kind == MsgKind::Deliver && m.to == svc && current(m.tag)).count();
             let acking = self
-                .msgs
+                .wires.msgs
                 .iter()
                 .filter(|m| matches!(m.kind, MsgKind::Ack | MsgKind::Nack) && m.from == svc && current(m.tag))
                 .count();
@@ -57,7 +57,7 @@ impl Sim {
             if acking != in_state(&|a| a == At::AckOnWire) {
                 return Err(format!("subscriber {i}: {acking} acknowledgements on the wires, flights say otherwise"));
             }
-            let s = &self.services[i];
+            let s = &self.work.services[i];
             let jobs = s
                 .running
                 .values()
@@ -72,7 +72,7 @@ impl Sim {
             if jobs < at_consumer || jobs > at_consumer + maybe {
                 return Err(format!("subscriber {i}: {jobs} events at the consumer, flights say {at_consumer}"));
             }
-            let pending = sub.unread(&self.topics[sub.channel as usize])
+            let pending = sub.unread(&self.broker.topics[sub.channel as usize])
                 + sub.redrive.len() as u64
                 + sub.flights.iter().filter(|f| !f.processed && f.lost.is_none()).count() as u64
                 + sub.accepted;

@@ -41,30 +41,30 @@ impl Sim {
         }
         let channel = self.scenario.chain.channel_of(m.mtype);
         let entry = LogEntry { event: m.event, order: m.order, mtype: m.mtype, published_us: self.now };
-        let (p, offset) = self.topics[channel as usize].append(entry);
+        let (p, offset) = self.broker.topics[channel as usize].append(entry);
         self.fold(0x8000 | (p as u64) << 32 | offset << 8 | (channel as u64) << 56);
         match m.mtype {
             MessageType::ENTRY => {
-                self.published += 1;
+                self.broker.published += 1;
                 self.note(m.order, NoteKind::Published);
             }
             MessageType::CANCEL => {
-                self.cancelled += 1;
+                self.broker.cancelled += 1;
                 self.note(m.order, NoteKind::CancelPublished);
             }
             t => {
-                self.stored[t.0 as usize] += 1;
+                self.broker.stored[t.0 as usize] += 1;
                 let Node::Service(from) = m.from else { unreachable!("follow-ups come from services") };
                 self.note(m.order, NoteKind::FollowUpStored { from, mtype: t });
             }
         }
-        for sub in self.subs.iter_mut().filter(|s| s.active && s.channel == channel) {
+        for sub in self.broker.subs.iter_mut().filter(|s| s.active && s.channel == channel) {
             sub.copies += 1;
         }
         self.post(answer(MsgKind::PublishAck));
         // Only partition p of that channel has something new to hand out.
-        for i in 0..self.subs.len() {
-            if self.subs[i].channel == channel {
+        for i in 0..self.broker.subs.len() {
+            if self.broker.subs[i].channel == channel {
                 self.dispatch_lane(i as u16, p);
             }
         }
@@ -72,26 +72,26 @@ impl Sim {
 
     /// Starts (or restarts) subscriber `i`'s membership, reading from `from`.
     pub(crate) fn subscribe(&mut self, i: u16, from: StartFrom) {
-        let old = &self.subs[i as usize];
+        let old = &self.broker.subs[i as usize];
         let channel = old.channel as usize;
-        let mut sub = Subscription::new(true, old.settings, old.epoch + 1, self.next_delivery);
+        let mut sub = Subscription::new(true, old.settings, old.epoch + 1, self.broker.next_delivery);
         sub.channel = old.channel;
         sub.dlq = old.dlq.clone();
-        sub.cursors = self.topics[channel]
+        sub.cursors = self.broker.topics[channel]
             .partitions
             .iter()
             .map(|p| Cursor::at(if from == StartFrom::Earliest { p.start } else { p.end() }))
             .collect();
-        sub.copies = sub.unread(&self.topics[channel]);
-        self.subs[i as usize] = sub;
+        sub.copies = sub.unread(&self.broker.topics[channel]);
+        self.broker.subs[i as usize] = sub;
         self.dispatch(i);
     }
 
     /// The subscriber left: what it had not handled is discarded. Work already at the
     /// consumer is finished by the service but no longer counted by the subscription.
     pub(crate) fn unsubscribe(&mut self, i: u16) {
-        let sub = &mut self.subs[i as usize];
-        let topic = &self.topics[sub.channel as usize];
+        let sub = &mut self.broker.subs[i as usize];
+        let topic = &self.broker.topics[sub.channel as usize];
         let unread = sub.unread(topic);
         let in_flight = sub.flights.iter().filter(|f| !f.processed && f.lost.is_none()).count() as u64;
         sub.discarded += unread + in_flight + sub.redrive.len() as u64 + sub.accepted;
@@ -104,14 +104,14 @@ impl Sim {
             c.next = p.end();
         }
         sub.active = false;
-        sub.first_id = self.next_delivery;
+        sub.first_id = self.broker.next_delivery;
     }
 
     /// The entry topic has more partitions: every group reading it gets a cursor at offset 0
     /// of each new one.
     pub(crate) fn partitions_grew(&mut self) {
-        let n = self.topics[0].partitions.len();
-        for sub in self.subs.iter_mut().filter(|s| s.channel == crate::chain::ENTRY_CHANNEL) {
+        let n = self.broker.topics[0].partitions.len();
+        for sub in self.broker.subs.iter_mut().filter(|s| s.channel == crate::chain::ENTRY_CHANNEL) {
             sub.cursors.resize_with(n, Cursor::default);
         }
     }
@@ -119,7 +119,7 @@ impl Sim {
     // ----- handing out -----
 
     pub(crate) fn dispatch_all(&mut self) {
-        for i in 0..self.subs.len() {
+        for i in 0..self.broker.subs.len() {
             self.dispatch(i as u16);
         }
     }
@@ -140,21 +140,21 @@ impl Sim {
     }
 
     fn dispatch_lanes(&mut self, i: u16, only: Option<u16>) {
-        let sub = &self.subs[i as usize];
-        if !sub.active || self.down[i as usize] || self.faults.broker_down() {
+        let sub = &self.broker.subs[i as usize];
+        if !sub.active || self.broker.down[i as usize] || self.faults.broker_down() {
             return;
         }
         if sub.ready_hint || only.is_none() {
-            for k in 0..self.subs[i as usize].flights.len() {
-                if self.subs[i as usize].flights[k].at == At::Ready {
+            for k in 0..self.broker.subs[i as usize].flights.len() {
+                if self.broker.subs[i as usize].flights[k].at == At::Ready {
                     self.send_flight(i, k);
                 }
             }
-            self.subs[i as usize].ready_hint = false;
+            self.broker.subs[i as usize].ready_hint = false;
         }
-        let channel = self.subs[i as usize].channel as usize;
-        let partitions = self.topics[channel].partition_count();
-        let consumers = self.subs[i as usize].settings.consumers;
+        let channel = self.broker.subs[i as usize].channel as usize;
+        let partitions = self.broker.topics[channel].partition_count();
+        let consumers = self.broker.subs[i as usize].settings.consumers;
         let lanes = match only {
             None => 0..partitions,
             Some(REDRIVE_LANE) => 0..0,
@@ -162,9 +162,9 @@ impl Sim {
         };
         for p in lanes {
             let room = readers(p, partitions, consumers);
-            while self.subs[i as usize].in_lane(p) < room {
-                let part = &self.topics[channel].partitions[p as usize];
-                let sub = &mut self.subs[i as usize];
+            while self.broker.subs[i as usize].in_lane(p) < room {
+                let part = &self.broker.topics[channel].partitions[p as usize];
+                let sub = &mut self.broker.subs[i as usize];
                 let cursor = &mut sub.cursors[p as usize];
                 if cursor.next < part.start {
                     // Retention deleted what this group had not read yet. Lost, but not in
@@ -184,7 +184,7 @@ impl Sim {
                 self.new_flight(i, p, offset, entry, consumer);
             }
         }
-        let sub = &mut self.subs[i as usize];
+        let sub = &mut self.broker.subs[i as usize];
         if sub.in_lane(REDRIVE_LANE) == 0 {
             if let Some(entry) = sub.redrive.pop_front() {
                 self.new_flight(i, REDRIVE_LANE, 0, entry, 0);
@@ -193,8 +193,8 @@ impl Sim {
     }
 
     fn new_flight(&mut self, i: u16, lane: u16, offset: u64, entry: LogEntry, consumer: u16) {
-        let id = self.next_delivery;
-        self.next_delivery += 1;
+        let id = self.broker.next_delivery;
+        self.broker.next_delivery += 1;
         let f = Flight {
             id,
             lane,
@@ -209,7 +209,7 @@ impl Sim {
             lost: None,
             at: At::Ready,
         };
-        let sub = &mut self.subs[i as usize];
+        let sub = &mut self.broker.subs[i as usize];
         *sub.lane_count(lane) += 1;
         sub.flights.push(f);
         let k = sub.flights.len() - 1;
@@ -218,21 +218,21 @@ impl Sim {
 
     /// Puts flight `k` of subscriber `i` on the wire, through whatever faults the wire has.
     fn send_flight(&mut self, i: u16, k: usize) {
-        self.subs[i as usize].flights[k].sends += 1;
-        let f = self.subs[i as usize].flights[k];
-        let w = &self.wire[i as usize];
+        self.broker.subs[i as usize].flights[k].sends += 1;
+        let f = self.broker.subs[i as usize].flights[k];
+        let w = &self.broker.wire[i as usize];
         let key = [i as u64, f.entry.event, f.id as u64 | (f.sends as u64) << 32];
         let mut lost = false;
         let mut extra = 0;
         if w.any() {
-            if self.rng_wire.unit(key) < w.drop {
+            if self.broker.rng_wire.unit(key) < w.drop {
                 lost = true;
             }
-            if self.rng_wire.unit([key[0], key[1], key[2] ^ 0xde1a]) < w.delay {
-                extra = (self.rng_wire.unit([key[0], key[1], key[2] ^ 0x5eed]) * w.delay_us as f64) as Micros;
+            if self.broker.rng_wire.unit([key[0], key[1], key[2] ^ 0xde1a]) < w.delay {
+                extra = (self.broker.rng_wire.unit([key[0], key[1], key[2] ^ 0x5eed]) * w.delay_us as f64) as Micros;
             }
         }
-        self.subs[i as usize].flights[k].at = At::OnWire;
+        self.broker.subs[i as usize].flights[k].at = At::OnWire;
         let (order, event, published) = (f.entry.order, f.entry.event, f.entry.published_us);
         let deliver = Message::new(MsgKind::Deliver, Node::Broker, Node::Service(i), order, published);
         self.post_delayed(Message { event, tag: f.id, lost, mtype: f.entry.mtype, ..deliver }, extra);
@@ -241,7 +241,7 @@ impl Sim {
     // ----- at the consumer -----
 
     pub(crate) fn delivery_arrived(&mut self, m: Message, i: u16) {
-        let sub = &mut self.subs[i as usize];
+        let sub = &mut self.broker.subs[i as usize];
         let Some(k) = sub.flight(m.tag) else { return }; // from an earlier membership
         if m.lost {
             sub.flights[k].at = At::Vanished;
@@ -249,7 +249,7 @@ impl Sim {
             self.push(at, Ev::AckTimeout { sub: i, delivery: m.tag });
             return;
         }
-        if self.down[i as usize] {
+        if self.broker.down[i as usize] {
             // Refused at the door: the broker sends it again when the consumer is back.
             sub.flights[k].at = At::Ready;
             sub.ready_hint = true;
@@ -271,12 +271,12 @@ impl Sim {
         if !self.enqueue(Node::Service(i), job) {
             // The consumer's queue is full: try again after the redelivery delay.
             let at = self.now + self.scenario.redelivery_delay_us;
-            self.subs[i as usize].flights[k].at = At::Backoff(at);
-            self.subs[i as usize].redeliveries += 1;
+            self.broker.subs[i as usize].flights[k].at = At::Backoff(at);
+            self.broker.subs[i as usize].redeliveries += 1;
             self.push(at, Ev::Backoff { sub: i, delivery: f.id });
             return;
         }
-        let sub = &mut self.subs[i as usize];
+        let sub = &mut self.broker.subs[i as usize];
         sub.flights[k].received = true;
         sub.flights[k].at = At::Consumer;
         if sub.settings.guarantee == Guarantee::AtMostOnce {
@@ -287,9 +287,9 @@ impl Sim {
     }
 
     fn send_ack(&mut self, i: u16, kind: MsgKind, f: Flight) {
-        let dup = self.wire[i as usize].duplicate;
+        let dup = self.broker.wire[i as usize].duplicate;
         let key = [i as u64 ^ 0xac4, f.entry.event, f.id as u64 | (f.sends as u64) << 32];
-        let lost = dup > 0.0 && self.rng_wire.unit(key) < dup;
+        let lost = dup > 0.0 && self.broker.rng_wire.unit(key) < dup;
         let (order, event, published) = (f.entry.order, f.entry.event, f.entry.published_us);
         let ack = Message::new(kind, Node::Service(i), Node::Broker, order, published);
         self.post(Message { event, tag: f.id, lost, ..ack });
@@ -300,8 +300,8 @@ impl Sim {
         let Job::Work { event, order, published_us, delivery, mtype } = job else { return };
         let kind = EventKind::of(mtype);
         if failure.is_none() {
-            let idempotent = self.subs[i as usize].settings.idempotent;
-            let consumer = &mut self.consumers[i as usize];
+            let idempotent = self.broker.subs[i as usize].settings.idempotent;
+            let consumer = &mut self.work.consumers[i as usize];
             let before = consumer.out_of_order;
             let applied = consumer.finish(event, order, kind, idempotent);
             let reordered = consumer.out_of_order > before;
@@ -321,7 +321,7 @@ impl Sim {
             }
         }
         let now = self.now;
-        let sub = &mut self.subs[i as usize];
+        let sub = &mut self.broker.subs[i as usize];
         let Some(k) = sub.flight(delivery) else {
             // At-most-once work the broker already let go of (or work of a past membership).
             if delivery >= sub.first_id && sub.accepted > 0 {
@@ -333,7 +333,7 @@ impl Sim {
                     }
                     Some(_) => {
                         sub.lost_failed += 1;
-                        self.consumers[i as usize].missed(event, order, kind);
+                        self.work.consumers[i as usize].missed(event, order, kind);
                     }
                 }
             }
@@ -368,7 +368,7 @@ impl Sim {
                     // Nobody will deliver it again.
                     sub.flights[k].lost = Some(LostCause::Failed);
                     sub.lost_failed += 1;
-                    self.consumers[i as usize].missed(event, order, kind);
+                    self.work.consumers[i as usize].missed(event, order, kind);
                 }
             }
         }
@@ -376,20 +376,20 @@ impl Sim {
             return;
         }
         let f = sub.flights[k];
-        let crash_share = self.wire[i as usize].crash_before_ack;
+        let crash_share = self.broker.wire[i as usize].crash_before_ack;
         if failure.is_none()
             && crash_share > 0.0
-            && self.rng_wire.unit([i as u64 ^ 0xc4a5, event, delivery as u64 | (f.sends as u64) << 32]) < crash_share
+            && self.broker.rng_wire.unit([i as u64 ^ 0xc4a5, event, delivery as u64 | (f.sends as u64) << 32]) < crash_share
         {
             self.note(order, NoteKind::CrashedBeforeAck { service: i });
-            self.subs[i as usize].flights[k].at = At::Ready;
-            self.subs[i as usize].ready_hint = true;
-            self.subs[i as usize].redeliveries += 1;
+            self.broker.subs[i as usize].flights[k].at = At::Ready;
+            self.broker.subs[i as usize].ready_hint = true;
+            self.broker.subs[i as usize].redeliveries += 1;
             self.consumer_crashed(i);
             self.dispatch(i);
             return;
         }
-        self.subs[i as usize].flights[k].at = At::AckOnWire;
+        self.broker.subs[i as usize].flights[k].at = At::AckOnWire;
         let kind = if failure.is_none() { MsgKind::Ack } else { MsgKind::Nack };
         self.send_ack(i, kind, f);
     }
@@ -399,9 +399,9 @@ impl Sim {
     /// (at-most-once) is lost.
     pub(crate) fn consumer_crashed(&mut self, i: u16) {
         let now = self.now;
-        let jobs = self.services[i as usize].drain_all(now);
-        let sub = &mut self.subs[i as usize];
-        let consumer = &mut self.consumers[i as usize];
+        let jobs = self.work.services[i as usize].drain_all(now);
+        let sub = &mut self.broker.subs[i as usize];
+        let consumer = &mut self.work.consumers[i as usize];
         for job in jobs {
             let Job::Work { delivery, event, order, mtype, .. } = job else { continue };
             let kind = EventKind::of(mtype);
@@ -431,7 +431,7 @@ impl Sim {
 
     pub(crate) fn ack_arrived(&mut self, m: Message) {
         let Node::Service(i) = m.from else { unreachable!("acks come from subscribers") };
-        let sub = &mut self.subs[i as usize];
+        let sub = &mut self.broker.subs[i as usize];
         let Some(k) = sub.flight(m.tag) else { return };
         if m.lost {
             sub.flights[k].at = At::Vanished;
@@ -455,31 +455,31 @@ impl Sim {
         // Whether its job is still at the consumer: a flight received while at-least-once,
         // whose work failed and whose answer vanished, has none left once the guarantee
         // became at-most-once; counting it as accepted would wait for a job that is gone.
-        let id = self.subs[i as usize].flights[k].id;
-        let svc = &self.services[i as usize];
+        let id = self.broker.subs[i as usize].flights[k].id;
+        let svc = &self.work.services[i as usize];
         let working = svc
             .running
             .values()
             .chain(svc.waiting.iter())
             .any(|j| matches!(j, Job::Work { delivery, .. } if *delivery == id));
-        let sub = &mut self.subs[i as usize];
+        let sub = &mut self.broker.subs[i as usize];
         let f = sub.settle(k);
         if !f.processed && f.lost.is_none() {
             if f.received && working {
                 sub.accepted += 1; // acknowledged on receipt, still being worked on
             } else if f.received {
                 sub.lost_failed += 1; // its work failed, and nobody will deliver it again
-                self.consumers[i as usize].missed(f.entry.event, f.entry.order, f.entry.kind());
+                self.work.consumers[i as usize].missed(f.entry.event, f.entry.order, f.entry.kind());
             } else {
                 sub.lost_dropped += 1; // the delivery vanished and will not be sent again
-                self.consumers[i as usize].missed(f.entry.event, f.entry.order, f.entry.kind());
+                self.work.consumers[i as usize].missed(f.entry.event, f.entry.order, f.entry.kind());
             }
         }
     }
 
     fn failed_attempt(&mut self, i: u16, k: usize) {
         let now = self.now;
-        let sub = &mut self.subs[i as usize];
+        let sub = &mut self.broker.subs[i as usize];
         sub.flights[k].attempts += 1;
         let f = sub.flights[k];
         if f.attempts >= sub.settings.retry.max_attempts {
@@ -495,7 +495,7 @@ impl Sim {
             if !f.processed {
                 sub.dead += 1;
                 // Parked, not applied: a shortfall until someone redrives it.
-                self.consumers[i as usize].missed(f.entry.event, f.entry.order, f.entry.kind());
+                self.work.consumers[i as usize].missed(f.entry.event, f.entry.order, f.entry.kind());
             }
             sub.dlq.push_back(letter);
             if sub.dlq.len() > DLQ_LIMIT {
@@ -508,7 +508,7 @@ impl Sim {
             self.note(f.entry.order, NoteKind::DeadLettered { service: i, attempts: f.attempts });
         } else {
             let jitter_key = [i as u64, f.entry.event, f.attempts as u64];
-            let wait = sub.settings.retry.backoff(f.attempts, &self.rng_jitter, jitter_key);
+            let wait = sub.settings.retry.backoff(f.attempts, &self.broker.rng_jitter, jitter_key);
             sub.flights[k].at = At::Backoff(now + wait);
             sub.redeliveries += 1;
             self.push(now + wait, Ev::Backoff { sub: i, delivery: f.id });
@@ -517,7 +517,7 @@ impl Sim {
 
     /// The ack timeout of a vanished delivery or acknowledgement.
     pub(crate) fn ack_timed_out(&mut self, i: u16, delivery: u32) {
-        let sub = &mut self.subs[i as usize];
+        let sub = &mut self.broker.subs[i as usize];
         let Some(k) = sub.flight(delivery) else { return };
         if sub.flights[k].at != At::Vanished {
             return;
@@ -537,7 +537,7 @@ impl Sim {
     }
 
     pub(crate) fn backoff_over(&mut self, i: u16, delivery: u32) {
-        let sub = &mut self.subs[i as usize];
+        let sub = &mut self.broker.subs[i as usize];
         if let Some(k) = sub.flight(delivery) {
             if matches!(sub.flights[k].at, At::Backoff(_)) {
                 sub.flights[k].at = At::Ready;
@@ -549,7 +549,7 @@ impl Sim {
 
     /// Sends dead letters back to be processed again: one (by event ID) or all.
     pub(crate) fn redrive(&mut self, i: u16, event: Option<u64>) -> usize {
-        let sub = &mut self.subs[i as usize];
+        let sub = &mut self.broker.subs[i as usize];
         let (take, keep): (Vec<DeadLetter>, Vec<DeadLetter>) =
             sub.dlq.drain(..).partition(|d| event.is_none_or(|e| d.entry.event == e));
         sub.dlq = keep.into();
@@ -567,10 +567,10 @@ impl Sim {
 
     pub(crate) fn sample_lag(&mut self) {
         let now = self.now;
-        for i in 0..self.subs.len() {
-            let lag = self.subs[i].lag();
-            self.subs[i].lag_series.push(Point { at_us: now, value: lag });
-            let sub = &mut self.subs[i];
+        for i in 0..self.broker.subs.len() {
+            let lag = self.broker.subs[i].lag();
+            self.broker.subs[i].lag_series.push(Point { at_us: now, value: lag });
+            let sub = &mut self.broker.subs[i];
             if lag >= BEHIND_LAG && !sub.behind {
                 sub.behind = true;
                 self.note(0, NoteKind::FallingBehind { service: i as u16, lag });

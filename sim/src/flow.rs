@@ -14,7 +14,7 @@ use crate::subscription::FailureKind;
 impl Sim {
     pub(crate) fn place_order(&mut self) {
         let order = self.new_order_id();
-        self.placed += 1;
+        self.flows.placed += 1;
         self.note(order, NoteKind::OrderPlaced);
         self.send(MsgKind::PlaceOrder, Node::Shopper, Node::Orders, order, self.now);
     }
@@ -39,7 +39,7 @@ impl Sim {
 
     fn order_arrived(&mut self, m: Message) {
         let order = m.order;
-        self.checkouts.insert(order, Checkout { placed_us: m.origin_us, stage: Stage::Saving, outgoing: 0 });
+        self.flows.checkouts.insert(order, Checkout { placed_us: m.origin_us, stage: Stage::Saving, outgoing: 0 });
         if self.faults.is_down(&self.scenario.order_service.key) {
             self.fail(order, FailCause::OrdersDown);
         } else if !self.enqueue(Node::Orders, Job::Save { order }) {
@@ -50,15 +50,15 @@ impl Sim {
     fn answer_arrived(&mut self, m: Message) {
         let ok = m.kind == MsgKind::Confirm;
         if ok {
-            self.succeeded += 1;
+            self.flows.succeeded += 1;
         } else {
-            self.failed += 1;
+            self.flows.failed += 1;
         }
         let latency_us = self.now - m.origin_us;
         if ok {
             self.note(m.order, NoteKind::Confirmed { latency_us });
         }
-        self.samples.push(CheckoutSample { order: m.order, done_us: self.now, latency_us, ok, outgoing: m.outgoing });
+        self.flows.samples.push(CheckoutSample { order: m.order, done_us: self.now, latency_us, ok, outgoing: m.outgoing });
         // Some shoppers change their mind at once; only events can carry that afterwards.
         if ok && self.wiring == Wiring::Event && self.cancels(m.order) {
             self.note(m.order, NoteKind::CancelRequested);
@@ -72,8 +72,8 @@ impl Sim {
         if self.faults.is_down(&self.scenario.order_service.key) {
             return;
         }
-        let event = self.next_event;
-        self.next_event += 1;
+        let event = self.flows.next_event;
+        self.flows.next_event += 1;
         let publish = Message::new(MsgKind::Publish, Node::Orders, Node::Broker, m.order, self.now);
         self.post(Message { event, mtype: MessageType::CANCEL, ..publish });
     }
@@ -128,8 +128,8 @@ impl Sim {
 
     /// Publishes the order's one event; the shopper is answered when the broker has it.
     fn publish(&mut self, order: u64) {
-        let event = self.next_event;
-        self.next_event += 1;
+        let event = self.flows.next_event;
+        self.flows.next_event += 1;
         self.set_stage(order, Stage::Publishing { event });
         let publish = Message::new(MsgKind::Publish, Node::Orders, Node::Broker, order, self.now);
         self.send_from_orders(Message { event, ..publish });
@@ -155,14 +155,14 @@ impl Sim {
     }
 
     fn set_stage(&mut self, order: u64, stage: Stage) {
-        if let Some(c) = self.checkouts.get_mut(&order) {
+        if let Some(c) = self.flows.checkouts.get_mut(&order) {
             c.stage = stage;
         }
     }
 
     /// Sends a message of the Order Service's, counted against its checkout.
     fn send_from_orders(&mut self, m: Message) {
-        if let Some(c) = self.checkouts.get_mut(&m.order) {
+        if let Some(c) = self.flows.checkouts.get_mut(&m.order) {
             c.outgoing += 1;
         }
         self.post(m);
@@ -195,7 +195,7 @@ impl Sim {
     fn reply_arrived(&mut self, m: Message) {
         let order = m.order;
         let Node::Service(from) = m.from else { unreachable!("replies come from services") };
-        let Some(c) = self.checkouts.get_mut(&order) else { return }; // already failed: a late reply
+        let Some(c) = self.flows.checkouts.get_mut(&order) else { return }; // already failed: a late reply
         let Stage::Calling { targets, next, answered, mode, publish_after, called_us } = &mut c.stage else { return };
         let bit = 1u64 << m.call;
         if *answered & bit != 0 {
@@ -225,7 +225,7 @@ impl Sim {
     }
 
     pub(crate) fn call_timed_out(&mut self, order: u64, call: u16) {
-        let Some(c) = self.checkouts.get(&order) else { return };
+        let Some(c) = self.flows.checkouts.get(&order) else { return };
         if let Stage::Calling { targets, answered, .. } = &c.stage {
             if answered & (1u64 << call) == 0 {
                 let target = targets[call as usize];
@@ -238,7 +238,7 @@ impl Sim {
         let order = m.order;
         let (retry, event) = (m.retry, m.event);
         if retry {
-            self.outbox_sending -= 1;
+            self.flows.outbox_sending -= 1;
         }
         if m.is_cancellation() {
             // Nobody waits for a cancellation; a refused one is buffered or lost by policy.
@@ -250,7 +250,7 @@ impl Sim {
             return;
         }
         let waiting = matches!(
-            self.checkouts.get(&order),
+            self.flows.checkouts.get(&order),
             Some(Checkout { stage: Stage::Publishing { event: e }, .. }) if *e == event
         );
         match (m.kind, waiting) {
@@ -284,9 +284,9 @@ impl Sim {
     /// Keeps a refused publish in its publisher's buffer, to be published again.
     pub(crate) fn buffer(&mut self, refused: Message) {
         let Message { event, order, origin_us: first_us, mtype, to: publisher, .. } = refused;
-        self.outbox.push_back(Buffered { event, order, first_us, mtype, publisher });
-        if !self.retry_pending {
-            self.retry_pending = true;
+        self.flows.outbox.push_back(Buffered { event, order, first_us, mtype, publisher });
+        if !self.flows.retry_pending {
+            self.flows.retry_pending = true;
             let at = self.now + self.scenario.publish_retry_us;
             self.push(at, Ev::PublishRetry);
         }
@@ -295,34 +295,34 @@ impl Sim {
     /// Each publisher that is up publishes its buffer again; a publisher that is down keeps
     /// its own until a later retry.
     pub(crate) fn retry_publish(&mut self) {
-        self.retry_pending = false;
+        self.flows.retry_pending = false;
         let mut kept = std::collections::VecDeque::new();
-        while let Some(b) = self.outbox.pop_front() {
+        while let Some(b) = self.flows.outbox.pop_front() {
             if self.faults.is_down(self.service_key(b.publisher)) {
                 kept.push_back(b);
                 continue;
             }
-            self.outbox_sending += 1;
+            self.flows.outbox_sending += 1;
             let publish = Message::new(MsgKind::Publish, b.publisher, Node::Broker, b.order, b.first_us);
             self.post(Message { event: b.event, retry: true, mtype: b.mtype, ..publish });
         }
-        self.outbox = kept;
-        if !self.outbox.is_empty() {
-            self.retry_pending = true;
+        self.flows.outbox = kept;
+        if !self.flows.outbox.is_empty() {
+            self.flows.retry_pending = true;
             let at = self.now + self.scenario.publish_retry_us;
             self.push(at, Ev::PublishRetry);
         }
     }
 
     fn confirm(&mut self, order: u64) {
-        if let Some(c) = self.checkouts.remove(&order) {
+        if let Some(c) = self.flows.checkouts.remove(&order) {
             let confirm = Message::new(MsgKind::Confirm, Node::Orders, Node::Shopper, order, c.placed_us);
             self.post(Message { outgoing: c.outgoing, ..confirm });
         }
     }
 
     fn fail(&mut self, order: u64, cause: FailCause) {
-        if let Some(c) = self.checkouts.remove(&order) {
+        if let Some(c) = self.flows.checkouts.remove(&order) {
             self.note(order, NoteKind::Failed { cause });
             let reject = Message::new(MsgKind::Reject, Node::Orders, Node::Shopper, order, c.placed_us);
             self.post(Message { outgoing: c.outgoing, ..reject });
@@ -334,9 +334,9 @@ impl Sim {
         let Fault::Crash { service } = fault else { return };
         if *service == self.scenario.order_service.key {
             let now = self.now;
-            self.orders.drain_all(now);
+            self.work.orders.drain_all(now);
             // The process died: every checkout it was handling is lost with it.
-            let mut open: Vec<u64> = self.checkouts.keys().copied().collect();
+            let mut open: Vec<u64> = self.flows.checkouts.keys().copied().collect();
             open.sort_unstable();
             for order in open {
                 self.fail(order, FailCause::OrdersDown);
@@ -346,7 +346,7 @@ impl Sim {
             // it was making; events in progress go back to the broker, which sees the
             // consumer disconnect.
             self.consumer_crashed(i as u16);
-            self.nested.retain(|&(s, _), _| s != i as u16);
+            self.flows.nested.retain(|&(s, _), _| s != i as u16);
         }
     }
 

@@ -7,11 +7,13 @@
 
 pub mod audit;
 pub mod broker;
+mod broker_state;
 pub mod chain;
 pub mod consumer;
 pub mod delivery;
 pub mod export;
 pub mod fault;
+mod flows;
 pub mod happened;
 mod flow;
 pub mod input;
@@ -21,6 +23,8 @@ pub mod message;
 pub mod metrics;
 pub mod narration;
 pub mod params;
+mod record;
+mod queue;
 pub mod report;
 mod reaction;
 pub mod rng;
@@ -34,6 +38,8 @@ pub mod text;
 pub mod time;
 pub mod timeline;
 pub mod topic;
+mod wires;
+mod workers;
 pub mod waiting;
 
 pub use fault::{Fault, FaultSpec};

@@ -18,15 +18,15 @@ impl Sim {
     /// outcome its reaction has for that order (none without a reaction).
     fn follow_ups(&self, i: u16, mtype: MessageType, order: u64) -> Vec<MessageType> {
         let Some(reaction) = self.scenario.chain.reaction(i, mtype) else { return Vec::new() };
-        let u = self.rng_outcome.unit([i as u64, order, mtype.0 as u64]);
+        let u = self.flows.rng_outcome.unit([i as u64, order, mtype.0 as u64]);
         Chain::choose(reaction, amount_cents(order), u).map(|o| o.emits.clone()).unwrap_or_default()
     }
 
     /// Event-driven: service `i` publishes (or sends) each follow-up of its reaction.
     pub(crate) fn emit_follow_ups(&mut self, i: u16, mtype: MessageType, order: u64) {
         for t in self.follow_ups(i, mtype, order) {
-            let event = self.next_event;
-            self.next_event += 1;
+            let event = self.flows.next_event;
+            self.flows.next_event += 1;
             let publish = Message::new(MsgKind::Publish, Node::Service(i), Node::Broker, order, self.now);
             self.post(Message { event, mtype: t, ..publish });
         }
@@ -37,7 +37,7 @@ impl Sim {
     /// published again (the service has no actor to fail to).
     pub(crate) fn follow_up_answered(&mut self, m: Message, i: u16) {
         if m.retry {
-            self.outbox_sending -= 1;
+            self.flows.outbox_sending -= 1;
         }
         match m.kind {
             MsgKind::PublishNack => {
@@ -81,7 +81,7 @@ impl Sim {
             CallMode::Parallel => (0..targets.len()).collect(),
         };
         let calls: Vec<(usize, Callee)> = first.into_iter().map(|k| (k, targets[k])).collect();
-        self.nested.insert((i, order), Nested { caller, call, targets, next: 0, answered: 0, mode });
+        self.flows.nested.insert((i, order), Nested { caller, call, targets, next: 0, answered: 0, mode });
         for (k, c) in calls {
             self.nested_call(i, order, k as u16, c);
         }
@@ -102,7 +102,7 @@ impl Sim {
     /// A reply to one of service `i`'s own calls.
     pub(crate) fn nested_reply_arrived(&mut self, m: Message, i: u16) {
         let key = (i, m.order);
-        let Some(n) = self.nested.get_mut(&key) else { return }; // late: it gave up already
+        let Some(n) = self.flows.nested.get_mut(&key) else { return }; // late: it gave up already
         let bit = 1u64 << m.call;
         if n.answered & bit != 0 {
             return;
@@ -110,12 +110,12 @@ impl Sim {
         n.answered |= bit;
         let (caller, call) = (n.caller, n.call);
         if m.kind != MsgKind::Reply {
-            self.nested.remove(&key);
+            self.flows.nested.remove(&key);
             return self.answer_call(i, m.order, call, caller, false);
         }
         let all = (1u64 << n.targets.len()) - 1;
         if n.answered == all {
-            self.nested.remove(&key);
+            self.flows.nested.remove(&key);
             return self.answer_call(i, m.order, call, caller, true);
         }
         if n.mode == CallMode::Sequential {
@@ -128,10 +128,10 @@ impl Sim {
     /// One of service `i`'s own calls waited too long: it fails its caller's call.
     pub(crate) fn nested_timed_out(&mut self, i: u16, order: u64, call: u16) {
         let key = (i, order);
-        let Some(n) = self.nested.get(&key) else { return };
+        let Some(n) = self.flows.nested.get(&key) else { return };
         if n.answered & (1u64 << call) == 0 {
             let (caller, up) = (n.caller, n.call);
-            self.nested.remove(&key);
+            self.flows.nested.remove(&key);
             self.answer_call(i, order, up, caller, false);
         }
     }

@@ -5,156 +5,28 @@
 
 use crate::consumer::Consumer;
 use crate::delivery::MAX_CONSUMERS;
-use crate::delivery::{StartFrom, SubSettings};
-use crate::fault::{Fault, FaultSet, FaultSpec, WireFaults};
+use crate::delivery::StartFrom;
+use crate::fault::{Fault, FaultSet, FaultSpec};
 use crate::input::{Action, Input, MAX_RATE};
-use crate::message::{Message, MessageType, MsgKind, Node, Slab};
-use crate::metrics::{CheckoutSample, Percentiles, Ring, StaleWindow, CHECKOUT_SAMPLES};
+use crate::message::{Message, MessageType, MsgKind, Node};
+use crate::metrics::{CheckoutSample, Percentiles, StaleWindow};
 use crate::narration::{Note, NoteKind, SettingNote};
-use crate::rng::{splitmix64, Keyed, Stream};
+pub(crate) use crate::queue::Ev;
+use crate::queue::EventQueue;
+use crate::broker_state::Broker;
+use crate::workers::Workers;
+use crate::wires::Wires;
+use crate::record::Record;
+pub(crate) use crate::flows::{Buffered, Callee, Checkout, Flows, Nested, Stage};
 use crate::scenario::{CallMode, PublishPolicy, Scenario, Wiring, MAX_SUBSCRIBERS};
 use crate::service::{Job, Service};
 use crate::subscription::{At, FailureKind, Subscription};
 use crate::time::{Micros, SEC};
 use crate::topic::{Topic, MAX_PARTITIONS};
-use std::cmp::Ordering;
-use std::collections::{BinaryHeap, HashMap, VecDeque};
-use std::hash::{BuildHasherDefault, Hasher};
 
-/// How many lines of narration are kept.
-pub const NOTES_KEPT: usize = 200;
+pub use crate::record::NOTES_KEPT;
 /// The window the headline percentiles are computed over, so they react to faults.
 pub const HEADLINE_WINDOW_US: Micros = 30 * SEC;
-
-/// Added to the sequence number of a scheduled input, so that it sorts after every other
-/// event of its microsecond (sequence numbers never come near it).
-const INPUT_SEQ: u64 = 1 << 63;
-
-/// Something scheduled to happen.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Ev {
-    /// A message reaches the end of its wire (slot in the message slab).
-    Arrive(u32),
-    /// A service finishes a job (by job id).
-    Done {
-        node: Node,
-        job: u64,
-    },
-    /// The order generator fires; stale generations are ignored after a rate change.
-    Arrival {
-        generation: u32,
-    },
-    /// A request-driven call of `caller`'s has waited as long as it may (the entry service's,
-    /// or a service's whose reaction another one follows).
-    Timeout {
-        order: u64,
-        call: u16,
-        caller: Node,
-    },
-    PublishRetry,
-    /// A failed delivery's backoff is over.
-    Backoff {
-        sub: u16,
-        delivery: u32,
-    },
-    /// The broker has waited long enough for an acknowledgement that vanished.
-    AckTimeout {
-        sub: u16,
-        delivery: u32,
-    },
-    Sample,
-    /// A scheduled input (index into `scheduled`).
-    Input(u32),
-}
-
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct Entry {
-    at: Micros,
-    seq: u64,
-    ev: Ev,
-}
-
-impl Entry {
-    /// (time, sequence) as one number, so that comparing two entries is one comparison.
-    fn key(&self) -> u128 {
-        (self.at as u128) << 64 | self.seq as u128
-    }
-}
-
-impl PartialEq for Entry {
-    fn eq(&self, o: &Self) -> bool {
-        self.key() == o.key()
-    }
-}
-impl Eq for Entry {}
-impl PartialOrd for Entry {
-    fn partial_cmp(&self, o: &Self) -> Option<Ordering> {
-        Some(self.cmp(o))
-    }
-}
-impl Ord for Entry {
-    // Reversed so that BinaryHeap, a max-heap, pops the earliest (time, sequence) first.
-    fn cmp(&self, o: &Self) -> Ordering {
-        o.key().cmp(&self.key())
-    }
-}
-
-/// Where a checkout stands at the Order Service.
-#[derive(Clone, Debug, PartialEq)]
-pub(crate) enum Stage {
-    /// Waiting for, or in, the save.
-    Saving,
-    /// Calling `targets` directly (every wired service request-driven; the synchronous ones
-    /// event-driven); `next` is the next sequential call. `mode` is the call mode this
-    /// checkout started with, so that changing the mode mid-run does not strand a checkout
-    /// half-way through its sequential calls. `publish_after`: once every call is answered,
-    /// publish the event (event-driven) rather than answer the shopper (request-driven);
-    /// also fixed at the start, so a change of wiring mid-checkout strands nothing either.
-    /// `called_us`: when the latest call went out (every call, in parallel mode), so that the
-    /// stage can show how long the Order Service has been waiting on it.
-    Calling { targets: Vec<u16>, next: usize, answered: u64, mode: CallMode, publish_after: bool, called_us: Micros },
-    /// Event-driven: waiting for the broker to store `event`.
-    Publishing { event: u64 },
-}
-
-#[derive(Clone, Debug)]
-pub(crate) struct Checkout {
-    pub placed_us: Micros,
-    pub stage: Stage,
-    pub outgoing: u16,
-}
-
-/// An event the broker refused, waiting in its publisher's buffer to be published again.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct Buffered {
-    pub event: u64,
-    pub order: u64,
-    /// When the event was first published (the origin of every retry).
-    pub first_us: Micros,
-    pub mtype: MessageType,
-    /// The Order Service, or a service whose reaction publishes.
-    pub publisher: Node,
-}
-
-/// A service, called request-driven, calling in turn the services that follow its reaction,
-/// before it answers its own caller.
-#[derive(Clone, Debug)]
-pub(crate) struct Nested {
-    pub caller: Node,
-    /// The index of the call it answers.
-    pub call: u16,
-    pub targets: Vec<Callee>,
-    pub next: usize,
-    pub answered: u64,
-    pub mode: CallMode,
-}
-
-/// One service a call goes to, and the type it handles.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct Callee {
-    pub service: u16,
-    pub mtype: MessageType,
-}
 
 /// The headline numbers shown on the page and printed by the CLI.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
@@ -197,87 +69,38 @@ pub struct NodeView {
     pub processed: u64,
 }
 
+/// One run. Each part owns its state: the broker and its channels, the services at work, the
+/// flows in progress, the messages on the wires, and the record of what happened. `Sim` keeps
+/// the clock, the agenda, the inputs and the lab's settings, and dispatches each event to the
+/// part's handler.
 #[derive(Clone)]
 pub struct Sim {
     pub(crate) scenario: Scenario,
     pub(crate) seed: u64,
     pub(crate) now: Micros,
-    seq: u64,
-    heap: BinaryHeap<Entry>,
-    /// Call timeouts, kept out of the heap. Each falls due `call_timeout_us` after it is set
-    /// and time never goes back, so a FIFO holds them in (time, sequence) order; the run
-    /// loop merges it with the heap by (time, sequence), so events happen in the same order
-    /// as with one queue, and the heap stays small under request-driven load.
-    timeouts: VecDeque<Entry>,
+    /// What is due, in (time, sequence) order.
+    queue: EventQueue,
     scheduled: Vec<Option<Action>>,
     pub(crate) inputs: Vec<Input>,
     pub(crate) wiring: Wiring,
-    /// What the last event did (`None` for bookkeeping), for a Step to tell.
-    last: Option<crate::happened::Happened>,
     /// When the wiring last changed: the headline figures start there, so that they never
     /// mix checkouts of both wirings.
     wiring_since_us: Micros,
     pub(crate) call_mode: CallMode,
     pub(crate) publish_policy: PublishPolicy,
     pub(crate) rate: f64,
-    generation: u32,
     pub(crate) faults: FaultSet,
-    pub(crate) orders: Service,
-    pub(crate) services: Vec<Service>,
-    pub(crate) subs: Vec<Subscription>,
-    /// Each downstream service's own data and idempotency store.
-    pub(crate) consumers: Vec<Consumer>,
-    /// The entry topic, then each channel of the scenario's chain.
-    pub(crate) topics: Vec<Topic>,
-    /// Follow-up events and commands the broker stored, by type (the entry's two are counted
-    /// in `published` and `cancelled`).
-    pub(crate) stored: Vec<u64>,
-    /// Request-driven calls a service makes before answering its own, by (service, order).
-    pub(crate) nested: HashMap<(u16, u64), Nested>,
-    /// Delivery faults per subscriber and whether it is down, refreshed when faults change.
-    pub(crate) wire: Vec<WireFaults>,
-    pub(crate) down: Vec<bool>,
-    pub(crate) next_delivery: u32,
-    /// Share of shoppers who cancel right after ordering.
-    pub(crate) cancel_share: f64,
     /// Downstream services wired in, in the order they were added.
     pub(crate) wired: Vec<u16>,
     /// Per catalog service: kept synchronous under event-driven wiring (called directly,
     /// with no subscription). Only a wired service is ever marked.
     pub(crate) sync: Vec<bool>,
-    /// Open checkouts by order id. A hash map (looked up on every call, reply and publish
-    /// answer); its iteration order is never used unsorted, so it cannot leak into the trace.
-    pub(crate) checkouts: HashMap<u64, Checkout, BuildHasherDefault<OrderIdHasher>>,
-    /// Events the broker refused, waiting to be published again.
-    pub(crate) outbox: VecDeque<Buffered>,
-    /// Buffered events sent again and not yet answered by the broker.
-    pub(crate) outbox_sending: u64,
-    pub(crate) retry_pending: bool,
-    pub(crate) msgs: Slab,
-    next_order: u64,
-    pub(crate) next_event: u64,
-    pub(crate) next_job: u64,
-    rng_arrivals: Stream,
-    /// Hop latencies, keyed by the message, so an order meets the same network in every run of a seed.
-    rng_network: Keyed,
-    /// Drops, delays, lost acknowledgements and crashes on the delivery path, keyed by delivery.
-    pub(crate) rng_wire: Keyed,
-    pub(crate) rng_jitter: Keyed,
-    rng_cancel: Keyed,
-    /// Which outcome a reaction has, keyed by service, order and type: the same in both wirings.
-    pub(crate) rng_outcome: Keyed,
-    pub(crate) placed: u64,
-    pub(crate) succeeded: u64,
-    pub(crate) failed: u64,
-    pub(crate) published: u64,
-    pub(crate) cancelled: u64,
-    pub(crate) hops: u64,
     pub(crate) order_service_changes: u32,
-    pub(crate) samples: Ring<CheckoutSample>,
-    pub(crate) notes: Ring<Note>,
-    notes_total: u64,
-    trace: u64,
-    events: u64,
+    pub(crate) broker: Broker,
+    pub(crate) work: Workers,
+    pub(crate) flows: Flows,
+    pub(crate) wires: Wires,
+    pub(crate) record: Record,
 }
 
 impl Sim {
@@ -285,72 +108,28 @@ impl Sim {
     /// with outside data should call [`Scenario::validate`] first.
     pub fn new(scenario: Scenario, seed: u64) -> Sim {
         scenario.validate().expect("invalid scenario");
-        let services = scenario.catalog.iter().map(|s| Service::new(seed, &s.key)).collect();
         let wired: Vec<u16> =
             scenario.initial.iter().map(|k| scenario.catalog_index(k).expect("validated") as u16).collect();
-        let subs = (0..scenario.catalog.len())
-            .map(|i| Subscription { channel: scenario.chain.reads(i as u16), ..Subscription::new(false, SubSettings::default(), 0, 1) })
-            .collect();
-        let topics = std::iter::once(Topic::new(scenario.partitions, scenario.partition_key))
-            .chain(scenario.chain.channels.iter().map(|c| Topic::new(c.partitions, c.key)))
-            .collect();
-        let consumers = scenario.catalog.iter().map(|s| Consumer::new(s.effect.clone())).collect();
-        let n = scenario.catalog.len();
         let mut sim = Sim {
-            orders: Service::new(seed, &scenario.order_service.key),
-            services,
-            subs,
-            consumers,
-            topics,
-            stored: vec![0; MessageType::FIRST_FOLLOW_UP as usize + scenario.chain.types.len()],
-            nested: HashMap::new(),
-            wire: vec![WireFaults::default(); n],
-            down: vec![false; n],
-            next_delivery: 1,
-            cancel_share: 0.0,
+            broker: Broker::new(&scenario, seed),
+            work: Workers::new(&scenario, seed),
+            flows: Flows::new(seed),
+            wires: Wires::new(seed),
+            record: Record::new(seed),
             wired: Vec::new(),
-            sync: vec![false; n],
+            sync: vec![false; scenario.catalog.len()],
             wiring: Wiring::Event,
-            last: None,
             wiring_since_us: 0,
             call_mode: scenario.call_mode,
             publish_policy: scenario.publish_policy,
             rate: 0.0,
-            generation: 0,
             seed,
             now: 0,
-            seq: 0,
-            heap: BinaryHeap::new(),
-            timeouts: VecDeque::new(),
+            queue: EventQueue::default(),
             scheduled: Vec::new(),
             inputs: Vec::new(),
             faults: FaultSet::default(),
-            checkouts: HashMap::default(),
-            outbox: VecDeque::new(),
-            outbox_sending: 0,
-            retry_pending: false,
-            msgs: Slab::default(),
-            next_order: 1,
-            next_event: 1,
-            next_job: 1,
-            rng_arrivals: Stream::derive(seed, "arrivals"),
-            rng_network: Keyed::derive(seed, "network"),
-            rng_wire: Keyed::derive(seed, "wire"),
-            rng_jitter: Keyed::derive(seed, "jitter"),
-            rng_cancel: Keyed::derive(seed, "cancel"),
-            rng_outcome: Keyed::derive(seed, "outcome"),
-            placed: 0,
-            succeeded: 0,
-            failed: 0,
-            published: 0,
-            cancelled: 0,
-            hops: 0,
             order_service_changes: 0,
-            samples: Ring::new(CHECKOUT_SAMPLES),
-            notes: Ring::new(crate::sim::NOTES_KEPT),
-            notes_total: 0,
-            trace: splitmix64(seed),
-            events: 0,
             scenario,
         };
         for i in wired {
@@ -393,40 +172,7 @@ impl Sim {
     // ----- the run loop -----
 
     pub(crate) fn push(&mut self, at: Micros, ev: Ev) {
-        self.seq += 1;
-        // An input scheduled for a moment comes after everything else due then, including what
-        // that causes at the same microsecond: exactly where a student's click, or a link's step,
-        // lands when the lab has run to that moment. So an input means the same run however it
-        // arrives. Inputs among themselves keep the order they were scheduled in.
-        let seq = if matches!(ev, Ev::Input(_)) { INPUT_SEQ | self.seq } else { self.seq };
-        let e = Entry { at, seq, ev };
-        if matches!(ev, Ev::Timeout { .. }) && self.timeouts.back().is_none_or(|last| last.at <= at) {
-            self.timeouts.push_back(e);
-        } else {
-            self.heap.push(e);
-        }
-    }
-
-    /// When the next event is due, if there is one.
-    fn next_at(&self) -> Option<Micros> {
-        match (self.heap.peek(), self.timeouts.front()) {
-            (Some(h), Some(t)) => Some(h.at.min(t.at)),
-            (h, t) => h.or(t).map(|e| e.at),
-        }
-    }
-
-    /// Takes the earliest event by (time, sequence) from the heap or the timeouts.
-    fn pop_next(&mut self) -> Option<Entry> {
-        let timeout_first = match (self.heap.peek(), self.timeouts.front()) {
-            (Some(h), Some(t)) => t.key() < h.key(),
-            (None, t) => t.is_some(),
-            (Some(_), None) => false,
-        };
-        if timeout_first {
-            self.timeouts.pop_front()
-        } else {
-            self.heap.pop()
-        }
+        self.queue.push(at, ev);
     }
 
     /// Processes every event due at or before `t`, then sets the clock to `t`.
@@ -445,15 +191,15 @@ impl Sim {
     /// intervention was once made. False if it ran out of budget first.
     pub fn run_events(&mut self, events: u64, at_us: Micros, max_events: u64) -> bool {
         let mut n = 0;
-        while self.events < events {
-            match self.next_at() {
+        while self.record.events < events {
+            match self.queue.next_at() {
                 Some(at) if at <= at_us => {}
                 _ => break,
             }
             if n == max_events {
                 return false;
             }
-            let e = self.pop_next().expect("peeked");
+            let e = self.queue.pop().expect("peeked");
             self.now = e.at;
             self.handle(e.ev);
             n += 1;
@@ -464,7 +210,7 @@ impl Sim {
 
     /// Processes the next event, whenever it is due; returns the new time.
     pub fn step(&mut self) -> Micros {
-        if let Some(e) = self.pop_next() {
+        if let Some(e) = self.queue.pop() {
             self.now = e.at;
             self.handle(e.ev);
         }
@@ -473,18 +219,18 @@ impl Sim {
 
     fn handle(&mut self, ev: Ev) {
         use crate::happened::Happened;
-        self.events += 1;
+        self.record.events += 1;
         // A scheduled input is hashed by `apply`, as every input is, however it arrives: a
         // step of a link, a control on the page and a run file's input then hash alike.
         if !matches!(ev, Ev::Input(_)) {
             self.fold(self.now);
         }
-        self.last = None;
+        self.record.last = None;
         match ev {
             Ev::Arrive(slot) => {
-                let m = self.msgs.remove(slot);
-                self.last = Some(Happened::Arrived { kind: m.kind, from: m.from, to: m.to, order: m.order });
-                self.hops += 1;
+                let m = self.wires.msgs.remove(slot);
+                self.record.last = Some(Happened::Arrived { kind: m.kind, from: m.from, to: m.to, order: m.order });
+                self.wires.hops += 1;
                 let [route, carried] = m.hash_words();
                 self.fold(route);
                 self.fold(carried);
@@ -496,10 +242,10 @@ impl Sim {
                 self.job_done(node, job);
             }
             Ev::Arrival { generation } => {
-                if generation == self.generation {
+                if generation == self.flows.generation {
                     self.fold(0x2000);
                     self.place_order();
-                    self.last = Some(Happened::Placed { order: self.next_order - 1 });
+                    self.record.last = Some(Happened::Placed { order: self.flows.next_order - 1 });
                     self.schedule_arrival();
                 }
             }
@@ -507,29 +253,29 @@ impl Sim {
                 // The entry service's timeouts hash as they always have.
                 let by = if caller == Node::Orders { 0 } else { caller.code() << 8 };
                 self.fold(0x3000 ^ (order << 16) ^ call as u64 ^ by);
-                let open = self.checkouts.len();
+                let open = self.flows.checkouts.len();
                 match caller {
                     Node::Service(i) => self.nested_timed_out(i, order, call),
                     _ => self.call_timed_out(order, call),
                 }
-                if self.checkouts.len() < open {
-                    self.last = Some(Happened::TimedOut { order });
+                if self.flows.checkouts.len() < open {
+                    self.record.last = Some(Happened::TimedOut { order });
                 }
             }
             Ev::PublishRetry => {
                 self.fold(0x4000);
                 self.retry_publish();
-                self.last = Some(Happened::Retried { node: Node::Orders });
+                self.record.last = Some(Happened::Retried { node: Node::Orders });
             }
             Ev::Backoff { sub, delivery } => {
                 self.fold(0x5000 | sub as u64 | (delivery as u64) << 16);
                 self.backoff_over(sub, delivery);
-                self.last = Some(Happened::Retried { node: Node::Broker });
+                self.record.last = Some(Happened::Retried { node: Node::Broker });
             }
             Ev::AckTimeout { sub, delivery } => {
                 self.fold(0x9000 | sub as u64 | (delivery as u64) << 16);
                 self.ack_timed_out(sub, delivery);
-                self.last = Some(Happened::Retried { node: Node::Broker });
+                self.record.last = Some(Happened::Retried { node: Node::Broker });
             }
             Ev::Sample => {
                 self.fold(0x6000);
@@ -539,7 +285,7 @@ impl Sim {
             }
             Ev::Input(i) => {
                 if let Some(action) = self.scheduled[i as usize].take() {
-                    self.last = Some(Happened::Changed);
+                    self.record.last = Some(Happened::Changed);
                     // Checked against the state of the run only now that it is due: an action
                     // that no longer makes sense (adding a service already there) is refused
                     // and the refusal is told in the log.
@@ -553,7 +299,7 @@ impl Sim {
 
     /// Folds a word into the trace hash. FxHash-style: integer-only, so every platform agrees.
     pub(crate) fn fold(&mut self, word: u64) {
-        self.trace = (self.trace.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95);
+        self.record.fold(word);
     }
 
     /// Folds an accepted input into the trace hash: its moment and its text as a link writes
@@ -582,7 +328,7 @@ impl Sim {
             Action::BuyNow => self.place_order(),
             Action::SetRate { rate } => {
                 self.rate = rate;
-                self.generation = self.generation.wrapping_add(1);
+                self.flows.generation = self.flows.generation.wrapping_add(1);
                 self.schedule_arrival();
                 self.note(0, NoteKind::RateChanged { rate });
             }
@@ -630,12 +376,12 @@ impl Sim {
             }
             Action::SetGuarantee { service, guarantee } => {
                 let i = self.catalog_index(&service)?;
-                self.subs[i as usize].settings.guarantee = guarantee;
+                self.broker.subs[i as usize].settings.guarantee = guarantee;
                 self.note(0, NoteKind::SettingChanged { service: Some(i), setting: SettingNote::Guarantee(guarantee) });
             }
             Action::SetIdempotent { service, on } => {
                 let i = self.catalog_index(&service)?;
-                self.subs[i as usize].settings.idempotent = on;
+                self.broker.subs[i as usize].settings.idempotent = on;
                 self.note(0, NoteKind::SettingChanged { service: Some(i), setting: SettingNote::Idempotent(on) });
             }
             Action::SetSync { service, on } => {
@@ -644,29 +390,29 @@ impl Sim {
             }
             Action::SetRetry { service, retry } => {
                 let i = self.catalog_index(&service)?;
-                self.subs[i as usize].settings.retry = retry;
+                self.broker.subs[i as usize].settings.retry = retry;
                 self.note(0, NoteKind::SettingChanged { service: Some(i), setting: SettingNote::Retry(retry) });
             }
             Action::SetConsumers { service, consumers } => {
                 let i = self.catalog_index(&service)?;
-                let sub = &mut self.subs[i as usize];
+                let sub = &mut self.broker.subs[i as usize];
                 sub.settings.consumers = consumers;
                 sub.per_consumer.resize(consumers as usize, 0);
                 self.note(0, NoteKind::SettingChanged { service: Some(i), setting: SettingNote::Consumers(consumers) });
                 self.dispatch(i);
             }
             Action::SetPartitions { partitions } => {
-                self.topics[0].grow(partitions);
+                self.broker.topics[0].grow(partitions);
                 self.partitions_grew();
                 self.note(0, NoteKind::SettingChanged { service: None, setting: SettingNote::Partitions(partitions) });
                 self.dispatch_all();
             }
             Action::SetPartitionKey { key } => {
-                self.topics[0].key = key;
+                self.broker.topics[0].key = key;
                 self.note(0, NoteKind::SettingChanged { service: None, setting: SettingNote::PartitionKey(key) });
             }
             Action::SetCancelShare { share } => {
-                self.cancel_share = share;
+                self.flows.cancel_share = share;
                 self.note(0, NoteKind::SettingChanged { service: None, setting: SettingNote::CancelShare(share) });
             }
             Action::Redrive { service, event } => {
@@ -681,8 +427,8 @@ impl Sim {
     /// Looks up, once per change of faults, what each subscriber's wire and process are like.
     fn refresh_faults(&mut self) {
         for (i, spec) in self.scenario.catalog.iter().enumerate() {
-            self.wire[i] = self.faults.wire(&spec.key);
-            self.down[i] = self.faults.is_down(&spec.key);
+            self.broker.wire[i] = self.faults.wire(&spec.key);
+            self.broker.down[i] = self.faults.is_down(&spec.key);
         }
     }
 
@@ -761,14 +507,14 @@ impl Sim {
                     Err(format!("{name} is not wired in; add it first, then choose whether it is called synchronously"))
                 }
             }
-            Action::SetPartitions { partitions } if *partitions < self.topics[0].partition_count() => Err(format!(
+            Action::SetPartitions { partitions } if *partitions < self.broker.topics[0].partition_count() => Err(format!(
                 "the topic has {} partitions; a topic's partitions can be added but never removed, \
                  so reset the lab to start with fewer",
-                self.topics[0].partition_count()
+                self.broker.topics[0].partition_count()
             )),
             Action::Redrive { service, event } => {
                 let i = self.catalog_index(service)?;
-                let dlq = &self.subs[i as usize].dlq;
+                let dlq = &self.broker.subs[i as usize].dlq;
                 let name = &self.scenario.catalog[i as usize].name;
                 match event {
                     None if dlq.is_empty() => Err(format!("{name}'s dead-letter queue is empty")),
@@ -791,8 +537,8 @@ impl Sim {
 
     fn schedule_arrival(&mut self) {
         if self.rate > 0.0 {
-            let gap = self.rng_arrivals.exp_us(SEC as f64 / self.rate).max(1);
-            let generation = self.generation;
+            let gap = self.flows.rng_arrivals.exp_us(SEC as f64 / self.rate).max(1);
+            let generation = self.flows.generation;
             self.push(self.now + gap, Ev::Arrival { generation });
         }
     }
@@ -806,12 +552,8 @@ impl Sim {
 
     /// [`post`](Self::post), held up on the wire by `extra` on top of the hop.
     pub(crate) fn post_delayed(&mut self, m: Message, extra: Micros) {
-        let latency = self.rng_network.sample(&self.scenario.network, m.network_key()).max(1) + extra;
-        let now = self.now;
-        // A hop never takes 4295 s (the longest delay a fault adds is 60 s).
-        let m = Message { hop_us: u32::try_from(latency).unwrap_or(u32::MAX), due_us: now + latency, ..m };
-        let slot = self.msgs.insert(m);
-        self.push(m.due_us, Ev::Arrive(slot));
+        let (slot, due_us) = self.wires.send(m, &self.scenario.network, self.now, extra);
+        self.push(due_us, Ev::Arrive(slot));
     }
 
     /// Puts a message that carries nothing but its order on a wire.
@@ -821,17 +563,17 @@ impl Sim {
 
     /// Whether the shopper of `order` cancels it (decided per order, so the same in every run).
     pub(crate) fn cancels(&self, order: u64) -> bool {
-        self.cancel_share > 0.0 && self.rng_cancel.unit([order, 0, 0]) < self.cancel_share
+        self.flows.cancel_share > 0.0 && self.flows.rng_cancel.unit([order, 0, 0]) < self.flows.cancel_share
     }
 
     pub(crate) fn note(&mut self, order: u64, kind: NoteKind) {
-        self.notes.push(Note { at_us: self.now, order, kind });
-        self.notes_total += 1;
+        self.record.notes.push(Note { at_us: self.now, order, kind });
+        self.record.notes_total += 1;
     }
 
     pub(crate) fn new_order_id(&mut self) -> u64 {
-        let id = self.next_order;
-        self.next_order += 1;
+        let id = self.flows.next_order;
+        self.flows.next_order += 1;
         id
     }
 
@@ -845,16 +587,16 @@ impl Sim {
 
     pub(crate) fn service_mut(&mut self, node: Node) -> &mut Service {
         match node {
-            Node::Orders => &mut self.orders,
-            Node::Service(i) => &mut self.services[i as usize],
+            Node::Orders => &mut self.work.orders,
+            Node::Service(i) => &mut self.work.services[i as usize],
             _ => unreachable!("only services do work"),
         }
     }
 
     pub(crate) fn service_ref(&self, node: Node) -> &Service {
         match node {
-            Node::Orders => &self.orders,
-            Node::Service(i) => &self.services[i as usize],
+            Node::Orders => &self.work.orders,
+            Node::Service(i) => &self.work.services[i as usize],
             _ => unreachable!("only services do work"),
         }
     }
@@ -888,8 +630,8 @@ impl Sim {
     }
 
     fn start(&mut self, node: Node, job: Job) {
-        let id = self.next_job;
-        self.next_job += 1;
+        let id = self.work.next_job;
+        self.work.next_job += 1;
         let dist = self.spec(node).processing.clone();
         let extra = self.faults.slow_us(self.service_key(node));
         let now = self.now;
@@ -913,7 +655,7 @@ impl Sim {
         };
         let poisoned = match (node, job) {
             (Node::Service(i), Job::Work { order, mtype, .. }) if mtype != MessageType::CANCEL => {
-                self.wire[i as usize].poison.contains(&order)
+                self.broker.wire[i as usize].poison.contains(&order)
             }
             _ => false,
         };
@@ -924,7 +666,7 @@ impl Sim {
         } else {
             None
         };
-        self.last = Some(crate::happened::Happened::Finished { node, order, ok: failure.is_none() });
+        self.record.last = Some(crate::happened::Happened::Finished { node, order, ok: failure.is_none() });
         let svc = self.service_mut(node);
         if failure.is_none() {
             svc.processed += 1;
@@ -941,10 +683,10 @@ impl Sim {
         let interval = self.scenario.sample_interval_us;
         let now = self.now;
         let c = self.scenario.order_service.concurrency;
-        self.orders.sample(now, interval, c);
-        for i in 0..self.services.len() {
+        self.work.orders.sample(now, interval, c);
+        for i in 0..self.work.services.len() {
             let c = self.scenario.catalog[i].concurrency;
-            self.services[i].sample(now, interval, c);
+            self.work.services[i].sample(now, interval, c);
         }
         self.sample_lag();
     }
@@ -965,7 +707,7 @@ impl Sim {
     }
     /// What the last event did, or `None` if it was bookkeeping with nothing to show.
     pub fn last_happened(&self) -> Option<crate::happened::Happened> {
-        self.last
+        self.record.last
     }
     pub fn call_mode(&self) -> CallMode {
         self.call_mode
@@ -992,41 +734,41 @@ impl Sim {
     }
     /// How many messages are on the wires right now.
     pub fn messages_in_flight(&self) -> usize {
-        self.msgs.len()
+        self.wires.msgs.len()
     }
     /// Messages on the wires right now.
     pub fn messages(&self) -> impl Iterator<Item = &Message> {
-        self.msgs.iter()
+        self.wires.msgs.iter()
     }
     pub fn notes(&self) -> impl DoubleEndedIterator<Item = &Note> + ExactSizeIterator {
-        self.notes.iter()
+        self.record.notes.iter()
     }
     /// How many notes were ever written (the ring keeps only the latest).
     pub fn notes_total(&self) -> u64 {
-        self.notes_total
+        self.record.notes_total
     }
     pub fn checkout_samples(&self) -> impl DoubleEndedIterator<Item = &CheckoutSample> + ExactSizeIterator {
-        self.samples.iter()
+        self.flows.samples.iter()
     }
     pub fn subscription(&self, service: u16) -> &Subscription {
-        &self.subs[service as usize]
+        &self.broker.subs[service as usize]
     }
     /// Events processed so far, of every kind.
     pub fn events_processed(&self) -> u64 {
-        self.events
+        self.record.events
     }
     /// True when every event due by now has been processed: the state a run reaches by
     /// running to this moment. Single steps can stop between two events of one microsecond.
     pub fn settled(&self) -> bool {
-        self.next_at().is_none_or(|at| at > self.now)
+        self.queue.next_at().is_none_or(|at| at > self.now)
     }
     /// A stable 64-bit hash of everything that happened, in order.
     pub fn trace_hash(&self) -> u64 {
-        self.trace
+        self.record.trace
     }
     /// The hash as the page and the CLI print it.
     pub fn trace_hash_hex(&self) -> String {
-        format!("{:016x}", self.trace)
+        format!("{:016x}", self.record.trace)
     }
 
     /// Messages the Order Service sends per order under the current wiring: one call per
@@ -1075,7 +817,7 @@ impl Sim {
     /// its recent events, i.e. how long after the write a read of it still shows the old
     /// state. Empty (count 0) before it has processed anything in its current subscription.
     pub fn stale_window(&self, i: u16) -> StaleWindow {
-        match self.subs.get(i as usize) {
+        match self.broker.subs.get(i as usize) {
             Some(sub) => StaleWindow::of(sub.delays.iter().copied().collect()),
             None => StaleWindow::default(),
         }
@@ -1090,7 +832,7 @@ impl Sim {
     /// Mean messages the Order Service sent per successful order, over orders done since `since_us`.
     pub fn outgoing_per_order_since(&self, since_us: Micros) -> Option<f64> {
         let (n, total) = self
-            .samples
+            .flows.samples
             .iter()
             .filter(|s| s.ok && s.done_us >= since_us)
             .fold((0u64, 0u64), |(n, t), s| (n + 1, t + s.outgoing as u64));
@@ -1100,7 +842,7 @@ impl Sim {
     /// Percentiles of checkout response times for checkouts done in `[from_us, to_us]`.
     pub fn response_between(&self, from_us: Micros, to_us: Micros) -> Percentiles {
         Percentiles::of(
-            self.samples.iter().filter(|s| s.done_us >= from_us && s.done_us <= to_us).map(|s| s.latency_us).collect(),
+            self.flows.samples.iter().filter(|s| s.done_us >= from_us && s.done_us <= to_us).map(|s| s.latency_us).collect(),
         )
     }
 
@@ -1108,7 +850,7 @@ impl Sim {
     /// same seed, the same orders whatever the fault, so two runs compare like with like.
     pub fn response_placed_between(&self, from_us: Micros, to_us: Micros) -> Percentiles {
         Percentiles::of(
-            self.samples
+            self.flows.samples
                 .iter()
                 .filter(|s| (from_us..to_us).contains(&(s.done_us - s.latency_us)))
                 .map(|s| s.latency_us)
@@ -1120,7 +862,7 @@ impl Sim {
     fn headline_response(&self) -> Percentiles {
         let from_us = self.now.saturating_sub(HEADLINE_WINDOW_US);
         Percentiles::of(
-            self.samples
+            self.flows.samples
                 .iter()
                 .filter(|s| s.done_us >= from_us && s.done_us - s.latency_us >= self.wiring_since_us)
                 .map(|s| s.latency_us)
@@ -1131,17 +873,17 @@ impl Sim {
     pub fn headline(&self) -> Headline {
         Headline {
             sim_time_us: self.now,
-            placed: self.placed,
-            succeeded: self.succeeded,
-            failed: self.failed,
-            in_flight: self.placed - self.succeeded - self.failed,
+            placed: self.flows.placed,
+            succeeded: self.flows.succeeded,
+            failed: self.flows.failed,
+            in_flight: self.flows.placed - self.flows.succeeded - self.flows.failed,
             response: self.headline_response(),
             wiring_since_us: (self.wiring_since_us > self.now.saturating_sub(HEADLINE_WINDOW_US))
                 .then_some(self.wiring_since_us),
-            published: self.published,
-            cancelled: self.cancelled,
-            buffered: self.outbox.len() as u64 + self.outbox_sending,
-            hops: self.hops,
+            published: self.broker.published,
+            cancelled: self.broker.cancelled,
+            buffered: self.flows.outbox.len() as u64 + self.flows.outbox_sending,
+            hops: self.wires.hops,
             messages_in_flight: self.messages_in_flight() as u64,
         }
     }
@@ -1158,7 +900,7 @@ impl Sim {
         let spec = self.spec(node);
         let svc = self.service_ref(node);
         let (lag, wired) = match node {
-            Node::Service(i) => (self.subs[i as usize].lag(), self.wired.contains(&i)),
+            Node::Service(i) => (self.broker.subs[i as usize].lag(), self.wired.contains(&i)),
             _ => (0, true),
         };
         NodeView {
@@ -1180,39 +922,39 @@ impl Sim {
 
     /// `OrderPlaced` events the broker has stored.
     pub fn published(&self) -> u64 {
-        self.published
+        self.broker.published
     }
 
     /// Events the broker holds for subscribers and has not handed out: unread, retrying,
     /// or waiting to be redriven.
     pub fn broker_backlog(&self) -> u64 {
-        (0..self.subs.len() as u16).map(|i| self.backlog_at_broker(i)).sum()
+        (0..self.broker.subs.len() as u16).map(|i| self.backlog_at_broker(i)).sum()
     }
 
     /// Events the broker holds for subscriber `i` and has not handed out (0 when it is not
     /// subscribed): its share of [`broker_backlog`](Self::broker_backlog), the stack the stage
     /// draws on its wire.
     pub fn backlog_at_broker(&self, i: u16) -> u64 {
-        let Some(s) = self.subs.get(i as usize).filter(|s| s.active) else { return 0 };
+        let Some(s) = self.broker.subs.get(i as usize).filter(|s| s.active) else { return 0 };
         let waiting = s.flights.iter().filter(|f| matches!(f.at, At::Ready | At::Backoff(_)));
-        s.unread(&self.topics[s.channel as usize]) + s.redrive.len() as u64 + waiting.count() as u64
+        s.unread(&self.broker.topics[s.channel as usize]) + s.redrive.len() as u64 + waiting.count() as u64
     }
 
     /// The entry topic: partitions, their offsets and the partition key.
     pub fn topic(&self) -> &Topic {
-        &self.topics[0]
+        &self.broker.topics[0]
     }
 
     /// Every channel: the entry topic, then the chain's, in the scenario's order.
     pub fn topics(&self) -> &[Topic] {
-        &self.topics
+        &self.broker.topics
     }
 
     /// Follow-up events and commands of type `t` the broker has stored (0 for the entry's
     /// two types, which [`published`](Self::published) and the headline count).
     pub fn stored(&self, t: MessageType) -> u64 {
         if t.is_follow_up() {
-            self.stored.get(t.0 as usize).copied().unwrap_or(0)
+            self.broker.stored.get(t.0 as usize).copied().unwrap_or(0)
         } else {
             0
         }
@@ -1220,17 +962,17 @@ impl Sim {
 
     /// A subscriber's data: its side effect, idempotency store and what duplicates did.
     pub fn consumer(&self, service: u16) -> &Consumer {
-        &self.consumers[service as usize]
+        &self.work.consumers[service as usize]
     }
 
     /// Share of shoppers who cancel just after ordering.
     pub fn cancel_share(&self) -> f64 {
-        self.cancel_share
+        self.flows.cancel_share
     }
 
     /// The next order number the shopper will use (to poison "the next order").
     pub fn next_order_id(&self) -> u64 {
-        self.next_order
+        self.flows.next_order
     }
 }
 
@@ -1248,23 +990,5 @@ pub struct Setup {
 impl Default for Setup {
     fn default() -> Self {
         Setup { scenario: "checkout".into(), wiring: Wiring::Event, seed: 1, rate: None, faults: Vec::new() }
-    }
-}
-
-/// Hashes an order id with one multiplication (ids are distinct integers; no untrusted keys).
-#[derive(Default)]
-pub(crate) struct OrderIdHasher(u64);
-
-impl Hasher for OrderIdHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0.rotate_left(8) ^ b as u64).wrapping_mul(0x517c_c1b7_2722_0a95);
-        }
-    }
-    fn write_u64(&mut self, id: u64) {
-        self.0 = (self.0 ^ id).wrapping_mul(0x517c_c1b7_2722_0a95);
     }
 }

@@ -64,7 +64,7 @@ impl Sim {
     /// Who is waiting on whom right now (read from the open checkouts; nothing is stored for it).
     pub fn waiting(&self) -> Waiting {
         let mut w = Waiting::default();
-        for (&order, c) in &self.checkouts {
+        for (&order, c) in &self.flows.checkouts {
             w.oldest_placed_us = Some(w.oldest_placed_us.map_or(c.placed_us, |t| t.min(c.placed_us)));
             match &c.stage {
                 Stage::Saving => w.saving += 1,
