@@ -63,7 +63,24 @@ pub fn call_list(sim: &Sim) -> String {
 
 /// A sentence or two that says what the diagram shows, for screen readers and for anyone.
 pub fn scene_summary(sim: &Sim) -> String {
-    let names: Vec<String> = sim.wired().iter().map(|&i| sim.scenario().catalog[i as usize].name.clone()).collect();
+    let name = |i: u16| sim.scenario().catalog[i as usize].name.clone();
+    // Those that get the entry's event (or, request-driven, the Order Service's call); those
+    // further down the chain are told after, by who passes them what.
+    let names: Vec<String> = sim.wired().iter().copied().filter(|&i| sim.reacts_to_entry(i)).map(name).collect();
+    let graph = crate::layout::Graph::of(sim);
+    let mut callers: Vec<u16> = graph.follows.iter().map(|&(a, _)| a).collect();
+    callers.dedup();
+    let chain: Vec<String> = callers
+        .iter()
+        .map(|&a| {
+            let to: Vec<String> = graph.follows.iter().filter(|&&(c, _)| c == a).map(|&(_, b)| name(b)).collect();
+            match sim.wiring() {
+                Wiring::Request => format!("{} calls {}", name(a), to.join(", ")),
+                Wiring::Event => format!("what {} publishes or sends reaches {}", name(a), to.join(", ")),
+            }
+        })
+        .collect();
+    let chain = if chain.is_empty() { String::new() } else { format!(" Then {}.", chain.join("; ")) };
     let wiring = match sim.wiring() {
         Wiring::Event => format!(
             "Event-driven: the {actor} sends each {noun} to the {os}, which saves it and publishes \
@@ -83,6 +100,7 @@ pub fn scene_summary(sim: &Sim) -> String {
             os = sim.scenario().order_service.name
         ),
     };
+    let wiring = wiring + &chain;
     let faults: Vec<String> =
         sim.faults().iter().map(|f| f.describe(&fanout_sim::narration::fault_target_name(f, sim.scenario()))).collect();
     let faults =
@@ -92,7 +110,6 @@ pub fn scene_summary(sim: &Sim) -> String {
         .held(sim.wired())
         .iter()
         .map(|h| {
-            {
             let calls = if h.count == 1 { "1 call".to_string() } else { format!("{} calls", h.count) };
             format!(
                 "the {} waits on {} ({calls} open, the longest for {})",
@@ -100,7 +117,6 @@ pub fn scene_summary(sim: &Sim) -> String {
                 sim.scenario().catalog[h.callee as usize].name,
                 human(sim.now() - h.oldest_us)
             )
-        }
         })
         .collect();
     for &i in sim.wired() {
@@ -233,14 +249,13 @@ pub fn Stage(props: &StageProps) -> Html {
     let held = waiting.held(sim.wired());
 
     let line = |a: Node, b: Node, class: &'static str| -> Option<Html> {
-        let points: Vec<String> =
-            layout.route(a, b)?.points().iter().map(|(x, y)| format!("{x:.2},{y:.2}")).collect();
+        let points: Vec<String> = layout.route(a, b)?.points().iter().map(|(x, y)| format!("{x:.2},{y:.2}")).collect();
         Some(html! { <polyline class={class} points={points.join(" ")} /> })
     };
     let wires = layout.wires().into_iter().filter_map(|(a, b)| {
         let class = match (a, b) {
             (Node::Shopper, _) => "wire wire-shopper",
-            (Node::Orders, Node::Service(_)) => "wire wire-call",
+            (Node::Orders | Node::Service(_), Node::Service(_)) => "wire wire-call",
             _ => "wire wire-event",
         };
         line(a, b, class)
@@ -249,9 +264,8 @@ pub fn Stage(props: &StageProps) -> Html {
     let held_lines = held.iter().filter_map(|h| line(Node::Orders, Node::Service(h.callee), "held"));
     // The time is written on a held line once the call has taken longer than a healthy round
     // trip (a label on every call of a healthy checkout would only be noise).
-    // On a wide stage the label sits half-way along the first leg of the wire, where the legs
-    // to different callees are apart; on a phone the legs share the path down the middle, so
-    // it sits in the callee's node instead.
+    // Where the layout says (`Layout::held_label_at`): on a wide stage along the wire or, with
+    // a chain, across the foot of the callee's node; on a phone, in the callee's node.
     let held_label = |h: &HeldCalls, at: Option<(f64, f64)>| -> Html {
         let key = &sc.catalog[h.callee as usize].key;
         let waited_ms = (sim.now() - h.oldest_us) / 1000;
@@ -267,11 +281,9 @@ pub fn Stage(props: &StageProps) -> Html {
         }
     };
     let labelled = |h: &&HeldCalls| sim.now() - h.oldest_us >= LABEL_AFTER_US;
-    let held_labels = held.iter().filter(labelled).filter(|_| !props.narrow).filter_map(|h| {
-        let route = layout.route(Node::Orders, Node::Service(h.callee))?;
-        let (a, b) = (route.points()[0], route.points()[1]);
-        Some(held_label(h, Some(((a.0 + b.0) / 2.0, (a.1 + b.1) / 2.0))))
-    });
+    let in_nodes = layout.held_labels_in_nodes();
+    let held_labels =
+        held.iter().filter(labelled).filter_map(|h| Some(held_label(h, Some(layout.held_label_at(h.callee)?))));
     let orders = sim.order_service_view();
     let orders_detail = orders_doing(sim, &waiting);
     let broker = broker_view(sim);
@@ -286,7 +298,8 @@ pub fn Stage(props: &StageProps) -> Html {
     let services = layout.services.iter().map(|&(i, pos)| {
         let node = Node::Service(i);
         let view = sim.service_view(i);
-        let called = layout.direct.contains(&i);
+        // Request-driven, a service further down the chain is called too, by another service.
+        let called = wiring == Wiring::Request || layout.direct.contains(&i);
         // One short line: what is queued shows as the stack of tokens under it.
         let detail = if called { format!("working {}", view.in_progress) } else { format!("lag {}", view.lag) };
         let kind = if called { TokenKind::Call } else { TokenKind::Event };
@@ -297,7 +310,7 @@ pub fn Stage(props: &StageProps) -> Html {
                         detail={detail} expanded={expanded(node)} on_open={props.on_open.clone()} view={view}
                         badges={badges(sim, i)}>
                 <TokenStack test_id={format!("queue-{key}")} count={queue} {kind} />
-                if props.narrow {
+                if in_nodes {
                     { for held.iter().filter(labelled).filter(|h| h.callee == i).map(|h| held_label(h, None)) }
                 }
                 // The events the broker holds for it and has not yet handed out, on the node
