@@ -43,6 +43,11 @@ struct Args {
     /// scenario; every problem in it is listed with its path.
     #[arg(long = "scenario-file", value_name = "PATH", conflicts_with = "scenario")]
     scenario_file: Option<String>,
+    /// Where the page will fetch the --scenario-file from, as a run saved with --save names it
+    /// (default: the path as given, right when the page is served from the directory it is
+    /// relative to, such as `scenarios/bank-transfer.json` from dist).
+    #[arg(long = "scenario-address", value_name = "ADDRESS", requires = "scenario_file")]
+    scenario_address: Option<String>,
     /// How the Order Service triggers the downstream work.
     // The value name lists the choices so that a missing --wiring says what to give.
     #[arg(long, value_enum, value_name = "request|event", required_unless_present = "file")]
@@ -431,17 +436,22 @@ fn main() -> ExitCode {
         Some(Command::Sweep(s)) => return cli::sweep::main(s),
         None => {}
     }
-    if let (Some(path), Some(_)) = (&args.scenario_file, &args.save) {
-        fail(format!(
-            "--save: a run of a scenario file ('{path}') cannot be saved for the page yet: a saved run names its \
-             scenario by id, and the page only knows the built-in ones ({}); drop --save",
-            Scenario::IDS.join(", ")
-        ));
-    }
     let own = args.scenario_file.as_deref().map(|path| {
-        cli::scenario_file::read(path)
-            .unwrap_or_else(|problems| fail(cli::scenario_file::refusal("--scenario-file", path, &problems)))
+        let own = cli::scenario_file::read(path)
+            .unwrap_or_else(|problems| fail(cli::scenario_file::refusal("--scenario-file", path, &problems)));
+        // Known by its address, as the page knows a file it fetched: a run saved with --save
+        // names it so, and the page fetches it from there.
+        // A copy of a built-in system's file keeps its id, which the page knows already.
+        let address = args.scenario_address.as_deref().unwrap_or(path);
+        if Scenario::by_id(&own.id).is_none() {
+            fanout_sim::system::registry::register(address, own.clone())
+                .unwrap_or_else(|why| fail(format!("--scenario-file '{path}': {why}")));
+        }
+        own
     });
+    if let (Some(run), None) = (&args.file, &own) {
+        cli::scenario_file::register_named(run).unwrap_or_else(|why| fail(why));
+    }
     let file = args.file.as_deref().map(|path| load(path, own.as_ref()));
     let mut params = file.as_ref().map_or_else(LabParams::default, |f| f.params.clone());
     let from_file = |what: &str| -> ! {

@@ -4,6 +4,7 @@
 //! here the page's own code, `LabParams` and `export`, stands for it.)
 
 use fanout_sim::export;
+use fanout_sim::system;
 use fanout_sim::params::LabParams;
 use fanout_sim::script::parse_action;
 use fanout_sim::timeline::Timeline;
@@ -164,4 +165,51 @@ fn bad_steps_and_refused_steps_say_what_is_wrong() {
     let out = fanout_sim(&["--wiring", "event", "--duration-s", "1", "--publish-policy", "maybe"]);
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(err.contains("fail, buffer-and-retry"), "{err}");
+}
+
+/// A run of a scenario file saves for the page: the saved run names the file by the address
+/// the page fetches it from, the page's code replays it once the file is loaded from there,
+/// and the command line replays it, finding the file beside the run.
+#[test]
+fn a_run_of_a_scenario_file_saves_and_replays_by_its_address() {
+    let dir = tmp("saved-scenario");
+    std::fs::create_dir_all(format!("{dir}/scenarios")).unwrap();
+    let source = concat!(env!("CARGO_MANIFEST_DIR"), "/../content/scenarios/bank-transfer.json");
+    let file = format!("{dir}/scenarios/bank-transfer.json");
+    std::fs::copy(source, &file).unwrap();
+    let run = format!("{dir}/run.json");
+    let (cli, _) = run_ok(&[
+        "--scenario-file",
+        &file,
+        "--scenario-address",
+        "scenarios/bank-transfer.json",
+        "--wiring",
+        "event",
+        "--seed",
+        "5",
+        "--duration-s",
+        "12",
+        "--fault",
+        "crash:ledger:3s-6s",
+        "--save",
+        &run,
+        "--json",
+    ]);
+    let text = std::fs::read_to_string(&run).unwrap();
+    assert!(text.contains("\"scenario\": \"scenarios/bank-transfer.json\""), "{text}");
+    // The page: it fetched the file from that address before reading the run.
+    let scenario = system::load(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    system::registry::register("scenarios/bank-transfer.json", scenario).unwrap();
+    let (params, _) = export::import(&text).unwrap();
+    let (t, problems) = params.timeline().unwrap();
+    assert!(problems.is_empty(), "{problems:?}");
+    assert_eq!(t.sim().trace_hash_hex(), hash(&cli));
+    // The command line, given the run alone.
+    let (again, notes) = run_ok(&["--file", &run, "--json"]);
+    assert_eq!((hash(&again), notes.as_str()), (hash(&cli), ""));
+    // A run naming a file that is not there says so.
+    std::fs::remove_file(&file).unwrap();
+    let out = fanout_sim(&["--file", &run]);
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(!out.status.success() && err.contains("scenarios/bank-transfer.json") && err.contains("cannot be read"), "{err}");
 }

@@ -226,10 +226,7 @@ fn a_scenario_file_with_problems_or_with_save_exits_2_and_says_why() {
     let missing = dir.join("missing.json").to_string_lossy().into_owned();
     let cases: &[(&[&str], &[&str])] = &[
         (&["--scenario-file", &missing, "--wiring", "event", "--duration-s", "5"], &["cannot be read"]),
-        (
-            &["--scenario-file", &file, "--wiring", "event", "--duration-s", "5", "--save", "x.json"],
-            &["--save", "scenario file", "cannot be saved for the page yet"],
-        ),
+        (&["--scenario-address", "x.json", "--wiring", "event", "--duration-s", "5"], &["--scenario-file"]),
         (
             &["--scenario-file", &file, "--scenario", "checkout", "--wiring", "event", "--duration-s", "5"],
             &["'--scenario-file <PATH>' cannot be used with '--scenario <ID>'"],
