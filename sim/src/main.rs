@@ -45,7 +45,7 @@ struct Args {
     scenario_file: Option<String>,
     /// Where the page will fetch the --scenario-file from, as a run saved with --save names it
     /// (default: the path as given, right when the page is served from the directory it is
-    /// relative to, such as `scenarios/bank-transfer.json` from dist).
+    /// relative to, such as `scenarios/my-shop.json` from dist).
     #[arg(long = "scenario-address", value_name = "ADDRESS", requires = "scenario_file")]
     scenario_address: Option<String>,
     /// How the Order Service triggers the downstream work.
