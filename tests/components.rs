@@ -1020,3 +1020,27 @@ async fn the_lesson_map_says_when_lessons_are_coming_or_failed_and_can_try_again
         fanout_sim::lesson::builtin::NAMES.len()
     );
 }
+
+/// A service that follows another service's reaction cannot be called by the entry service
+/// instead, so its settings offer no such choice; one that reacts to the entry's event does.
+#[wasm_bindgen_test]
+async fn only_a_service_reacting_to_the_entry_event_offers_to_be_called_synchronously() {
+    let scenario = fanout_sim::system::load(include_str!("../content/scenarios/bank-transfer.json")).unwrap();
+    fanout_sim::system::registry::register("scenarios/bank-transfer.json", scenario).unwrap();
+    let engine = engine("?paused=1&scenario=scenarios%2Fbank-transfer.json");
+    let sc = engine.borrow().sim().scenario().clone();
+    assert_eq!(sc.id, "bank-transfer", "the link opened the loaded scenario");
+    let (_, on_changed) = reports();
+    for (key, offered) in [("fraud", true), ("ledger", false), ("notify", false)] {
+        let service = sc.catalog_index(key).unwrap() as u16;
+        let root = mount_one::<DeliverySettings>(DeliverySettingsProps {
+            engine: engine.clone(),
+            service,
+            tick: 0,
+            on_changed: on_changed.clone(),
+        })
+        .await;
+        let found = root.query_selector(&format!("[data-testid='sync-{key}']")).unwrap().is_some();
+        assert_eq!(found, offered, "{key}");
+    }
+}

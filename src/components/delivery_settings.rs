@@ -33,7 +33,7 @@ fn text_input(s: &UseStateHandle<String>) -> Callback<InputEvent> {
 
 #[component]
 pub fn DeliverySettings(props: &DeliverySettingsProps) -> Html {
-    let (key, settings, sync, publisher) = {
+    let (key, settings, sync, publisher, entry_reader) = {
         let e = props.engine.borrow();
         let sim = e.sim();
         let key = sim.scenario().catalog[props.service as usize].key.clone();
@@ -42,6 +42,9 @@ pub fn DeliverySettings(props: &DeliverySettingsProps) -> Html {
             sim.subscription(props.service).settings,
             sim.is_sync(props.service),
             sim.scenario().order_service.name.clone(),
+            // Only a service that reacts to the entry's event can be called by the entry
+            // service instead; one that follows another service's reaction cannot.
+            sim.reacts_to_entry(props.service),
         )
     };
     let retry = settings.retry;
@@ -185,11 +188,13 @@ pub fn DeliverySettings(props: &DeliverySettingsProps) -> Html {
                 <span>{ "Idempotent: skip event IDs already processed" }</span>
             </label>
             { error_line("idempotent") }
-            <label class="check">
-                <input type="checkbox" data-testid={format!("sync-{key}")} checked={sync} onchange={on_sync} />
-                <span>{ format!("Called synchronously: the {publisher} waits for its answer before publishing") }</span>
-            </label>
-            { error_line("sync") }
+            if entry_reader {
+                <label class="check">
+                    <input type="checkbox" data-testid={format!("sync-{key}")} checked={sync} onchange={on_sync} />
+                    <span>{ format!("Called synchronously: the {publisher} waits for its answer before publishing") }</span>
+                </label>
+                { error_line("sync") }
+            }
             <div class="menu-row">
                 { number("retry-attempts", "Attempts in all", &attempts_text, "1", MAX_ATTEMPTS.to_string(), "1") }
                 { number("retry-base", "First wait (ms)", &base_text, "1", "60000".into(), "50") }
