@@ -455,17 +455,19 @@ impl Sim {
         // Whether its job is still at the consumer: a flight received while at-least-once,
         // whose work failed and whose answer vanished, has none left once the guarantee
         // became at-most-once; counting it as accepted would wait for a job that is gone.
-        let id = self.broker.subs[i as usize].flights[k].id;
+        // (Looked for only then: walking the service's jobs on every acknowledgement is the
+        // hot path's cost.)
         let svc = &self.work.services[i as usize];
-        let working = svc
-            .running
-            .values()
-            .chain(svc.waiting.iter())
-            .any(|j| matches!(j, Job::Work { delivery, .. } if *delivery == id));
         let sub = &mut self.broker.subs[i as usize];
         let f = sub.settle(k);
         if !f.processed && f.lost.is_none() {
-            if f.received && working {
+            let working = || {
+                svc.running
+                    .values()
+                    .chain(svc.waiting.iter())
+                    .any(|j| matches!(j, Job::Work { delivery, .. } if *delivery == f.id))
+            };
+            if f.received && working() {
                 sub.accepted += 1; // acknowledged on receipt, still being worked on
             } else if f.received {
                 sub.lost_failed += 1; // its work failed, and nobody will deliver it again

@@ -791,6 +791,10 @@ impl Sim {
     pub fn called_directly(&self) -> Vec<u16> {
         match self.wiring {
             Wiring::Event => self.sync_services(),
+            // Every wired service reacts to the entry's event unless the scenario chains.
+            Wiring::Request if self.scenario.chain.reads.iter().all(|&c| c == crate::chain::ENTRY_CHANNEL) => {
+                self.wired.clone()
+            }
             Wiring::Request => self.wired.iter().copied().filter(|&i| self.reacts_to_entry(i)).collect(),
         }
     }
