@@ -267,26 +267,14 @@ fn trace(ctx: &CanvasRenderingContext2d, shape: Shape, x: f64, y: f64) {
             ctx.line_to(x - r, y);
             ctx.close_path();
         }
-        Shape::Hexagon(r) => polygon(ctx, x, y, r, 6, 0.0),
+        Shape::Hexagon(r) => outline(ctx, x, y, r, &HEXAGON),
         Shape::DownTriangle(r) => {
             ctx.move_to(x, y + r);
             ctx.line_to(x + r, y - r * 0.8);
             ctx.line_to(x - r, y - r * 0.8);
             ctx.close_path();
         }
-        Shape::Star(r) => {
-            for k in 0..10 {
-                let radius = if k % 2 == 0 { r } else { r * 0.45 };
-                let a = -std::f64::consts::FRAC_PI_2 + k as f64 * std::f64::consts::PI / 5.0;
-                let (px, py) = (x + radius * a.cos(), y + radius * a.sin());
-                if k == 0 {
-                    ctx.move_to(px, py)
-                } else {
-                    ctx.line_to(px, py)
-                }
-            }
-            ctx.close_path();
-        }
+        Shape::Star(r) => outline(ctx, x, y, r, &STAR),
         Shape::Bar(r) => ctx.rect(x - r, y - r * 0.45, 2.0 * r, r * 0.9),
         Shape::Check(r) => {
             ctx.move_to(x - r * 0.8, y);
@@ -302,11 +290,34 @@ fn trace(ctx: &CanvasRenderingContext2d, shape: Shape, x: f64, y: f64) {
     }
 }
 
-/// A regular polygon of `sides` around (x, y), its first corner at `turn` radians from the right.
-fn polygon(ctx: &CanvasRenderingContext2d, x: f64, y: f64, r: f64, sides: u32, turn: f64) {
-    for k in 0..sides {
-        let a = turn + f64::from(k) * std::f64::consts::TAU / f64::from(sides);
-        let (px, py) = (x + r * a.cos(), y + r * a.sin());
+/// Corners of the shapes with many, on a unit circle: written out rather than computed, so that
+/// the module needs no sine or cosine (the trigonometry cost 3 KB of the download).
+const HEXAGON: [(f64, f64); 6] = [
+    (1.000000, 0.0),
+    (0.500000, 0.866025),
+    (-0.500000, 0.866025),
+    (-1.000000, 0.0),
+    (-0.500000, -0.866025),
+    (0.500000, -0.866025),
+];
+/// A five-pointed star, point up: outer corners on the unit circle, inner ones at 0.45.
+const STAR: [(f64, f64); 10] = [
+    (0.0, -1.000000),
+    (0.264503, -0.364058),
+    (0.951057, -0.309017),
+    (0.427975, 0.139058),
+    (0.587785, 0.809017),
+    (0.0, 0.450000),
+    (-0.587785, 0.809017),
+    (-0.427975, 0.139058),
+    (-0.951057, -0.309017),
+    (-0.264503, -0.364058),
+];
+
+/// The closed outline through `corners` (on a unit circle) scaled by `r` around (x, y).
+fn outline(ctx: &CanvasRenderingContext2d, x: f64, y: f64, r: f64, corners: &[(f64, f64)]) {
+    for (k, &(cx, cy)) in corners.iter().enumerate() {
+        let (px, py) = (x + r * cx, y + r * cy);
         if k == 0 {
             ctx.move_to(px, py)
         } else {
