@@ -287,8 +287,12 @@ pub fn Stage(props: &StageProps) -> Html {
     let orders = sim.order_service_view();
     let orders_detail = orders_doing(sim, &waiting);
     let broker = broker_view(sim);
+    let channels = sc.chain.channel_count();
     let broker_detail = if wiring == Wiring::Request && broker.queue == 0 {
         "not used".to_string()
+    } else if channels > 1 {
+        // A chain's broker keeps a log per channel: say how many it holds them in.
+        format!("holding {} in {channels} channels", broker.queue)
     } else {
         format!("holding {}", broker.queue)
     };

@@ -62,6 +62,8 @@ test('the bank transfer runs with its own words, keys its follow-ups and draws i
     assert.equal(await page.locator(tid('stage')).getAttribute('data-wiring'), 'event');
     await oneColumn(page);
     assert.equal(await page.locator('.wires polyline.wire-call').count(), 0, 'no call wires event-driven');
+    // The broker keeps a log per channel: the entry topic, the ledger's queue and two topics.
+    assert.match(await page.locator(tid('node-broker')).innerText(), /in 4 channels/);
     await sendMoney(page);
     await assertNoAxeViolations(page, 'the bank transfer, event-driven');
 
