@@ -306,7 +306,13 @@ pub fn Stage(props: &StageProps) -> Html {
         let called = wiring == Wiring::Request || layout.direct.contains(&i);
         // One short line: what is queued shows as the stack of tokens under it.
         let detail = if called { format!("working {}", view.in_progress) } else { format!("lag {}", view.lag) };
-        let kind = if called { TokenKind::Call } else { TokenKind::Event };
+        // What piles up for it looks like what it handles: its channel's first type.
+        let handles = sc.message_types().into_iter().find(|&t| sc.chain.channel_of(t) == sc.chain.reads(i));
+        let event_kind = match handles {
+            Some(t) if t.is_follow_up() => TokenKind::FollowUp(t.0 - fanout_sim::message::MessageType::FIRST_FOLLOW_UP),
+            _ => TokenKind::Event,
+        };
+        let kind = if called { TokenKind::Call } else { event_kind };
         let queue = view.queue as u64;
         let key = view.key.clone();
         html! {
@@ -320,7 +326,7 @@ pub fn Stage(props: &StageProps) -> Html {
                 // The events the broker holds for it and has not yet handed out, on the node
                 // they are waiting for.
                 if !called && wiring == Wiring::Event {
-                    <TokenStack test_id={format!("backlog-{key}")} count={sim.backlog_at_broker(i)} kind={TokenKind::Event} />
+                    <TokenStack test_id={format!("backlog-{key}")} count={sim.backlog_at_broker(i)} kind={event_kind} />
                 }
             </NodeButton>
         }

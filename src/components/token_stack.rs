@@ -17,6 +17,9 @@ pub enum TokenKind {
     Call,
     /// An event waiting at the broker or in a subscriber's queue: a diamond.
     Event,
+    /// A scenario's follow-up type (by its place among them, from 0), drawn as the stage and
+    /// the legend draw it: a hexagon, a triangle pointing down, a star, a bar, then round again.
+    FollowUp(u8),
 }
 
 impl TokenKind {
@@ -25,6 +28,7 @@ impl TokenKind {
             TokenKind::Order => "msg-order",
             TokenKind::Call => "msg-call",
             TokenKind::Event => "msg-event",
+            TokenKind::FollowUp(k) => ["msg-f0", "msg-f1", "msg-f2", "msg-f3"][k as usize % 4],
         }
     }
 }
@@ -45,6 +49,12 @@ fn token(kind: TokenKind) -> Html {
         TokenKind::Order => html! { <circle cx="6" cy="6" r="5" /> },
         TokenKind::Call => html! { <rect x="1.5" y="1.5" width="9" height="9" /> },
         TokenKind::Event => html! { <path d="M6 0.5 L11.5 6 L6 11.5 L0.5 6 Z" /> },
+        TokenKind::FollowUp(k) => match k % 4 {
+            0 => html! { <path d="M11.5 6 L8.75 10.8 L3.25 10.8 L0.5 6 L3.25 1.2 L8.75 1.2 Z" /> },
+            1 => html! { <path d="M6 11 L11 2 L1 2 Z" /> },
+            2 => html! { <path d="M6 0.5 L7.3 4.2 L11.2 4.3 L8.1 6.7 L9.2 10.5 L6 8.3 L2.8 10.5 L3.9 6.7 L0.8 4.3 L4.7 4.2 Z" /> },
+            _ => html! { <rect x="0.5" y="3.5" width="11" height="5" /> },
+        },
     };
     html! { <svg class="token" viewBox="0 0 12 12" aria-hidden="true" focusable="false">{ body }</svg> }
 }

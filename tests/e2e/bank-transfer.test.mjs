@@ -64,6 +64,12 @@ test('the bank transfer runs with its own words, keys its follow-ups and draws i
     assert.equal(await page.locator('.wires polyline.wire-call').count(), 0, 'no call wires event-driven');
     // The broker keeps a log per channel: the entry topic, the ledger's queue and two topics.
     assert.match(await page.locator(tid('node-broker')).innerText(), /in 4 channels/);
+    // What waits for a service looks like what it handles: the ledger's commands are hexagons
+    // (PostTransfer, the first follow-up type), Notifications' events stars (TransferCompleted).
+    const looks = async (key) => page.locator(tid(`backlog-${key}`)).getAttribute('class');
+    assert.match(await looks('fraud'), /msg-event/);
+    assert.match(await looks('ledger'), /msg-f0/);
+    assert.match(await looks('notify'), /msg-f2/);
     await sendMoney(page);
     await assertNoAxeViolations(page, 'the bank transfer, event-driven');
 
