@@ -4,6 +4,7 @@ pub mod announcer;
 pub mod app;
 pub mod appearance;
 pub mod broker_settings;
+pub mod chain_channels;
 pub mod charts_panel;
 pub mod controls;
 pub mod delivery_settings;

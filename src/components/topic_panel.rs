@@ -2,6 +2,7 @@
 //! consumer group has committed in that partition; and how its consumers share the work.
 
 use crate::components::broker_settings::OFFERED_PARTITIONS;
+use crate::components::chain_channels::ChainChannels;
 use crate::engine::EngineHandle;
 use yew::prelude::*;
 
@@ -24,9 +25,12 @@ pub fn TopicPanel(props: &TopicPanelProps) -> Html {
     let sim = e.sim();
     let topic = sim.topic();
     let w = crate::words::Words::of(sim.scenario());
+    // The groups reading this topic: in a chain, the others read channels of their own (listed
+    // below), whose offsets are not this topic's.
     let subs: Vec<(String, String, u16)> = sim
         .wired()
         .iter()
+        .filter(|&&i| sim.reacts_to_entry(i))
         .map(|&i| {
             let s = &sim.scenario().catalog[i as usize];
             (s.key.clone(), s.name.clone(), i)
@@ -125,6 +129,7 @@ pub fn TopicPanel(props: &TopicPanelProps) -> Html {
             } else {
                 <ul class="per-consumer">{ for consumers }</ul>
             }
+            <ChainChannels engine={props.engine.clone()} tick={props.tick} />
         </section>
     }
 }

@@ -71,6 +71,14 @@ test('the bank transfer runs with its own words, keys its follow-ups and draws i
     assert.match(await looks('ledger'), /msg-f0/);
     assert.match(await looks('notify'), /msg-f2/);
     await sendMoney(page);
+    // The broker's panel lists the chain's other channels, each with what it has stored: the
+    // transfer went on as a command to the ledger's queue, or as a flag.
+    await page.locator(tid('chain-channels')).waitFor();
+    assert.equal(await page.locator(`${tid('chain-channels')} tbody tr`).count(), 3);
+    await page.waitForFunction(
+      (sels) => sels.some((s) => Number(document.querySelector(s)?.getAttribute('data-value')) > 0),
+      [tid('channel-stored-ledger-commands'), tid('channel-stored-fraud-alerts')],
+    );
     await assertNoAxeViolations(page, 'the bank transfer, event-driven');
 
     // Request-driven: the Transfer Service calls the fraud check, which calls the ledger
