@@ -29,6 +29,7 @@ test: test-native test-wasm test-e2e
 
 test-native:
 	cargo test -q -p fanout-sim --profile release-checked
+	cargo test -q -p fanout --lib --test narration_words --test ride_sharing
 
 test-wasm: rust-tools browser
 	CHROMEDRIVER=$(CHROMEDRIVER) WASM_BINDGEN_TEST_TIMEOUT=120 \

@@ -15,6 +15,7 @@ pub mod engine;
 pub mod host;
 pub mod icons;
 pub mod layout;
+pub mod narration;
 pub mod paint;
 pub mod panic;
 pub mod progress;

@@ -215,27 +215,6 @@ impl Fault {
         }
     }
 
-    /// A short description in words, for the event log and the scene summary.
-    pub fn describe(&self, name: &str) -> String {
-        match self {
-            Fault::Slow { extra_us, .. } => format!("{name} slowed by {} ms", extra_us / MS),
-            Fault::Crash { .. } => format!("{name} is down"),
-            Fault::Errors { rate, .. } => format!("{name} fails {:.0}% of its work", rate * 100.0),
-            Fault::BrokerDown => "the broker is down".into(),
-            Fault::Drop { share, .. } => format!("{} loses {:.0}% of its deliveries", wire(name), share * 100.0),
-            Fault::Duplicate { share, .. } => {
-                format!("{} loses {:.0}% of its acknowledgements, so events come twice", wire(name), share * 100.0)
-            }
-            Fault::Delay { share, extra_us, .. } => {
-                format!("{} holds up {:.0}% of its deliveries by up to {} ms", wire(name), share * 100.0, extra_us / MS)
-            }
-            Fault::CrashBeforeAck { share, .. } => {
-                format!("{name} crashes before acknowledging {:.0}% of its events", share * 100.0)
-            }
-            Fault::Poison { order, .. } => format!("{name} cannot process the event of order {order}"),
-        }
-    }
-
     fn kind(&self) -> FaultKind {
         match self {
             Fault::Slow { .. } => FaultKind::Slow,
@@ -271,13 +250,6 @@ impl Fault {
 }
 
 /// "the wires to Email", or for the broker as a whole, "the broker".
-fn wire(name: &str) -> String {
-    if name == "the broker" {
-        name.to_string()
-    } else {
-        format!("the wire to {name}")
-    }
-}
 
 /// A delivery fault's target as written in a spec: a subscriber's key, or `broker` for all.
 fn target_spec(service: &Option<String>) -> &str {

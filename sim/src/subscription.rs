@@ -45,15 +45,6 @@ pub enum FailureKind {
     Poison,
 }
 
-impl FailureKind {
-    pub fn text(self) -> &'static str {
-        match self {
-            FailureKind::Error => "the service returned an error",
-            FailureKind::Poison => "the consumer cannot process this event (poison)",
-        }
-    }
-}
-
 /// Where a handed-out event is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum At {

@@ -2,6 +2,7 @@
 //! announcement every few seconds, summarised when many things happened at once.
 
 use crate::engine::EngineHandle;
+use crate::narration::note_text;
 use fanout_sim::narration::{Note, NoteKind};
 use fanout_sim::Scenario;
 use yew::prelude::*;
@@ -20,7 +21,7 @@ const SPELL_OUT: usize = 3;
 /// What to say about `notes`, the notes since the last announcement.
 pub fn announcement(notes: &[&Note], sc: &Scenario) -> String {
     if notes.len() <= SPELL_OUT {
-        return notes.iter().map(|n| n.text(sc)).collect::<Vec<_>>().join(". ");
+        return notes.iter().map(|n| note_text(n, sc)).collect::<Vec<_>>().join(". ");
     }
     let count = |f: fn(&NoteKind) -> bool| notes.iter().filter(|n| f(&n.kind)).count();
     let placed = count(|k| matches!(k, NoteKind::OrderPlaced));
@@ -30,9 +31,9 @@ pub fn announcement(notes: &[&Note], sc: &Scenario) -> String {
     let placed = format!("{} {}", crate::words::count(placed as u64, &sc.noun), sc.placed_verb);
     let mut parts = vec![format!("{placed}, {ok} confirmed, {failed} failed")];
     // Anything that is not routine is worth reading out in full, latest last.
-    parts.extend(notes.iter().filter(|n| !n.is_routine() && !n.is_failure()).map(|n| n.text(sc)));
+    parts.extend(notes.iter().filter(|n| !n.is_routine() && !n.is_failure()).map(|n| note_text(n, sc)));
     if let Some(f) = notes.iter().rev().find(|n| n.is_failure()) {
-        parts.push(format!("Latest failure: {}", f.text(sc)));
+        parts.push(format!("Latest failure: {}", note_text(f, sc)));
     }
     parts.join(". ")
 }

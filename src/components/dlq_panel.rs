@@ -44,7 +44,7 @@ pub fn DlqPanel(props: &DlqPanelProps) -> Html {
                         <span class="dlq-text">
                             { format!("Event {ev}, {} {}, {}: {}, last error: {}; dead at {:.1} s",
                                       w.noun(), d.entry.order, w.event(d.entry.kind()), count(d.attempts as u64, "attempt"),
-                                      d.last_error.text(), as_secs(d.dead_us)) }
+                                      crate::narration::failure_text(d.last_error), as_secs(d.dead_us)) }
                         </span>
                         <button type="button" class="button small" data-testid={format!("redrive-{k}-{ev}")}
                                 onclick={redrive(k.clone(), Some(ev))}>

@@ -22,7 +22,7 @@ pub fn EventLog(props: &EventLogProps) -> Html {
         html! {
             <li class={classes!(n.is_failure().then_some("fail"))}>
                 <span class="log-time">{ format!("{:.2} s", fanout_sim::time::as_secs(n.at_us)) }</span>
-                <span class="log-text">{ n.text(sc) }</span>
+                <span class="log-text">{ crate::narration::note_text(n, sc) }</span>
             </li>
         }
     });

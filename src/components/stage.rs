@@ -101,8 +101,11 @@ pub fn scene_summary(sim: &Sim) -> String {
         ),
     };
     let wiring = wiring + &chain;
-    let faults: Vec<String> =
-        sim.faults().iter().map(|f| f.describe(&fanout_sim::narration::fault_target_name(f, sim.scenario()))).collect();
+    let faults: Vec<String> = sim
+        .faults()
+        .iter()
+        .map(|f| crate::narration::fault_text(f, &crate::narration::fault_target_name(f, sim.scenario())))
+        .collect();
     let faults =
         if faults.is_empty() { "Nothing is failing.".to_string() } else { format!("Failing: {}.", faults.join("; ")) };
     let waiting = sim.waiting();

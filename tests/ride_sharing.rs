@@ -2,6 +2,7 @@
 //! event goes out to whoever the student subscribes. The same engine as the checkout shop,
 //! with the scenario's own services and words.
 
+use fanout::narration::note_text;
 use fanout_sim::narration::Note;
 use fanout_sim::params::LabParams;
 use fanout_sim::*;
@@ -18,7 +19,7 @@ fn add(sim: &mut Sim, keys: &[&str]) {
 }
 
 fn lines(sim: &Sim) -> Vec<String> {
-    sim.notes().map(|n: &Note| n.text(sim.scenario())).collect()
+    sim.notes().map(|n: &Note| note_text(n, sim.scenario())).collect()
 }
 
 #[test]

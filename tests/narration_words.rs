@@ -1,7 +1,9 @@
-//! A change of setting is told in the event log in the same words as before the notes were
-//! typed: the core records what changed as data, and the one renderer (`Note::text`) puts it
-//! into words. Each line here is the text the log showed when the core wrote English itself.
+//! The run in words. A change of setting is told in the event log in the same words as before
+//! the notes were typed: the core records what changed as data, and the one renderer, the
+//! page's `narration::note_text`, puts it into words. Each line here is the text the log showed
+//! when the core wrote English itself. These run natively, with `make test-native`.
 
+use fanout::narration::note_text;
 use fanout_sim::delivery::{Guarantee, RetryPolicy, StartFrom};
 use fanout_sim::narration::NoteKind;
 use fanout_sim::topic::PartitionKey;
@@ -14,7 +16,10 @@ fn setting_lines(scenario: &str, wiring: Wiring, actions: Vec<Action>) -> Vec<St
     for a in actions {
         sim.apply(a).unwrap();
     }
-    sim.notes().filter(|n| matches!(n.kind, NoteKind::SettingChanged { .. })).map(|n| n.text(sim.scenario())).collect()
+    sim.notes()
+        .filter(|n| matches!(n.kind, NoteKind::SettingChanged { .. }))
+        .map(|n| note_text(n, sim.scenario()))
+        .collect()
 }
 
 fn every_setting(service: &str) -> Vec<Action> {
@@ -117,4 +122,50 @@ fn setting_changes_speak_the_scenario_s_words() {
              changed to stop calling it",
         ]
     );
+}
+
+/// Making a service synchronous, and back, in the words the log uses.
+#[test]
+fn a_synchronous_service_is_told_in_the_log() {
+    // The checkout starts with Email and Inventory wired in.
+    let mut sim = Sim::from_setup(&Setup { rate: Some(0.0), ..Setup::default() }).unwrap();
+    let last = |sim: &Sim| note_text(sim.notes().last().unwrap(), sim.scenario());
+    sim.apply(Action::SetSync { service: "inventory".into(), on: true }).unwrap();
+    assert_eq!(
+        last(&sim),
+        "Inventory is now called synchronously: the Order Service had to be changed to call it, \
+         and waits for its answer before it publishes OrderPlaced"
+    );
+    sim.apply(Action::SetSync { service: "inventory".into(), on: false }).unwrap();
+    assert_eq!(
+        last(&sim),
+        "Inventory is now asynchronous: it gets OrderPlaced from the broker, and the Order Service had to be \
+         changed to stop calling it"
+    );
+    sim.apply(Action::SetWiring { wiring: Wiring::Request }).unwrap();
+    sim.apply(Action::SetSync { service: "email".into(), on: true }).unwrap();
+    assert!(last(&sim).starts_with("Email is now marked synchronous: the Order Service calls it already"));
+    // A down service that is called synchronously fails the checkout, by name.
+    sim.apply(Action::SetWiring { wiring: Wiring::Event }).unwrap();
+    sim.apply(Action::Inject { fault: fanout_sim::fault::Fault::Crash { service: "email".into() } }).unwrap();
+    sim.apply(Action::BuyNow).unwrap();
+    sim.run_until(10 * SEC);
+    let lines: Vec<String> = sim.notes().map(|n| note_text(n, sim.scenario())).collect();
+    assert!(lines.iter().any(|l| l.starts_with("Email is down: checkout ")), "{lines:?}");
+}
+
+/// A chain's follow-ups are told with their type's name and their publisher's.
+#[test]
+fn a_follow_up_is_told_with_its_type_and_publisher() {
+    let text =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/content/scenarios/bank-transfer.json")).unwrap();
+    let scenario = fanout_sim::system::load(&text).unwrap();
+    let setup = Setup { scenario: scenario.id.clone(), rate: Some(0.0), ..Setup::default() };
+    let mut sim = Sim::from_scenario(scenario, &setup).unwrap();
+    sim.apply(Action::BuyNow).unwrap();
+    sim.run_until(10 * SEC);
+    let lines: Vec<String> = sim.notes().map(|n| note_text(n, sim.scenario())).collect();
+    let published = |line: &str| line.starts_with("Fraud check published ") && line.ends_with(" for transfer 1");
+    assert!(lines.iter().any(|l| published(l)), "{lines:?}");
+    assert!(lines.iter().any(|l| l == "Transfer 1 requested"), "{lines:?}");
 }

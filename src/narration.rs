@@ -1,0 +1,278 @@
+//! The run told in words, for the event log, the announcer and the scene summary. The core
+//! records what happened as typed notes (`fanout_sim::narration`); this is the one place that
+//! puts them, and the faults and failures they name, into English, with the scenario's words
+//! (`order` or `trip`, `OrderPlaced` or `TripBooked`).
+
+use crate::state::capitalise;
+use fanout_sim::fault::Fault;
+use fanout_sim::narration::{FailCause, Note, NoteKind, SettingNote};
+use fanout_sim::scenario::Scenario;
+use fanout_sim::subscription::FailureKind;
+use fanout_sim::time::{human, MS};
+
+/// A line of the log in words. The scenario gives the names and the words (`order` or `trip`,
+/// `OrderPlaced` or `TripBooked`); the checkout shop's lines read as they always have.
+pub fn note_text(note: &Note, sc: &Scenario) -> String {
+    let name = |i: u16| sc.catalog[i as usize].name.as_str();
+    let o = note.order;
+    let (noun, req, svc, event) = (&sc.noun, &sc.request_noun, &sc.order_service.name, &sc.event_name);
+    match &note.kind {
+        NoteKind::OrderPlaced => format!("{} {o} {}", capitalise(noun), sc.placed_verb),
+        NoteKind::Confirmed { latency_us } => {
+            format!("{} {o} confirmed in {}", capitalise(req), human(*latency_us))
+        }
+        NoteKind::Failed { cause } => match *cause {
+            FailCause::Timeout(s) => {
+                format!("{} did not answer within {}: {req} {o} failed", name(s), human(sc.call_timeout_us))
+            }
+            FailCause::Down(s) => format!("{} is down: {req} {o} failed", name(s)),
+            FailCause::Error(s) => format!("{} returned an error: {req} {o} failed", name(s)),
+            FailCause::Busy(s) => format!("{} is overloaded: {req} {o} failed", name(s)),
+            FailCause::BrokerDown => format!("The broker is down: {req} {o} failed"),
+            FailCause::OrdersDown => format!("The {svc} is down: {req} {o} failed"),
+            FailCause::OrdersError => format!("The {svc} could not save {noun} {o}"),
+            FailCause::OrdersBusy => format!("The {svc} is overloaded: {req} {o} failed"),
+        },
+        NoteKind::Published => format!("{event} for {noun} {o} published"),
+        NoteKind::Buffered => {
+            format!("The broker is down: the event for {noun} {o} waits in the {svc}'s buffer")
+        }
+        NoteKind::Flushed => format!("The buffered event for {noun} {o} reached the broker"),
+        NoteKind::WiringChanged { wiring } => format!("Wiring switched to {}", wiring.label()),
+        NoteKind::RateChanged { rate } => format!("{} rate set to {rate} per second", capitalise(noun)),
+        NoteKind::SubscriberAdded { service, order_service_changed } => {
+            if *order_service_changed {
+                format!("{} added: the {svc} had to be changed to call it", name(*service))
+            } else {
+                format!("{} subscribed to {event}: the {svc} did not change", name(*service))
+            }
+        }
+        NoteKind::SubscriberRemoved { service, order_service_changed } => {
+            if *order_service_changed {
+                format!("{} removed: the {svc} had to be changed to stop calling it", name(*service))
+            } else {
+                format!("{} unsubscribed: the {svc} did not change", name(*service))
+            }
+        }
+        NoteKind::FaultInjected { fault } => {
+            let what = fault_text(fault, &fault_target_name(fault, sc));
+            capitalise(&what)
+        }
+        NoteKind::FaultCleared { fault } => {
+            format!("{} recovered", capitalise(&fault_target_name(fault, sc)))
+        }
+        NoteKind::FallingBehind { service, lag } => {
+            format!("{} is falling behind: {lag} events waiting", name(*service))
+        }
+        NoteKind::CaughtUp { service } => format!("{} caught up: no events waiting", name(*service)),
+        NoteKind::Refused { why } => format!("A scheduled change was not applied: {why}"),
+        NoteKind::CancelRequested => format!("The {} cancels {noun} {o}", sc.actor.to_ascii_lowercase()),
+        NoteKind::CancelPublished => format!("{} for {noun} {o} published", sc.cancel_event_name),
+        NoteKind::CancelLost => format!("The broker is down: the cancellation of {noun} {o} was lost"),
+        NoteKind::DuplicateApplied { service, event } => {
+            format!("{} processed event {event} ({noun} {o}) a second time", name(*service))
+        }
+        NoteKind::OutOfOrder { service } => {
+            format!("{} processed the cancellation of {noun} {o} before the {noun} itself", name(*service))
+        }
+        NoteKind::CrashedBeforeAck { service } => format!(
+            "{} crashed after processing {noun} {o} but before acknowledging it; the broker will deliver it again",
+            name(*service)
+        ),
+        NoteKind::DeadLettered { service, attempts } => format!(
+            "{} failed on the event of {noun} {o} {attempts} time{}: parked in its dead-letter queue",
+            name(*service),
+            if *attempts == 1 { "" } else { "s" }
+        ),
+        NoteKind::Redriven { service, count } => {
+            format!("{count} dead letter{} sent back to {}", if *count == 1 { "" } else { "s" }, name(*service))
+        }
+        NoteKind::FollowUpStored { from, mtype } => {
+            format!("{} published {} for {noun} {o}", name(*from), sc.type_name(*mtype))
+        }
+        NoteKind::FollowUpBuffered { from, mtype } => {
+            format!("The broker is down: {} for {noun} {o} waits in {}'s buffer", sc.type_name(*mtype), name(*from))
+        }
+        NoteKind::SettingChanged { service: Some(s), setting } => {
+            format!("{} is now {}", name(*s), setting_text(setting, sc))
+        }
+        NoteKind::SettingChanged { service: None, setting } => setting_text(setting, sc),
+    }
+}
+
+/// A setting in words: after "Email is now" for a subscriber's, a sentence of its own for the
+/// topic's and the shoppers'.
+fn setting_text(setting: &SettingNote, sc: &Scenario) -> String {
+    let (svc, event) = (&sc.order_service.name, &sc.event_name);
+    match *setting {
+        SettingNote::Guarantee(g) => g.key().into(),
+        SettingNote::Idempotent(true) => "idempotent (skips event IDs it has seen)".into(),
+        SettingNote::Idempotent(false) => "not idempotent".into(),
+        SettingNote::Sync { on: true, event_driven: true } => format!(
+            "called synchronously: the {svc} had to be changed to call it, and waits for its answer \
+             before it publishes {event}"
+        ),
+        SettingNote::Sync { on: false, event_driven: true } => {
+            format!("asynchronous: it gets {event} from the broker, and the {svc} had to be changed to stop calling it")
+        }
+        SettingNote::Sync { on: true, event_driven: false } => {
+            format!(
+                "marked synchronous: the {svc} calls it already, and will keep calling it under event-driven wiring"
+            )
+        }
+        SettingNote::Sync { on: false, event_driven: false } => {
+            format!(
+                "marked asynchronous: under event-driven wiring it will get {event} from the broker instead of a call"
+            )
+        }
+        SettingNote::Retry(retry) => format!(
+            "retrying {} times in all, from {} up to {}",
+            retry.max_attempts,
+            human(retry.base_us),
+            human(retry.cap_us)
+        ),
+        SettingNote::Consumers(n) => format!("{n} consumer{} in its group", if n == 1 { "" } else { "s" }),
+        SettingNote::Partitions(n) => format!("The topic has {n} partitions"),
+        SettingNote::PartitionKey(key) => format!("Events are partitioned by {}", key.label()),
+        SettingNote::CancelShare(share) => {
+            format!("{:.0}% of {}s cancel just after {}", share * 100.0, sc.actor.to_ascii_lowercase(), sc.placing)
+        }
+    }
+}
+
+/// The display name of whatever a fault acts on.
+pub fn fault_target_name(fault: &Fault, sc: &Scenario) -> String {
+    match fault.service() {
+        None => "the broker".into(),
+        Some(key) if key == sc.order_service.key => sc.order_service.name.clone(),
+        Some(key) => sc.catalog.iter().find(|s| s.key == key).map_or(key.to_string(), |s| s.name.clone()),
+    }
+}
+
+/// A fault in words, for the log and the scene summary; `name` is what it acts on.
+pub fn fault_text(fault: &Fault, name: &str) -> String {
+    match fault {
+        Fault::Slow { extra_us, .. } => format!("{name} slowed by {} ms", extra_us / MS),
+        Fault::Crash { .. } => format!("{name} is down"),
+        Fault::Errors { rate, .. } => format!("{name} fails {:.0}% of its work", rate * 100.0),
+        Fault::BrokerDown => "the broker is down".into(),
+        Fault::Drop { share, .. } => format!("{} loses {:.0}% of its deliveries", wire(name), share * 100.0),
+        Fault::Duplicate { share, .. } => {
+            format!("{} loses {:.0}% of its acknowledgements, so events come twice", wire(name), share * 100.0)
+        }
+        Fault::Delay { share, extra_us, .. } => {
+            format!("{} holds up {:.0}% of its deliveries by up to {} ms", wire(name), share * 100.0, extra_us / MS)
+        }
+        Fault::CrashBeforeAck { share, .. } => {
+            format!("{name} crashes before acknowledging {:.0}% of its events", share * 100.0)
+        }
+        Fault::Poison { order, .. } => format!("{name} cannot process the event of order {order}"),
+    }
+}
+
+fn wire(name: &str) -> String {
+    if name == "the broker" {
+        name.to_string()
+    } else {
+        format!("the wire to {name}")
+    }
+}
+
+/// Why a delivery failed, in words.
+pub fn failure_text(kind: FailureKind) -> &'static str {
+    match kind {
+        FailureKind::Error => "the service returned an error",
+        FailureKind::Poison => "the consumer cannot process this event (poison)",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn failures_name_the_service_and_the_order() {
+        let sc = Scenario::checkout();
+        let n = Note { at_us: 0, order: 12, kind: NoteKind::Failed { cause: FailCause::Down(0) } };
+        assert_eq!(note_text(&n, &sc), "Email is down: checkout 12 failed");
+        let p = Note { at_us: 0, order: 12, kind: NoteKind::OrderPlaced };
+        assert_eq!(note_text(&p, &sc), "Order 12 placed");
+    }
+
+    /// Every line that names the order, the event or the Order Service, in the checkout shop
+    /// (word for word as before scenarios had words: the page's tests read them) and in the
+    /// ride-sharing challenge.
+    #[test]
+    fn notes_speak_the_scenario_s_words_and_the_checkout_lines_are_unchanged() {
+        let lines = |sc: &Scenario| -> Vec<String> {
+            let kinds = [
+                NoteKind::OrderPlaced,
+                NoteKind::Confirmed { latency_us: 80_000 },
+                NoteKind::Failed { cause: FailCause::Down(0) },
+                NoteKind::Failed { cause: FailCause::OrdersDown },
+                NoteKind::Failed { cause: FailCause::OrdersError },
+                NoteKind::Published,
+                NoteKind::Buffered,
+                NoteKind::Flushed,
+                NoteKind::RateChanged { rate: 2.0 },
+                NoteKind::SubscriberAdded { service: 0, order_service_changed: false },
+                NoteKind::SubscriberAdded { service: 0, order_service_changed: true },
+                NoteKind::CancelRequested,
+                NoteKind::CancelPublished,
+                NoteKind::CancelLost,
+                NoteKind::OutOfOrder { service: 0 },
+                NoteKind::DeadLettered { service: 0, attempts: 4 },
+            ];
+            kinds.into_iter().map(|kind| note_text(&Note { at_us: 0, order: 12, kind }, sc)).collect()
+        };
+        assert_eq!(
+            lines(&Scenario::checkout()),
+            [
+                "Order 12 placed",
+                "Checkout 12 confirmed in 80 ms",
+                "Email is down: checkout 12 failed",
+                "The Order Service is down: checkout 12 failed",
+                "The Order Service could not save order 12",
+                "OrderPlaced for order 12 published",
+                "The broker is down: the event for order 12 waits in the Order Service's buffer",
+                "The buffered event for order 12 reached the broker",
+                "Order rate set to 2 per second",
+                "Email subscribed to OrderPlaced: the Order Service did not change",
+                "Email added: the Order Service had to be changed to call it",
+                "The shopper cancels order 12",
+                "OrderCancelled for order 12 published",
+                "The broker is down: the cancellation of order 12 was lost",
+                "Email processed the cancellation of order 12 before the order itself",
+                "Email failed on the event of order 12 4 times: parked in its dead-letter queue",
+            ]
+        );
+        assert_eq!(
+            lines(&Scenario::ride_sharing()),
+            [
+                "Trip 12 booked",
+                "Booking 12 confirmed in 80 ms",
+                "Driver matching is down: booking 12 failed",
+                "The Trip Service is down: booking 12 failed",
+                "The Trip Service could not save trip 12",
+                "TripBooked for trip 12 published",
+                "The broker is down: the event for trip 12 waits in the Trip Service's buffer",
+                "The buffered event for trip 12 reached the broker",
+                "Trip rate set to 2 per second",
+                "Driver matching subscribed to TripBooked: the Trip Service did not change",
+                "Driver matching added: the Trip Service had to be changed to call it",
+                "The rider cancels trip 12",
+                "TripCancelled for trip 12 published",
+                "The broker is down: the cancellation of trip 12 was lost",
+                "Driver matching processed the cancellation of trip 12 before the trip itself",
+                "Driver matching failed on the event of trip 12 4 times: parked in its dead-letter queue",
+            ]
+        );
+    }
+
+    #[test]
+    fn fault_notes_start_with_a_capital() {
+        let sc = Scenario::checkout();
+        let n = Note { at_us: 0, order: 0, kind: NoteKind::FaultInjected { fault: Fault::BrokerDown } };
+        assert_eq!(note_text(&n, &sc), "The broker is down");
+    }
+}
