@@ -62,3 +62,13 @@ test('presentation mode is a display setting: switched on, it is kept for the ne
     assert.equal(await page.evaluate(() => document.documentElement.dataset.present), undefined);
   });
 });
+
+test('at 1024x768 without presentation mode, the subscribers table shows every column, Busy included', async () => {
+  await withPage({ viewport: PROJECTOR }, async (page) => {
+    await openLab(page, labUrl(server.url, { seed: 3 }));
+    const wrap = page.locator('.metrics .subs-wrap');
+    await wrap.waitFor();
+    const [scroll, client] = await wrap.evaluate((el) => [el.scrollWidth, el.clientWidth]);
+    assert.ok(scroll <= client, `the table is ${scroll} px wide in a ${client} px column: a column is out of view`);
+  });
+});
