@@ -109,6 +109,9 @@ pub struct Nested {
     pub next: usize,
     pub answered: u64,
     pub mode: CallMode,
+    /// When the latest of its calls went out (all of them, in parallel mode): how long it has
+    /// been waiting, for the stage.
+    pub called_us: Micros,
 }
 
 /// One service a call goes to, and the type it handles.

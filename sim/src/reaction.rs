@@ -81,7 +81,8 @@ impl Sim {
             CallMode::Parallel => (0..targets.len()).collect(),
         };
         let calls: Vec<(usize, Callee)> = first.into_iter().map(|k| (k, targets[k])).collect();
-        self.flows.nested.insert((i, order), Nested { caller, call, targets, next: 0, answered: 0, mode });
+        let called_us = self.now;
+        self.flows.nested.insert((i, order), Nested { caller, call, targets, next: 0, answered: 0, mode, called_us });
         for (k, c) in calls {
             self.nested_call(i, order, k as u16, c);
         }
@@ -120,6 +121,7 @@ impl Sim {
         }
         if n.mode == CallMode::Sequential {
             n.next += 1;
+            n.called_us = self.now;
             let (k, to) = (n.next, n.targets[n.next]);
             self.nested_call(i, m.order, k as u16, to);
         }

@@ -6,9 +6,12 @@ use crate::scenario::CallMode;
 use crate::sim::{Sim, Stage};
 use crate::time::Micros;
 
-/// One call the Order Service has sent and not yet had answered.
+/// One call the Order Service (or, request-driven in a chain, a service) has sent and not yet
+/// had answered.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct OpenCall {
+    /// Catalog index of the service that made it; `None` for the Order Service.
+    pub caller: Option<u16>,
     pub order: u64,
     /// Catalog index of the service called.
     pub callee: u16,
@@ -18,6 +21,8 @@ pub struct OpenCall {
 /// The open calls to one service, as the stage draws them: one held line per callee.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct HeldCalls {
+    /// Catalog index of the service holding them; `None` for the Order Service.
+    pub caller: Option<u16>,
     pub callee: u16,
     pub count: u32,
     /// When the longest-waiting of them went out.
@@ -54,7 +59,8 @@ impl Waiting {
                 let mut mine = self.calls.iter().filter(|c| c.callee == callee);
                 let first = mine.next()?;
                 let count = 1 + mine.count() as u32;
-                Some(HeldCalls { callee, count, oldest_us: first.since_us })
+                // A service has one caller: the Order Service, or the service it follows.
+                Some(HeldCalls { caller: first.caller, callee, count, oldest_us: first.since_us })
             })
             .collect()
     }
@@ -75,20 +81,42 @@ impl Sim {
                     match mode {
                         CallMode::Sequential => {
                             if open(*next) {
-                                w.calls.push(OpenCall { order, callee: targets[*next], since_us: *called_us });
+                                w.calls.push(OpenCall {
+                                    caller: None,
+                                    order,
+                                    callee: targets[*next],
+                                    since_us: *called_us,
+                                });
                             }
                         }
-                        CallMode::Parallel => w.calls.extend(
-                            (0..targets.len())
-                                .filter(|&k| open(k))
-                                .map(|k| OpenCall { order, callee: targets[k], since_us: *called_us }),
-                        ),
+                        CallMode::Parallel => {
+                            w.calls.extend((0..targets.len()).filter(|&k| open(k)).map(|k| OpenCall {
+                                caller: None,
+                                order,
+                                callee: targets[k],
+                                since_us: *called_us,
+                            }))
+                        }
                     }
                 }
             }
         }
+        // Request-driven in a chain, the calls services make before they answer their own.
+        for (&(service, order), n) in &self.flows.nested {
+            let open = |k: usize| n.answered & (1u64 << k) == 0;
+            let ks: Vec<usize> = match n.mode {
+                CallMode::Sequential => vec![n.next],
+                CallMode::Parallel => (0..n.targets.len()).collect(),
+            };
+            w.calls.extend(ks.into_iter().filter(|&k| open(k)).map(|k| OpenCall {
+                caller: Some(service),
+                order,
+                callee: n.targets[k].service,
+                since_us: n.called_us,
+            }));
+        }
         // The map's order is not the run's: sort, so the view is the same in every run.
-        w.calls.sort_unstable_by_key(|c| (c.since_us, c.order, c.callee));
+        w.calls.sort_unstable_by_key(|c| (c.since_us, c.order, c.callee, c.caller));
         w
     }
 }

@@ -207,3 +207,21 @@ fn shapes_the_engine_does_not_run_are_named_with_their_paths() {
     let p = problems(&f);
     assert!(has(&p, "reactions go round in a circle"), "{p:?}");
 }
+
+/// Request-driven, who waits on whom down the chain: with the ledger slow, the fraud check
+/// holds calls open to it while the Transfer Service holds its own to the fraud check.
+#[test]
+fn request_driven_the_stage_sees_each_service_waiting_on_the_next() {
+    let slow = vec![FaultSpec::parse("slow:ledger:2000ms").unwrap()];
+    let setup = Setup { scenario: "bank-transfer".into(), wiring: Wiring::Request, seed: 3, rate: Some(4.0), faults: slow };
+    let mut sim = Sim::from_scenario(scenario(), &setup).unwrap();
+    sim.run_until(10 * SEC);
+    let s = sim.scenario().clone();
+    let (fraud, ledger) = (index(&s, "fraud"), index(&s, "ledger"));
+    let held = sim.waiting().held(sim.wired());
+    let by = |caller: Option<u16>, callee: u16| held.iter().find(|h| h.caller == caller && h.callee == callee);
+    let entry = by(None, fraud).expect("the Transfer Service waits on the fraud check");
+    let nested = by(Some(fraud), ledger).expect("the fraud check waits on the ledger");
+    assert!(nested.count >= 2 && entry.count >= nested.count, "{held:?}");
+    assert!(sim.now() - nested.oldest_us > SEC, "the ledger's slowness shows as a long wait: {held:?}");
+}

@@ -114,10 +114,14 @@ pub fn scene_summary(sim: &Sim) -> String {
         .iter()
         .map(|h| {
             let calls = if h.count == 1 { "1 call".to_string() } else { format!("{} calls", h.count) };
+            let sc = sim.scenario();
+            let caller = match h.caller {
+                Some(i) => sc.catalog[i as usize].name.clone(),
+                None => format!("the {}", sc.order_service.name),
+            };
             format!(
-                "the {} waits on {} ({calls} open, the longest for {})",
-                sim.scenario().order_service.name,
-                sim.scenario().catalog[h.callee as usize].name,
+                "{caller} waits on {} ({calls} open, the longest for {})",
+                sc.catalog[h.callee as usize].name,
                 human(sim.now() - h.oldest_us)
             )
         })
@@ -212,7 +216,8 @@ fn broker_view(sim: &Sim) -> NodeView {
 pub fn orders_doing(sim: &Sim, w: &Waiting) -> String {
     let now = sim.now();
     let name = |i: u16| sim.scenario().catalog[i as usize].name.clone();
-    if let Some(first) = w.calls.first() {
+    // Its own calls only: in a chain, services make calls of their own.
+    if let Some(first) = w.calls.iter().find(|c| c.caller.is_none()) {
         return format!("waiting on {} \u{b7} {}", name(first.callee), human(now - first.since_us));
     }
     match (w.publishing, w.saving) {
@@ -264,7 +269,10 @@ pub fn Stage(props: &StageProps) -> Html {
         line(a, b, class)
     });
     // A call in progress is a held line from caller to callee for as long as it lasts.
-    let held_lines = held.iter().filter_map(|h| line(Node::Orders, Node::Service(h.callee), "held"));
+    let held_lines = held.iter().filter_map(|h| {
+        let caller = h.caller.map_or(Node::Orders, Node::Service);
+        line(caller, Node::Service(h.callee), "held")
+    });
     // The time is written on a held line once the call has taken longer than a healthy round
     // trip (a label on every call of a healthy checkout would only be noise).
     // Where the layout says (`Layout::held_label_at`): on a wide stage along the wire or, with

@@ -105,3 +105,19 @@ test('the bank transfer runs with its own words, keys its follow-ups and draws i
     await sendMoney(page);
   });
 });
+
+test('request-driven, a slow ledger holds the fraud check, which holds the Transfer Service: each wait is drawn', async () => {
+  await withPage(async (page) => {
+    const params = { scenario: ADDRESS, wiring: 'request', seed: 3, rate: 4, speed: 1, fault: 'slow:ledger:2000ms' };
+    await openLab(page, labUrl(server.url, params));
+    // A held call is labelled once it has lasted longer than a healthy round trip.
+    await page.locator(tid('held-ledger')).waitFor();
+    await page.locator(tid('held-fraud')).waitFor();
+    assert.ok(Number(await page.locator(tid('held-ledger')).getAttribute('data-count')) >= 1);
+    // Two held lines: Transfer Service to the fraud check, and the fraud check to the ledger.
+    assert.ok((await page.locator('.wires polyline.held').count()) >= 2);
+    const summary = await page.locator(tid('scene-summary')).innerText();
+    assert.match(summary, /Fraud check waits on Ledger/, summary);
+    await assertNoAxeViolations(page, 'the bank transfer, request-driven, a slow ledger');
+  });
+});
