@@ -174,6 +174,7 @@ pub fn check(f: &ScenarioFile, entry_i: usize) -> Result<Shape, Vec<Problem>> {
     }
 
     // Reactions: what each service publishes or sends, by outcome.
+    let channel_of = |t: MessageType| type_specs[(t.0 - MessageType::FIRST_FOLLOW_UP) as usize].channel;
     let catalog_index = |key: &str| catalog.iter().position(|(_, s)| s.key == key).map(|k| k as u16);
     let mut reactions = Vec::new();
     let mut publishers: BTreeMap<u16, BTreeMap<&str, String>> = BTreeMap::new();
@@ -194,8 +195,8 @@ pub fn check(f: &ScenarioFile, entry_i: usize) -> Result<Shape, Vec<Problem>> {
                     continue;
                 };
                 let Some(&ty) = types.get(name) else { continue };
-                let channel = type_specs[(ty.0 - MessageType::FIRST_FOLLOW_UP) as usize].channel;
-                if emits.iter().any(|e: &MessageType| type_specs[(e.0 - MessageType::FIRST_FOLLOW_UP) as usize].channel == channel) {
+                let channel = channel_of(ty);
+                if emits.iter().any(|&e| channel_of(e) == channel) {
                     bad(p.clone(), format!("an outcome sends one message to each channel; {name} shares its channel with another"));
                 }
                 publishers.entry(channel).or_default().insert(&r.service, p);
@@ -236,7 +237,7 @@ pub fn check(f: &ScenarioFile, entry_i: usize) -> Result<Shape, Vec<Problem>> {
             .iter()
             .filter(|r| r.service == s)
             .flat_map(|r| r.outcomes.iter().flat_map(|o| o.emits.iter()))
-            .map(|t| type_specs[(t.0 - MessageType::FIRST_FOLLOW_UP) as usize].channel)
+            .map(|&t| channel_of(t))
             .collect();
         (0..catalog.len() as u16).filter(|&j| channels.contains(&reads[j as usize])).collect()
     };
