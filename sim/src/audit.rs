@@ -21,13 +21,15 @@ impl Sim {
             ));
         }
         let retrying = self
-            .wires.msgs
+            .wires
+            .msgs
             .iter()
             .filter(|m| matches!(m.kind, MsgKind::Publish | MsgKind::PublishAck | MsgKind::PublishNack) && m.retry)
             .count() as u64;
         if retrying != self.flows.outbox_sending {
             return Err(format!("buffer: {} retries counted but {retrying} on the wires", self.flows.outbox_sending));
         }
+        self.audit_outbox()?;
         for (i, sub) in self.broker.subs.iter().enumerate() {
             // Subscribed exactly when wired in and not called synchronously: a synchronous
             // service must not get the event as well as the call.
@@ -46,7 +48,8 @@ impl Sim {
             let delivering =
                 self.wires.msgs.iter().filter(|m| m.kind == MsgKind::Deliver && m.to == svc && current(m.tag)).count();
             let acking = self
-                .wires.msgs
+                .wires
+                .msgs
                 .iter()
                 .filter(|m| matches!(m.kind, MsgKind::Ack | MsgKind::Nack) && m.from == svc && current(m.tag))
                 .count();
@@ -92,6 +95,33 @@ impl Sim {
             if dead_now != sub.dead {
                 return Err(format!("subscriber {i}: {} dead counted, {dead_now} in the queue", sub.dead));
             }
+        }
+        Ok(())
+    }
+
+    /// Every committed row is pending or marked; a row on its way has its publish (or the
+    /// answer) on a wire; and a row waiting for the relay has a pass on the agenda.
+    fn audit_outbox(&self) -> Result<(), String> {
+        let o = &self.outbox;
+        if o.committed != o.marked + o.pending.len() as u64 {
+            return Err(format!(
+                "outbox: {} committed != {} marked + {} pending",
+                o.committed,
+                o.marked,
+                o.pending.len()
+            ));
+        }
+        let relay_msgs = self.wires.msgs.iter().filter(|m| m.from == Node::Relay || m.to == Node::Relay).count();
+        let in_flight = o.pending.iter().filter(|r| r.in_flight).count();
+        if in_flight > relay_msgs {
+            return Err(format!("outbox: {in_flight} rows on their way but {relay_msgs} relay messages on the wires"));
+        }
+        let waiting = o.pending.iter().any(|r| !r.in_flight);
+        if waiting && !o.scheduled && !self.faults.relay_down() {
+            return Err("outbox: rows wait for a relay that has no pass on the agenda".into());
+        }
+        if o.pending.iter().zip(o.pending.iter().skip(1)).any(|(a, b)| a.event >= b.event) {
+            return Err("outbox: pending rows out of commit order".into());
         }
         Ok(())
     }

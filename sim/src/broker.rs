@@ -61,6 +61,9 @@ impl Sim {
         for sub in self.broker.subs.iter_mut().filter(|s| s.active && s.channel == channel) {
             sub.copies += 1;
         }
+        if m.from == Node::Relay {
+            self.relay_row_stored(m.event, m.order);
+        }
         self.post(answer(MsgKind::PublishAck));
         // Only partition p of that channel has something new to hand out.
         for i in 0..self.broker.subs.len() {
@@ -310,6 +313,9 @@ impl Sim {
             self.fold(0xa000 | (i as u64) << 16 | applied as u64);
             if applied == Applied::Again {
                 self.note(order, NoteKind::DuplicateApplied { service: i, event });
+            }
+            if applied != Applied::Once {
+                self.count_duplicate_cause(event);
             }
             if reordered {
                 self.note(order, NoteKind::OutOfOrder { service: i });

@@ -114,14 +114,14 @@ impl Dedupe {
 
 /// A growable set of small integers (event and order IDs are dense from 1).
 #[derive(Clone, Debug, Default)]
-struct Bits(Vec<u64>);
+pub(crate) struct Bits(Vec<u64>);
 
 impl Bits {
-    fn get(&self, i: u64) -> bool {
+    pub(crate) fn get(&self, i: u64) -> bool {
         self.0.get((i / 64) as usize).is_some_and(|w| w & (1 << (i % 64)) != 0)
     }
     /// Sets bit `i`; true if it was clear.
-    fn set(&mut self, i: u64) -> bool {
+    pub(crate) fn set(&mut self, i: u64) -> bool {
         let w = (i / 64) as usize;
         if w >= self.0.len() {
             self.0.resize(w + 1, 0);

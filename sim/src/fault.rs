@@ -47,6 +47,14 @@ pub enum Fault {
     CrashBeforeAck { service: String, share: f64 },
     /// The `OrderPlaced` event of this order is one the consumer can never process.
     Poison { service: String, order: u64 },
+    /// After a share of its commits, the entry service's process dies before its next step
+    /// (publishing, or answering) and restarts at once: the dual write's crash point.
+    CrashAfterCommit { share: f64 },
+    /// After a share of its publishes, the outbox relay dies before it marks the row sent,
+    /// and restarts: the row is published again.
+    RelayCrash { share: f64 },
+    /// The outbox relay is stopped: rows wait in the table until it is back.
+    RelayDown,
 }
 
 /// The kinds of [`Fault`], as the `kind` tag and the spec form name them.
@@ -63,6 +71,9 @@ enum FaultKind {
     Delay,
     CrashBeforeAck,
     Poison,
+    CrashAfterCommit,
+    RelayCrash,
+    RelayDown,
 }
 
 impl FaultKind {
@@ -116,6 +127,9 @@ impl TryFrom<RawFault> for Fault {
                 Fault::CrashBeforeAck { service: service()?, share: need(&mut s.share, "share", kind)? }
             }
             FaultKind::Poison => Fault::Poison { service: service()?, order: need(&mut s.order, "order", kind)? },
+            FaultKind::CrashAfterCommit => Fault::CrashAfterCommit { share: need(&mut s.share, "share", kind)? },
+            FaultKind::RelayCrash => Fault::RelayCrash { share: need(&mut s.share, "share", kind)? },
+            FaultKind::RelayDown => Fault::RelayDown,
         };
         refuse_rest(
             kind,
@@ -146,7 +160,7 @@ impl Fault {
             Fault::Drop { service, .. } | Fault::Duplicate { service, .. } | Fault::Delay { service, .. } => {
                 service.as_deref()
             }
-            Fault::BrokerDown => None,
+            Fault::BrokerDown | Fault::CrashAfterCommit { .. } | Fault::RelayCrash { .. } | Fault::RelayDown => None,
         }
     }
 
@@ -170,7 +184,9 @@ impl Fault {
             | Fault::Drop { share, .. }
             | Fault::Duplicate { share, .. }
             | Fault::Delay { share, .. }
-            | Fault::CrashBeforeAck { share, .. } => Some(*share),
+            | Fault::CrashBeforeAck { share, .. }
+            | Fault::CrashAfterCommit { share }
+            | Fault::RelayCrash { share } => Some(*share),
             _ => None,
         }
     }
@@ -226,6 +242,9 @@ impl Fault {
             Fault::Delay { .. } => FaultKind::Delay,
             Fault::CrashBeforeAck { .. } => FaultKind::CrashBeforeAck,
             Fault::Poison { .. } => FaultKind::Poison,
+            Fault::CrashAfterCommit { .. } => FaultKind::CrashAfterCommit,
+            Fault::RelayCrash { .. } => FaultKind::RelayCrash,
+            Fault::RelayDown => FaultKind::RelayDown,
         }
     }
 
@@ -245,6 +264,8 @@ impl Fault {
             }
             Fault::CrashBeforeAck { service, share } => format!("{kind}:{service}:{share}"),
             Fault::Poison { service, order } => format!("{kind}:{service}:{order}"),
+            Fault::CrashAfterCommit { share } | Fault::RelayCrash { share } => format!("{kind}:{share}"),
+            Fault::RelayDown => kind.into(),
         }
     }
 }
@@ -303,6 +324,23 @@ impl FaultSet {
         self.active.iter().any(|f| matches!(f, Fault::BrokerDown))
     }
 
+    /// The share of the entry service's commits after which it crashes before its next step.
+    pub fn crash_after_commit(&self) -> f64 {
+        self.active
+            .iter()
+            .map(|f| if let Fault::CrashAfterCommit { share } = f { *share } else { 0.0 })
+            .fold(0.0, f64::max)
+    }
+
+    /// The share of the relay's publishes after which it crashes before marking the row.
+    pub fn relay_crash(&self) -> f64 {
+        self.active.iter().map(|f| if let Fault::RelayCrash { share } = f { *share } else { 0.0 }).fold(0.0, f64::max)
+    }
+
+    pub fn relay_down(&self) -> bool {
+        self.active.iter().any(|f| matches!(f, Fault::RelayDown))
+    }
+
     /// What the delivery faults do to one subscriber's wire, combined: a fault on the broker
     /// and one on the wire add up to the larger share.
     pub fn wire(&self, key: &str) -> WireFaults {
@@ -359,7 +397,8 @@ pub struct FaultSpec {
 pub const FAULT_FORMS: &str = "slow:SERVICE:DURATION (e.g. slow:analytics:2000ms), crash:SERVICE, \
 errors:SERVICE:SHARE (e.g. errors:inventory:0.2), broker-down, drop:TARGET:SHARE (e.g. drop:email:0.1), \
 duplicate:TARGET:SHARE (e.g. duplicate:broker:0.2), delay:TARGET:SHARE:DURATION (e.g. delay:email:0.3:400ms), \
-crash-before-ack:SERVICE:SHARE, poison:SERVICE:ORDER (e.g. poison:payment:5); TARGET is a subscriber or \
+crash-before-ack:SERVICE:SHARE, poison:SERVICE:ORDER (e.g. poison:payment:5), crash-after-commit:SHARE, \
+relay-crash:SHARE, relay-down; TARGET is a subscriber or \
 broker (all of them); any of them may end in :FROM-UNTIL (e.g. broker-down:10s-20s, crash:email:5s-)";
 
 impl FaultSpec {
@@ -439,6 +478,19 @@ impl FaultSpec {
                 }
                 _ => return Err(wrap("poison needs a service and an order number".into())),
             },
+            FaultKind::CrashAfterCommit | FaultKind::RelayCrash => match rest {
+                [share, tail @ ..] => {
+                    let share = parse_share(share).map_err(wrap)?;
+                    let f = if fault_kind == FaultKind::RelayCrash {
+                        Fault::RelayCrash { share }
+                    } else {
+                        Fault::CrashAfterCommit { share }
+                    };
+                    (f, tail)
+                }
+                _ => return Err(wrap(format!("{kind} needs a share"))),
+            },
+            FaultKind::RelayDown => (Fault::RelayDown, rest),
         };
         if fault.service() == Some("") {
             return Err(wrap("the service name is empty".into()));
@@ -587,6 +639,9 @@ mod tests {
             Fault::Delay { service: Some("sms".into()), share: 0.25, extra_us: 300 * MS },
             Fault::CrashBeforeAck { service: "payment".into(), share: 0.1 },
             Fault::Poison { service: "payment".into(), order: 12 },
+            Fault::CrashAfterCommit { share: 0.2 },
+            Fault::RelayCrash { share: 1.0 },
+            Fault::RelayDown,
         ] {
             assert_eq!(FaultSpec::parse(&f.spec()).unwrap().fault, f);
         }

@@ -6,6 +6,7 @@ use crate::fault::Fault;
 use crate::message::{Message, MessageType, MsgKind, Node, Refusal};
 use crate::metrics::CheckoutSample;
 use crate::narration::{FailCause, NoteKind, SettingNote};
+use crate::relay::Committed;
 use crate::scenario::{CallMode, PublishPolicy, Wiring};
 use crate::service::Job;
 use crate::sim::{Buffered, Checkout, Ev, Sim, Stage};
@@ -29,6 +30,7 @@ impl Sim {
             (MsgKind::Reply | MsgKind::ErrorReply(_), Node::Service(i)) => self.nested_reply_arrived(m, i),
             (MsgKind::Publish, Node::Broker) => self.publish_arrived(m),
             (MsgKind::PublishAck | MsgKind::PublishNack, Node::Orders) => self.publish_answered(m),
+            (MsgKind::PublishAck | MsgKind::PublishNack, Node::Relay) => self.relay_answered(m),
             (MsgKind::PublishAck | MsgKind::PublishNack, Node::Service(i)) => self.follow_up_answered(m, i),
             (MsgKind::Deliver, Node::Service(i)) => self.delivery_arrived(m, i),
             (MsgKind::Ack | MsgKind::Nack, Node::Broker) => self.ack_arrived(m),
@@ -58,7 +60,13 @@ impl Sim {
         if ok {
             self.note(m.order, NoteKind::Confirmed { latency_us });
         }
-        self.flows.samples.push(CheckoutSample { order: m.order, done_us: self.now, latency_us, ok, outgoing: m.outgoing });
+        self.flows.samples.push(CheckoutSample {
+            order: m.order,
+            done_us: self.now,
+            latency_us,
+            ok,
+            outgoing: m.outgoing,
+        });
         // Some shoppers change their mind at once; only events can carry that afterwards.
         if ok && self.wiring == Wiring::Event && self.cancels(m.order) {
             self.note(m.order, NoteKind::CancelRequested);
@@ -71,6 +79,9 @@ impl Sim {
     fn cancel_arrived(&mut self, m: Message) {
         if self.faults.is_down(&self.scenario.order_service.key) {
             return;
+        }
+        if self.publishing.uses_outbox() {
+            return self.commit_row(m.order, MessageType::CANCEL);
         }
         let event = self.flows.next_event;
         self.flows.next_event += 1;
@@ -126,8 +137,14 @@ impl Sim {
         }
     }
 
-    /// Publishes the order's one event; the shopper is answered when the broker has it.
+    /// Publishes the order's one event; the shopper is answered when the broker has it. With
+    /// an outbox, the event is a row committed with the order and the shopper is answered now.
     fn publish(&mut self, order: u64) {
+        match self.committed(order) {
+            Committed::PublishNow => {}
+            Committed::InOutbox => return self.confirm(order),
+            Committed::Crashed => return,
+        }
         let event = self.flows.next_event;
         self.flows.next_event += 1;
         self.set_stage(order, Stage::Publishing { event });
@@ -261,7 +278,11 @@ impl Sim {
                 }
             }
             (MsgKind::PublishNack, true) => match self.publish_policy {
-                PublishPolicy::Fail => self.fail(order, FailCause::BrokerDown),
+                PublishPolicy::Fail => {
+                    // The order was committed before the publish: it stays, with no event.
+                    self.outbox.lost.broker_refused += 1;
+                    self.fail(order, FailCause::BrokerDown)
+                }
                 PublishPolicy::BufferAndRetry => {
                     self.buffer(m);
                     self.note(order, NoteKind::Buffered);
@@ -321,7 +342,7 @@ impl Sim {
         }
     }
 
-    fn fail(&mut self, order: u64, cause: FailCause) {
+    pub(crate) fn fail(&mut self, order: u64, cause: FailCause) {
         if let Some(c) = self.flows.checkouts.remove(&order) {
             self.note(order, NoteKind::Failed { cause });
             let reject = Message::new(MsgKind::Reject, Node::Orders, Node::Shopper, order, c.placed_us);
@@ -359,6 +380,7 @@ impl Sim {
                 }
             }
             Fault::BrokerDown => self.dispatch_all(),
+            Fault::RelayDown => self.relay_started(),
             _ => {}
         }
     }

@@ -4,7 +4,7 @@
 use crate::delivery::{Guarantee, RetryPolicy, StartFrom};
 use crate::fault::Fault;
 use crate::keys::{given, need, refuse_rest};
-use crate::scenario::{CallMode, PublishPolicy, Wiring};
+use crate::scenario::{CallMode, PublishPolicy, Publishing, Wiring};
 use crate::time::Micros;
 use crate::topic::PartitionKey;
 use serde::{Deserialize, Serialize};
@@ -28,6 +28,11 @@ pub enum Action {
     },
     SetPublishPolicy {
         policy: PublishPolicy,
+    },
+    /// How the entry service gets its events to the broker: the dual write, or an outbox
+    /// with a polling or log-tailing relay.
+    SetPublishing {
+        publishing: Publishing,
     },
     AddSubscriber {
         service: String,
@@ -128,6 +133,7 @@ enum ActionKind {
     SetWiring,
     SetCallMode,
     SetPublishPolicy,
+    SetPublishing,
     AddSubscriber,
     RemoveSubscriber,
     Inject,
@@ -168,6 +174,8 @@ struct RawAction {
     #[serde(default, deserialize_with = "given")]
     policy: Option<PublishPolicy>,
     #[serde(default, deserialize_with = "given")]
+    publishing: Option<Publishing>,
+    #[serde(default, deserialize_with = "given")]
     service: Option<String>,
     #[serde(default, deserialize_with = "given")]
     from: Option<StartFrom>,
@@ -202,6 +210,9 @@ impl RawAction {
             ActionKind::SetWiring => Action::SetWiring { wiring: need(&mut s.wiring, "wiring", kind)? },
             ActionKind::SetCallMode => Action::SetCallMode { mode: need(&mut s.mode, "mode", kind)? },
             ActionKind::SetPublishPolicy => Action::SetPublishPolicy { policy: need(&mut s.policy, "policy", kind)? },
+            ActionKind::SetPublishing => {
+                Action::SetPublishing { publishing: need(&mut s.publishing, "publishing", kind)? }
+            }
             ActionKind::AddSubscriber => Action::AddSubscriber {
                 service: need(&mut s.service, "service", kind)?,
                 from: s.from.take().unwrap_or_default(),
@@ -246,6 +257,7 @@ impl RawAction {
                 ("wiring", s.wiring.is_some()),
                 ("mode", s.mode.is_some()),
                 ("policy", s.policy.is_some()),
+                ("publishing", s.publishing.is_some()),
                 ("service", s.service.is_some()),
                 ("from", s.from.is_some()),
                 ("fault", s.fault.is_some()),

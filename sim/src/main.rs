@@ -11,7 +11,7 @@ use fanout_sim::export;
 use fanout_sim::fault::{parse_duration, FaultSpec};
 use fanout_sim::params::LabParams;
 use fanout_sim::report::Report;
-use fanout_sim::scenario::{CallMode, PublishPolicy};
+use fanout_sim::scenario::{CallMode, PublishPolicy, Publishing};
 use fanout_sim::script::Step;
 use fanout_sim::topic::{PartitionKey, MAX_PARTITIONS};
 use fanout_sim::{Action, Input, Micros, Scenario, Sim, Wiring, SEC};
@@ -110,6 +110,10 @@ struct Args {
     /// or keep the event in its buffer and publish it again later (default: the scenario's).
     #[arg(long = "publish-policy", value_name = "fail|buffer-and-retry", value_parser = parse_policy)]
     publish_policy: Option<PublishPolicy>,
+    /// How the entry service gets its event to the broker: commit then publish (direct, the
+    /// dual write), or an outbox row published by a polling or log-tailing relay.
+    #[arg(long, value_name = "direct|outbox-polling|outbox-tailing", value_parser = parse_publishing)]
+    publishing: Option<Publishing>,
     /// An intervention at a moment, written as a link's `at=` step: e.g. 5s:buy,
     /// 0s:idempotent:email:on, 12.5s:inject:crash:email, 20s:rate:8; may be repeated. Every
     /// form is listed in the README.
@@ -155,6 +159,11 @@ fn parse_policy(s: &str) -> Result<PublishPolicy, String> {
         "buffer-and-retry" => Ok(PublishPolicy::BufferAndRetry),
         _ => Err(format!("unknown publish policy `{s}`; accepted: fail, buffer-and-retry")),
     }
+}
+
+fn parse_publishing(s: &str) -> Result<Publishing, String> {
+    Publishing::parse(s)
+        .ok_or_else(|| format!("unknown publishing `{s}`; accepted: direct, outbox-polling, outbox-tailing"))
 }
 
 /// A step as typed and as parsed.
@@ -306,6 +315,9 @@ fn flag_steps(args: &Args, scenario: &Scenario) -> Vec<(Step, String)> {
             Action::SetPublishPolicy { policy },
             flag("publish-policy", &fanout_sim::script::action_text(&Action::SetPublishPolicy { policy })),
         ));
+    }
+    if let Some(publishing) = args.publishing {
+        actions.push((Action::SetPublishing { publishing }, flag("publishing", publishing.key())));
     }
     for s in &args.add {
         actions.push((
@@ -618,6 +630,22 @@ fn print_table(r: &Report) {
             s.redeliveries,
             s.out_of_order,
             s.order_violations
+        );
+    }
+    let p = &r.publishing;
+    if p.mode != "direct" || p.committed > 0 || p.commit_crashes > 0 || p.lost_orders.broker_refused > 0 {
+        println!(
+            "publishing {}: outbox {} committed, {} sent, {} pending; relay crashes {}, published again {}",
+            p.mode, p.committed, p.marked, p.pending, p.relay_crashes, p.republished
+        );
+        println!(
+            "{:<10} orders with no event: {} after a crash past the commit, {} refused by the broker; \
+             duplicates: {} from second copies, {} redelivered",
+            "",
+            p.lost_orders.crash_after_commit,
+            p.lost_orders.broker_refused,
+            p.duplicates.republished,
+            p.duplicates.redelivered
         );
     }
     println!("hops       {}", c.hops);

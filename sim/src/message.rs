@@ -32,6 +32,8 @@ pub enum Node {
     Broker,
     /// A downstream service, by its index in the scenario's catalog.
     Service(u16),
+    /// The entry service's outbox relay: it reads the outbox table and publishes its rows.
+    Relay,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -235,6 +237,7 @@ impl Node {
             Node::Orders => 2,
             Node::Broker => 3,
             Node::Service(i) => 16 + i as u64,
+            Node::Relay => 4,
         }
     }
 }

@@ -4,7 +4,7 @@
 use crate::delivery::{Guarantee, RetryPolicy};
 use crate::fault::Fault;
 use crate::message::MessageType;
-use crate::scenario::Wiring;
+use crate::scenario::{Publishing, Wiring};
 use crate::time::Micros;
 use crate::topic::PartitionKey;
 
@@ -21,6 +21,8 @@ pub enum FailCause {
     Busy(u16),
     /// The broker refused the `OrderPlaced` event.
     BrokerDown,
+    /// The Order Service's process died between its commit and its next step.
+    CrashedAfterCommit,
     OrdersDown,
     OrdersError,
     OrdersBusy,
@@ -108,6 +110,20 @@ pub enum NoteKind {
         from: u16,
         mtype: MessageType,
     },
+    /// The entry service died right after committing the order. `kept`: the event was
+    /// committed as an outbox row too, so the relay will still publish it; otherwise the
+    /// order exists and its event is lost.
+    CrashedAfterCommit {
+        kept: bool,
+    },
+    /// The relay died after the broker stored this row and before marking it sent.
+    RelayCrashed {
+        event: u64,
+    },
+    /// The relay published a row the broker had already stored: a second copy in the log.
+    Republished {
+        event: u64,
+    },
     /// A setting of a subscriber (or of the topic or the shoppers, with no service) changed.
     SettingChanged {
         service: Option<u16>,
@@ -132,6 +148,8 @@ pub enum SettingNote {
     PartitionKey(PartitionKey),
     /// Share of shoppers who cancel just after ordering.
     CancelShare(f64),
+    /// How the entry service gets its events to the broker.
+    Publishing(Publishing),
 }
 
 /// One line of the log.

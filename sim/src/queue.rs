@@ -33,6 +33,8 @@ pub enum Ev {
         caller: Node,
     },
     PublishRetry,
+    /// The outbox relay's next pass.
+    Relay,
     /// A failed delivery's backoff is over.
     Backoff {
         sub: u16,

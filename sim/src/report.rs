@@ -55,6 +55,40 @@ pub struct Report {
     pub checkouts: Headline,
     pub response_ms: MsPercentiles,
     pub subscribers: Vec<SubscriberReport>,
+    /// How the entry service publishes, and what its outbox and the dual write did.
+    pub publishing: PublishingReport,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct PublishingReport {
+    /// `direct`, `outbox-polling` or `outbox-tailing`.
+    pub mode: String,
+    /// Outbox rows written, marked sent, and still pending.
+    pub committed: u64,
+    pub marked: u64,
+    pub pending: u64,
+    pub relay_crashes: u64,
+    /// Rows the broker stored a second time after a relay crash.
+    pub republished: u64,
+    /// Times the entry service died right after a commit, in either mode.
+    pub commit_crashes: u64,
+    /// Orders saved whose event never reached the broker, by cause.
+    pub lost_orders: LostReport,
+    /// Duplicates the consumers met, by cause: a second copy in the log (from the relay) or
+    /// the broker delivering the same copy again.
+    pub duplicates: DuplicateReport,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct LostReport {
+    pub crash_after_commit: u64,
+    pub broker_refused: u64,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct DuplicateReport {
+    pub republished: u64,
+    pub redelivered: u64,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -116,7 +150,35 @@ impl Report {
             trace_hash: sim.trace_hash_hex(),
             response_ms: MsPercentiles::of(&all),
             checkouts: headline,
+            publishing: PublishingReport::of(sim),
             subscribers,
+        }
+    }
+}
+
+impl PublishingReport {
+    fn of(sim: &Sim) -> PublishingReport {
+        let o = sim.outbox();
+        // Every duplicate any consumer met, applied or skipped, whatever it was wired as.
+        let all: u64 = (0..sim.scenario().catalog.len() as u16)
+            .map(|i| sim.consumer(i).duplicates + sim.consumer(i).skipped)
+            .sum();
+        PublishingReport {
+            mode: sim.publishing().key().into(),
+            committed: o.committed,
+            marked: o.marked,
+            pending: o.pending_total as u64,
+            relay_crashes: o.relay_crashes,
+            republished: o.republished,
+            commit_crashes: o.commit_crashes,
+            lost_orders: LostReport {
+                crash_after_commit: o.lost.crash_after_commit,
+                broker_refused: o.lost.broker_refused,
+            },
+            duplicates: DuplicateReport {
+                republished: o.duplicates_of_copies,
+                redelivered: all - o.duplicates_of_copies.min(all),
+            },
         }
     }
 }

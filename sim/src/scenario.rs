@@ -74,6 +74,35 @@ impl PublishPolicy {
     }
 }
 
+/// How the entry service gets its event to the broker once it has saved the order.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, EnumString, IntoStaticStr, VariantArray)]
+#[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
+pub enum Publishing {
+    /// The dual write: commit the order, then publish. A crash between the two loses the
+    /// event while the order stays.
+    #[default]
+    Direct,
+    /// Commit the order and an outbox row in one transaction; a relay polls the table at an
+    /// interval and publishes what it finds.
+    OutboxPolling,
+    /// The same outbox, with a relay that follows the database's log and publishes each row
+    /// moments after its commit.
+    OutboxTailing,
+}
+
+impl Publishing {
+    pub fn parse(s: &str) -> Option<Self> {
+        s.parse().ok()
+    }
+    pub fn key(self) -> &'static str {
+        self.into()
+    }
+    pub fn uses_outbox(self) -> bool {
+        self != Publishing::Direct
+    }
+}
+
 /// What a service is for, which decides where the page draws it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, IntoStaticStr, VariantArray)]
 #[serde(rename_all = "kebab-case")]
@@ -360,6 +389,7 @@ mod tests {
         check(Wiring::key, Wiring::parse, Wiring::VARIANTS);
         check(CallMode::key, CallMode::parse, CallMode::VARIANTS);
         check(PublishPolicy::key, PublishPolicy::parse, PublishPolicy::VARIANTS);
+        check(Publishing::key, Publishing::parse, Publishing::VARIANTS);
         check(crate::delivery::Guarantee::key, crate::delivery::Guarantee::parse, crate::delivery::Guarantee::VARIANTS);
         assert_eq!(
             (Wiring::Request.key(), PublishPolicy::BufferAndRetry.key(), crate::delivery::Guarantee::AtLeastOnce.key()),

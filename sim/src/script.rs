@@ -9,14 +9,14 @@
 use crate::delivery::{Guarantee, RetryPolicy, StartFrom};
 use crate::fault::FaultSpec;
 use crate::input::Action;
-use crate::scenario::{CallMode, PublishPolicy, Wiring};
+use crate::scenario::{CallMode, PublishPolicy, Publishing, Wiring};
 pub use crate::time::seconds_text;
 use crate::time::{duration_spec, parse_duration, Micros};
 use crate::topic::PartitionKey;
 
 /// The accepted action forms, quoted in every parse error.
 pub const ACTION_FORMS: &str = "buy, rate:PER_SECOND, wiring:request|event, calls:sequential|parallel, \
-publish:fail|buffer-and-retry, add:SERVICE[:earliest], remove:SERVICE, inject:FAULT, clear:FAULT, \
+publish:fail|buffer-and-retry, publishing:direct|outbox-polling|outbox-tailing, add:SERVICE[:earliest], remove:SERVICE, inject:FAULT, clear:FAULT, \
 guarantee:SERVICE:at-least-once|at-most-once, idempotent:SERVICE:on|off, sync:SERVICE:on|off, \
 retry:SERVICE:ATTEMPTS,BASE,CAP, consumers:SERVICE:N, partitions:N, key:order|user|none, \
 cancel-share:SHARE, redrive:SERVICE[:EVENT] (FAULT as in fault=, e.g. crash:email)";
@@ -81,6 +81,7 @@ pub fn action_text(a: &Action) -> String {
         Action::SetWiring { wiring } => format!("wiring:{}", wiring.key()),
         Action::SetCallMode { mode } => format!("calls:{}", mode.key()),
         Action::SetPublishPolicy { policy } => format!("publish:{}", policy.key()),
+        Action::SetPublishing { publishing } => format!("publishing:{}", publishing.key()),
         Action::AddSubscriber { service, from: StartFrom::Latest } => format!("add:{service}"),
         Action::AddSubscriber { service, from: StartFrom::Earliest } => format!("add:{service}:earliest"),
         Action::RemoveSubscriber { service } => format!("remove:{service}"),
@@ -160,6 +161,12 @@ pub fn parse_action(s: &str) -> Result<Action, String> {
             arity(1)?;
             let policy = PublishPolicy::parse(args[0]).ok_or_else(|| wrap("fail or buffer-and-retry"))?;
             Action::SetPublishPolicy { policy }
+        }
+        "publishing" => {
+            arity(1)?;
+            let publishing =
+                Publishing::parse(args[0]).ok_or_else(|| wrap("direct, outbox-polling or outbox-tailing"))?;
+            Action::SetPublishing { publishing }
         }
         "add" => {
             let from = match args.get(1).copied() {

@@ -3,26 +3,27 @@
 //! This file holds the run loop, inputs and the read-only views the page and the CLI use.
 //! The order flow lives in `flow.rs`, the broker in `broker.rs`.
 
+use crate::broker_state::Broker;
 use crate::consumer::Consumer;
-use crate::delivery::MAX_CONSUMERS;
 use crate::delivery::StartFrom;
+use crate::delivery::MAX_CONSUMERS;
 use crate::fault::{Fault, FaultSet, FaultSpec};
+pub(crate) use crate::flows::{Buffered, Callee, Checkout, Flows, Nested, Stage};
 use crate::input::{Action, Input, MAX_RATE};
 use crate::message::{Message, MessageType, MsgKind, Node};
 use crate::metrics::{CheckoutSample, Percentiles, StaleWindow};
 use crate::narration::{Note, NoteKind, SettingNote};
+use crate::outbox::Outbox;
 pub(crate) use crate::queue::Ev;
 use crate::queue::EventQueue;
-use crate::broker_state::Broker;
-use crate::workers::Workers;
-use crate::wires::Wires;
 use crate::record::Record;
-pub(crate) use crate::flows::{Buffered, Callee, Checkout, Flows, Nested, Stage};
-use crate::scenario::{CallMode, PublishPolicy, Scenario, Wiring, MAX_SUBSCRIBERS};
+use crate::scenario::{CallMode, PublishPolicy, Publishing, Scenario, Wiring, MAX_SUBSCRIBERS};
 use crate::service::{Job, Service};
 use crate::subscription::{At, FailureKind, Subscription};
 use crate::time::{Micros, SEC};
 use crate::topic::{Topic, MAX_PARTITIONS};
+use crate::wires::Wires;
+use crate::workers::Workers;
 
 pub use crate::record::NOTES_KEPT;
 /// The window the headline percentiles are computed over, so they react to faults.
@@ -88,6 +89,7 @@ pub struct Sim {
     wiring_since_us: Micros,
     pub(crate) call_mode: CallMode,
     pub(crate) publish_policy: PublishPolicy,
+    pub(crate) publishing: Publishing,
     pub(crate) rate: f64,
     pub(crate) faults: FaultSet,
     /// Downstream services wired in, in the order they were added.
@@ -99,6 +101,7 @@ pub struct Sim {
     pub(crate) broker: Broker,
     pub(crate) work: Workers,
     pub(crate) flows: Flows,
+    pub(crate) outbox: Outbox,
     pub(crate) wires: Wires,
     pub(crate) record: Record,
 }
@@ -114,6 +117,7 @@ impl Sim {
             broker: Broker::new(&scenario, seed),
             work: Workers::new(&scenario, seed),
             flows: Flows::new(seed),
+            outbox: Outbox::new(seed),
             wires: Wires::new(seed),
             record: Record::new(seed),
             wired: Vec::new(),
@@ -122,6 +126,7 @@ impl Sim {
             wiring_since_us: 0,
             call_mode: scenario.call_mode,
             publish_policy: scenario.publish_policy,
+            publishing: Publishing::Direct,
             rate: 0.0,
             seed,
             now: 0,
@@ -277,6 +282,11 @@ impl Sim {
                 self.ack_timed_out(sub, delivery);
                 self.record.last = Some(Happened::Retried { node: Node::Broker });
             }
+            Ev::Relay => {
+                self.fold(0xb000);
+                self.relay_pass();
+                self.record.last = Some(Happened::Retried { node: Node::Relay });
+            }
             Ev::Sample => {
                 self.fold(0x6000);
                 self.sample();
@@ -341,6 +351,15 @@ impl Sim {
             }
             Action::SetCallMode { mode } => self.call_mode = mode,
             Action::SetPublishPolicy { policy } => self.publish_policy = policy,
+            Action::SetPublishing { publishing } => {
+                if publishing != self.publishing {
+                    self.publishing = publishing;
+                    self.note(
+                        0,
+                        NoteKind::SettingChanged { service: None, setting: SettingNote::Publishing(publishing) },
+                    );
+                }
+            }
             Action::AddSubscriber { service, from } => {
                 let i = self.scenario.catalog_index(&service).expect("checked") as u16;
                 self.wired.push(i);
@@ -507,11 +526,13 @@ impl Sim {
                     Err(format!("{name} is not wired in; add it first, then choose whether it is called synchronously"))
                 }
             }
-            Action::SetPartitions { partitions } if *partitions < self.broker.topics[0].partition_count() => Err(format!(
-                "the topic has {} partitions; a topic's partitions can be added but never removed, \
+            Action::SetPartitions { partitions } if *partitions < self.broker.topics[0].partition_count() => {
+                Err(format!(
+                    "the topic has {} partitions; a topic's partitions can be added but never removed, \
                  so reset the lab to start with fewer",
-                self.broker.topics[0].partition_count()
-            )),
+                    self.broker.topics[0].partition_count()
+                ))
+            }
             Action::Redrive { service, event } => {
                 let i = self.catalog_index(service)?;
                 let dlq = &self.broker.subs[i as usize].dlq;
@@ -836,7 +857,8 @@ impl Sim {
     /// Mean messages the Order Service sent per successful order, over orders done since `since_us`.
     pub fn outgoing_per_order_since(&self, since_us: Micros) -> Option<f64> {
         let (n, total) = self
-            .flows.samples
+            .flows
+            .samples
             .iter()
             .filter(|s| s.ok && s.done_us >= since_us)
             .fold((0u64, 0u64), |(n, t), s| (n + 1, t + s.outgoing as u64));
@@ -846,7 +868,12 @@ impl Sim {
     /// Percentiles of checkout response times for checkouts done in `[from_us, to_us]`.
     pub fn response_between(&self, from_us: Micros, to_us: Micros) -> Percentiles {
         Percentiles::of(
-            self.flows.samples.iter().filter(|s| s.done_us >= from_us && s.done_us <= to_us).map(|s| s.latency_us).collect(),
+            self.flows
+                .samples
+                .iter()
+                .filter(|s| s.done_us >= from_us && s.done_us <= to_us)
+                .map(|s| s.latency_us)
+                .collect(),
         )
     }
 
@@ -854,7 +881,8 @@ impl Sim {
     /// same seed, the same orders whatever the fault, so two runs compare like with like.
     pub fn response_placed_between(&self, from_us: Micros, to_us: Micros) -> Percentiles {
         Percentiles::of(
-            self.flows.samples
+            self.flows
+                .samples
                 .iter()
                 .filter(|s| (from_us..to_us).contains(&(s.done_us - s.latency_us)))
                 .map(|s| s.latency_us)
@@ -866,7 +894,8 @@ impl Sim {
     fn headline_response(&self) -> Percentiles {
         let from_us = self.now.saturating_sub(HEADLINE_WINDOW_US);
         Percentiles::of(
-            self.flows.samples
+            self.flows
+                .samples
                 .iter()
                 .filter(|s| s.done_us >= from_us && s.done_us - s.latency_us >= self.wiring_since_us)
                 .map(|s| s.latency_us)

@@ -25,6 +25,9 @@ pub enum Kind {
     Lost,
     Redeliveries,
     Dead,
+    LostOrders,
+    Republished,
+    CommitCrashes,
     // Over the checkouts finished during the step.
     CheckoutP50Ms,
     CheckoutP95Ms,
@@ -44,10 +47,11 @@ pub enum Kind {
     Expected,
     Extra,
     StaleP95Ms,
+    OutboxPending,
 }
 
 /// Every measure: its name in conditions, whether it names a service, and what it means.
-pub const MEASURES: [(&str, Kind, bool, &str); 28] = [
+pub const MEASURES: [(&str, Kind, bool, &str); 32] = [
     ("placed", Kind::Placed, false, "orders placed during the step"),
     ("succeeded", Kind::Succeeded, false, "checkouts that succeeded during the step"),
     ("failed", Kind::Failed, false, "checkouts that failed during the step"),
@@ -59,9 +63,32 @@ pub const MEASURES: [(&str, Kind, bool, &str); 28] = [
     ("lost", Kind::Lost, true, "events lost on the way to the service, during the step"),
     ("redeliveries", Kind::Redeliveries, true, "events the broker delivered again, during the step"),
     ("dead", Kind::Dead, true, "events dead-lettered during the step"),
+    ("lost_orders", Kind::LostOrders, false, "orders saved whose event never reached the broker, during the step"),
+    (
+        "republished",
+        Kind::Republished,
+        false,
+        "outbox rows the broker stored a second time after a relay crash, during the step",
+    ),
+    (
+        "commit_crashes",
+        Kind::CommitCrashes,
+        false,
+        "times the Order Service died right after a commit, during the step",
+    ),
     ("checkout_p50_ms", Kind::CheckoutP50Ms, false, "median checkout time in ms, of checkouts placed during the step"),
-    ("checkout_p95_ms", Kind::CheckoutP95Ms, false, "95th percentile checkout time in ms, of checkouts placed during the step"),
-    ("checkout_p99_ms", Kind::CheckoutP99Ms, false, "99th percentile checkout time in ms, of checkouts placed during the step"),
+    (
+        "checkout_p95_ms",
+        Kind::CheckoutP95Ms,
+        false,
+        "95th percentile checkout time in ms, of checkouts placed during the step",
+    ),
+    (
+        "checkout_p99_ms",
+        Kind::CheckoutP99Ms,
+        false,
+        "99th percentile checkout time in ms, of checkouts placed during the step",
+    ),
     ("failed_share", Kind::FailedShare, false, "share of checkouts that failed during the step, 0 to 1"),
     ("outgoing_per_order", Kind::OutgoingPerOrder, false, "messages the Order Service sent per order, during the step"),
     ("in_flight", Kind::InFlight, false, "checkouts still waiting for an answer"),
@@ -76,11 +103,12 @@ pub const MEASURES: [(&str, Kind, bool, &str); 28] = [
     ("expected", Kind::Expected, true, "what the side effect would be with every event applied once"),
     ("extra", Kind::Extra, true, "how far the side effect is off: duplicates and gaps"),
     ("stale_p95_ms", Kind::StaleP95Ms, true, "95th percentile time from publish to processed, recent events, in ms"),
+    ("outbox_pending", Kind::OutboxPending, false, "outbox rows committed and not yet marked sent"),
 ];
 
 impl Kind {
     fn is_counter(self) -> bool {
-        self <= Kind::Dead
+        self <= Kind::CommitCrashes
     }
 }
 
@@ -264,7 +292,7 @@ pub struct Baseline {
     counters: Vec<u64>,
 }
 
-const COUNTERS: [Kind; 11] = [
+const COUNTERS: [Kind; 14] = [
     Kind::Placed,
     Kind::Succeeded,
     Kind::Failed,
@@ -276,6 +304,9 @@ const COUNTERS: [Kind; 11] = [
     Kind::Lost,
     Kind::Redeliveries,
     Kind::Dead,
+    Kind::LostOrders,
+    Kind::Republished,
+    Kind::CommitCrashes,
 ];
 
 impl Baseline {
@@ -313,6 +344,9 @@ fn counter(sim: &Sim, kind: Kind, service: Option<u16>) -> u64 {
         (Kind::Lost, Some(i)) => sub(i).lost(),
         (Kind::Redeliveries, Some(i)) => sub(i).redeliveries,
         (Kind::Dead, Some(i)) => sub(i).dead,
+        (Kind::LostOrders, _) => sim.outbox().lost.total(),
+        (Kind::Republished, _) => sim.outbox().republished,
+        (Kind::CommitCrashes, _) => sim.outbox().commit_crashes,
         _ => 0,
     }
 }
@@ -355,6 +389,7 @@ pub fn value(sim: &Sim, base: &Baseline, r: &Ref) -> f64 {
         Kind::Expected => sim.consumer(i).expected as f64,
         Kind::Extra => (sim.consumer(i).value - sim.consumer(i).expected).unsigned_abs() as f64,
         Kind::StaleP95Ms => ms(Percentiles::of(sim.subscription(i).delays.iter().copied().collect()).p95_us),
+        Kind::OutboxPending => sim.outbox().pending_total as f64,
         _ => unreachable!("counters are read above"),
     }
 }

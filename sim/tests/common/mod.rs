@@ -50,6 +50,20 @@ pub fn delivery_fault() -> impl Strategy<Value = Fault> {
     ]
 }
 
+/// The outbox lab's faults: the crash after the commit, the relay's crash and its stop.
+pub fn outbox_fault() -> impl Strategy<Value = Fault> {
+    prop_oneof![
+        share().prop_map(|share| Fault::CrashAfterCommit { share }),
+        share().prop_map(|share| Fault::RelayCrash { share }),
+        Just(Fault::RelayDown),
+    ]
+}
+
+pub fn publishing() -> impl Strategy<Value = fanout_sim::Publishing> {
+    use fanout_sim::Publishing;
+    prop_oneof![Just(Publishing::Direct), Just(Publishing::OutboxPolling), Just(Publishing::OutboxTailing)]
+}
+
 /// Keeps a service synchronous, or lets it go back to events. Refused when the service is not
 /// wired in (about half of the catalog at the start), which is part of what is exercised.
 pub fn set_sync() -> impl Strategy<Value = Action> {
@@ -82,6 +96,7 @@ pub fn action() -> impl Strategy<Value = Action> {
         service().prop_map(|service| Fault::Crash { service }),
         (service(), share()).prop_map(|(service, rate)| Fault::Errors { service, rate }),
         Just(Fault::BrokerDown),
+        outbox_fault(),
     ];
     prop_oneof![
         Just(Action::BuyNow),
@@ -90,6 +105,7 @@ pub fn action() -> impl Strategy<Value = Action> {
         prop_oneof![Just(CallMode::Sequential), Just(CallMode::Parallel)].prop_map(|mode| Action::SetCallMode { mode }),
         prop_oneof![Just(PublishPolicy::Fail), Just(PublishPolicy::BufferAndRetry)]
             .prop_map(|policy| Action::SetPublishPolicy { policy }),
+        publishing().prop_map(|publishing| Action::SetPublishing { publishing }),
         (catalog_service(), start_from()).prop_map(|(service, from)| Action::AddSubscriber { service, from }),
         catalog_service().prop_map(|service| Action::RemoveSubscriber { service }),
         fault.clone().prop_map(|fault| Action::Inject { fault }),
