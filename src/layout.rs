@@ -434,6 +434,8 @@ impl Layout {
             Node::Shopper => Some(self.shopper),
             Node::Orders => Some(self.orders),
             Node::Broker => Some(self.broker),
+            // The relay runs beside the Order Service's database: its publishes leave from there.
+            Node::Relay => Some(self.orders),
             Node::Service(i) => self.services.iter().find(|(s, _)| *s == i).map(|(_, p)| *p),
         }
     }

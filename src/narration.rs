@@ -6,6 +6,8 @@
 use crate::state::capitalise;
 use fanout_sim::fault::Fault;
 use fanout_sim::narration::{FailCause, Note, NoteKind, SettingNote};
+use fanout_sim::outbox::POLL_US;
+use fanout_sim::scenario::Publishing;
 use fanout_sim::scenario::Scenario;
 use fanout_sim::subscription::FailureKind;
 use fanout_sim::time::{human, MS};
@@ -32,7 +34,23 @@ pub fn note_text(note: &Note, sc: &Scenario) -> String {
             FailCause::OrdersDown => format!("The {svc} is down: {req} {o} failed"),
             FailCause::OrdersError => format!("The {svc} could not save {noun} {o}"),
             FailCause::OrdersBusy => format!("The {svc} is overloaded: {req} {o} failed"),
+            FailCause::CrashedAfterCommit => format!("The {svc} crashed before answering: {req} {o} failed"),
         },
+        NoteKind::CrashedAfterCommit { kept: false } => format!(
+            "The {svc} crashed after saving {noun} {o} and before publishing: the {noun} exists, but no {event} \
+             will ever announce it"
+        ),
+        NoteKind::CrashedAfterCommit { kept: true } => format!(
+            "The {svc} crashed after saving {noun} {o}; its outbox row was saved in the same transaction, so the \
+             relay will still publish {event}"
+        ),
+        NoteKind::RelayCrashed { event: e } => format!(
+            "The outbox relay crashed after publishing event {e} ({noun} {o}) and before marking it sent: it will \
+             publish it again"
+        ),
+        NoteKind::Republished { event: e } => {
+            format!("The broker stored event {e} ({noun} {o}) a second time: its subscribers will meet a duplicate")
+        }
         NoteKind::Published => format!("{event} for {noun} {o} published"),
         NoteKind::Buffered => {
             format!("The broker is down: the event for {noun} {o} waits in the {svc}'s buffer")
@@ -134,14 +152,40 @@ fn setting_text(setting: &SettingNote, sc: &Scenario) -> String {
         SettingNote::Consumers(n) => format!("{n} consumer{} in its group", if n == 1 { "" } else { "s" }),
         SettingNote::Partitions(n) => format!("The topic has {n} partitions"),
         SettingNote::PartitionKey(key) => format!("Events are partitioned by {}", key.label()),
+        SettingNote::Publishing(p) => publishing_text(p, sc),
         SettingNote::CancelShare(share) => {
             format!("{:.0}% of {}s cancel just after {}", share * 100.0, sc.actor.to_ascii_lowercase(), sc.placing)
         }
     }
 }
 
+/// How the entry service publishes, as a sentence.
+pub fn publishing_text(p: Publishing, sc: &Scenario) -> String {
+    let (svc, event) = (&sc.order_service.name, &sc.event_name);
+    match p {
+        Publishing::Direct => format!("The {svc} saves, then publishes {event} itself (a dual write)"),
+        Publishing::OutboxPolling => format!(
+            "The {svc} saves {event} as an outbox row with the {}; a relay polls the table every {}",
+            sc.noun,
+            human(POLL_US)
+        ),
+        Publishing::OutboxTailing => format!(
+            "The {svc} saves {event} as an outbox row with the {}; a relay follows the database's log",
+            sc.noun
+        ),
+    }
+}
+
+/// What the outbox relay is called wherever it is named.
+pub const RELAY: &str = "the outbox relay";
+
 /// The display name of whatever a fault acts on.
 pub fn fault_target_name(fault: &Fault, sc: &Scenario) -> String {
+    match fault {
+        Fault::CrashAfterCommit { .. } => return sc.order_service.name.clone(),
+        Fault::RelayCrash { .. } | Fault::RelayDown => return RELAY.into(),
+        _ => {}
+    }
     match fault.service() {
         None => "the broker".into(),
         Some(key) if key == sc.order_service.key => sc.order_service.name.clone(),
@@ -167,6 +211,13 @@ pub fn fault_text(fault: &Fault, name: &str) -> String {
             format!("{name} crashes before acknowledging {:.0}% of its events", share * 100.0)
         }
         Fault::Poison { order, .. } => format!("{name} cannot process the event of order {order}"),
+        Fault::CrashAfterCommit { share } => {
+            format!("{name} crashes right after {:.0}% of its commits, before its next step", share * 100.0)
+        }
+        Fault::RelayCrash { share } => {
+            format!("{name} crashes after {:.0}% of its publishes, before marking the row sent", share * 100.0)
+        }
+        Fault::RelayDown => format!("{name} is stopped"),
     }
 }
 

@@ -163,8 +163,8 @@ pub fn place(m: &Message, layout: &Layout, w: f64, h: f64, now: u64, reduced: bo
 }
 
 fn returning(m: &Message) -> bool {
-    matches!(m.to, Node::Shopper | Node::Orders) && m.from != Node::Shopper
-        || (m.to == Node::Broker && m.from != Node::Orders)
+    matches!(m.to, Node::Shopper | Node::Orders | Node::Relay) && m.from != Node::Shopper
+        || (m.to == Node::Broker && !matches!(m.from, Node::Orders | Node::Relay))
 }
 
 /// Shapes per path. Skia rasterises one path of thousands of small shapes several times

@@ -14,6 +14,7 @@ pub fn tell(h: Happened, sim: &Sim) -> String {
         Node::Shopper => format!("the {}", sc.actor.to_ascii_lowercase()),
         Node::Orders => os.clone(),
         Node::Broker => "the broker".to_string(),
+        Node::Relay => crate::narration::RELAY.to_string(),
         Node::Service(i) => sc.catalog.get(i as usize).map_or("a service".into(), |s| s.name.clone()),
     };
     let it = |order: u64| format!("{} {order}", sc.noun);
@@ -43,6 +44,9 @@ pub fn tell(h: Happened, sim: &Sim) -> String {
         Happened::Placed { order } => format!("{actor} placed {}.", it(order)),
         Happened::TimedOut { order } => format!("{os} gave up waiting: {} failed on a timeout.", it(order)),
         Happened::Retried { node: Node::Orders } => format!("{os} tried again to publish a held event."),
+        Happened::Retried { node: Node::Relay } => {
+            "The outbox relay looked at the table and published the rows it found waiting.".into()
+        }
         Happened::Retried { .. } => "The broker delivered an event again after a failure or a missing acknowledgement.".into(),
         Happened::Changed => "A change to the lab that was scheduled for this moment was made.".into(),
     };

@@ -19,7 +19,7 @@ pub const DEFAULT_SPEED: f64 = 0.25;
 pub const MAX_UNTIL_S: f64 = 3_600.0;
 
 /// Panels a link can hide (`hide=log,charts`), with what each is.
-pub const PANELS: [(&str, &str); 10] = [
+pub const PANELS: [(&str, &str); 11] = [
     ("controls", "the toolbar"),
     ("timeline", "the timeline"),
     ("metrics", "the numbers"),
@@ -28,6 +28,7 @@ pub const PANELS: [(&str, &str); 10] = [
     ("effects", "what each service did"),
     ("topic", "the topic"),
     ("dlq", "the dead letters"),
+    ("outbox", "the outbox table"),
     ("details", "the run details"),
     ("share", "the share and export buttons"),
 ];

@@ -3,7 +3,7 @@
 use crate::engine::EngineHandle;
 use crate::icons::icon;
 use fanout_sim::params::SPEEDS;
-use fanout_sim::{Action, CallMode, PublishPolicy, Wiring};
+use fanout_sim::{Action, CallMode, PublishPolicy, Publishing, Wiring};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
@@ -35,6 +35,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
         let sc = e.sim().scenario();
         (sc.buy_label.clone(), sc.order_service.name.clone(), sc.request_noun.clone(), crate::words::plural(&sc.noun))
     };
+    let publishing = engine.borrow().sim().publishing();
     let (wiring, paused, speed, rate, seed, call_mode, policy) = {
         let e = engine.borrow();
         (
@@ -76,6 +77,10 @@ pub fn Controls(props: &ControlsProps) -> Html {
             let policy = if v == "buffer" { PublishPolicy::BufferAndRetry } else { PublishPolicy::Fail };
             Some(Action::SetPublishPolicy { policy })
         });
+        Callback::from(move |e: Event| set(e.target_unchecked_into::<HtmlSelectElement>().value()))
+    };
+    let on_publishing = {
+        let set = apply(|v| Publishing::parse(v).map(|publishing| Action::SetPublishing { publishing }));
         Callback::from(move |e: Event| set(e.target_unchecked_into::<HtmlSelectElement>().value()))
     };
     let on_play = {
@@ -230,6 +235,14 @@ pub fn Controls(props: &ControlsProps) -> Html {
                         <select data-testid="publish-policy" onchange={on_policy}>
                             <option value="fail" selected={policy == PublishPolicy::Fail}>{ format!("fails the {request_noun}") }</option>
                             <option value="buffer" selected={policy == PublishPolicy::BufferAndRetry}>{ "buffers the event and retries" }</option>
+                        </select>
+                    </label>
+                    <label class="field">
+                        <span>{ format!("After saving, the {os_name}") }</span>
+                        <select data-testid="publishing" onchange={on_publishing}>
+                            <option value="direct" selected={publishing == Publishing::Direct}>{ "publishes itself (dual write)" }</option>
+                            <option value="outbox-polling" selected={publishing == Publishing::OutboxPolling}>{ "writes an outbox row; a relay polls" }</option>
+                            <option value="outbox-tailing" selected={publishing == Publishing::OutboxTailing}>{ "writes an outbox row; a relay tails the log" }</option>
                         </select>
                     </label>
                 </div>

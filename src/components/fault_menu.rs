@@ -8,6 +8,7 @@ use crate::components::delivery_settings::DeliverySettings;
 use crate::components::wire_faults::WireFaults;
 use crate::engine::EngineHandle;
 use fanout_sim::fault::{Fault, MAX_SLOW_US};
+use crate::components::outbox_faults::OutboxFaults;
 use fanout_sim::{Action, Node, PublishPolicy};
 use web_sys::{HtmlElement, HtmlInputElement, KeyboardEvent};
 use yew::prelude::*;
@@ -88,7 +89,7 @@ pub fn FaultMenu(props: &FaultMenuProps) -> Html {
             let s = &sim.scenario().catalog[i as usize];
             (s.key.clone(), s.name.clone(), s.job.clone(), sim.wired().contains(&i))
         }
-        Node::Shopper => unreachable!("the shopper has no fault menu"),
+        Node::Shopper | Node::Relay => unreachable!("the shopper and the relay have no fault menu of their own"),
     };
     let view = match node {
         Node::Service(i) => Some(sim.service_view(i)),
@@ -222,6 +223,9 @@ pub fn FaultMenu(props: &FaultMenuProps) -> Html {
                         <button type="button" class="button" data-testid="fault-remove" onclick={on_remove}>{ format!("Remove {name}") }</button>
                     }
                 </div>
+                if node == Node::Orders && !request_driven {
+                    <OutboxFaults engine={props.engine.clone()} tick={props.tick} on_changed={props.on_changed.clone()} />
+                }
                 if subscriber.is_some() && request_driven {
                     <p class="menu-note" data-testid="event-only-note">
                         { "Delivery settings and faults on the broker's wire apply to event-driven wiring; switch the wiring to use them." }

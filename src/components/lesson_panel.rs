@@ -40,6 +40,7 @@ fn highlight_selector(target: &str) -> String {
         "timeline" => ".timeline-bar".into(),
         "dlq" => "[data-testid=\"dlq-panel\"]".into(),
         "topic" => "[data-testid=\"topic-panel\"]".into(),
+        "outbox" => "[data-testid=\"outbox-panel\"]".into(),
         node => format!("[data-testid=\"node-{node}\"]"),
     }
 }
@@ -57,6 +58,7 @@ pub fn evidence(engine: &crate::engine::Engine) -> Vec<&'static str> {
             "timeline" => "timeline",
             "dlq" => "dlq",
             "topic" => "topic",
+            "outbox" => "outbox",
             _ => continue,
         };
         if !out.contains(&panel) {

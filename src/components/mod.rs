@@ -19,6 +19,8 @@ pub mod lesson_map;
 pub mod lesson_panel;
 pub mod metrics_panel;
 pub mod node_button;
+pub mod outbox_faults;
+pub mod outbox_panel;
 pub mod notices;
 pub mod question_view;
 pub mod rich_text;

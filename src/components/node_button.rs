@@ -48,6 +48,7 @@ pub fn test_id(node: Node, sc: &Scenario) -> String {
         Node::Orders => "node-orders".into(),
         Node::Broker => "node-broker".into(),
         Node::Shopper => "node-shopper".into(),
+        Node::Relay => "node-relay".into(),
         Node::Service(i) => format!("node-{}", sc.catalog[i as usize].key),
     }
 }

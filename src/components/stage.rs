@@ -126,6 +126,24 @@ pub fn scene_summary(sim: &Sim) -> String {
             )
         })
         .collect();
+    let outbox = sim.outbox();
+    let sc = sim.scenario();
+    if outbox.pending_total > 0 {
+        let oldest = outbox.pending.first().map_or(0, |r| sim.now() - r.committed_us);
+        now_parts.push(format!(
+            "the {}'s outbox holds {} waiting for the relay (the oldest for {})",
+            sc.order_service.name,
+            crate::words::count(outbox.pending_total as u64, "row"),
+            human(oldest)
+        ));
+    }
+    if outbox.lost.total() > 0 {
+        now_parts.push(format!(
+            "{} saved with no event to announce {}",
+            crate::words::count(outbox.lost.total(), &sc.noun),
+            if outbox.lost.total() == 1 { "it" } else { "them" }
+        ));
+    }
     for &i in sim.wired() {
         let held = sim.backlog_at_broker(i);
         if held > 0 {
@@ -343,6 +361,8 @@ pub fn Stage(props: &StageProps) -> Html {
         }
     });
 
+    let outbox = sim.outbox();
+    let outbox_shown = wiring == Wiring::Event && (sim.publishing().uses_outbox() || outbox.pending_total > 0);
     let (sx, sy) = layout.shopper;
     let in_flight = sim.headline().in_flight;
     html! {
@@ -392,6 +412,16 @@ pub fn Stage(props: &StageProps) -> Html {
                             detail={orders_detail} expanded={expanded(Node::Orders)}
                             on_open={props.on_open.clone()} view={orders}>
                     <TokenStack test_id="stack-orders" count={u64::from(waiting.open())} kind={TokenKind::Order} />
+                    // The outbox table's waiting rows, and the orders saved that no event will
+                    // ever announce: both piles sit where they live, at the Order Service.
+                    if outbox_shown {
+                        <span class="stack-caption">{ "outbox" }</span>
+                        <TokenStack test_id="stack-outbox" count={outbox.pending_total as u64} kind={TokenKind::Event} />
+                    }
+                    if outbox.lost.total() > 0 {
+                        <span class="stack-caption lost">{ "no event" }</span>
+                        <TokenStack test_id="stack-lost" count={outbox.lost.total()} kind={TokenKind::Order} />
+                    }
                 </NodeButton>
                 <NodeButton node={Node::Broker} test_id="node-broker" icon="broker" pos={layout.broker} stepped={stepped(Node::Broker)}
                             detail={broker_detail} expanded={expanded(Node::Broker)}

@@ -30,7 +30,8 @@ lessons![
     "10-queues-streams.json",
     "11-eventual-consistency.json",
     "12-broker.json",
-    "13-ride-sharing.json",
+    "13-outbox.json",
+    "14-ride-sharing.json",
 ];
 
 /// Every built-in lesson, read and checked.

@@ -156,8 +156,8 @@ pub struct Step {
 }
 
 /// Panels and charts a step may point at, besides the stage's nodes.
-pub const HIGHLIGHTS: [&str; 9] =
-    ["shopper", "orders", "broker", "checkout-chart", "lag-chart", "metrics", "timeline", "dlq", "topic"];
+pub const HIGHLIGHTS: [&str; 10] =
+    ["shopper", "orders", "broker", "checkout-chart", "lag-chart", "metrics", "timeline", "dlq", "topic", "outbox"];
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
