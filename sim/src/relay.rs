@@ -116,9 +116,11 @@ impl Sim {
             return self.relay_retry_later();
         }
         row.stored += 1;
-        let (event, order, first_store) = (row.event, row.order, row.stored == 1);
-        // The crash strikes between the publish and the mark, at most once per row (on its
-        // first store), so that even a relay that crashes every time makes progress.
+        // The log holds this event once so far (the broker counted it before answering).
+        let (event, order, first_store) = (row.event, row.order, !self.outbox.copied.get(row.event));
+        // The crash strikes between the publish and the mark, and only on an event's first
+        // copy in the log: a row published again can no longer crash the relay, so even a
+        // relay that crashes every time it may makes progress.
         let share = self.faults.relay_crash();
         if first_store && share > 0.0 && self.outbox.rng_relay.unit([event, 0, 0]) < share {
             self.fold(0xb300 | event << 16);

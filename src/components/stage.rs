@@ -415,7 +415,11 @@ pub fn Stage(props: &StageProps) -> Html {
                     // The outbox table's waiting rows, and the orders saved that no event will
                     // ever announce: both piles sit where they live, at the Order Service.
                     if outbox_shown {
-                        <span class="stack-caption">{ "outbox" }</span>
+                        <span class="stack-caption" data-testid="outbox-caption">{ match outbox.relay {
+                            fanout_sim::outbox::RelayState::Stopped => "outbox · relay stopped",
+                            fanout_sim::outbox::RelayState::Restarting => "outbox · relay restarting",
+                            _ => "outbox",
+                        } }</span>
                         <TokenStack test_id="stack-outbox" count={outbox.pending_total as u64} kind={TokenKind::Event} />
                     }
                     if outbox.lost.total() > 0 {
