@@ -30,6 +30,7 @@ impl Sim {
             return Err(format!("buffer: {} retries counted but {retrying} on the wires", self.flows.outbox_sending));
         }
         self.audit_outbox()?;
+        self.audit_sagas()?;
         for (i, sub) in self.broker.subs.iter().enumerate() {
             // Subscribed exactly when wired in and not called synchronously: a synchronous
             // service must not get the event as well as the call.
@@ -37,7 +38,8 @@ impl Sim {
             if self.sync[i] && !wired {
                 return Err(format!("subscriber {i}: synchronous but not wired in"));
             }
-            if sub.active != (wired && !self.sync[i]) {
+            let in_saga = self.scenario.saga.as_ref().is_some_and(|g| g.takes_part(i as u16));
+            if sub.active != (wired && !self.sync[i] && !in_saga) {
                 return Err(format!(
                     "subscriber {i}: subscribed {} while wired {wired} and synchronous {}",
                     sub.active, self.sync[i]
@@ -122,6 +124,57 @@ impl Sim {
         }
         if o.pending.iter().zip(o.pending.iter().skip(1)).any(|(a, b)| a.event >= b.event) {
             return Err("outbox: pending rows out of commit order".into());
+        }
+        Ok(())
+    }
+
+    /// The books agree with the sagas' truth, no step ran twice for one saga, and a saga's
+    /// pending count covers every message, held message and piece of work it has.
+    fn audit_sagas(&self) -> Result<(), String> {
+        let Some(spec) = &self.scenario.saga else { return Ok(()) };
+        let n = spec.steps.len();
+        let mut books = vec![(0i64, 0i64); n];
+        let mut twice = 0;
+        for (&order, s) in &self.sagas.by_order {
+            for k in 0..n {
+                let t = s.steps[k];
+                if t.done > 1 {
+                    return Err(format!("saga {order}: step {k} ran {} times", t.done));
+                }
+                let units = match spec.steps[k].books {
+                    crate::saga::Books::Stock => 1,
+                    crate::saga::Books::Money => crate::consumer::amount_cents(order) as i64,
+                    crate::saga::Books::None => 0,
+                };
+                books[k].0 += t.done as i64 * units;
+                books[k].1 += t.undone as i64 * units;
+                twice += (t.undone >= 2) as u64;
+            }
+            let on_wires =
+                self.wires.msgs.iter().filter(|m| m.kind == MsgKind::Saga && m.order == order).count() as u32;
+            let held = self.sagas.held.iter().filter(|(_, m)| m.order == order).count() as u32;
+            let jobs = self
+                .work
+                .services
+                .iter()
+                .flat_map(|svc| svc.running.values().chain(svc.waiting.iter()))
+                .filter(|j| matches!(j, Job::Saga { order: o, .. } if *o == order))
+                .count() as u32;
+            if s.pending < on_wires + held + jobs {
+                return Err(format!(
+                    "saga {order}: pending {} < {on_wires} on the wires + {held} held + {jobs} at work",
+                    s.pending
+                ));
+            }
+        }
+        for (k, (done, undone)) in books.into_iter().enumerate() {
+            let b = self.sagas.books[k];
+            if (b.done, b.undone) != (done, undone) {
+                return Err(format!("saga books of step {k}: {b:?} but the sagas add up to {done}, {undone}"));
+            }
+        }
+        if twice != self.sagas.paid_twice {
+            return Err(format!("{} compensations counted as paid twice, {twice} found", self.sagas.paid_twice));
         }
         Ok(())
     }

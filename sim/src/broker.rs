@@ -9,7 +9,7 @@
 
 use crate::consumer::Applied;
 use crate::delivery::{consumer_for, readers, Guarantee, StartFrom};
-use crate::message::{MessageType, Message, MsgKind, Node};
+use crate::message::{Message, MessageType, MsgKind, Node};
 use crate::metrics::Point;
 use crate::narration::NoteKind;
 use crate::service::Job;
@@ -47,6 +47,9 @@ impl Sim {
             MessageType::ENTRY => {
                 self.broker.published += 1;
                 self.note(m.order, NoteKind::Published);
+                if self.scenario.saga.is_some() {
+                    self.saga_begin(m.order);
+                }
             }
             MessageType::CANCEL => {
                 self.broker.cancelled += 1;
@@ -385,7 +388,8 @@ impl Sim {
         let crash_share = self.broker.wire[i as usize].crash_before_ack;
         if failure.is_none()
             && crash_share > 0.0
-            && self.broker.rng_wire.unit([i as u64 ^ 0xc4a5, event, delivery as u64 | (f.sends as u64) << 32]) < crash_share
+            && self.broker.rng_wire.unit([i as u64 ^ 0xc4a5, event, delivery as u64 | (f.sends as u64) << 32])
+                < crash_share
         {
             self.note(order, NoteKind::CrashedBeforeAck { service: i });
             self.broker.subs[i as usize].flights[k].at = At::Ready;
@@ -408,7 +412,12 @@ impl Sim {
         let jobs = self.work.services[i as usize].drain_all(now);
         let sub = &mut self.broker.subs[i as usize];
         let consumer = &mut self.work.consumers[i as usize];
+        let mut returned = Vec::new();
         for job in jobs {
+            if let Job::Saga { order, mtype } = job {
+                returned.push((order, mtype));
+                continue;
+            }
             let Job::Work { delivery, event, order, mtype, .. } = job else { continue };
             let kind = EventKind::of(mtype);
             match sub.flight(delivery) {
@@ -430,6 +439,9 @@ impl Sim {
                 }
                 None => {}
             }
+        }
+        for (order, mtype) in returned {
+            self.saga_work_returned(i, order, mtype);
         }
     }
 

@@ -55,6 +55,9 @@ pub enum Fault {
     RelayCrash { share: f64 },
     /// The outbox relay is stopped: rows wait in the table until it is back.
     RelayDown,
+    /// The first attempt at a share of this saga participant's compensations fails after it
+    /// paid out and before it answered, so the compensation is tried again.
+    CompensationFails { service: String, share: f64 },
 }
 
 /// The kinds of [`Fault`], as the `kind` tag and the spec form name them.
@@ -74,6 +77,7 @@ enum FaultKind {
     CrashAfterCommit,
     RelayCrash,
     RelayDown,
+    CompensationFails,
 }
 
 impl FaultKind {
@@ -130,6 +134,9 @@ impl TryFrom<RawFault> for Fault {
             FaultKind::CrashAfterCommit => Fault::CrashAfterCommit { share: need(&mut s.share, "share", kind)? },
             FaultKind::RelayCrash => Fault::RelayCrash { share: need(&mut s.share, "share", kind)? },
             FaultKind::RelayDown => Fault::RelayDown,
+            FaultKind::CompensationFails => {
+                Fault::CompensationFails { service: service()?, share: need(&mut s.share, "share", kind)? }
+            }
         };
         refuse_rest(
             kind,
@@ -156,6 +163,7 @@ impl Fault {
             | Fault::Crash { service }
             | Fault::Errors { service, .. }
             | Fault::CrashBeforeAck { service, .. }
+            | Fault::CompensationFails { service, .. }
             | Fault::Poison { service, .. } => Some(service),
             Fault::Drop { service, .. } | Fault::Duplicate { service, .. } | Fault::Delay { service, .. } => {
                 service.as_deref()
@@ -186,6 +194,7 @@ impl Fault {
             | Fault::Delay { share, .. }
             | Fault::CrashBeforeAck { share, .. }
             | Fault::CrashAfterCommit { share }
+            | Fault::CompensationFails { share, .. }
             | Fault::RelayCrash { share } => Some(*share),
             _ => None,
         }
@@ -245,6 +254,7 @@ impl Fault {
             Fault::CrashAfterCommit { .. } => FaultKind::CrashAfterCommit,
             Fault::RelayCrash { .. } => FaultKind::RelayCrash,
             Fault::RelayDown => FaultKind::RelayDown,
+            Fault::CompensationFails { .. } => FaultKind::CompensationFails,
         }
     }
 
@@ -266,6 +276,7 @@ impl Fault {
             Fault::Poison { service, order } => format!("{kind}:{service}:{order}"),
             Fault::CrashAfterCommit { share } | Fault::RelayCrash { share } => format!("{kind}:{share}"),
             Fault::RelayDown => kind.into(),
+            Fault::CompensationFails { service, share } => format!("{kind}:{service}:{share}"),
         }
     }
 }
@@ -337,6 +348,13 @@ impl FaultSet {
         self.active.iter().map(|f| if let Fault::RelayCrash { share } = f { *share } else { 0.0 }).fold(0.0, f64::max)
     }
 
+    /// The share of this service's compensations whose first attempt fails.
+    pub fn compensation_fails(&self, key: &str) -> f64 {
+        self.for_service(key)
+            .map(|f| if let Fault::CompensationFails { share, .. } = f { *share } else { 0.0 })
+            .fold(0.0, f64::max)
+    }
+
     pub fn relay_down(&self) -> bool {
         self.active.iter().any(|f| matches!(f, Fault::RelayDown))
     }
@@ -398,7 +416,7 @@ pub const FAULT_FORMS: &str = "slow:SERVICE:DURATION (e.g. slow:analytics:2000ms
 errors:SERVICE:SHARE (e.g. errors:inventory:0.2), broker-down, drop:TARGET:SHARE (e.g. drop:email:0.1), \
 duplicate:TARGET:SHARE (e.g. duplicate:broker:0.2), delay:TARGET:SHARE:DURATION (e.g. delay:email:0.3:400ms), \
 crash-before-ack:SERVICE:SHARE, poison:SERVICE:ORDER (e.g. poison:payment:5), crash-after-commit:SHARE, \
-relay-crash:SHARE, relay-down; TARGET is a subscriber or \
+relay-crash:SHARE, relay-down, compensation-fails:SERVICE:SHARE; TARGET is a subscriber or \
 broker (all of them); any of them may end in :FROM-UNTIL (e.g. broker-down:10s-20s, crash:email:5s-)";
 
 impl FaultSpec {
@@ -491,6 +509,13 @@ impl FaultSpec {
                 _ => return Err(wrap(format!("{kind} needs a share"))),
             },
             FaultKind::RelayDown => (Fault::RelayDown, rest),
+            FaultKind::CompensationFails => match rest {
+                [service, share, tail @ ..] => {
+                    let share = parse_share(share).map_err(wrap)?;
+                    (Fault::CompensationFails { service: service.to_string(), share }, tail)
+                }
+                _ => return Err(wrap("compensation-fails needs a service and a share".into())),
+            },
         };
         if fault.service() == Some("") {
             return Err(wrap("the service name is empty".into()));
@@ -642,6 +667,7 @@ mod tests {
             Fault::CrashAfterCommit { share: 0.2 },
             Fault::RelayCrash { share: 1.0 },
             Fault::RelayDown,
+            Fault::CompensationFails { service: "payment".into(), share: 0.5 },
         ] {
             assert_eq!(FaultSpec::parse(&f.spec()).unwrap().fault, f);
         }

@@ -35,6 +35,8 @@ impl Sim {
             (MsgKind::Deliver, Node::Service(i)) => self.delivery_arrived(m, i),
             (MsgKind::Ack | MsgKind::Nack, Node::Broker) => self.ack_arrived(m),
             (MsgKind::CancelOrder, Node::Orders) => self.cancel_arrived(m),
+            (MsgKind::Saga, Node::Broker) => self.saga_at_broker(m),
+            (MsgKind::Saga, Node::Service(_) | Node::Orders) => self.saga_arrived(m),
             (kind, to) => unreachable!("{kind:?} cannot arrive at {to:?}"),
         }
     }
@@ -108,6 +110,10 @@ impl Sim {
             Job::Work { .. } => {
                 let Node::Service(i) = node else { unreachable!("only subscribers get events") };
                 self.work_finished(i, job, failure)
+            }
+            Job::Saga { order, mtype } => {
+                let Node::Service(i) = node else { unreachable!("only services take part in sagas") };
+                self.saga_job_done(i, order, mtype)
             }
         }
     }
@@ -377,9 +383,15 @@ impl Sim {
             Fault::Crash { service } => {
                 if let Some(i) = self.scenario.catalog_index(service) {
                     self.dispatch(i as u16);
+                    self.saga_release(i as u16);
                 }
             }
-            Fault::BrokerDown => self.dispatch_all(),
+            Fault::BrokerDown => {
+                self.dispatch_all();
+                for i in 0..self.scenario.catalog.len() as u16 {
+                    self.saga_release(i);
+                }
+            }
             Fault::RelayDown => self.relay_started(),
             _ => {}
         }

@@ -4,6 +4,7 @@
 use crate::delivery::{Guarantee, RetryPolicy, StartFrom};
 use crate::fault::Fault;
 use crate::keys::{given, need, refuse_rest};
+use crate::saga::SagaStyle;
 use crate::scenario::{CallMode, PublishPolicy, Publishing, Wiring};
 use crate::time::Micros;
 use crate::topic::PartitionKey;
@@ -33,6 +34,14 @@ pub enum Action {
     /// with a polling or log-tailing relay.
     SetPublishing {
         publishing: Publishing,
+    },
+    /// How sagas started from now on are driven (a system with a saga).
+    SetSagaStyle {
+        style: SagaStyle,
+    },
+    /// Choreographed sagas get a deadline at the entry service (a system with a saga).
+    SetSagaTimeouts {
+        on: bool,
     },
     AddSubscriber {
         service: String,
@@ -134,6 +143,8 @@ enum ActionKind {
     SetCallMode,
     SetPublishPolicy,
     SetPublishing,
+    SetSagaStyle,
+    SetSagaTimeouts,
     AddSubscriber,
     RemoveSubscriber,
     Inject,
@@ -176,6 +187,8 @@ struct RawAction {
     #[serde(default, deserialize_with = "given")]
     publishing: Option<Publishing>,
     #[serde(default, deserialize_with = "given")]
+    style: Option<SagaStyle>,
+    #[serde(default, deserialize_with = "given")]
     service: Option<String>,
     #[serde(default, deserialize_with = "given")]
     from: Option<StartFrom>,
@@ -213,6 +226,8 @@ impl RawAction {
             ActionKind::SetPublishing => {
                 Action::SetPublishing { publishing: need(&mut s.publishing, "publishing", kind)? }
             }
+            ActionKind::SetSagaStyle => Action::SetSagaStyle { style: need(&mut s.style, "style", kind)? },
+            ActionKind::SetSagaTimeouts => Action::SetSagaTimeouts { on: need(&mut s.on, "on", kind)? },
             ActionKind::AddSubscriber => Action::AddSubscriber {
                 service: need(&mut s.service, "service", kind)?,
                 from: s.from.take().unwrap_or_default(),
@@ -258,6 +273,7 @@ impl RawAction {
                 ("mode", s.mode.is_some()),
                 ("policy", s.policy.is_some()),
                 ("publishing", s.publishing.is_some()),
+                ("style", s.style.is_some()),
                 ("service", s.service.is_some()),
                 ("from", s.from.is_some()),
                 ("fault", s.fault.is_some()),

@@ -114,6 +114,12 @@ struct Args {
     /// dual write), or an outbox row published by a polling or log-tailing relay.
     #[arg(long, value_name = "direct|outbox-polling|outbox-tailing", value_parser = parse_publishing)]
     publishing: Option<Publishing>,
+    /// How a system with a saga drives it: an orchestrator, or a choreography of events.
+    #[arg(long, value_name = "orchestrated|choreographed", value_parser = parse_saga_style)]
+    saga: Option<fanout_sim::saga::SagaStyle>,
+    /// Choreographed sagas get a deadline at the entry service, after which they are undone.
+    #[arg(long = "saga-timeouts")]
+    saga_timeouts: bool,
     /// An intervention at a moment, written as a link's `at=` step: e.g. 5s:buy,
     /// 0s:idempotent:email:on, 12.5s:inject:crash:email, 20s:rate:8; may be repeated. Every
     /// form is listed in the README.
@@ -159,6 +165,11 @@ fn parse_policy(s: &str) -> Result<PublishPolicy, String> {
         "buffer-and-retry" => Ok(PublishPolicy::BufferAndRetry),
         _ => Err(format!("unknown publish policy `{s}`; accepted: fail, buffer-and-retry")),
     }
+}
+
+fn parse_saga_style(s: &str) -> Result<fanout_sim::saga::SagaStyle, String> {
+    fanout_sim::saga::SagaStyle::parse(s)
+        .ok_or_else(|| format!("unknown saga style `{s}`; accepted: orchestrated, choreographed"))
 }
 
 fn parse_publishing(s: &str) -> Result<Publishing, String> {
@@ -318,6 +329,12 @@ fn flag_steps(args: &Args, scenario: &Scenario) -> Vec<(Step, String)> {
     }
     if let Some(publishing) = args.publishing {
         actions.push((Action::SetPublishing { publishing }, flag("publishing", publishing.key())));
+    }
+    if let Some(style) = args.saga {
+        actions.push((Action::SetSagaStyle { style }, flag("saga", style.key())));
+    }
+    if args.saga_timeouts {
+        actions.push((Action::SetSagaTimeouts { on: true }, "'--saga-timeouts'".into()));
     }
     for s in &args.add {
         actions.push((
@@ -647,6 +664,22 @@ fn print_table(r: &Report) {
             p.duplicates.republished,
             p.duplicates.redelivered
         );
+    }
+    if let Some(g) = &r.sagas {
+        println!(
+            "sagas      {}{}: {} started, {} completed, {} compensated, {} running, {} stuck, {} compensations paid twice",
+            g.style,
+            if g.timeouts { " with timeouts" } else { "" },
+            g.started,
+            g.completed,
+            g.compensated,
+            g.running,
+            g.stuck,
+            g.paid_twice
+        );
+        for b in &g.books {
+            println!("{:<10} {} ({}): {} done, {} undone", "", b.service, b.books, b.done, b.undone);
+        }
     }
     println!("hops       {}", c.hops);
     println!("trace_hash {}", r.trace_hash);

@@ -63,6 +63,9 @@ pub enum MsgKind {
     Ack,
     /// Subscriber to broker: failed; deliver it again later.
     Nack,
+    /// A saga's command or event (its type in `mtype`), between a service and the broker, or
+    /// from the broker to the service that handles it.
+    Saga,
     /// Shopper to Order Service: "cancel my order".
     CancelOrder,
 }
@@ -84,6 +87,7 @@ impl MsgKind {
             MsgKind::Ack => 10,
             MsgKind::Nack => 11,
             MsgKind::CancelOrder => 12,
+            MsgKind::Saga => 13,
         }
     }
     /// The request-driven family (calls and replies) versus the event-driven family.

@@ -124,6 +124,45 @@ pub enum NoteKind {
     Republished {
         event: u64,
     },
+    /// A saga message vanished on its way to `to`.
+    SagaMessageLost {
+        mtype: MessageType,
+        to: crate::message::Node,
+    },
+    /// A step's service refused to do the step: the saga had already been undone there.
+    SagaStepRefused {
+        step: u8,
+    },
+    /// A step failed (a declined card).
+    SagaStepFailed {
+        step: u8,
+    },
+    /// The orchestrator gave up waiting for a step.
+    SagaStepTimedOut {
+        step: u8,
+    },
+    /// Compensations begin; `owed` of them (orchestrated; 0 when not known centrally).
+    SagaCompensating {
+        owed: u8,
+    },
+    /// A step's compensation paid out; `again`: it had already, so this is a second payout.
+    SagaUndone {
+        step: u8,
+        again: bool,
+    },
+    /// An idempotent compensation recognised one it had already made, and did nothing.
+    SagaUndoSkipped {
+        step: u8,
+    },
+    /// A compensation failed after paying out, before it could answer: it will be retried.
+    SagaUndoFailed {
+        step: u8,
+    },
+    /// A choreographed saga's deadline passed: the entry service announced the timeout.
+    SagaTimedOut,
+    SagaEnded {
+        completed: bool,
+    },
     /// A setting of a subscriber (or of the topic or the shoppers, with no service) changed.
     SettingChanged {
         service: Option<u16>,
@@ -150,6 +189,8 @@ pub enum SettingNote {
     CancelShare(f64),
     /// How the entry service gets its events to the broker.
     Publishing(Publishing),
+    SagaStyle(crate::saga::SagaStyle),
+    SagaTimeouts(bool),
 }
 
 /// One line of the log.

@@ -35,6 +35,22 @@ pub enum Ev {
     PublishRetry,
     /// The outbox relay's next pass.
     Relay,
+    /// A saga orchestrator's wait for an answer is over (stale unless `generation` is its
+    /// latest).
+    SagaTimeout {
+        order: u64,
+        generation: u32,
+    },
+    /// A choreographed saga's deadline, at the entry service.
+    SagaDeadline {
+        order: u64,
+    },
+    /// A participant tries a failed compensation again.
+    SagaRetry {
+        service: u16,
+        order: u64,
+        mtype: crate::message::MessageType,
+    },
     /// A failed delivery's backoff is over.
     Backoff {
         sub: u16,

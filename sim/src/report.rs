@@ -57,6 +57,35 @@ pub struct Report {
     pub subscribers: Vec<SubscriberReport>,
     /// How the entry service publishes, and what its outbox and the dual write did.
     pub publishing: PublishingReport,
+    /// The sagas, for a system with one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sagas: Option<SagaReport>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct SagaReport {
+    /// `orchestrated` or `choreographed`, as set at the end.
+    pub style: String,
+    pub timeouts: bool,
+    pub started: u64,
+    pub completed: u64,
+    pub compensated: u64,
+    pub running: u64,
+    /// Not final, with nothing left that could move them on.
+    pub stuck: u64,
+    /// Compensations that paid out a second time for the same saga step.
+    pub paid_twice: u64,
+    /// Per step, in order: its service, and what its transactions and compensations moved
+    /// (items, or cents).
+    pub books: Vec<StepBooksReport>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct StepBooksReport {
+    pub service: String,
+    pub books: String,
+    pub done: i64,
+    pub undone: i64,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -151,6 +180,27 @@ impl Report {
             response_ms: MsPercentiles::of(&all),
             checkouts: headline,
             publishing: PublishingReport::of(sim),
+            sagas: sim.sagas().map(|v| SagaReport {
+                style: v.style.key().into(),
+                timeouts: v.timeouts,
+                started: v.started,
+                completed: v.completed,
+                compensated: v.compensated,
+                running: v.running,
+                stuck: v.stuck,
+                paid_twice: v.paid_twice,
+                books: v
+                    .books
+                    .iter()
+                    .zip(&sim.scenario().saga.as_ref().expect("a saga").steps)
+                    .map(|(b, s)| StepBooksReport {
+                        service: sim.scenario().catalog[s.service as usize].key.clone(),
+                        books: <&str>::from(s.books).into(),
+                        done: b.done,
+                        undone: b.undone,
+                    })
+                    .collect(),
+            }),
             subscribers,
         }
     }

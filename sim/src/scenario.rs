@@ -241,6 +241,9 @@ pub struct Scenario {
     /// reactions. Empty in a system whose services react to the entry's event alone.
     #[serde(default)]
     pub chain: crate::chain::Chain,
+    /// A saga over some of the services: its steps, compensations and messages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub saga: Option<crate::saga::SagaSpec>,
 }
 
 fn yes() -> bool {
@@ -297,7 +300,10 @@ impl Scenario {
         match t {
             MessageType::ENTRY => &self.event_name,
             MessageType::CANCEL => &self.cancel_event_name,
-            t => self.chain.type_spec(t).map_or("", |s| s.name.as_str()),
+            t => match self.chain.type_spec(t) {
+                Some(s) => s.name.as_str(),
+                None => self.saga.as_ref().and_then(|g| g.name(t)).unwrap_or(""),
+            },
         }
     }
 

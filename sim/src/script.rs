@@ -9,6 +9,7 @@
 use crate::delivery::{Guarantee, RetryPolicy, StartFrom};
 use crate::fault::FaultSpec;
 use crate::input::Action;
+use crate::saga::SagaStyle;
 use crate::scenario::{CallMode, PublishPolicy, Publishing, Wiring};
 pub use crate::time::seconds_text;
 use crate::time::{duration_spec, parse_duration, Micros};
@@ -16,7 +17,7 @@ use crate::topic::PartitionKey;
 
 /// The accepted action forms, quoted in every parse error.
 pub const ACTION_FORMS: &str = "buy, rate:PER_SECOND, wiring:request|event, calls:sequential|parallel, \
-publish:fail|buffer-and-retry, publishing:direct|outbox-polling|outbox-tailing, add:SERVICE[:earliest], remove:SERVICE, inject:FAULT, clear:FAULT, \
+publish:fail|buffer-and-retry, publishing:direct|outbox-polling|outbox-tailing, saga:orchestrated|choreographed, saga-timeouts:on|off, add:SERVICE[:earliest], remove:SERVICE, inject:FAULT, clear:FAULT, \
 guarantee:SERVICE:at-least-once|at-most-once, idempotent:SERVICE:on|off, sync:SERVICE:on|off, \
 retry:SERVICE:ATTEMPTS,BASE,CAP, consumers:SERVICE:N, partitions:N, key:order|user|none, \
 cancel-share:SHARE, redrive:SERVICE[:EVENT] (FAULT as in fault=, e.g. crash:email)";
@@ -82,6 +83,8 @@ pub fn action_text(a: &Action) -> String {
         Action::SetCallMode { mode } => format!("calls:{}", mode.key()),
         Action::SetPublishPolicy { policy } => format!("publish:{}", policy.key()),
         Action::SetPublishing { publishing } => format!("publishing:{}", publishing.key()),
+        Action::SetSagaStyle { style } => format!("saga:{}", style.key()),
+        Action::SetSagaTimeouts { on } => format!("saga-timeouts:{}", on_off(*on)),
         Action::AddSubscriber { service, from: StartFrom::Latest } => format!("add:{service}"),
         Action::AddSubscriber { service, from: StartFrom::Earliest } => format!("add:{service}:earliest"),
         Action::RemoveSubscriber { service } => format!("remove:{service}"),
@@ -167,6 +170,15 @@ pub fn parse_action(s: &str) -> Result<Action, String> {
             let publishing =
                 Publishing::parse(args[0]).ok_or_else(|| wrap("direct, outbox-polling or outbox-tailing"))?;
             Action::SetPublishing { publishing }
+        }
+        "saga" => {
+            arity(1)?;
+            let style = SagaStyle::parse(args[0]).ok_or_else(|| wrap("orchestrated or choreographed"))?;
+            Action::SetSagaStyle { style }
+        }
+        "saga-timeouts" => {
+            arity(1)?;
+            Action::SetSagaTimeouts { on: switch(0)? }
         }
         "add" => {
             let from = match args.get(1).copied() {

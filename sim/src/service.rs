@@ -13,6 +13,7 @@ impl Job {
             Job::Save { order } => [1, order, 0],
             Job::Call { order, call, .. } => [2, order, call as u64],
             Job::Work { event, order, .. } => [3, order, event],
+            Job::Saga { order, mtype } => [4, order, mtype.0 as u64],
         }
     }
 }
@@ -28,6 +29,8 @@ pub enum Job {
     /// A subscriber handling one delivered event or command (`delivery` is the broker's
     /// delivery ID).
     Work { event: u64, order: u64, published_us: Micros, delivery: u32, mtype: MessageType },
+    /// A saga's participant (or orchestrator) handling one of its messages.
+    Saga { order: u64, mtype: MessageType },
 }
 
 /// Weight of the newest interval in the busy-share moving average.

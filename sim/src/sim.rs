@@ -17,6 +17,8 @@ use crate::outbox::Outbox;
 pub(crate) use crate::queue::Ev;
 use crate::queue::EventQueue;
 use crate::record::Record;
+use crate::saga::SagaStyle;
+use crate::sagas::Sagas;
 use crate::scenario::{CallMode, PublishPolicy, Publishing, Scenario, Wiring, MAX_SUBSCRIBERS};
 use crate::service::{Job, Service};
 use crate::subscription::{At, FailureKind, Subscription};
@@ -102,6 +104,7 @@ pub struct Sim {
     pub(crate) work: Workers,
     pub(crate) flows: Flows,
     pub(crate) outbox: Outbox,
+    pub(crate) sagas: Sagas,
     pub(crate) wires: Wires,
     pub(crate) record: Record,
 }
@@ -118,6 +121,7 @@ impl Sim {
             work: Workers::new(&scenario, seed),
             flows: Flows::new(seed),
             outbox: Outbox::new(seed),
+            sagas: Sagas::new(seed, scenario.saga.as_ref().map_or(SagaStyle::Orchestrated, |s| s.style)),
             wires: Wires::new(seed),
             record: Record::new(seed),
             wired: Vec::new(),
@@ -139,7 +143,10 @@ impl Sim {
         };
         for i in wired {
             sim.wired.push(i);
-            sim.subscribe(i, StartFrom::Latest);
+            // A saga's services get their messages from the saga, not from a subscription.
+            if !sim.scenario.saga.as_ref().is_some_and(|g| g.takes_part(i)) {
+                sim.subscribe(i, StartFrom::Latest);
+            }
         }
         let first_sample = sim.scenario.sample_interval_us;
         sim.push(first_sample, Ev::Sample);
@@ -287,6 +294,21 @@ impl Sim {
                 self.relay_pass();
                 self.record.last = Some(Happened::Retried { node: Node::Relay });
             }
+            Ev::SagaTimeout { order, generation } => {
+                self.fold(0xc000 ^ order << 16 ^ generation as u64);
+                self.saga_timeout_fired(order, generation);
+                self.record.last = Some(Happened::TimedOut { order });
+            }
+            Ev::SagaDeadline { order } => {
+                self.fold(0xc100 ^ order << 16);
+                self.saga_deadline(order);
+                self.record.last = Some(Happened::TimedOut { order });
+            }
+            Ev::SagaRetry { service, order, mtype } => {
+                self.fold(0xc200 ^ order << 16 ^ (service as u64) << 8 ^ mtype.0 as u64);
+                self.saga_retry(service, order, mtype);
+                self.record.last = Some(Happened::Retried { node: Node::Service(service) });
+            }
             Ev::Sample => {
                 self.fold(0x6000);
                 self.sample();
@@ -351,6 +373,18 @@ impl Sim {
             }
             Action::SetCallMode { mode } => self.call_mode = mode,
             Action::SetPublishPolicy { policy } => self.publish_policy = policy,
+            Action::SetSagaStyle { style } => {
+                if style != self.sagas.style {
+                    self.sagas.style = style;
+                    self.note(0, NoteKind::SettingChanged { service: None, setting: SettingNote::SagaStyle(style) });
+                }
+            }
+            Action::SetSagaTimeouts { on } => {
+                if on != self.sagas.timeouts {
+                    self.sagas.timeouts = on;
+                    self.note(0, NoteKind::SettingChanged { service: None, setting: SettingNote::SagaTimeouts(on) });
+                }
+            }
             Action::SetPublishing { publishing } => {
                 if publishing != self.publishing {
                     self.publishing = publishing;
@@ -492,7 +526,29 @@ impl Sim {
     /// Checks an action can be applied to the run as it is now.
     pub fn check(&self, action: &Action) -> Result<(), String> {
         self.check_values(action)?;
+        // A saga's services are wired as the saga says, and only the saga moves them.
+        let in_saga = |service: &str| {
+            let i = self.scenario.catalog_index(service)? as u16;
+            self.scenario
+                .saga
+                .as_ref()
+                .filter(|g| g.takes_part(i))
+                .map(|_| self.scenario.catalog[i as usize].name.clone())
+        };
         match action {
+            Action::AddSubscriber { service, .. }
+            | Action::RemoveSubscriber { service }
+            | Action::SetSync { service, .. }
+                if in_saga(service).is_some() =>
+            {
+                Err(format!(
+                    "{} takes part in the saga: its messages come and go as the saga says",
+                    in_saga(service).unwrap_or_default()
+                ))
+            }
+            Action::SetSagaStyle { .. } | Action::SetSagaTimeouts { .. } if self.scenario.saga.is_none() => {
+                Err(format!("the {} system has no saga", self.scenario.title))
+            }
             Action::AddSubscriber { service, .. } => {
                 let i = self.catalog_index(service)?;
                 if self.wired.contains(&i) {
@@ -670,9 +726,10 @@ impl Sim {
         svc.account(now);
         // A crash drops running jobs; their completions arrive here and are ignored.
         let Some(job) = svc.running.remove(&id) else { return };
-        let errored = svc.rng_errors.chance(rate);
+        // A saga step decides its own failures, per order, so that both styles fail alike.
+        let errored = !matches!(job, Job::Saga { .. }) && svc.rng_errors.chance(rate);
         let order = match job {
-            Job::Save { order } | Job::Call { order, .. } | Job::Work { order, .. } => order,
+            Job::Save { order } | Job::Call { order, .. } | Job::Work { order, .. } | Job::Saga { order, .. } => order,
         };
         let poisoned = match (node, job) {
             (Node::Service(i), Job::Work { order, mtype, .. }) if mtype != MessageType::CANCEL => {

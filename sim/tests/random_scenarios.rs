@@ -284,6 +284,7 @@ fn scenario_file() -> impl Strategy<Value = ScenarioFile> {
                     call_mode: CallMode::Sequential,
                     publish_policy: PublishPolicy::BufferAndRetry,
                 },
+                saga: None,
             }
         })
 }

@@ -156,8 +156,19 @@ pub struct Step {
 }
 
 /// Panels and charts a step may point at, besides the stage's nodes.
-pub const HIGHLIGHTS: [&str; 10] =
-    ["shopper", "orders", "broker", "checkout-chart", "lag-chart", "metrics", "timeline", "dlq", "topic", "outbox"];
+pub const HIGHLIGHTS: [&str; 11] = [
+    "shopper",
+    "orders",
+    "broker",
+    "checkout-chart",
+    "lag-chart",
+    "metrics",
+    "timeline",
+    "dlq",
+    "topic",
+    "outbox",
+    "sagas",
+];
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

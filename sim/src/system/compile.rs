@@ -495,8 +495,13 @@ pub fn compile(f: &ScenarioFile) -> Result<Scenario, Vec<Problem>> {
         cancel_event_name: cancel_event.unwrap_or_default().to_string(),
         cancellable: e.cancel.is_some(),
         buy_label: w.action.clone(),
+        saga: None,
         chain: shape.chain,
     };
+    let mut scenario = scenario;
+    if let Some(decl) = &f.saga {
+        scenario.saga = Some(super::saga::compile(decl, &scenario)?);
+    }
     scenario.validate().map_err(|why| vec![Problem { path: String::new(), what: why }])?;
     Ok(scenario)
 }

@@ -4,6 +4,7 @@
 pub mod builtin;
 pub mod compile;
 pub mod read;
+mod saga;
 pub mod registry;
 pub mod schema;
 mod shape;

@@ -220,7 +220,7 @@ pub fn read(text: &str) -> Result<ScenarioFile, Vec<Problem>> {
         vec![Problem { path: at.unwrap_or_default(), what: format!("the file is not JSON: {what}") }]
     })?;
     let mut r = Reader { problems: Vec::new() };
-    const TOP: [&str; 13] = [
+    const TOP: [&str; 14] = [
         "format",
         "version",
         "id",
@@ -234,6 +234,7 @@ pub fn read(text: &str) -> Result<ScenarioFile, Vec<Problem>> {
         "reactions",
         "timing",
         "defaults",
+        "saga",
     ];
     let Some(top) = r.object(&value, "", &TOP) else { return Err(r.problems) };
     let format = r.field_text(top, "", "format");
@@ -451,6 +452,8 @@ pub fn read(text: &str) -> Result<ScenarioFile, Vec<Problem>> {
         None => Defaults { rate: 0.0, call_mode: CallMode::Sequential, publish_policy: PublishPolicy::Fail },
     };
 
+    let saga = top.get("saga").and_then(|v| r.saga(v));
+
     if !r.problems.is_empty() {
         return Err(r.problems);
     }
@@ -468,7 +471,40 @@ pub fn read(text: &str) -> Result<ScenarioFile, Vec<Problem>> {
         reactions,
         timing,
         defaults,
+        saga,
     })
+}
+
+impl Reader {
+    fn saga(&mut self, v: &Value) -> Option<SagaDecl> {
+        const KEYS: [&str; 7] =
+            ["orchestrator", "style", "step_timeout", "saga_timeout", "retry", "timed_out_event", "steps"];
+        let m = self.object(v, "saga", &KEYS)?;
+        let mut steps = Vec::new();
+        for (k, s) in self.list(m, "saga", "steps", true).iter().enumerate() {
+            let path = format!("saga.steps[{k}]");
+            let keys = ["service", "books", "do", "done", "failed", "undo", "undone"];
+            let Some(sm) = self.object(s, &path, &keys) else { continue };
+            steps.push(SagaStepDecl {
+                service: self.field_text(sm, &path, "service"),
+                books: self.opt_text(sm, &path, "books").unwrap_or_else(|| "none".into()),
+                run: self.field_text(sm, &path, "do"),
+                done: self.field_text(sm, &path, "done"),
+                failed: self.field_text(sm, &path, "failed"),
+                undo: self.opt_text(sm, &path, "undo").unwrap_or_default(),
+                undone: self.opt_text(sm, &path, "undone").unwrap_or_default(),
+            });
+        }
+        Some(SagaDecl {
+            orchestrator: self.field_text(m, "saga", "orchestrator"),
+            style: self.opt_text(m, "saga", "style").unwrap_or_else(|| "orchestrated".into()),
+            step_timeout: self.field_text(m, "saga", "step_timeout"),
+            saga_timeout: self.field_text(m, "saga", "saga_timeout"),
+            retry: self.field_text(m, "saga", "retry"),
+            timed_out_event: self.field_text(m, "saga", "timed_out_event"),
+            steps,
+        })
+    }
 }
 
 fn empty_words() -> Words {

@@ -39,6 +39,39 @@ pub struct ScenarioFile {
     pub reactions: Vec<ReactionDecl>,
     pub timing: Timing,
     pub defaults: Defaults,
+    /// A saga over some of the services, if the system has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub saga: Option<SagaDecl>,
+}
+
+/// A saga as a file writes it: services by key, durations as text, message names.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SagaDecl {
+    pub orchestrator: String,
+    /// `orchestrated` or `choreographed`: how it starts out.
+    pub style: String,
+    pub step_timeout: String,
+    pub saga_timeout: String,
+    pub retry: String,
+    /// The event the entry service publishes when a choreographed saga runs out of time.
+    pub timed_out_event: String,
+    pub steps: Vec<SagaStepDecl>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SagaStepDecl {
+    pub service: String,
+    /// `stock`, `money` or `none`.
+    pub books: String,
+    #[serde(rename = "do")]
+    pub run: String,
+    pub done: String,
+    pub failed: String,
+    /// Empty for a step with no compensation.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub undo: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub undone: String,
 }
 
 /// The words the page and the narration use for this system.

@@ -57,7 +57,11 @@ pub fn check(f: &ScenarioFile, entry_i: usize) -> Result<Shape, Vec<Problem>> {
         if !only {
             bad(
                 format!("reactions[{k}]"),
-                format!("the entry service's reaction to {} must publish {}, and only that", r.handles, wanted.unwrap_or("")),
+                format!(
+                    "the entry service's reaction to {} must publish {}, and only that",
+                    r.handles,
+                    wanted.unwrap_or("")
+                ),
             );
         }
     }
@@ -66,7 +70,10 @@ pub fn check(f: &ScenarioFile, entry_i: usize) -> Result<Shape, Vec<Problem>> {
     }
     for (i, m) in f.messages.iter().enumerate() {
         if m.undoes.is_some() && Some(m.name.as_str()) != cancel_event {
-            bad(format!("messages[{i}].undoes"), "only the event the actor's cancellation publishes undoes another".into());
+            bad(
+                format!("messages[{i}].undoes"),
+                "only the event the actor's cancellation publishes undoes another".into(),
+            );
         }
     }
 
@@ -117,7 +124,10 @@ pub fn check(f: &ScenarioFile, entry_i: usize) -> Result<Shape, Vec<Problem>> {
         match types.first() {
             Some(FieldType::Id) if types.iter().all(|t| *t == FieldType::Id) => Ok(PartitionKey::OrderId),
             Some(FieldType::ActorId) if types.iter().all(|t| *t == FieldType::ActorId) => Ok(PartitionKey::UserId),
-            _ => Err("a channel is keyed by an id or an actor-id field, of the same type in every message it carries".into()),
+            _ => {
+                Err("a channel is keyed by an id or an actor-id field, of the same type in every message it carries"
+                    .into())
+            }
         }
     };
     let mut channels = Vec::new();
@@ -142,11 +152,16 @@ pub fn check(f: &ScenarioFile, entry_i: usize) -> Result<Shape, Vec<Problem>> {
     let catalog: Vec<(usize, &ServiceDecl)> = f.services.iter().enumerate().filter(|(i, _)| *i != entry_i).collect();
     let mut reads = Vec::new();
     for (i, s) in &catalog {
-        let handled: Vec<&str> = f.reactions.iter().filter(|r| r.service == s.key).map(|r| r.handles.as_str()).collect();
+        let handled: Vec<&str> =
+            f.reactions.iter().filter(|r| r.service == s.key).map(|r| r.handles.as_str()).collect();
         let mut read: Vec<usize> = handled.iter().filter_map(|m| channel_index(m)).collect();
         read.sort_unstable();
         read.dedup();
+        // A saga's services get the saga's messages, not a channel's.
+        let in_saga =
+            f.saga.as_ref().is_some_and(|g| g.orchestrator == s.key || g.steps.iter().any(|t| t.service == s.key));
         match read.as_slice() {
+            [] if in_saga => reads.push(0),
             [] => {
                 bad(format!("services[{i}]"), format!("{} reacts to nothing that travels on a channel", s.key));
                 reads.push(0);
@@ -156,7 +171,10 @@ pub fn check(f: &ScenarioFile, entry_i: usize) -> Result<Shape, Vec<Problem>> {
                     if !handled.contains(&m.as_str()) {
                         bad(
                             format!("services[{i}]"),
-                            format!("{} reads {} but has no reaction to {m}, which it carries", s.key, f.channels[*c].name),
+                            format!(
+                                "{} reads {} but has no reaction to {m}, which it carries",
+                                s.key, f.channels[*c].name
+                            ),
                         );
                     }
                 }
@@ -166,7 +184,11 @@ pub fn check(f: &ScenarioFile, entry_i: usize) -> Result<Shape, Vec<Problem>> {
                 let names: Vec<&str> = read.iter().map(|&c| f.channels[c].name.as_str()).collect();
                 bad(
                     format!("services[{i}]"),
-                    format!("{} reacts to messages of {}; a service reads one channel in this version of the lab", s.key, names.join(" and ")),
+                    format!(
+                        "{} reacts to messages of {}; a service reads one channel in this version of the lab",
+                        s.key,
+                        names.join(" and ")
+                    ),
                 );
                 reads.push(0);
             }
@@ -180,10 +202,15 @@ pub fn check(f: &ScenarioFile, entry_i: usize) -> Result<Shape, Vec<Problem>> {
     let mut publishers: BTreeMap<u16, BTreeMap<&str, String>> = BTreeMap::new();
     for (k, r) in f.reactions.iter().enumerate().filter(|(_, r)| r.service != entry.key) {
         let path = format!("reactions[{k}]");
-        let (Some(service), Some(&handles)) = (catalog_index(&r.service), types.get(r.handles.as_str())) else { continue };
+        let (Some(service), Some(&handles)) = (catalog_index(&r.service), types.get(r.handles.as_str())) else {
+            continue;
+        };
         let plain = [Outcome { weight: Some(1.0), condition: None, label: None, then: r.then.clone() }];
-        let (outcomes, prefix) =
-            if r.outcomes.is_empty() { (&plain[..], format!("{path}.then")) } else { (&r.outcomes[..], format!("{path}.outcomes")) };
+        let (outcomes, prefix) = if r.outcomes.is_empty() {
+            (&plain[..], format!("{path}.then"))
+        } else {
+            (&r.outcomes[..], format!("{path}.outcomes"))
+        };
         let mut specs = Vec::new();
         for (j, o) in outcomes.iter().enumerate() {
             let at = if r.outcomes.is_empty() { prefix.clone() } else { format!("{prefix}[{j}].then") };
@@ -197,7 +224,10 @@ pub fn check(f: &ScenarioFile, entry_i: usize) -> Result<Shape, Vec<Problem>> {
                 let Some(&ty) = types.get(name) else { continue };
                 let channel = channel_of(ty);
                 if emits.iter().any(|&e| channel_of(e) == channel) {
-                    bad(p.clone(), format!("an outcome sends one message to each channel; {name} shares its channel with another"));
+                    bad(
+                        p.clone(),
+                        format!("an outcome sends one message to each channel; {name} shares its channel with another"),
+                    );
                 }
                 publishers.entry(channel).or_default().insert(&r.service, p);
                 emits.push(ty);
@@ -206,7 +236,10 @@ pub fn check(f: &ScenarioFile, entry_i: usize) -> Result<Shape, Vec<Problem>> {
                 (Some(cond), _) => {
                     let money = decl(&r.handles).and_then(|d| d.fields.get(&cond.field)) == Some(&FieldType::Money);
                     if !money {
-                        bad(format!("{path}.outcomes[{j}].if.field"), "in this version of the lab a condition tests a money field".into());
+                        bad(
+                            format!("{path}.outcomes[{j}].if.field"),
+                            "in this version of the lab a condition tests a money field".into(),
+                        );
                     }
                     match (cond.above, cond.below) {
                         (Some(x), _) => Pick::AmountAbove(x),
@@ -228,7 +261,13 @@ pub fn check(f: &ScenarioFile, entry_i: usize) -> Result<Shape, Vec<Problem>> {
             let who: Vec<&str> = by.keys().copied().collect();
             let name = &channels[*channel as usize - 1].name;
             let path = by.values().next_back().cloned().unwrap_or_default();
-            bad(path, format!("{} all publish to {name}; a channel has one publisher in this version of the lab", who.join(", ")));
+            bad(
+                path,
+                format!(
+                    "{} all publish to {name}; a channel has one publisher in this version of the lab",
+                    who.join(", ")
+                ),
+            );
         }
     }
     // No circles: following reactions from any service must come to an end.
@@ -246,7 +285,10 @@ pub fn check(f: &ScenarioFile, entry_i: usize) -> Result<Shape, Vec<Problem>> {
         while let Some(s) = stack.pop() {
             if s == start {
                 let (i, decl) = catalog[start as usize];
-                bad(format!("services[{i}]"), format!("reactions go round in a circle: what {} publishes leads back to it", decl.key));
+                bad(
+                    format!("services[{i}]"),
+                    format!("reactions go round in a circle: what {} publishes leads back to it", decl.key),
+                );
                 break 'circle;
             }
             if !seen.contains(&s) {
