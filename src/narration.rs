@@ -7,6 +7,7 @@ use crate::state::capitalise;
 use fanout_sim::fault::Fault;
 use fanout_sim::narration::{FailCause, Note, NoteKind, SettingNote};
 use fanout_sim::outbox::POLL_US;
+use fanout_sim::saga::{SagaStyle, SagaWhat};
 use fanout_sim::scenario::Publishing;
 use fanout_sim::scenario::Scenario;
 use fanout_sim::subscription::FailureKind;
@@ -48,6 +49,57 @@ pub fn note_text(note: &Note, sc: &Scenario) -> String {
             "The outbox relay crashed after publishing event {e} ({noun} {o}) and before marking it sent: it will \
              publish it again"
         ),
+        NoteKind::SagaMessageLost { mtype, to } => {
+            let to = match to {
+                fanout_sim::Node::Service(i) => name(*i).to_string(),
+                _ => format!("the {svc}"),
+            };
+            format!("{} for {noun} {o} was lost on its way to {to}", sc.type_name(*mtype))
+        }
+        NoteKind::SagaStepRefused { step } => {
+            format!("{} refused {noun} {o}: its saga had already been undone there", step_service(sc, *step))
+        }
+        NoteKind::SagaStepFailed { step } => {
+            format!("{}: {} for {noun} {o}", step_service(sc, *step), step_name(sc, *step, SagaWhat::Failed))
+        }
+        NoteKind::SagaStepTimedOut { step } => format!(
+            "The orchestrator gave up waiting for {} on {noun} {o}: compensating, in case it happened after all",
+            step_service(sc, *step)
+        ),
+        NoteKind::SagaCompensating { owed } => format!(
+            "{noun_c} {o}'s saga failed: {} owed, the newest first",
+            crate::words::count(*owed as u64, "compensation"),
+            noun_c = capitalise(noun)
+        ),
+        NoteKind::SagaUndone { step, again: false } => {
+            format!("{} for {noun} {o}: {}", step_service(sc, *step), step_name(sc, *step, SagaWhat::Undone))
+        }
+        NoteKind::SagaUndone { step, again: true } => format!(
+            "{} paid out again for {noun} {o} ({}): a second time, since it does not check what it already did",
+            step_service(sc, *step),
+            step_name(sc, *step, SagaWhat::Undo)
+        ),
+        NoteKind::SagaUndoSkipped { step } => format!(
+            "{} had already done {} for {noun} {o}: skipped",
+            step_service(sc, *step),
+            step_name(sc, *step, SagaWhat::Undo)
+        ),
+        NoteKind::SagaUndoFailed { step } => format!(
+            "{} failed after {} for {noun} {o}, before it could say so: it will be tried again",
+            step_service(sc, *step),
+            step_name(sc, *step, SagaWhat::Undo)
+        ),
+        NoteKind::SagaTimedOut => format!(
+            "{noun_c} {o}'s saga ran out of time: the {svc} announced {}",
+            sc.saga.as_ref().map_or("", |g| g.abort_name.as_str()),
+            noun_c = capitalise(noun)
+        ),
+        NoteKind::SagaEnded { completed: true } => {
+            format!("{} {o}'s saga completed: every step done", capitalise(noun))
+        }
+        NoteKind::SagaEnded { completed: false } => {
+            format!("{} {o}'s saga is compensated: every completed step undone", capitalise(noun))
+        }
         NoteKind::Republished { event: e } => {
             format!("The broker stored event {e} ({noun} {o}) a second time: its subscribers will meet a duplicate")
         }
@@ -153,6 +205,16 @@ fn setting_text(setting: &SettingNote, sc: &Scenario) -> String {
         SettingNote::Partitions(n) => format!("The topic has {n} partitions"),
         SettingNote::PartitionKey(key) => format!("Events are partitioned by {}", key.label()),
         SettingNote::Publishing(p) => publishing_text(p, sc),
+        SettingNote::SagaStyle(SagaStyle::Orchestrated) => {
+            "New sagas are orchestrated: an orchestrator sends each step's command and keeps the state".into()
+        }
+        SettingNote::SagaStyle(SagaStyle::Choreographed) => {
+            "New sagas are choreographed: each service reacts to the event of the one before".into()
+        }
+        SettingNote::SagaTimeouts(true) => {
+            format!("Choreographed sagas now have a deadline at the {svc}; past it, they are undone")
+        }
+        SettingNote::SagaTimeouts(false) => "Choreographed sagas have no deadline: one can wait forever".into(),
         SettingNote::CancelShare(share) => {
             format!("{:.0}% of {}s cancel just after {}", share * 100.0, sc.actor.to_ascii_lowercase(), sc.placing)
         }
@@ -169,11 +231,23 @@ pub fn publishing_text(p: Publishing, sc: &Scenario) -> String {
             sc.noun,
             human(POLL_US)
         ),
-        Publishing::OutboxTailing => format!(
-            "The {svc} saves {event} as an outbox row with the {}; a relay follows the database's log",
-            sc.noun
-        ),
+        Publishing::OutboxTailing => {
+            format!("The {svc} saves {event} as an outbox row with the {}; a relay follows the database's log", sc.noun)
+        }
     }
+}
+
+/// The service that does saga step `step`.
+fn step_service(sc: &Scenario, step: u8) -> String {
+    sc.saga
+        .as_ref()
+        .and_then(|g| g.steps.get(step as usize))
+        .map_or_else(|| "A service".into(), |s| sc.catalog[s.service as usize].name.clone())
+}
+
+/// The name of saga step `step`'s message `what`: `PaymentDeclined`, `RefundPayment`.
+fn step_name(sc: &Scenario, step: u8, what: SagaWhat) -> String {
+    sc.saga.as_ref().map_or(String::new(), |g| sc.type_name(g.mtype(step as usize, what)).to_string())
 }
 
 /// What the outbox relay is called wherever it is named.
@@ -218,6 +292,9 @@ pub fn fault_text(fault: &Fault, name: &str) -> String {
             format!("{name} crashes after {:.0}% of its publishes, before marking the row sent", share * 100.0)
         }
         Fault::RelayDown => format!("{name} is stopped"),
+        Fault::CompensationFails { share, .. } => {
+            format!("{name}'s compensations fail once, after paying out, {:.0}% of the time", share * 100.0)
+        }
     }
 }
 

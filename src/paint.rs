@@ -3,6 +3,7 @@
 //! `(now - sent) / (due - sent)` of the way along its wire.
 
 use crate::layout::Layout;
+use fanout_sim::saga::{SagaSpec, SagaWhat};
 use fanout_sim::{Message, MsgKind, Node, Sim};
 use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
@@ -83,13 +84,21 @@ pub enum Look {
     FollowUp1,
     FollowUp2,
     FollowUp3,
+    /// A saga's command to do a step.
+    SagaCommand,
+    /// A saga's event: a step is done.
+    SagaDone,
+    /// A compensation's command (or the order's timeout): undo a step.
+    SagaUndo,
+    /// A compensation's event: a step is undone.
+    SagaUndone,
     Ack,
     Failure,
     /// A delivery or acknowledgement that vanished: drawn as a small cross from mid-wire on.
     Vanished,
 }
 
-pub const LOOKS: [Look; 14] = [
+pub const LOOKS: [Look; 18] = [
     Look::Order,
     Look::CancelRequest,
     Look::Confirm,
@@ -101,17 +110,22 @@ pub const LOOKS: [Look; 14] = [
     Look::FollowUp1,
     Look::FollowUp2,
     Look::FollowUp3,
+    Look::SagaCommand,
+    Look::SagaDone,
+    Look::SagaUndo,
+    Look::SagaUndone,
     Look::Ack,
     Look::Failure,
     Look::Vanished,
 ];
 
-pub fn look(m: &Message, now: u64, reduced: bool) -> Look {
+pub fn look(m: &Message, now: u64, reduced: bool, saga: Option<&SagaSpec>) -> Look {
     let vanished_part = if reduced { true } else { m.progress(now) >= 0.5 };
     if m.lost && vanished_part {
         return Look::Vanished;
     }
     match m.kind {
+        MsgKind::Saga => saga_look(m, saga),
         MsgKind::PlaceOrder => Look::Order,
         MsgKind::CancelOrder => Look::CancelRequest,
         MsgKind::Confirm => Look::Confirm,
@@ -122,6 +136,24 @@ pub fn look(m: &Message, now: u64, reduced: bool) -> Look {
         MsgKind::Publish | MsgKind::Deliver => Look::Placed,
         MsgKind::PublishAck | MsgKind::Ack => Look::Ack,
         MsgKind::Reject | MsgKind::ErrorReply(_) | MsgKind::PublishNack | MsgKind::Nack => Look::Failure,
+    }
+}
+
+/// How a saga's message is drawn: a step's command and its done event forward; a failure
+/// as a failure; the compensations in the failure colour, with shapes of their own.
+fn saga_look(m: &Message, saga: Option<&SagaSpec>) -> Look {
+    let Some(spec) = saga else { return Look::Placed };
+    if spec.is_abort(m.mtype) {
+        return Look::SagaUndo;
+    }
+    match spec.decode(m.mtype).map(|(_, what)| what) {
+        Some(SagaWhat::Run) => Look::SagaCommand,
+        Some(SagaWhat::Done) => Look::SagaDone,
+        Some(SagaWhat::Failed) => Look::Failure,
+        Some(SagaWhat::Undo) => Look::SagaUndo,
+        Some(SagaWhat::Undone) => Look::SagaUndone,
+        // The entry event handed on to start the saga.
+        None => Look::Placed,
     }
 }
 
@@ -144,6 +176,10 @@ fn style(look: Look, p: &Palette, r: f64) -> (Shape, &'static str) {
         Look::FollowUp1 => (Shape::DownTriangle(r * 1.15), p.follow_ups[1]),
         Look::FollowUp2 => (Shape::Star(r * 1.3), p.follow_ups[2]),
         Look::FollowUp3 => (Shape::Bar(r * 1.2), p.follow_ups[3]),
+        Look::SagaCommand => (Shape::Square(r), p.call),
+        Look::SagaDone => (Shape::Diamond(r * 1.25), p.ok),
+        Look::SagaUndo => (Shape::DownTriangle(r * 1.2), p.fail),
+        Look::SagaUndone => (Shape::HollowDiamond(r * 1.2), p.fail),
         Look::Ack => (Shape::Check(r), p.ok),
         Look::Failure => (Shape::Cross(r * 0.8), p.fail),
         Look::Vanished => (Shape::Cross(r * 0.6), p.fail),
@@ -190,10 +226,11 @@ pub fn spot_xy(spot: u64) -> (i32, i32) {
 /// That keeps the canvas's work bounded by the wires' length rather than by the load.
 pub fn spots(sim: &Sim, layout: &Layout, w: f64, h: f64, dpr: f64, reduced: bool) -> [Vec<u64>; LOOKS.len()] {
     let now = sim.now();
+    let saga = sim.scenario().saga.as_ref();
     let mut by_look: [Vec<u64>; LOOKS.len()] = Default::default();
     for m in sim.messages() {
         let Some((x, y)) = place(m, layout, w, h, now, reduced) else { continue };
-        by_look[look(m, now, reduced) as usize].push(spot_at((x * dpr).round() as i32, (y * dpr).round() as i32));
+        by_look[look(m, now, reduced, saga) as usize].push(spot_at((x * dpr).round() as i32, (y * dpr).round() as i32));
     }
     for spots in &mut by_look {
         // Sorted, consecutive shapes are neighbours, so each small path stays small.

@@ -36,18 +36,23 @@ pub fn tell(h: Happened, sim: &Sim) -> String {
                 MsgKind::Deliver => format!("The broker delivered {n}'s event to {to}."),
                 MsgKind::Ack => format!("{from} finished {n} and acknowledged it to the broker."),
                 MsgKind::Nack => format!("{from} failed on {n} and asked the broker for it again."),
+                MsgKind::Saga => format!("A saga message about {n} went from {from} to {to}."),
             }
         }
         Happened::Finished { node: Node::Orders, order, ok: true } => format!("{os} saved {}.", it(order)),
         Happened::Finished { node, order, ok: true } => format!("{} did its part for {}.", name(node), it(order)),
-        Happened::Finished { node, order, ok: false } => format!("{} failed while working on {}.", name(node), it(order)),
+        Happened::Finished { node, order, ok: false } => {
+            format!("{} failed while working on {}.", name(node), it(order))
+        }
         Happened::Placed { order } => format!("{actor} placed {}.", it(order)),
         Happened::TimedOut { order } => format!("{os} gave up waiting: {} failed on a timeout.", it(order)),
         Happened::Retried { node: Node::Orders } => format!("{os} tried again to publish a held event."),
         Happened::Retried { node: Node::Relay } => {
             "The outbox relay looked at the table and published the rows it found waiting.".into()
         }
-        Happened::Retried { .. } => "The broker delivered an event again after a failure or a missing acknowledgement.".into(),
+        Happened::Retried { .. } => {
+            "The broker delivered an event again after a failure or a missing acknowledgement.".into()
+        }
         Happened::Changed => "A change to the lab that was scheduled for this moment was made.".into(),
     };
     capitalise(&sentence)

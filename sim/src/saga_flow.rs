@@ -40,9 +40,7 @@ impl Sim {
             self.sagas.by_order.insert(order, Saga::new(style, self.now));
             self.sagas.started += 1;
             if style == SagaStyle::Choreographed && self.sagas.timeouts {
-                let at = self.now + self.saga_spec().saga_timeout_us;
-                self.pending(order, 1);
-                self.push(at, Ev::SagaDeadline { order });
+                self.arm_deadline(order);
             }
         }
         // A second copy of the entry event (a relay's) is delivered too: the participants'
@@ -51,6 +49,29 @@ impl Sim {
         let to = self.saga_route(style, MessageType::ENTRY);
         self.pending(order, 1);
         self.saga_forward(order, MessageType::ENTRY, to);
+    }
+
+    /// The entry service starts watching a choreographed saga.
+    fn arm_deadline(&mut self, order: u64) {
+        let at = self.now + self.saga_spec().saga_timeout_us;
+        self.saga_mut(order).expect("a saga").deadline = true;
+        self.pending(order, 1);
+        self.push(at, Ev::SagaDeadline { order });
+    }
+
+    /// Timeouts switched on: every open choreographed saga gets its deadline from now, the
+    /// stuck ones included.
+    pub(crate) fn arm_saga_deadlines(&mut self) {
+        let open: Vec<u64> = self
+            .sagas
+            .by_order
+            .iter()
+            .filter(|(_, s)| s.style == SagaStyle::Choreographed && !s.state.is_final() && !s.deadline)
+            .map(|(&o, _)| o)
+            .collect();
+        for order in open {
+            self.arm_deadline(order);
+        }
     }
 
     /// Where the broker hands a saga message.
@@ -103,7 +124,11 @@ impl Sim {
             // The entry event comes off the entry topic, delivered at least once: only the
             // saga's own messages can be lost for good.
             let drop = if t == MessageType::ENTRY { 0.0 } else { self.broker.wire[i as usize].drop };
-            let lost = drop > 0.0 && self.sagas.rng.unit([order, t.0 as u64, 0x5a9a]) < drop;
+            let nth = self.saga_mut(order).map_or(0, |s| {
+                s.forwarded += 1;
+                s.forwarded
+            });
+            let lost = drop > 0.0 && self.sagas.rng.unit([order, t.0 as u64, 0x5a9a_0000 | nth as u64]) < drop;
             return self.post(Message { lost, ..m });
         }
         self.post(m);
@@ -384,8 +409,14 @@ impl Sim {
     /// an event of the compensations can be lost too.
     pub(crate) fn saga_deadline(&mut self, order: u64) {
         self.pending(order, -1);
+        let timeouts = self.sagas.timeouts;
         let Some(s) = self.saga_mut(order) else { return };
         if s.state.is_final() {
+            return;
+        }
+        if !timeouts {
+            // Switched off meanwhile: nobody watches this saga any more.
+            s.deadline = false;
             return;
         }
         s.state = SagaState::Compensating;

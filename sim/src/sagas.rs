@@ -38,6 +38,10 @@ pub(crate) struct Saga {
     pub waiting: Option<(usize, SagaWhat)>,
     pub owed: Vec<u8>,
     pub timer: u32,
+    /// Choreographed: the entry service watches it with a deadline.
+    pub deadline: bool,
+    /// Messages the broker has handed on for it: a message sent again meets the wire anew.
+    pub forwarded: u32,
 }
 
 impl Saga {
@@ -54,6 +58,8 @@ impl Saga {
             waiting: None,
             owed: Vec::new(),
             timer: 0,
+            deadline: false,
+            forwarded: 0,
         }
     }
 }

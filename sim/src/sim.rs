@@ -382,6 +382,9 @@ impl Sim {
             Action::SetSagaTimeouts { on } => {
                 if on != self.sagas.timeouts {
                     self.sagas.timeouts = on;
+                    if on {
+                        self.arm_saga_deadlines();
+                    }
                     self.note(0, NoteKind::SettingChanged { service: None, setting: SettingNote::SagaTimeouts(on) });
                 }
             }

@@ -5,10 +5,11 @@
 
 use crate::components::broker_settings::BrokerSettings;
 use crate::components::delivery_settings::DeliverySettings;
+use crate::components::outbox_faults::OutboxFaults;
+use crate::components::saga_faults::SagaFaults;
 use crate::components::wire_faults::WireFaults;
 use crate::engine::EngineHandle;
 use fanout_sim::fault::{Fault, MAX_SLOW_US};
-use crate::components::outbox_faults::OutboxFaults;
 use fanout_sim::{Action, Node, PublishPolicy};
 use web_sys::{HtmlElement, HtmlInputElement, KeyboardEvent};
 use yew::prelude::*;
@@ -87,13 +88,19 @@ pub fn FaultMenu(props: &FaultMenuProps) -> Html {
         }
         Node::Service(i) => {
             let s = &sim.scenario().catalog[i as usize];
-            (s.key.clone(), s.name.clone(), s.job.clone(), sim.wired().contains(&i))
+            // A saga's services stay as the saga has them.
+            let in_saga = sim.scenario().saga.as_ref().is_some_and(|g| g.takes_part(i));
+            (s.key.clone(), s.name.clone(), s.job.clone(), sim.wired().contains(&i) && !in_saga)
         }
         Node::Shopper | Node::Relay => unreachable!("the shopper and the relay have no fault menu of their own"),
     };
     let view = match node {
         Node::Service(i) => Some(sim.service_view(i)),
         Node::Orders => Some(sim.order_service_view()),
+        _ => None,
+    };
+    let saga_part = match node {
+        Node::Service(i) => sim.scenario().saga.as_ref().is_some_and(|g| g.takes_part(i)).then_some(i),
         _ => None,
     };
     let broker_down = sim.broker_down();
@@ -223,6 +230,9 @@ pub fn FaultMenu(props: &FaultMenuProps) -> Html {
                         <button type="button" class="button" data-testid="fault-remove" onclick={on_remove}>{ format!("Remove {name}") }</button>
                     }
                 </div>
+                if let (Some(i), false) = (saga_part, request_driven) {
+                    <SagaFaults engine={props.engine.clone()} service={i} tick={props.tick} on_changed={props.on_changed.clone()} />
+                }
                 if node == Node::Orders && !request_driven {
                     <OutboxFaults engine={props.engine.clone()} tick={props.tick} on_changed={props.on_changed.clone()} />
                 }

@@ -15,7 +15,9 @@ fn swatch(shape: &str, class: &str) -> Html {
         "check" => html! { <path d="M2.5 8 L6.5 12 L13.5 4" fill="none" stroke-width="2.5" /> },
         "hexagon" => html! { <path d="M15 8 L11.5 14 L4.5 14 L1 8 L4.5 2 L11.5 2 Z" /> },
         "down-triangle" => html! { <path d="M8 14 L14 3 L2 3 Z" /> },
-        "star" => html! { <path d="M8 1 L9.8 5.6 L14.7 5.8 L10.9 8.9 L12.2 13.7 L8 11 L3.8 13.7 L5.1 8.9 L1.3 5.8 L6.2 5.6 Z" /> },
+        "star" => {
+            html! { <path d="M8 1 L9.8 5.6 L14.7 5.8 L10.9 8.9 L12.2 13.7 L8 11 L3.8 13.7 L5.1 8.9 L1.3 5.8 L6.2 5.6 Z" /> }
+        }
         "bar" => html! { <rect x="1.5" y="5" width="13" height="6" /> },
         _ => html! { <path d="M3 3 L13 13 M13 3 L3 13" fill="none" stroke-width="2.5" /> },
     };
@@ -39,6 +41,9 @@ pub struct LegendProps {
     /// it with.
     #[prop_or_default]
     pub follow_ups: Vec<AttrValue>,
+    /// The system runs a saga: its commands, events and compensations get their own shapes.
+    #[prop_or_default]
+    pub saga: bool,
 }
 
 /// The follow-up types' shapes and classes, in the order of `paint::FOLLOW_UP_LOOKS`.
@@ -70,7 +75,21 @@ pub fn Legend(props: &LegendProps) -> Html {
     ];
     // A system whose actor cannot cancel sends neither a cancel request nor its event.
     let cancels = !props.cancel_event.is_empty();
-    let items: Vec<_> = items.into_iter().filter(|(shape, ..)| cancels || !matches!(*shape, "hollow-diamond" | "triangle")).collect();
+    let items: Vec<_> =
+        items.into_iter().filter(|(shape, ..)| cancels || !matches!(*shape, "hollow-diamond" | "triangle")).collect();
+    let saga_items: &[(&str, &str, &str)] = if props.saga {
+        &[
+            ("square", "msg-call", "saga command: do a step"),
+            ("diamond", "msg-ok", "saga event: step done"),
+            ("down-triangle", "msg-fail", "compensation command: undo a step"),
+            ("hollow-diamond", "msg-fail", "compensation event: step undone"),
+        ]
+    } else {
+        &[]
+    };
+    let saga_items = saga_items
+        .iter()
+        .map(|(shape, class, label)| html! { <li>{ swatch(shape, class) }<span>{ *label }</span></li> });
     let follow_ups = props.follow_ups.iter().enumerate().map(|(k, name)| {
         let (shape, class) = FOLLOW_UP_SWATCHES[k % FOLLOW_UP_SWATCHES.len()];
         html! { <li>{ swatch(shape, class) }<span>{ name.clone() }</span></li> }
@@ -81,6 +100,7 @@ pub fn Legend(props: &LegendProps) -> Html {
                 <li>{ swatch(shape, class) }<span>{ *label }</span></li>
             }) }
             { for follow_ups }
+            { for saga_items }
         </ul>
     }
 }

@@ -41,6 +41,7 @@ fn highlight_selector(target: &str) -> String {
         "dlq" => "[data-testid=\"dlq-panel\"]".into(),
         "topic" => "[data-testid=\"topic-panel\"]".into(),
         "outbox" => "[data-testid=\"outbox-panel\"]".into(),
+        "sagas" => "[data-testid=\"saga-panel\"]".into(),
         node => format!("[data-testid=\"node-{node}\"]"),
     }
 }
@@ -59,6 +60,7 @@ pub fn evidence(engine: &crate::engine::Engine) -> Vec<&'static str> {
             "dlq" => "dlq",
             "topic" => "topic",
             "outbox" => "outbox",
+            "sagas" => "sagas",
             _ => continue,
         };
         if !out.contains(&panel) {

@@ -21,6 +21,8 @@ pub mod metrics_panel;
 pub mod node_button;
 pub mod outbox_faults;
 pub mod outbox_panel;
+pub mod saga_faults;
+pub mod saga_panel;
 pub mod notices;
 pub mod question_view;
 pub mod rich_text;

@@ -81,7 +81,31 @@ pub fn scene_summary(sim: &Sim) -> String {
         })
         .collect();
     let chain = if chain.is_empty() { String::new() } else { format!(" Then {}.", chain.join("; ")) };
+    let saga = sim.scenario().saga.as_ref().filter(|_| sim.wiring() == Wiring::Event);
     let wiring = match sim.wiring() {
+        Wiring::Event if saga.is_some() => {
+            let sc = sim.scenario();
+            let g = saga.expect("checked");
+            let steps: Vec<String> = g.steps.iter().map(|s| sc.catalog[s.service as usize].name.clone()).collect();
+            let how = match sim.saga_style() {
+                fanout_sim::saga::SagaStyle::Orchestrated => format!(
+                    "the {} sends each step's command through the broker and waits for its reply",
+                    sc.catalog[g.orchestrator as usize].name
+                ),
+                fanout_sim::saga::SagaStyle::Choreographed => {
+                    "each service reacts to the event of the one before, through the broker".to_string()
+                }
+            };
+            format!(
+                "Event-driven, with a saga: the {actor} sends each {noun} to the {os}, which saves it and publishes {event}; \
+                 then the saga's steps run in order, {}: {how}. When a step fails, the completed ones are undone, newest first.",
+                steps.join(", then "),
+                actor = sc.actor.to_ascii_lowercase(),
+                noun = sc.noun,
+                os = sc.order_service.name,
+                event = sc.event_name
+            )
+        }
         Wiring::Event => format!(
             "Event-driven: the {actor} sends each {noun} to the {os}, which saves it and publishes \
              one {event} event to the broker; the broker delivers a copy to {}.",
@@ -135,6 +159,16 @@ pub fn scene_summary(sim: &Sim) -> String {
             sc.order_service.name,
             crate::words::count(outbox.pending_total as u64, "row"),
             human(oldest)
+        ));
+    }
+    if let Some(v) = sim.sagas().filter(|v| v.started > 0) {
+        now_parts.push(format!(
+            "sagas ({}): {} completed, {} compensated, {} running, {} stuck",
+            v.style.key(),
+            v.completed,
+            v.compensated,
+            v.running,
+            v.stuck
         ));
     }
     if outbox.lost.total() > 0 {
@@ -328,13 +362,24 @@ pub fn Stage(props: &StageProps) -> Html {
     let expanded = |n: Node| props.menu == Some(n);
     let stepped = |n: Node| e.step_note.as_ref().is_some_and(|(_, at)| *at == n);
 
+    let sagas = sim.sagas();
     let services = layout.services.iter().map(|&(i, pos)| {
         let node = Node::Service(i);
         let view = sim.service_view(i);
         // Request-driven, a service further down the chain is called too, by another service.
         let called = wiring == Wiring::Request || layout.direct.contains(&i);
         // One short line: what is queued shows as the stack of tokens under it.
-        let detail = if called { format!("working {}", view.in_progress) } else { format!("lag {}", view.lag) };
+        let saga = sc.saga.as_ref().filter(|g| g.takes_part(i) && wiring == Wiring::Event);
+        let detail = if saga.is_some() {
+            format!("working {}", view.in_progress)
+        } else if called {
+            format!("working {}", view.in_progress)
+        } else {
+            format!("lag {}", view.lag)
+        };
+        // The orchestrator holds each saga in progress: a stack of the orders it is running.
+        let orchestrating = saga.is_some_and(|g| g.orchestrator == i);
+        let in_progress = sagas.as_ref().map_or(0, |v| v.running);
         // What piles up for it looks like what it handles: its channel's first type.
         let handles = sc.message_types().into_iter().find(|&t| sc.chain.channel_of(t) == sc.chain.reads(i));
         let event_kind = match handles {
@@ -354,13 +399,17 @@ pub fn Stage(props: &StageProps) -> Html {
                 }
                 // The events the broker holds for it and has not yet handed out, on the node
                 // they are waiting for.
-                if !called && wiring == Wiring::Event {
+                if !called && wiring == Wiring::Event && saga.is_none() {
                     <TokenStack test_id={format!("backlog-{key}")} count={sim.backlog_at_broker(i)} kind={event_kind} />
+                }
+                if orchestrating {
+                    <TokenStack test_id="stack-sagas" count={in_progress} kind={TokenKind::Order} />
                 }
             </NodeButton>
         }
     });
 
+    let stuck = sagas.as_ref().map_or(0, |v| v.stuck);
     let outbox = sim.outbox();
     let outbox_shown = wiring == Wiring::Event && (sim.publishing().uses_outbox() || outbox.pending_total > 0);
     let (sx, sy) = layout.shopper;
@@ -422,6 +471,10 @@ pub fn Stage(props: &StageProps) -> Html {
                         } }</span>
                         <TokenStack test_id="stack-outbox" count={outbox.pending_total as u64} kind={TokenKind::Event} />
                     }
+                    if stuck > 0 {
+                        <span class="stack-caption lost">{ "stuck sagas" }</span>
+                        <TokenStack test_id="stack-stuck" count={stuck} kind={TokenKind::Order} />
+                    }
                     if outbox.lost.total() > 0 {
                         <span class="stack-caption lost">{ "no event" }</span>
                         <TokenStack test_id="stack-lost" count={outbox.lost.total()} kind={TokenKind::Order} />
@@ -438,7 +491,8 @@ pub fn Stage(props: &StageProps) -> Html {
             <p class="scene-summary" data-testid="scene-summary">{ scene_summary(sim) }</p>
             <div class="stage-foot">
                 <Legend event={sc.event_name.clone()} cancel_event={sc.cancel_event_name.clone()} noun={sc.noun.clone()}
-                        follow_ups={sc.chain.types.iter().map(|t| AttrValue::from(t.name.clone())).collect::<Vec<_>>()} />
+                        follow_ups={sc.chain.types.iter().map(|t| AttrValue::from(t.name.clone())).collect::<Vec<_>>()}
+                        saga={sc.saga.is_some()} />
                 <AddSubscriber engine={props.engine.clone()} tick={props.tick} on_changed={props.on_changed.clone()} />
             </div>
         </section>

@@ -31,7 +31,8 @@ lessons![
     "11-eventual-consistency.json",
     "12-broker.json",
     "13-outbox.json",
-    "14-ride-sharing.json",
+    "14-sagas.json",
+    "15-ride-sharing.json",
 ];
 
 /// Every built-in lesson, read and checked.

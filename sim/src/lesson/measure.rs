@@ -28,6 +28,11 @@ pub enum Kind {
     LostOrders,
     Republished,
     CommitCrashes,
+    SagasCompleted,
+    SagasCompensated,
+    PaidTwice,
+    SagaDone,
+    SagaUndone,
     // Over the checkouts finished during the step.
     CheckoutP50Ms,
     CheckoutP95Ms,
@@ -48,10 +53,13 @@ pub enum Kind {
     Extra,
     StaleP95Ms,
     OutboxPending,
+    SagasRunning,
+    SagasStuck,
+    SagaHeld,
 }
 
 /// Every measure: its name in conditions, whether it names a service, and what it means.
-pub const MEASURES: [(&str, Kind, bool, &str); 32] = [
+pub const MEASURES: [(&str, Kind, bool, &str); 40] = [
     ("placed", Kind::Placed, false, "orders placed during the step"),
     ("succeeded", Kind::Succeeded, false, "checkouts that succeeded during the step"),
     ("failed", Kind::Failed, false, "checkouts that failed during the step"),
@@ -75,6 +83,26 @@ pub const MEASURES: [(&str, Kind, bool, &str); 32] = [
         Kind::CommitCrashes,
         false,
         "times the Order Service died right after a commit, during the step",
+    ),
+    ("sagas_completed", Kind::SagasCompleted, false, "sagas that completed during the step"),
+    (
+        "sagas_compensated",
+        Kind::SagasCompensated,
+        false,
+        "sagas whose completed steps were all undone, during the step",
+    ),
+    ("paid_twice", Kind::PaidTwice, false, "saga compensations that paid out a second time, during the step"),
+    (
+        "saga_done",
+        Kind::SagaDone,
+        true,
+        "what the service's saga step did during the step: items reserved, or cents charged",
+    ),
+    (
+        "saga_undone",
+        Kind::SagaUndone,
+        true,
+        "what the service's compensation gave back during the step: items, or cents",
     ),
     ("checkout_p50_ms", Kind::CheckoutP50Ms, false, "median checkout time in ms, of checkouts placed during the step"),
     (
@@ -104,11 +132,14 @@ pub const MEASURES: [(&str, Kind, bool, &str); 32] = [
     ("extra", Kind::Extra, true, "how far the side effect is off: duplicates and gaps"),
     ("stale_p95_ms", Kind::StaleP95Ms, true, "95th percentile time from publish to processed, recent events, in ms"),
     ("outbox_pending", Kind::OutboxPending, false, "outbox rows committed and not yet marked sent"),
+    ("sagas_running", Kind::SagasRunning, false, "sagas going forward or compensating now"),
+    ("sagas_stuck", Kind::SagasStuck, false, "sagas that nothing will ever move on: no message, no work, no timer"),
+    ("saga_held", Kind::SagaHeld, true, "what the service's saga step holds now: what it did less what it gave back"),
 ];
 
 impl Kind {
     fn is_counter(self) -> bool {
-        self <= Kind::CommitCrashes
+        self <= Kind::SagaUndone
     }
 }
 
@@ -192,8 +223,13 @@ impl Ref {
             (false, Some(_)) => return Err(format!("`{name}` is about the whole lab; it takes no `:service`")),
             (false, None) => None,
         };
-        let money = matches!(kind, Kind::Effect | Kind::Expected | Kind::Extra)
-            && service.is_some_and(|i| scenario.catalog[i as usize].effect == Effect::Money);
+        let saga_money = |i: u16| {
+            scenario.saga.as_ref().and_then(|g| g.step_of(i).map(|k| g.steps[k].books == crate::saga::Books::Money))
+                == Some(true)
+        };
+        let money = (matches!(kind, Kind::Effect | Kind::Expected | Kind::Extra)
+            && service.is_some_and(|i| scenario.catalog[i as usize].effect == Effect::Money))
+            || (matches!(kind, Kind::SagaDone | Kind::SagaUndone | Kind::SagaHeld) && service.is_some_and(saga_money));
         Ok(Ref { record, kind, service, key: rest.to_string(), money })
     }
 }
@@ -292,7 +328,7 @@ pub struct Baseline {
     counters: Vec<u64>,
 }
 
-const COUNTERS: [Kind; 14] = [
+const COUNTERS: [Kind; 19] = [
     Kind::Placed,
     Kind::Succeeded,
     Kind::Failed,
@@ -307,6 +343,11 @@ const COUNTERS: [Kind; 14] = [
     Kind::LostOrders,
     Kind::Republished,
     Kind::CommitCrashes,
+    Kind::SagasCompleted,
+    Kind::SagasCompensated,
+    Kind::PaidTwice,
+    Kind::SagaDone,
+    Kind::SagaUndone,
 ];
 
 impl Baseline {
@@ -347,8 +388,19 @@ fn counter(sim: &Sim, kind: Kind, service: Option<u16>) -> u64 {
         (Kind::LostOrders, _) => sim.outbox().lost.total(),
         (Kind::Republished, _) => sim.outbox().republished,
         (Kind::CommitCrashes, _) => sim.outbox().commit_crashes,
+        (Kind::SagasCompleted, _) => sim.sagas().map_or(0, |v| v.completed),
+        (Kind::SagasCompensated, _) => sim.sagas().map_or(0, |v| v.compensated),
+        (Kind::PaidTwice, _) => sim.sagas().map_or(0, |v| v.paid_twice),
+        (Kind::SagaDone, Some(i)) => saga_books(sim, i).map_or(0, |b| b.done.max(0) as u64),
+        (Kind::SagaUndone, Some(i)) => saga_books(sim, i).map_or(0, |b| b.undone.max(0) as u64),
         _ => 0,
     }
+}
+
+/// The books of the saga step service `i` does, if it does one.
+fn saga_books(sim: &Sim, i: u16) -> Option<crate::saga::StepBooks> {
+    let k = sim.scenario().saga.as_ref()?.step_of(i)?;
+    sim.sagas().map(|v| v.books[k])
 }
 
 /// The value of a measure now, counters counted from `base`.
@@ -390,6 +442,9 @@ pub fn value(sim: &Sim, base: &Baseline, r: &Ref) -> f64 {
         Kind::Extra => (sim.consumer(i).value - sim.consumer(i).expected).unsigned_abs() as f64,
         Kind::StaleP95Ms => ms(Percentiles::of(sim.subscription(i).delays.iter().copied().collect()).p95_us),
         Kind::OutboxPending => sim.outbox().pending_total as f64,
+        Kind::SagasRunning => sim.sagas().map_or(0, |v| v.running) as f64,
+        Kind::SagasStuck => sim.sagas().map_or(0, |v| v.stuck) as f64,
+        Kind::SagaHeld => saga_books(sim, i).map_or(0, |b| b.done - b.undone) as f64,
         _ => unreachable!("counters are read above"),
     }
 }
