@@ -169,3 +169,88 @@ fn a_follow_up_is_told_with_its_type_and_publisher() {
     assert!(lines.iter().any(|l| published(l)), "{lines:?}");
     assert!(lines.iter().any(|l| l == "Transfer 1 requested"), "{lines:?}");
 }
+
+/// Every line a run tells, in words.
+fn lines(scenario: &str, faults: &[&str], actions: Vec<Action>, seconds: u64) -> Vec<String> {
+    let faults = faults.iter().map(|f| FaultSpec::parse(f).unwrap()).collect();
+    let setup = Setup { scenario: scenario.into(), wiring: Wiring::Event, rate: Some(3.0), seed: 5, faults };
+    let mut sim = Sim::from_setup(&setup).unwrap();
+    for a in actions {
+        sim.apply(a).unwrap();
+    }
+    sim.run_until(seconds * SEC);
+    let lines: Vec<String> = sim.notes().map(|n| note_text(n, sim.scenario())).collect();
+    for l in &lines {
+        assert!(!l.trim().is_empty() && !l.contains("  ") && !l.contains(" :") && !l.contains("()"), "{l:?}");
+    }
+    lines
+}
+
+fn has(lines: &[String], pattern: &str) -> bool {
+    let words: Vec<&str> = pattern.split('*').collect();
+    lines.iter().any(|l| {
+        let mut rest = l.as_str();
+        words.iter().all(|w| match rest.find(w) {
+            Some(k) => {
+                rest = &rest[k + w.len()..];
+                true
+            }
+            None => false,
+        })
+    })
+}
+
+#[test]
+fn the_outbox_is_told_in_words() {
+    let direct = lines("checkout", &["crash-after-commit:0.3"], vec![], 8);
+    assert!(has(&direct, "The Order Service crashed after saving order * and before publishing: the order exists, but no OrderPlaced will ever announce it"), "{direct:#?}");
+    assert!(has(&direct, "The Order Service crashed before answering: checkout * failed"));
+    let outbox = lines(
+        "checkout",
+        &["crash-after-commit:0.3", "relay-crash:0.3"],
+        vec![Action::SetPublishing { publishing: Publishing::OutboxPolling }],
+        8,
+    );
+    assert!(has(
+        &outbox,
+        "The Order Service saves OrderPlaced as an outbox row with the order; a relay polls the table every 500 ms"
+    ));
+    assert!(has(
+        &outbox,
+        "its outbox row was saved in the same transaction, so the relay will still publish OrderPlaced"
+    ));
+    assert!(has(&outbox, "The outbox relay crashed after publishing event * (order *) and before marking it sent"));
+    assert!(has(&outbox, "The broker stored event * (order *) a second time: its subscribers will meet a duplicate"));
+    assert!(has(&outbox, "The outbox relay crashes after 30% of its publishes, before marking the row sent"));
+}
+
+#[test]
+fn the_saga_is_told_in_words() {
+    let declined = lines("checkout-saga", &["errors:payment:0.4"], vec![], 12);
+    assert!(has(&declined, "Payment: PaymentDeclined for order *"), "{declined:#?}");
+    assert!(has(&declined, "Order *'s saga failed: 1 compensation owed, the newest first"));
+    assert!(has(&declined, "Inventory for order *: StockReleased"));
+    assert!(has(&declined, "Order *'s saga is compensated: every completed step undone"));
+    assert!(has(&declined, "Order *'s saga completed: every step done"));
+    let twice = lines(
+        "checkout-saga",
+        &["errors:shipping:0.4", "compensation-fails:payment:1"],
+        vec![Action::SetSagaStyle { style: saga::SagaStyle::Choreographed }],
+        12,
+    );
+    let style = lines("checkout-saga", &[], vec![Action::SetSagaStyle { style: saga::SagaStyle::Choreographed }], 0);
+    assert!(has(&style, "New sagas are choreographed: each service reacts to the event of the one before"));
+    assert!(
+        has(&twice, "Payment failed after RefundPayment for order *, before it could say so: it will be tried again"),
+        "{twice:#?}"
+    );
+    assert!(has(&twice, "Payment paid out again for order * (RefundPayment): a second time"));
+    let lost = lines(
+        "checkout-saga",
+        &["drop:payment:0.5"],
+        vec![Action::SetSagaStyle { style: saga::SagaStyle::Choreographed }, Action::SetSagaTimeouts { on: true }],
+        20,
+    );
+    assert!(has(&lost, "StockReserved for order * was lost on its way to Payment"), "{lost:#?}");
+    assert!(has(&lost, "Order *'s saga ran out of time: the Order Service announced OrderTimedOut"));
+}

@@ -233,6 +233,8 @@ pub struct SagaView {
     pub completed: u64,
     pub compensated: u64,
     pub running: u64,
+    /// Of those running, the ones the orchestrator holds.
+    pub orchestrating: u64,
     pub stuck: u64,
     /// Compensations that ran more than once for the same step of a saga.
     pub paid_twice: u64,

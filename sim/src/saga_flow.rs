@@ -517,12 +517,13 @@ impl Sim {
                 ended_us: s.ended_us,
             }
         };
-        let (mut running, mut stuck) = (0, 0);
+        let (mut running, mut orchestrating, mut stuck) = (0, 0, 0);
         for s in self.sagas.by_order.values().filter(|s| !s.state.is_final()) {
             if s.pending == 0 {
                 stuck += 1;
             } else {
                 running += 1;
+                orchestrating += (s.style == SagaStyle::Orchestrated) as u64;
             }
         }
         Some(SagaView {
@@ -532,6 +533,7 @@ impl Sim {
             completed: self.sagas.completed,
             compensated: self.sagas.compensated,
             running,
+            orchestrating,
             stuck,
             paid_twice: self.sagas.paid_twice,
             books: self.sagas.books[..n].to_vec(),

@@ -379,7 +379,7 @@ pub fn Stage(props: &StageProps) -> Html {
         };
         // The orchestrator holds each saga in progress: a stack of the orders it is running.
         let orchestrating = saga.is_some_and(|g| g.orchestrator == i);
-        let in_progress = sagas.as_ref().map_or(0, |v| v.running);
+        let in_progress = sagas.as_ref().map_or(0, |v| v.orchestrating);
         // What piles up for it looks like what it handles: its channel's first type.
         let handles = sc.message_types().into_iter().find(|&t| sc.chain.channel_of(t) == sc.chain.reads(i));
         let event_kind = match handles {
