@@ -44,6 +44,7 @@ bench: bench-native bench-browser
 # The core natively (criterion), then BENCH_BASE's core and the working tree's side by side.
 bench-native:
 	cargo bench -p fanout-sim --bench hops
+	cargo bench -p fanout-sim --bench patterns
 	BENCH_BASE=$(BENCH_BASE) bash tests/bench/compare-core.sh
 
 # The core compiled to WebAssembly beside the native figure, then the page: frame time, seeking,

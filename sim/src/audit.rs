@@ -135,7 +135,7 @@ impl Sim {
         let n = spec.steps.len();
         let mut books = vec![(0i64, 0i64); n];
         let mut twice = 0;
-        for (&order, s) in &self.sagas.by_order {
+        for (order, s) in self.sagas.by_order.iter() {
             for k in 0..n {
                 let t = s.steps[k];
                 if t.done > 1 {

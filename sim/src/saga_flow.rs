@@ -23,7 +23,18 @@ impl Sim {
     }
 
     fn saga_mut(&mut self, order: u64) -> Option<&mut Saga> {
-        self.sagas.by_order.get_mut(&order)
+        self.sagas.by_order.get_mut(order)
+    }
+
+    /// Participant `k`'s record of its step for `order`.
+    fn local(&self, k: usize, order: u64) -> Option<Local> {
+        self.sagas.by_order.get(order).and_then(|s| s.local[k])
+    }
+
+    fn set_local(&mut self, k: usize, order: u64, l: Local) {
+        if let Some(s) = self.saga_mut(order) {
+            s.local[k] = Some(l);
+        }
     }
 
     /// Counts something that will still happen to the saga (+1) or has happened (-1).
@@ -36,7 +47,7 @@ impl Sim {
     /// The broker stored the order's entry event: the saga begins.
     pub(crate) fn saga_begin(&mut self, order: u64) {
         let style = self.sagas.style;
-        if !self.sagas.by_order.contains_key(&order) {
+        if !self.sagas.by_order.contains(order) {
             self.sagas.by_order.insert(order, Saga::new(style, self.now));
             self.sagas.started += 1;
             if style == SagaStyle::Choreographed && self.sagas.timeouts {
@@ -45,7 +56,7 @@ impl Sim {
         }
         // A second copy of the entry event (a relay's) is delivered too: the participants'
         // own records keep it from doing anything twice.
-        let style = self.sagas.by_order[&order].style;
+        let style = self.sagas.by_order.get(order).expect("just made").style;
         let to = self.saga_route(style, MessageType::ENTRY);
         self.pending(order, 1);
         self.saga_forward(order, MessageType::ENTRY, to);
@@ -67,7 +78,7 @@ impl Sim {
             .by_order
             .iter()
             .filter(|(_, s)| s.style == SagaStyle::Choreographed && !s.state.is_final() && !s.deadline)
-            .map(|(&o, _)| o)
+            .map(|(o, _)| o)
             .collect();
         for order in open {
             self.arm_deadline(order);
@@ -106,7 +117,7 @@ impl Sim {
     }
 
     pub(crate) fn saga_at_broker(&mut self, m: Message) {
-        let Some(style) = self.sagas.by_order.get(&m.order).map(|s| s.style) else { return };
+        let Some(style) = self.sagas.by_order.get(m.order).map(|s| s.style) else { return };
         let to = self.saga_route(style, m.mtype);
         // The message moves on: still pending, now on the next wire (or held).
         self.saga_forward(m.order, m.mtype, to);
@@ -169,7 +180,7 @@ impl Sim {
     // ----- a participant -----
 
     fn participate(&mut self, i: u16, k: usize, order: u64, t: MessageType) {
-        let Some(style) = self.sagas.by_order.get(&order).map(|s| s.style) else { return };
+        let Some(style) = self.sagas.by_order.get(order).map(|s| s.style) else { return };
         let spec = self.saga_spec();
         let last = spec.steps.len() - 1;
         let what = spec.decode(t);
@@ -195,7 +206,7 @@ impl Sim {
             let reply = self.saga_spec().mtype(k, if ok { SagaWhat::Done } else { SagaWhat::Failed });
             self.saga_send(me, order, reply);
         } else if undo {
-            if abort && self.sagas.local.get(&(k as u8, order)) == Some(&Local::Done) {
+            if abort && self.local(k, order) == Some(Local::Done) {
                 // The last step already happened: too late to abort. It says so again, in
                 // case its first word was lost.
                 let done = self.saga_spec().mtype(k, SagaWhat::Done);
@@ -217,7 +228,7 @@ impl Sim {
     fn do_step(&mut self, k: usize, order: u64) -> bool {
         let step = &self.saga_spec().steps[k];
         let (service, books) = (step.service, step.books);
-        match self.sagas.local.get(&(k as u8, order)) {
+        match self.local(k, order) {
             Some(Local::Done) => return true,
             Some(Local::Undone | Local::Cancelled) => {
                 self.note(order, NoteKind::SagaStepRefused { step: k as u8 });
@@ -228,11 +239,11 @@ impl Sim {
         let rate = self.faults.error_rate(&self.scenario.catalog[service as usize].key);
         if rate > 0.0 && self.sagas.rng.unit([order, k as u64, 1]) < rate {
             // A failed step stays failed for this order, whatever comes later.
-            self.sagas.local.insert((k as u8, order), Local::Cancelled);
+            self.set_local(k, order, Local::Cancelled);
             self.note(order, NoteKind::SagaStepFailed { step: k as u8 });
             return false;
         }
-        self.sagas.local.insert((k as u8, order), Local::Done);
+        self.set_local(k, order, Local::Done);
         self.sagas.books[k].done += units(books, order);
         if let Some(s) = self.saga_mut(order) {
             s.steps[k].done += 1;
@@ -245,10 +256,9 @@ impl Sim {
     fn undo_step(&mut self, k: usize, order: u64) -> bool {
         let step = &self.saga_spec().steps[k];
         let (service, books, compensable) = (step.service, step.books, step.compensable);
-        let key = (k as u8, order);
-        if !matches!(self.sagas.local.get(&key), Some(Local::Done | Local::Undone)) {
+        if !matches!(self.local(k, order), Some(Local::Done | Local::Undone)) {
             // Nothing to undo; and a late request to do the step must now be refused.
-            self.sagas.local.insert(key, Local::Cancelled);
+            self.set_local(k, order, Local::Cancelled);
             return true;
         }
         if !compensable {
@@ -257,13 +267,15 @@ impl Sim {
         // The compensation commits with its record; a service that is not idempotent does
         // not look at the record first, and pays out whenever it is asked to.
         let idempotent = self.broker.subs[service as usize].settings.idempotent;
-        if idempotent && self.sagas.undo_record.contains(&key) {
+        if idempotent && self.saga_mut(order).is_some_and(|s| s.recorded[k]) {
             self.note(order, NoteKind::SagaUndoSkipped { step: k as u8 });
             return true;
         }
         self.sagas.books[k].undone += units(books, order);
-        self.sagas.undo_record.insert(key);
-        self.sagas.local.insert(key, Local::Undone);
+        self.set_local(k, order, Local::Undone);
+        if let Some(s) = self.saga_mut(order) {
+            s.recorded[k] = true;
+        }
         let attempt = {
             let s = self.saga_mut(order).expect("a saga");
             s.steps[k].undone += 1;
@@ -299,7 +311,7 @@ impl Sim {
 
     fn orchestrate(&mut self, order: u64, t: MessageType) {
         let n = self.saga_spec().steps.len();
-        let Some(s) = self.sagas.by_order.get(&order) else { return };
+        let Some(s) = self.sagas.by_order.get(order) else { return };
         if s.state.is_final() {
             return;
         }
@@ -360,12 +372,15 @@ impl Sim {
         // A stack: the next compensation is the last entry, the newest step.
         owed.sort_unstable();
         s.owed = owed;
-        self.note(order, NoteKind::SagaCompensating { owed: self.sagas.by_order[&order].owed.len() as u8 });
+        self.note(
+            order,
+            NoteKind::SagaCompensating { owed: self.sagas.by_order.get(order).expect("a saga").owed.len() as u8 },
+        );
         self.next_compensation(order);
     }
 
     fn next_compensation(&mut self, order: u64) {
-        match self.sagas.by_order[&order].owed.last().copied() {
+        match self.sagas.by_order.get(order).expect("a saga").owed.last().copied() {
             Some(k) => self.orchestrator_sends(order, k as usize, SagaWhat::Undo),
             None => self.saga_end(order, SagaState::Compensated),
         }
@@ -374,7 +389,7 @@ impl Sim {
     /// The orchestrator's wait is over.
     pub(crate) fn saga_timeout_fired(&mut self, order: u64, generation: u32) {
         self.pending(order, -1);
-        let Some(s) = self.sagas.by_order.get(&order) else { return };
+        let Some(s) = self.sagas.by_order.get(order) else { return };
         if s.timer != generation || s.state.is_final() {
             return;
         }
@@ -497,7 +512,7 @@ impl Sim {
     pub fn sagas(&self) -> Option<SagaView> {
         let spec = self.scenario.saga.as_ref()?;
         let n = spec.steps.len();
-        let row = |(&order, s): (&u64, &Saga)| {
+        let row = |(order, s): (u64, &Saga)| {
             let stuck = !s.state.is_final() && s.pending == 0;
             let owed = match s.style {
                 SagaStyle::Orchestrated => s.owed.iter().rev().map(|&k| k as usize).collect(),
@@ -537,7 +552,11 @@ impl Sim {
             stuck,
             paid_twice: self.sagas.paid_twice,
             books: self.sagas.books[..n].to_vec(),
-            recent: self.sagas.by_order.iter().rev().take(SAGAS_SHOWN).rev().map(row).collect(),
+            recent: {
+                let mut latest: Vec<SagaRow> = self.sagas.by_order.iter().rev().take(SAGAS_SHOWN).map(row).collect();
+                latest.reverse();
+                latest
+            },
         })
     }
 }

@@ -6,7 +6,6 @@ use crate::message::Message;
 use crate::rng::Keyed;
 use crate::saga::{SagaState, SagaStyle, SagaWhat, StepBooks, StepTruth, MAX_STEPS};
 use crate::time::Micros;
-use std::collections::{BTreeMap, BTreeSet};
 
 /// A participant's own record of its step for one order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -42,6 +41,12 @@ pub(crate) struct Saga {
     pub deadline: bool,
     /// Messages the broker has handed on for it: a message sent again meets the wire anew.
     pub forwarded: u32,
+    /// Each participant's own record of its step for this order (kept here, by step, so that
+    /// a message finds it without a search).
+    pub local: [Option<Local>; MAX_STEPS],
+    /// Each participant's record of the compensations it made for this order: what an
+    /// idempotent compensation consults before it pays again.
+    pub recorded: [bool; MAX_STEPS],
 }
 
 impl Saga {
@@ -60,6 +65,8 @@ impl Saga {
             timer: 0,
             deadline: false,
             forwarded: 0,
+            local: [None; MAX_STEPS],
+            recorded: [false; MAX_STEPS],
         }
     }
 }
@@ -69,12 +76,7 @@ pub(crate) struct Sagas {
     pub style: SagaStyle,
     /// Choreographed: the entry service gives each saga a deadline.
     pub timeouts: bool,
-    pub by_order: BTreeMap<u64, Saga>,
-    /// Participants' records, by (step, order).
-    pub local: BTreeMap<(u8, u64), Local>,
-    /// Compensations each participant has recorded as applied, by (step, order): what an
-    /// idempotent compensation consults before it pays again.
-    pub undo_record: BTreeSet<(u8, u64)>,
+    pub by_order: SagaTable,
     /// Messages the broker holds for a participant that is down or full, by catalog service.
     pub held: Vec<(u16, Message)>,
     pub books: [StepBooks; MAX_STEPS],
@@ -91,9 +93,7 @@ impl Sagas {
         Sagas {
             style,
             timeouts: false,
-            by_order: BTreeMap::new(),
-            local: BTreeMap::new(),
-            undo_record: BTreeSet::new(),
+            by_order: SagaTable::default(),
             held: Vec::new(),
             books: [StepBooks::default(); MAX_STEPS],
             started: 0,
@@ -102,5 +102,41 @@ impl Sagas {
             paid_twice: 0,
             rng: Keyed::derive(seed, "saga"),
         }
+    }
+}
+
+/// The sagas by order id. Order ids are dense from 1, so a saga is found by indexing, which
+/// every saga message does several times.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct SagaTable(Vec<Option<Saga>>);
+
+impl SagaTable {
+    pub fn get(&self, order: u64) -> Option<&Saga> {
+        self.0.get(order as usize).and_then(Option::as_ref)
+    }
+
+    pub fn get_mut(&mut self, order: u64) -> Option<&mut Saga> {
+        self.0.get_mut(order as usize).and_then(Option::as_mut)
+    }
+
+    pub fn contains(&self, order: u64) -> bool {
+        self.get(order).is_some()
+    }
+
+    pub fn insert(&mut self, order: u64, saga: Saga) {
+        let k = order as usize;
+        if k >= self.0.len() {
+            self.0.resize_with(k + 1, || None);
+        }
+        self.0[k] = Some(saga);
+    }
+
+    /// Every saga with its order, oldest first.
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = (u64, &Saga)> {
+        self.0.iter().enumerate().filter_map(|(k, s)| s.as_ref().map(|s| (k as u64, s)))
+    }
+
+    pub fn values(&self) -> impl Iterator<Item = &Saga> {
+        self.0.iter().flatten()
     }
 }
