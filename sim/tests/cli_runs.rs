@@ -4,9 +4,9 @@
 //! here the page's own code, `LabParams` and `export`, stands for it.)
 
 use fanout_sim::export;
-use fanout_sim::system;
 use fanout_sim::params::LabParams;
 use fanout_sim::script::parse_action;
+use fanout_sim::system;
 use fanout_sim::timeline::Timeline;
 use fanout_sim::*;
 use serde_json::Value;
@@ -211,5 +211,48 @@ fn a_run_of_a_scenario_file_saves_and_replays_by_its_address() {
     std::fs::remove_file(&file).unwrap();
     let out = fanout_sim(&["--file", &run]);
     let err = String::from_utf8(out.stderr).unwrap();
-    assert!(!out.status.success() && err.contains("scenarios/bank-transfer.json") && err.contains("cannot be read"), "{err}");
+    assert!(
+        !out.status.success() && err.contains("scenarios/bank-transfer.json") && err.contains("cannot be read"),
+        "{err}"
+    );
+}
+
+#[test]
+fn the_outbox_and_saga_flags_run_the_same_as_their_link() {
+    // The outbox: flags and a link with the same steps and faults give one hash; the report
+    // counts the loss by cause under the dual write and none with the outbox.
+    let base = ["--wiring", "event", "--seed", "6", "--rate", "4", "--duration-s", "15", "--json"];
+    let faults = ["--fault", "crash-after-commit:0.2", "--fault", "relay-crash:0.2"];
+    let (direct, _) = run_ok(&[&base[..], &faults[..]].concat());
+    let (outbox, _) = run_ok(&[&base[..], &faults[..], &["--publishing", "outbox-tailing"]].concat());
+    assert!(
+        direct["publishing"]["lost_orders"]["crash_after_commit"].as_u64().unwrap() > 0,
+        "{}",
+        direct["publishing"]
+    );
+    assert_eq!(outbox["publishing"]["lost_orders"]["crash_after_commit"], 0);
+    assert_eq!(outbox["publishing"]["mode"], "outbox-tailing");
+    assert!(outbox["publishing"]["republished"].as_u64().unwrap() > 0);
+    let link =
+        "seed=6&rate=4&until=15&fault=crash-after-commit:0.2&fault=relay-crash:0.2&at=0s:publishing:outbox-tailing";
+    assert_eq!(hash(&outbox), page_hash(link));
+
+    // The saga: the same, with its style and timeouts.
+    let saga = ["--scenario", "checkout-saga", "--wiring", "event", "--seed", "2", "--rate", "3", "--duration-s", "20"];
+    let args =
+        [&saga[..], &["--saga", "choreographed", "--saga-timeouts", "--fault", "drop:payment:0.3", "--json"]].concat();
+    let (chor, _) = run_ok(&args);
+    assert_eq!(chor["sagas"]["style"], "choreographed");
+    assert_eq!(chor["sagas"]["timeouts"], true);
+    assert!(chor["sagas"]["started"].as_u64().unwrap() > 20);
+    assert_eq!(chor["sagas"]["books"][1]["books"], "money");
+    let link = "scenario=checkout-saga&seed=2&rate=3&until=20&fault=drop:payment:0.3&at=0s:saga:choreographed&at=0s:saga-timeouts:on";
+    assert_eq!(hash(&chor), page_hash(link));
+    let bad = fanout_sim(&[&saga[..], &["--saga", "sideways"]].concat());
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("orchestrated, choreographed"));
+    // A system with no saga refuses the setting, with a message.
+    let none = fanout_sim(&["--wiring", "event", "--seed", "1", "--duration-s", "1", "--saga", "choreographed"]);
+    assert_eq!(none.status.code(), Some(2), "{}", String::from_utf8_lossy(&none.stderr));
+    assert!(String::from_utf8_lossy(&none.stderr).contains("no saga"));
 }

@@ -56,6 +56,7 @@ pub fn outbox_fault() -> impl Strategy<Value = Fault> {
         share().prop_map(|share| Fault::CrashAfterCommit { share }),
         share().prop_map(|share| Fault::RelayCrash { share }),
         Just(Fault::RelayDown),
+        (catalog_service(), share()).prop_map(|(service, share)| Fault::CompensationFails { service, share }),
     ]
 }
 
@@ -106,6 +107,9 @@ pub fn action() -> impl Strategy<Value = Action> {
         prop_oneof![Just(PublishPolicy::Fail), Just(PublishPolicy::BufferAndRetry)]
             .prop_map(|policy| Action::SetPublishPolicy { policy }),
         publishing().prop_map(|publishing| Action::SetPublishing { publishing }),
+        prop_oneof![Just(fanout_sim::saga::SagaStyle::Orchestrated), Just(fanout_sim::saga::SagaStyle::Choreographed)]
+            .prop_map(|style| Action::SetSagaStyle { style }),
+        any::<bool>().prop_map(|on| Action::SetSagaTimeouts { on }),
         (catalog_service(), start_from()).prop_map(|(service, from)| Action::AddSubscriber { service, from }),
         catalog_service().prop_map(|service| Action::RemoveSubscriber { service }),
         fault.clone().prop_map(|fault| Action::Inject { fault }),
