@@ -57,7 +57,7 @@ fn every_message_on_the_stage_has_a_spot_of_its_look_and_no_spot_is_stamped_twic
             let Some((x, y)) = place(m, &layout, W, H, sim.now(), false) else { continue };
             on_stage += 1;
             let spot = spot_at((x * dpr).round() as i32, (y * dpr).round() as i32);
-            let l = look(m, sim.now(), false);
+            let l = look(m, sim.now(), false, sim.scenario().saga.as_ref());
             assert!(plan[l as usize].binary_search(&spot).is_ok(), "{l:?} at {:?} not stamped", spot_xy(spot));
         }
         let stamped: usize = plan.iter().map(Vec::len).sum();
@@ -76,4 +76,25 @@ fn a_light_load_stamps_every_message() {
     let stamped: usize = spots(sim, &layout, W, H, 1.0, false).iter().map(Vec::len).sum();
     assert!(on_stage > 0, "nothing in flight to check");
     assert_eq!(stamped, on_stage);
+}
+
+/// A saga's messages are drawn in the saga's looks: commands, done events, and the
+/// compensations in looks of their own, never as the entry's event.
+#[wasm_bindgen_test]
+fn a_sagas_messages_are_drawn_as_commands_events_and_compensations() {
+    use fanout::paint::Look;
+    use fanout_sim::MsgKind;
+    let engine = run("?scenario=checkout-saga&wiring=event&rate=40&speed=1&fault=errors:payment:0.6", 6_000);
+    let sim = engine.sim();
+    let saga = sim.scenario().saga.as_ref();
+    let mut seen = Vec::new();
+    for m in sim.messages().filter(|m| m.kind == MsgKind::Saga && !m.lost) {
+        let l = look(m, sim.now(), false, saga);
+        if !seen.contains(&l) {
+            seen.push(l);
+        }
+    }
+    for want in [Look::SagaCommand, Look::SagaDone, Look::SagaUndo, Look::SagaUndone] {
+        assert!(seen.contains(&want), "{want:?} among {seen:?}");
+    }
 }

@@ -75,7 +75,6 @@ async fn mount_app(query: &str) -> Mounted {
     mount_in::<App>(root_div(None), AppProps { query: query.to_string().into(), notices: Vec::new() }).await
 }
 
-
 fn select(root: &Element, selector: &str) -> Element {
     root.query_selector(selector).unwrap().unwrap_or_else(|| panic!("nothing matches {selector}"))
 }
@@ -258,6 +257,7 @@ async fn every_panel_of_a_ride_sharing_lab_says_trips_riders_and_bookings() {
                 cancel_event: "TripCancelled".into(),
                 noun: Default::default(),
                 follow_ups: Vec::new(),
+                saga: false,
             })
             .await,
         ),
@@ -381,6 +381,7 @@ async fn the_checkout_lab_still_says_its_own_words() {
                 cancel_event: "OrderCancelled".into(),
                 noun: Default::default(),
                 follow_ups: Vec::new(),
+                saga: false,
             })
             .await,
         ),
@@ -663,6 +664,7 @@ async fn the_legend_lists_follow_up_types_and_omits_cancels_a_system_lacks() {
         cancel_event: "".into(),
         noun: "transfer".into(),
         follow_ups: vec!["PostTransfer".into(), "TransferFlagged".into(), "TransferCompleted".into()],
+        saga: false,
     })
     .await;
     let items = el.query_selector_all("li").unwrap();
