@@ -126,9 +126,12 @@ pub fn with_article(word: &str) -> String {
 /// Each wired subscriber's lag in words, in wiring order: "Email 3, Inventory 0". (Page words:
 /// it was `narration::lags` in the core, which made the narration depend on `Sim`.)
 pub fn lags(sim: &Sim) -> String {
+    // A saga's services get no subscription, so they have no lag to tell.
+    let in_saga = |i: u16| sim.scenario().saga.as_ref().is_some_and(|g| g.takes_part(i));
     let words: Vec<String> = sim
         .wired()
         .iter()
+        .filter(|&&i| !in_saga(i))
         .map(|&i| format!("{} {}", sim.scenario().catalog[i as usize].name, sim.subscription(i).lag()))
         .collect();
     words.join(", ")

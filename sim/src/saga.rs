@@ -242,4 +242,6 @@ pub struct SagaView {
     pub books: Vec<StepBooks>,
     /// The latest sagas, newest last.
     pub recent: Vec<SagaRow>,
+    /// The oldest stuck sagas (they may be older than the latest), oldest first.
+    pub stuck_rows: Vec<SagaRow>,
 }

@@ -552,6 +552,14 @@ impl Sim {
             stuck,
             paid_twice: self.sagas.paid_twice,
             books: self.sagas.books[..n].to_vec(),
+            stuck_rows: self
+                .sagas
+                .by_order
+                .iter()
+                .filter(|(_, s)| !s.state.is_final() && s.pending == 0)
+                .take(SAGAS_SHOWN)
+                .map(row)
+                .collect(),
             recent: {
                 let mut latest: Vec<SagaRow> = self.sagas.by_order.iter().rev().take(SAGAS_SHOWN).map(row).collect();
                 latest.reverse();

@@ -112,6 +112,12 @@ pub fn SagaPanel(props: &SagaPanelProps) -> Html {
             </tr>
         }
     });
+    let stuck = v.stuck_rows.iter().map(|r| {
+        let owed: Vec<String> =
+            r.owed.iter().map(|&k| sc.type_name(spec.mtype(k, fanout_sim::saga::SagaWhat::Undo)).to_string()).collect();
+        let owes = if owed.is_empty() { "nothing to undo".to_string() } else { format!("owes {}", owed.join(", then ")) };
+        html! { <li data-testid={format!("saga-stuck-{}", r.order)}>{ format!("{} {}: {owes}", sc.noun, r.order) }</li> }
+    });
     let count = |id: &str, n: u64, words: &str| {
         html! {
             <li data-testid={format!("sagas-{id}")} data-value={n.to_string()}><strong>{ n }</strong>{ format!(" {words}") }</li>
@@ -136,6 +142,10 @@ pub fn SagaPanel(props: &SagaPanelProps) -> Html {
                 { count("stuck", v.stuck, "stuck") }
                 { count("paid-twice", v.paid_twice, "compensations paid twice") }
             </ul>
+            if !v.stuck_rows.is_empty() {
+                <p class="menu-note">{ "Stuck, with nothing left that could move them on (the oldest first):" }</p>
+                <ul class="saga-stuck" data-testid="saga-stuck-list">{ for stuck }</ul>
+            }
             <div class="subs-wrap" tabindex="0" role="region" aria-label="The saga's books">
                 <table class="subs saga-books">
                     <caption>{ "The books: what the steps did and undid, and what is still held" }</caption>

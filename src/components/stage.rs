@@ -41,6 +41,9 @@ pub fn call_list(sim: &Sim) -> String {
         Wiring::Event => {
             let event = &sim.scenario().event_name;
             match sim.order_service_call_list() {
+                direct if direct.is_empty() && sim.publishing().uses_outbox() => format!(
+                    "Writes 1 event, {event}, to its outbox with the order; a relay publishes it. It does not know who listens."
+                ),
                 direct if direct.is_empty() => format!("Publishes 1 event: {event}. It does not know who listens."),
                 direct => format!(
                     "Calls {} and waits, then publishes 1 event: {event}. It does not know who else listens.",
@@ -197,8 +200,9 @@ pub fn scene_summary(sim: &Sim) -> String {
     if h.response.count > 0 {
         numbers.push_str(&format!("; {request} p95 {} over the last 30 s", fanout_sim::time::human(h.response.p95_us)));
     }
-    if sim.wiring() == Wiring::Event && !sim.wired().is_empty() {
-        numbers.push_str(&format!("; lag {}", crate::words::lags(sim)));
+    let lags = crate::words::lags(sim);
+    if sim.wiring() == Wiring::Event && !lags.is_empty() {
+        numbers.push_str(&format!("; lag {lags}"));
     }
     format!("{wiring} {faults} {now_words} {numbers}.")
 }

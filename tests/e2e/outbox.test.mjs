@@ -86,7 +86,8 @@ test('a stopped relay piles rows up at the Order Service and drains them when it
     assert.match(await page.locator(tid('outbox-caption')).innerText(), /relay stopped/);
     assert.match(await page.locator(tid('outbox-relay')).innerText(), /stopped/);
     assert.equal(await value(page, 'm-failed'), failed, 'the shoppers are answered all the same');
-    assert.ok((await page.locator(`${tid('outbox-panel')} tr.row-pending`).count()) >= 6, 'the table lists the waiting rows');
+    // The table lists the waiting rows (the panel refreshes on its own tick, so wait for it).
+    await page.waitForFunction((sel) => document.querySelectorAll(sel).length >= 6, `${tid('outbox-panel')} tr.row-pending`);
     await screenshot(page, 'outbox-relay-stopped-375', { fullPage: false });
     await openFaultMenu(page, 'orders');
     await page.locator(tid('fault-relay-down')).click();

@@ -48,7 +48,9 @@ test('a choreography that loses an event stalls; a deadline at the Order Service
     await page.locator('.event-log').getByText(/New sagas are choreographed/).first().waitFor();
     await waitForValue(page, 'sagas-stuck', '>=', 2, { timeout: 60_000 });
     await page.waitForFunction((sel) => Number(document.querySelector(sel)?.getAttribute('data-count')) >= 2, tid('stack-stuck'));
-    assert.ok((await page.locator(`${tid('saga-panel')} tr[data-state="stuck"]`).count()) >= 1, 'stuck sagas listed');
+    // The stuck sagas are listed with what they still owe, however old they are.
+    await page.waitForFunction((sel) => document.querySelectorAll(sel).length >= 2, `${tid('saga-stuck-list')} li`);
+    assert.match(await page.locator(tid('saga-stuck-list')).innerText(), /owes ReleaseStock/);
     // The cure: stop new orders, switch the deadline on, and every saga ends.
     await page.locator(tid('rate')).fill('0');
     await page.locator(tid('rate')).press('Enter');
@@ -57,6 +59,7 @@ test('a choreography that loses an event stalls; a deadline at the Order Service
     await waitForValue(page, 'sagas-running', '==', 0, { timeout: 60_000 });
     await page.locator('.event-log').getByText(/ran out of time: the Order Service announced OrderTimedOut/).first().waitFor();
     assert.equal(await page.locator(tid('stack-stuck')).count(), 0, 'no stuck pile left');
+    assert.equal(await page.locator(tid('saga-stuck-list')).count(), 0, 'nor a list of them');
   });
 });
 
