@@ -281,8 +281,6 @@ impl Fault {
     }
 }
 
-/// "the wires to Email", or for the broker as a whole, "the broker".
-
 /// A delivery fault's target as written in a spec: a subscriber's key, or `broker` for all.
 fn target_spec(service: &Option<String>) -> &str {
     service.as_deref().unwrap_or(BROKER)

@@ -9,6 +9,7 @@ pub mod audit;
 pub mod broker;
 mod broker_state;
 pub mod chain;
+pub mod compat;
 pub mod consumer;
 pub mod delivery;
 pub mod export;
