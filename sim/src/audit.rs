@@ -141,11 +141,7 @@ impl Sim {
                 if t.done > 1 {
                     return Err(format!("saga {order}: step {k} ran {} times", t.done));
                 }
-                let units = match spec.steps[k].books {
-                    crate::saga::Books::Stock => 1,
-                    crate::saga::Books::Money => crate::consumer::amount_cents(order) as i64,
-                    crate::saga::Books::None => 0,
-                };
+                let units = spec.steps[k].books.units(order);
                 books[k].0 += t.done as i64 * units;
                 books[k].1 += t.undone as i64 * units;
                 twice += (t.undone >= 2) as u64;

@@ -51,6 +51,17 @@ pub enum Books {
     None,
 }
 
+impl Books {
+    /// What one order's step moves: an item, or the order's amount in cents.
+    pub fn units(self, order: u64) -> i64 {
+        match self {
+            Books::Stock => 1,
+            Books::Money => crate::consumer::amount_cents(order) as i64,
+            Books::None => 0,
+        }
+    }
+}
+
 /// Which message of a step.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SagaWhat {

@@ -9,7 +9,7 @@
 
 use crate::message::{Message, MessageType, MsgKind, Node};
 use crate::narration::NoteKind;
-use crate::saga::{Books, SagaRow, SagaSpec, SagaState, SagaStyle, SagaView, SagaWhat};
+use crate::saga::{SagaRow, SagaSpec, SagaState, SagaStyle, SagaView, SagaWhat};
 use crate::sagas::{Local, Saga};
 use crate::service::Job;
 use crate::sim::{Ev, Sim};
@@ -244,7 +244,7 @@ impl Sim {
             return false;
         }
         self.set_local(k, order, Local::Done);
-        self.sagas.books[k].done += units(books, order);
+        self.sagas.books[k].done += books.units(order);
         if let Some(s) = self.saga_mut(order) {
             s.steps[k].done += 1;
         }
@@ -271,7 +271,7 @@ impl Sim {
             self.note(order, NoteKind::SagaUndoSkipped { step: k as u8 });
             return true;
         }
-        self.sagas.books[k].undone += units(books, order);
+        self.sagas.books[k].undone += books.units(order);
         self.set_local(k, order, Local::Undone);
         if let Some(s) = self.saga_mut(order) {
             s.recorded[k] = true;
@@ -566,14 +566,5 @@ impl Sim {
                 latest
             },
         })
-    }
-}
-
-/// What one order's step moves in the books: an item, or the order's amount in cents.
-fn units(books: Books, order: u64) -> i64 {
-    match books {
-        Books::Stock => 1,
-        Books::Money => crate::consumer::amount_cents(order) as i64,
-        Books::None => 0,
     }
 }

@@ -233,29 +233,6 @@ proptest! {
 /// absorbs them; a stopped relay fails no checkout).
 #[test]
 fn the_outbox_lesson_grades_what_it_teaches() {
-    use fanout_sim::lesson::builtin::lessons;
-    use fanout_sim::lesson::grade::{grade, Answer};
-    use fanout_sim::lesson::run::LessonRun;
-    use fanout_sim::lesson::schema::Question;
-    let all = lessons().unwrap();
-    let c = all.iter().find(|c| c.lesson.id == "outbox").expect("the outbox lesson ships");
-    assert!(c.lesson.check_count() >= 4);
-    let (mut run, mut lab) = LessonRun::start(c).unwrap();
-    for k in 0..c.lesson.steps.len() {
-        if k > 0 {
-            run.enter(c, k, &mut lab).unwrap();
-        }
-        assert!(run.run_step(c, &mut lab), "step {}", c.lesson.steps[k].id);
-    }
-    let mut right = Vec::new();
-    for step in &c.lesson.steps {
-        if let Some(q @ Question::Predict { id, options, .. }) = &step.question {
-            for o in options {
-                if grade(c, q, &Answer::Choice(o.id.clone()), &run.records).unwrap().correct {
-                    right.push(format!("{id}={}", o.id));
-                }
-            }
-        }
-    }
+    let right = common::lesson_truths("outbox", 4);
     assert_eq!(right, ["dual-loss=some", "outbox-loss=none", "relay-dup=yes", "idem=none", "stopped=none"]);
 }

@@ -299,29 +299,6 @@ fn the_saga_file_reads_back_from_its_own_json() {
 /// The saga lesson, played headless: every prediction's right answer is the one it teaches.
 #[test]
 fn the_saga_lesson_grades_what_it_teaches() {
-    use fanout_sim::lesson::builtin::lessons;
-    use fanout_sim::lesson::grade::{grade, Answer};
-    use fanout_sim::lesson::run::LessonRun;
-    use fanout_sim::lesson::schema::Question;
-    let all = lessons().unwrap();
-    let c = all.iter().find(|c| c.lesson.id == "sagas").expect("the saga lesson ships");
-    assert!(c.lesson.check_count() >= 4);
-    let (mut run, mut lab) = LessonRun::start(c).unwrap();
-    for k in 0..c.lesson.steps.len() {
-        if k > 0 {
-            run.enter(c, k, &mut lab).unwrap();
-        }
-        assert!(run.run_step(c, &mut lab), "step {}", c.lesson.steps[k].id);
-    }
-    let mut right = Vec::new();
-    for step in &c.lesson.steps {
-        if let Some(q @ Question::Predict { id, options, .. }) = &step.question {
-            for o in options {
-                if grade(c, q, &Answer::Choice(o.id.clone()), &run.records).unwrap().correct {
-                    right.push(format!("{id}={}", o.id));
-                }
-            }
-        }
-    }
+    let right = common::lesson_truths("sagas", 4);
     assert_eq!(right, ["declined-undo=stock", "paid-twice=yes", "stall=stuck", "cure=none"]);
 }

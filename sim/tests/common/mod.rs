@@ -125,3 +125,33 @@ pub fn action() -> impl Strategy<Value = Action> {
         (catalog_service(), prop::option::of(0u64..50)).prop_map(|(service, event)| Action::Redrive { service, event }),
     ]
 }
+
+/// Plays built-in lesson `id` headless, every wait coming true, and returns the right answer
+/// of each prediction as `prediction=option`, in order; checks it has at least `checks` checks.
+pub fn lesson_truths(id: &str, checks: usize) -> Vec<String> {
+    use fanout_sim::lesson::builtin::lessons;
+    use fanout_sim::lesson::grade::{grade, Answer};
+    use fanout_sim::lesson::run::LessonRun;
+    use fanout_sim::lesson::schema::Question;
+    let all = lessons().unwrap();
+    let c = all.iter().find(|c| c.lesson.id == id).unwrap_or_else(|| panic!("the {id} lesson ships"));
+    assert!(c.lesson.check_count() >= checks);
+    let (mut run, mut lab) = LessonRun::start(c).unwrap();
+    for k in 0..c.lesson.steps.len() {
+        if k > 0 {
+            run.enter(c, k, &mut lab).unwrap();
+        }
+        assert!(run.run_step(c, &mut lab), "step {}", c.lesson.steps[k].id);
+    }
+    let mut right = Vec::new();
+    for step in &c.lesson.steps {
+        if let Some(q @ Question::Predict { id, options, .. }) = &step.question {
+            for o in options {
+                if grade(c, q, &Answer::Choice(o.id.clone()), &run.records).unwrap().correct {
+                    right.push(format!("{id}={}", o.id));
+                }
+            }
+        }
+    }
+    right
+}
