@@ -31,6 +31,7 @@ impl Sim {
         }
         self.audit_outbox()?;
         self.audit_sagas()?;
+        self.audit_sourcing()?;
         for (i, sub) in self.broker.subs.iter().enumerate() {
             // Subscribed exactly when wired in and not called synchronously: a synchronous
             // service must not get the event as well as the call.

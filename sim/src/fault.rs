@@ -3,6 +3,7 @@
 //! is a new variant here plus the question it answers.
 
 use crate::keys::{given, need, refuse_rest};
+use crate::projection::ProjectionKind;
 use crate::scenario::Scenario;
 use crate::time::{seconds_text, Micros, MS, SEC};
 // The one duration parser and its writer live in time.rs; the CLI and the scripts reach them
@@ -58,6 +59,14 @@ pub enum Fault {
     /// The first attempt at a share of this saga participant's compensations fails after it
     /// paid out and before it answered, so the compensation is tried again.
     CompensationFails { service: String, share: f64 },
+    /// A read model of the event store is stopped: it falls behind, and when it is back it
+    /// resumes from its last checkpoint.
+    ProjectionDown { projection: ProjectionKind },
+    /// The sales dashboard's code adds refunds instead of subtracting them.
+    DashboardBug,
+    /// A share of orders get two changes at once from two writers who loaded the same
+    /// version of the order.
+    ConcurrentWrites { share: f64 },
 }
 
 /// The kinds of [`Fault`], as the `kind` tag and the spec form name them.
@@ -78,6 +87,9 @@ enum FaultKind {
     RelayCrash,
     RelayDown,
     CompensationFails,
+    ProjectionDown,
+    DashboardBug,
+    ConcurrentWrites,
 }
 
 impl FaultKind {
@@ -102,6 +114,8 @@ struct RawFault {
     share: Option<f64>,
     #[serde(default, deserialize_with = "given")]
     order: Option<u64>,
+    #[serde(default, deserialize_with = "given")]
+    projection: Option<ProjectionKind>,
 }
 
 impl TryFrom<RawFault> for Fault {
@@ -137,6 +151,11 @@ impl TryFrom<RawFault> for Fault {
             FaultKind::CompensationFails => {
                 Fault::CompensationFails { service: service()?, share: need(&mut s.share, "share", kind)? }
             }
+            FaultKind::ProjectionDown => {
+                Fault::ProjectionDown { projection: need(&mut s.projection, "projection", kind)? }
+            }
+            FaultKind::DashboardBug => Fault::DashboardBug,
+            FaultKind::ConcurrentWrites => Fault::ConcurrentWrites { share: need(&mut s.share, "share", kind)? },
         };
         refuse_rest(
             kind,
@@ -146,6 +165,7 @@ impl TryFrom<RawFault> for Fault {
                 ("rate", s.rate.is_some()),
                 ("share", s.share.is_some()),
                 ("order", s.order.is_some()),
+                ("projection", s.projection.is_some()),
             ],
         )?;
         Ok(fault)
@@ -168,7 +188,13 @@ impl Fault {
             Fault::Drop { service, .. } | Fault::Duplicate { service, .. } | Fault::Delay { service, .. } => {
                 service.as_deref()
             }
-            Fault::BrokerDown | Fault::CrashAfterCommit { .. } | Fault::RelayCrash { .. } | Fault::RelayDown => None,
+            Fault::BrokerDown
+            | Fault::CrashAfterCommit { .. }
+            | Fault::RelayCrash { .. }
+            | Fault::RelayDown
+            | Fault::ProjectionDown { .. }
+            | Fault::DashboardBug
+            | Fault::ConcurrentWrites { .. } => None,
         }
     }
 
@@ -195,6 +221,7 @@ impl Fault {
             | Fault::CrashBeforeAck { share, .. }
             | Fault::CrashAfterCommit { share }
             | Fault::CompensationFails { share, .. }
+            | Fault::ConcurrentWrites { share }
             | Fault::RelayCrash { share } => Some(*share),
             _ => None,
         }
@@ -207,6 +234,7 @@ impl Fault {
             && self.service() == other.service()
             && match (self, other) {
                 (Fault::Poison { order: a, .. }, Fault::Poison { order: b, .. }) => a == b,
+                (Fault::ProjectionDown { projection: a }, Fault::ProjectionDown { projection: b }) => a == b,
                 _ => true,
             }
     }
@@ -255,6 +283,9 @@ impl Fault {
             Fault::RelayCrash { .. } => FaultKind::RelayCrash,
             Fault::RelayDown => FaultKind::RelayDown,
             Fault::CompensationFails { .. } => FaultKind::CompensationFails,
+            Fault::ProjectionDown { .. } => FaultKind::ProjectionDown,
+            Fault::DashboardBug => FaultKind::DashboardBug,
+            Fault::ConcurrentWrites { .. } => FaultKind::ConcurrentWrites,
         }
     }
 
@@ -277,6 +308,9 @@ impl Fault {
             Fault::CrashAfterCommit { share } | Fault::RelayCrash { share } => format!("{kind}:{share}"),
             Fault::RelayDown => kind.into(),
             Fault::CompensationFails { service, share } => format!("{kind}:{service}:{share}"),
+            Fault::ProjectionDown { projection } => format!("{kind}:{}", projection.key()),
+            Fault::DashboardBug => kind.into(),
+            Fault::ConcurrentWrites { share } => format!("{kind}:{share}"),
         }
     }
 }
@@ -353,6 +387,22 @@ impl FaultSet {
             .fold(0.0, f64::max)
     }
 
+    /// The share of orders that get two concurrent edits.
+    pub fn concurrent_writes(&self) -> f64 {
+        self.active
+            .iter()
+            .map(|f| if let Fault::ConcurrentWrites { share } = f { *share } else { 0.0 })
+            .fold(0.0, f64::max)
+    }
+
+    pub fn projection_down(&self, projection: ProjectionKind) -> bool {
+        self.active.iter().any(|f| matches!(f, Fault::ProjectionDown { projection: p } if *p == projection))
+    }
+
+    pub fn dashboard_bug(&self) -> bool {
+        self.active.iter().any(|f| matches!(f, Fault::DashboardBug))
+    }
+
     pub fn relay_down(&self) -> bool {
         self.active.iter().any(|f| matches!(f, Fault::RelayDown))
     }
@@ -414,7 +464,8 @@ pub const FAULT_FORMS: &str = "slow:SERVICE:DURATION (e.g. slow:analytics:2000ms
 errors:SERVICE:SHARE (e.g. errors:inventory:0.2), broker-down, drop:TARGET:SHARE (e.g. drop:email:0.1), \
 duplicate:TARGET:SHARE (e.g. duplicate:broker:0.2), delay:TARGET:SHARE:DURATION (e.g. delay:email:0.3:400ms), \
 crash-before-ack:SERVICE:SHARE, poison:SERVICE:ORDER (e.g. poison:payment:5), crash-after-commit:SHARE, \
-relay-crash:SHARE, relay-down, compensation-fails:SERVICE:SHARE; TARGET is a subscriber or \
+relay-crash:SHARE, relay-down, compensation-fails:SERVICE:SHARE, \
+projection-down:history|dashboard|emails, dashboard-bug, concurrent-writes:SHARE; TARGET is a subscriber or \
 broker (all of them); any of them may end in :FROM-UNTIL (e.g. broker-down:10s-20s, crash:email:5s-)";
 
 impl FaultSpec {
@@ -507,6 +558,20 @@ impl FaultSpec {
                 _ => return Err(wrap(format!("{kind} needs a share"))),
             },
             FaultKind::RelayDown => (Fault::RelayDown, rest),
+            FaultKind::DashboardBug => (Fault::DashboardBug, rest),
+            FaultKind::ConcurrentWrites => match rest {
+                [share, tail @ ..] => (Fault::ConcurrentWrites { share: parse_share(share).map_err(wrap)? }, tail),
+                _ => return Err(wrap(format!("{kind} needs a share"))),
+            },
+            FaultKind::ProjectionDown => match rest {
+                [name, tail @ ..] => {
+                    let projection = ProjectionKind::parse(name).ok_or_else(|| {
+                        wrap(format!("`{name}` is not a read model; they are history, dashboard and emails"))
+                    })?;
+                    (Fault::ProjectionDown { projection }, tail)
+                }
+                _ => return Err(wrap(format!("{kind} needs a read model: history, dashboard or emails"))),
+            },
             FaultKind::CompensationFails => match rest {
                 [service, share, tail @ ..] => {
                     let share = parse_share(share).map_err(wrap)?;
@@ -642,6 +707,10 @@ mod tests {
             "crash-before-ack:email:NaN",
             "poison:email:0",
             "poison:email:first",
+            "projection-down:ledger",
+            "projection-down",
+            "concurrent-writes:3",
+            "dashboard-bug:now",
         ] {
             let err = FaultSpec::parse(bad).unwrap_err();
             assert!(err.contains("Accepted forms"), "{bad}: {err}");
@@ -665,6 +734,9 @@ mod tests {
             Fault::CrashAfterCommit { share: 0.2 },
             Fault::RelayCrash { share: 1.0 },
             Fault::RelayDown,
+            Fault::ProjectionDown { projection: ProjectionKind::Emails },
+            Fault::DashboardBug,
+            Fault::ConcurrentWrites { share: 0.25 },
             Fault::CompensationFails { service: "payment".into(), share: 0.5 },
         ] {
             assert_eq!(FaultSpec::parse(&f.spec()).unwrap().fault, f);

@@ -82,6 +82,7 @@ impl Sim {
         if self.faults.is_down(&self.scenario.order_service.key) {
             return;
         }
+        self.store_cancelled(m.order);
         if self.publishing.uses_outbox() {
             return self.commit_row(m.order, MessageType::CANCEL);
         }
@@ -122,6 +123,7 @@ impl Sim {
     /// call whoever is called directly (every wired service request-driven, the synchronous
     /// ones event-driven), then answer the shopper or publish the event.
     fn saved(&mut self, order: u64) {
+        self.store_saved(order);
         let targets = self.called_directly();
         let publish_after = self.wiring == Wiring::Event;
         if targets.is_empty() {
@@ -358,6 +360,11 @@ impl Sim {
 
     /// A fault has just become active: a crash loses the work in progress.
     pub(crate) fn fault_started(&mut self, fault: &Fault) {
+        match fault {
+            Fault::ProjectionDown { projection } => return self.projection_went_down(*projection),
+            Fault::DashboardBug => return self.dashboard_code_changed(),
+            _ => {}
+        }
         let Fault::Crash { service } = fault else { return };
         if *service == self.scenario.order_service.key {
             let now = self.now;
@@ -393,6 +400,8 @@ impl Sim {
                 }
             }
             Fault::RelayDown => self.relay_started(),
+            Fault::ProjectionDown { .. } => self.kick_projections(),
+            Fault::DashboardBug => self.dashboard_code_changed(),
             _ => {}
         }
     }

@@ -5,7 +5,8 @@ use crate::delivery::{Guarantee, RetryPolicy, StartFrom};
 use crate::fault::Fault;
 use crate::keys::{given, need, refuse_rest};
 use crate::saga::SagaStyle;
-use crate::scenario::{CallMode, PublishPolicy, Publishing, Wiring};
+use crate::projection::ProjectionKind;
+use crate::scenario::{CallMode, PublishPolicy, Publishing, Storage, Wiring};
 use crate::time::Micros;
 use crate::topic::PartitionKey;
 use serde::{Deserialize, Serialize};
@@ -42,6 +43,27 @@ pub enum Action {
     /// Choreographed sagas get a deadline at the entry service (a system with a saga).
     SetSagaTimeouts {
         on: bool,
+    },
+    /// How the entry service keeps its orders: rows, or a stream of events per order.
+    SetStorage {
+        storage: Storage,
+    },
+    /// A snapshot of each read model every this many events; 0 takes none.
+    SetSnapshots {
+        every: u64,
+    },
+    /// Read models' side effects (emails) do not run again while they replay the log.
+    SetReplayGuard {
+        on: bool,
+    },
+    /// Resets a read model and replays the log: from the latest snapshot its current code
+    /// took, or from position 0.
+    Rebuild {
+        projection: ProjectionKind,
+    },
+    /// Deletes a read model's snapshot.
+    DeleteSnapshot {
+        projection: ProjectionKind,
     },
     AddSubscriber {
         service: String,
@@ -145,6 +167,11 @@ enum ActionKind {
     SetPublishing,
     SetSagaStyle,
     SetSagaTimeouts,
+    SetStorage,
+    SetSnapshots,
+    SetReplayGuard,
+    Rebuild,
+    DeleteSnapshot,
     AddSubscriber,
     RemoveSubscriber,
     Inject,
@@ -189,6 +216,12 @@ struct RawAction {
     #[serde(default, deserialize_with = "given")]
     style: Option<SagaStyle>,
     #[serde(default, deserialize_with = "given")]
+    storage: Option<Storage>,
+    #[serde(default, deserialize_with = "given")]
+    every: Option<u64>,
+    #[serde(default, deserialize_with = "given")]
+    projection: Option<ProjectionKind>,
+    #[serde(default, deserialize_with = "given")]
     service: Option<String>,
     #[serde(default, deserialize_with = "given")]
     from: Option<StartFrom>,
@@ -228,6 +261,13 @@ impl RawAction {
             }
             ActionKind::SetSagaStyle => Action::SetSagaStyle { style: need(&mut s.style, "style", kind)? },
             ActionKind::SetSagaTimeouts => Action::SetSagaTimeouts { on: need(&mut s.on, "on", kind)? },
+            ActionKind::SetStorage => Action::SetStorage { storage: need(&mut s.storage, "storage", kind)? },
+            ActionKind::SetSnapshots => Action::SetSnapshots { every: need(&mut s.every, "every", kind)? },
+            ActionKind::SetReplayGuard => Action::SetReplayGuard { on: need(&mut s.on, "on", kind)? },
+            ActionKind::Rebuild => Action::Rebuild { projection: need(&mut s.projection, "projection", kind)? },
+            ActionKind::DeleteSnapshot => {
+                Action::DeleteSnapshot { projection: need(&mut s.projection, "projection", kind)? }
+            }
             ActionKind::AddSubscriber => Action::AddSubscriber {
                 service: need(&mut s.service, "service", kind)?,
                 from: s.from.take().unwrap_or_default(),
@@ -274,6 +314,9 @@ impl RawAction {
                 ("policy", s.policy.is_some()),
                 ("publishing", s.publishing.is_some()),
                 ("style", s.style.is_some()),
+                ("storage", s.storage.is_some()),
+                ("every", s.every.is_some()),
+                ("projection", s.projection.is_some()),
                 ("service", s.service.is_some()),
                 ("from", s.from.is_some()),
                 ("fault", s.fault.is_some()),

@@ -120,6 +120,16 @@ struct Args {
     /// Choreographed sagas get a deadline at the entry service, after which they are undone.
     #[arg(long = "saga-timeouts")]
     saga_timeouts: bool,
+    /// How the entry service keeps its orders: a row each, or a stream of events each, with
+    /// read models (history, dashboard, emails) projected from the log.
+    #[arg(long, value_name = "rows|event-sourced", value_parser = parse_storage)]
+    storage: Option<fanout_sim::Storage>,
+    /// A snapshot of each read model every N events (0: none); a rebuild starts at the latest.
+    #[arg(long, value_name = "N")]
+    snapshots: Option<u64>,
+    /// Read models do not send their emails again while they replay the log.
+    #[arg(long = "replay-guard")]
+    replay_guard: bool,
     /// An intervention at a moment, written as a link's `at=` step: e.g. 5s:buy,
     /// 0s:idempotent:email:on, 12.5s:inject:crash:email, 20s:rate:8; may be repeated. Every
     /// form is listed in the README.
@@ -170,6 +180,10 @@ fn parse_policy(s: &str) -> Result<PublishPolicy, String> {
 fn parse_saga_style(s: &str) -> Result<fanout_sim::saga::SagaStyle, String> {
     fanout_sim::saga::SagaStyle::parse(s)
         .ok_or_else(|| format!("unknown saga style `{s}`; accepted: orchestrated, choreographed"))
+}
+
+fn parse_storage(s: &str) -> Result<fanout_sim::Storage, String> {
+    fanout_sim::Storage::parse(s).ok_or_else(|| format!("unknown storage `{s}`; accepted: rows, event-sourced"))
 }
 
 fn parse_publishing(s: &str) -> Result<Publishing, String> {
@@ -335,6 +349,15 @@ fn flag_steps(args: &Args, scenario: &Scenario) -> Vec<(Step, String)> {
     }
     if args.saga_timeouts {
         actions.push((Action::SetSagaTimeouts { on: true }, "'--saga-timeouts'".into()));
+    }
+    if let Some(storage) = args.storage {
+        actions.push((Action::SetStorage { storage }, flag("storage", storage.key())));
+    }
+    if let Some(every) = args.snapshots {
+        actions.push((Action::SetSnapshots { every }, flag("snapshots", &every.to_string())));
+    }
+    if args.replay_guard {
+        actions.push((Action::SetReplayGuard { on: true }, "'--replay-guard'".into()));
     }
     for s in &args.add {
         actions.push((
@@ -679,6 +702,42 @@ fn print_table(r: &Report) {
         );
         for b in &g.books {
             println!("{:<10} {} ({}): {} done, {} undone", "", b.service, b.books, b.done, b.undone);
+        }
+    }
+    let s = &r.storage;
+    if s.mode != "rows" || s.events > 0 || s.lost_updates > 0 {
+        println!(
+            "storage    {}: {} events, {} conflicts retried, {} lost updates; {} orders, {} cancelled, sales {}",
+            s.mode,
+            s.events,
+            s.conflicts,
+            s.lost_updates,
+            s.orders,
+            s.cancelled,
+            fanout_sim::consumer::money(s.sales_cents)
+        );
+        for m in &s.read_models {
+            let rebuild = m.last_rebuild.as_ref().map_or(String::new(), |b| {
+                format!(
+                    "; last rebuild from {} read {} in {:.0} ms, {} emails resent",
+                    b.from, b.replayed, b.took_ms, b.resent
+                )
+            });
+            println!(
+                "{:<10} {}: at {} (checkpoint {}), {} behind ({:.0} ms){}, sales {}, emails {} sent {} resent {} held back{}",
+                "",
+                m.name,
+                m.position,
+                m.checkpoint,
+                m.lag_events,
+                m.lag_ms,
+                if m.wrong { ", WRONG" } else { "" },
+                fanout_sim::consumer::money(m.sales_cents),
+                m.emails_sent,
+                m.emails_resent,
+                m.emails_held_back,
+                rebuild
+            );
         }
     }
     println!("hops       {}", c.hops);

@@ -163,6 +163,28 @@ pub enum NoteKind {
     SagaEnded {
         completed: bool,
     },
+    /// An append to the order's stream was refused: `writer` expected it at `expected`,
+    /// another writer had taken it to `actual`. It loads the stream again and retries.
+    StreamConflict {
+        writer: u8,
+        expected: u32,
+        actual: u32,
+    },
+    /// Kept as a row, the order's second writer overwrote the first one's change unseen.
+    LostUpdate,
+    /// A read model was reset and reads the log again from `from` (0, or a snapshot).
+    RebuildStarted {
+        projection: crate::projection::ProjectionKind,
+        from: u64,
+    },
+    /// A rebuild caught up with the log.
+    RebuildDone {
+        projection: crate::projection::ProjectionKind,
+        done: crate::projection::RebuildDone,
+    },
+    SnapshotDeleted {
+        projection: crate::projection::ProjectionKind,
+    },
     /// A setting of a subscriber (or of the topic or the shoppers, with no service) changed.
     SettingChanged {
         service: Option<u16>,
@@ -191,6 +213,11 @@ pub enum SettingNote {
     Publishing(Publishing),
     SagaStyle(crate::saga::SagaStyle),
     SagaTimeouts(bool),
+    /// How the entry service keeps its orders.
+    Storage(crate::scenario::Storage),
+    /// A snapshot of each read model every this many events (0: none).
+    SnapshotEvery(u64),
+    ReplayGuard(bool),
 }
 
 /// One line of the log.
@@ -218,6 +245,7 @@ impl Note {
                 | NoteKind::OutOfOrder { .. }
                 | NoteKind::DeadLettered { .. }
                 | NoteKind::CancelLost
+                | NoteKind::LostUpdate
         )
     }
 }

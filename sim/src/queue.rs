@@ -35,6 +35,21 @@ pub enum Ev {
     PublishRetry,
     /// The outbox relay's next pass.
     Relay,
+    /// A read model's next pass over the event store's log.
+    Project {
+        projection: crate::projection::ProjectionKind,
+    },
+    /// One of an order's two concurrent writers loads its stream.
+    StoreLoad {
+        order: u64,
+        writer: u8,
+    },
+    /// That writer appends its change, expecting the version it loaded.
+    StoreWrite {
+        order: u64,
+        writer: u8,
+        expected: u32,
+    },
     /// A saga orchestrator's wait for an answer is over (stale unless `generation` is its
     /// latest).
     SagaTimeout {

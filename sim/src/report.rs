@@ -60,6 +60,95 @@ pub struct Report {
     /// The sagas, for a system with one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sagas: Option<SagaReport>,
+    /// How the entry service keeps its orders, and its event store's read models.
+    pub storage: StorageReport,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct StorageReport {
+    /// `rows` or `event-sourced`, as set at the end.
+    pub mode: String,
+    /// Events in the store's log.
+    pub events: u64,
+    /// Appends refused for a stale expected version, each retried.
+    pub conflicts: u64,
+    /// Row changes a second writer overwrote unseen.
+    pub lost_updates: u64,
+    /// A snapshot of each read model every this many events (0: none).
+    pub snapshot_every: u64,
+    pub replay_guard: bool,
+    /// The fold of the whole log.
+    pub orders: u64,
+    pub cancelled: u64,
+    pub sales_cents: i64,
+    pub read_models: Vec<ReadModelReport>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ReadModelReport {
+    /// `history`, `dashboard` or `emails`.
+    pub name: String,
+    pub position: u64,
+    pub checkpoint: u64,
+    pub lag_events: u64,
+    pub lag_ms: f64,
+    /// Its figures differ from the fold of the log up to its position.
+    pub wrong: bool,
+    pub sales_cents: i64,
+    pub emails_sent: u64,
+    pub emails_resent: u64,
+    pub emails_held_back: u64,
+    /// The latest finished rebuild: where it started, events read, how long it took.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_rebuild: Option<RebuildReport>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct RebuildReport {
+    pub from: u64,
+    pub replayed: u64,
+    pub took_ms: f64,
+    pub resent: u64,
+}
+
+impl StorageReport {
+    fn of(sim: &Sim) -> StorageReport {
+        let v = sim.sourcing_view();
+        let ms = |us: crate::time::Micros| us as f64 / 1_000.0;
+        StorageReport {
+            mode: v.storage.key().into(),
+            events: v.events,
+            conflicts: v.conflicts,
+            lost_updates: v.lost_updates,
+            snapshot_every: v.snapshot_every,
+            replay_guard: v.replay_guard,
+            orders: v.figures.orders,
+            cancelled: v.figures.cancelled,
+            sales_cents: v.figures.sales_cents,
+            read_models: v
+                .projections
+                .iter()
+                .map(|p| ReadModelReport {
+                    name: p.kind.key().into(),
+                    position: p.position,
+                    checkpoint: p.checkpoint,
+                    lag_events: p.lag_events,
+                    lag_ms: ms(p.lag_us),
+                    wrong: p.wrong(),
+                    sales_cents: p.figures.sales_cents,
+                    emails_sent: p.emails.sent,
+                    emails_resent: p.emails.resent,
+                    emails_held_back: p.emails.held_back,
+                    last_rebuild: p.last_rebuild.map(|d| RebuildReport {
+                        from: d.from,
+                        replayed: d.replayed,
+                        took_ms: ms(d.took_us),
+                        resent: d.resent,
+                    }),
+                })
+                .collect(),
+        }
+    }
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -180,6 +269,7 @@ impl Report {
             response_ms: MsPercentiles::of(&all),
             checkouts: headline,
             publishing: PublishingReport::of(sim),
+            storage: StorageReport::of(sim),
             sagas: sim.sagas().map(|v| SagaReport {
                 style: v.style.key().into(),
                 timeouts: v.timeouts,

@@ -103,6 +103,27 @@ impl Publishing {
     }
 }
 
+/// How the entry service keeps its orders.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, EnumString, IntoStaticStr, VariantArray)]
+#[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
+pub enum Storage {
+    /// A row per order, updated in place.
+    #[default]
+    Rows,
+    /// An append-only stream of events per order; read models are projections of the log.
+    EventSourced,
+}
+
+impl Storage {
+    pub fn parse(s: &str) -> Option<Self> {
+        s.parse().ok()
+    }
+    pub fn key(self) -> &'static str {
+        self.into()
+    }
+}
+
 /// What a service is for, which decides where the page draws it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, IntoStaticStr, VariantArray)]
 #[serde(rename_all = "kebab-case")]

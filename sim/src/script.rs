@@ -10,14 +10,16 @@ use crate::delivery::{Guarantee, RetryPolicy, StartFrom};
 use crate::fault::FaultSpec;
 use crate::input::Action;
 use crate::saga::SagaStyle;
-use crate::scenario::{CallMode, PublishPolicy, Publishing, Wiring};
+use crate::projection::ProjectionKind;
+use crate::scenario::{CallMode, PublishPolicy, Publishing, Storage, Wiring};
 pub use crate::time::seconds_text;
 use crate::time::{duration_spec, parse_duration, Micros};
 use crate::topic::PartitionKey;
 
 /// The accepted action forms, quoted in every parse error.
 pub const ACTION_FORMS: &str = "buy, rate:PER_SECOND, wiring:request|event, calls:sequential|parallel, \
-publish:fail|buffer-and-retry, publishing:direct|outbox-polling|outbox-tailing, saga:orchestrated|choreographed, saga-timeouts:on|off, add:SERVICE[:earliest], remove:SERVICE, inject:FAULT, clear:FAULT, \
+publish:fail|buffer-and-retry, publishing:direct|outbox-polling|outbox-tailing, saga:orchestrated|choreographed, saga-timeouts:on|off, storage:rows|event-sourced, snapshots:N, replay-guard:on|off, \
+rebuild:history|dashboard|emails, delete-snapshot:history|dashboard|emails, add:SERVICE[:earliest], remove:SERVICE, inject:FAULT, clear:FAULT, \
 guarantee:SERVICE:at-least-once|at-most-once, idempotent:SERVICE:on|off, sync:SERVICE:on|off, \
 retry:SERVICE:ATTEMPTS,BASE,CAP, consumers:SERVICE:N, partitions:N, key:order|user|none, \
 cancel-share:SHARE, redrive:SERVICE[:EVENT] (FAULT as in fault=, e.g. crash:email)";
@@ -85,6 +87,11 @@ pub fn action_text(a: &Action) -> String {
         Action::SetPublishing { publishing } => format!("publishing:{}", publishing.key()),
         Action::SetSagaStyle { style } => format!("saga:{}", style.key()),
         Action::SetSagaTimeouts { on } => format!("saga-timeouts:{}", on_off(*on)),
+        Action::SetStorage { storage } => format!("storage:{}", storage.key()),
+        Action::SetSnapshots { every } => format!("snapshots:{every}"),
+        Action::SetReplayGuard { on } => format!("replay-guard:{}", on_off(*on)),
+        Action::Rebuild { projection } => format!("rebuild:{}", projection.key()),
+        Action::DeleteSnapshot { projection } => format!("delete-snapshot:{}", projection.key()),
         Action::AddSubscriber { service, from: StartFrom::Latest } => format!("add:{service}"),
         Action::AddSubscriber { service, from: StartFrom::Earliest } => format!("add:{service}:earliest"),
         Action::RemoveSubscriber { service } => format!("remove:{service}"),
@@ -179,6 +186,28 @@ pub fn parse_action(s: &str) -> Result<Action, String> {
         "saga-timeouts" => {
             arity(1)?;
             Action::SetSagaTimeouts { on: switch(0)? }
+        }
+        "storage" => {
+            arity(1)?;
+            Action::SetStorage { storage: Storage::parse(args[0]).ok_or_else(|| wrap("rows or event-sourced"))? }
+        }
+        "snapshots" => {
+            arity(1)?;
+            Action::SetSnapshots { every: count(0)? }
+        }
+        "replay-guard" => {
+            arity(1)?;
+            Action::SetReplayGuard { on: switch(0)? }
+        }
+        "rebuild" | "delete-snapshot" => {
+            arity(1)?;
+            let projection =
+                ProjectionKind::parse(args[0]).ok_or_else(|| wrap("a read model: history, dashboard or emails"))?;
+            if verb == "rebuild" {
+                Action::Rebuild { projection }
+            } else {
+                Action::DeleteSnapshot { projection }
+            }
         }
         "add" => {
             let from = match args.get(1).copied() {

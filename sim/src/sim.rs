@@ -19,6 +19,7 @@ use crate::queue::EventQueue;
 use crate::record::Record;
 use crate::saga::SagaStyle;
 use crate::sagas::Sagas;
+use crate::sourcing::Sourcing;
 use crate::scenario::{CallMode, PublishPolicy, Publishing, Scenario, Wiring, MAX_SUBSCRIBERS};
 use crate::service::{Job, Service};
 use crate::subscription::{At, FailureKind, Subscription};
@@ -105,6 +106,7 @@ pub struct Sim {
     pub(crate) flows: Flows,
     pub(crate) outbox: Outbox,
     pub(crate) sagas: Sagas,
+    pub(crate) sourcing: Sourcing,
     pub(crate) wires: Wires,
     pub(crate) record: Record,
 }
@@ -122,6 +124,7 @@ impl Sim {
             flows: Flows::new(seed),
             outbox: Outbox::new(seed),
             sagas: Sagas::new(seed, scenario.saga.as_ref().map_or(SagaStyle::Orchestrated, |s| s.style)),
+            sourcing: Sourcing::new(seed),
             wires: Wires::new(seed),
             record: Record::new(seed),
             wired: Vec::new(),
@@ -294,6 +297,20 @@ impl Sim {
                 self.relay_pass();
                 self.record.last = Some(Happened::Retried { node: Node::Relay });
             }
+            Ev::Project { projection } => {
+                self.fold(0xd000 | projection.index() as u64);
+                self.project(projection);
+                self.record.last = Some(Happened::Finished { node: Node::Orders, order: 0, ok: true });
+            }
+            Ev::StoreLoad { order, writer } => {
+                self.fold(0xd100 ^ order << 16 ^ writer as u64);
+                self.store_load(order, writer);
+            }
+            Ev::StoreWrite { order, writer, expected } => {
+                self.fold(0xd200 ^ order << 16 ^ writer as u64 ^ (expected as u64) << 8);
+                self.store_write(order, writer, expected);
+                self.record.last = Some(Happened::Finished { node: Node::Orders, order, ok: true });
+            }
             Ev::SagaTimeout { order, generation } => {
                 self.fold(0xc000 ^ order << 16 ^ generation as u64);
                 self.saga_timeout_fired(order, generation);
@@ -388,6 +405,21 @@ impl Sim {
                     self.note(0, NoteKind::SettingChanged { service: None, setting: SettingNote::SagaTimeouts(on) });
                 }
             }
+            Action::SetStorage { storage } => self.set_storage(storage),
+            Action::SetSnapshots { every } => {
+                if every != self.sourcing.snapshot_every {
+                    self.sourcing.snapshot_every = every;
+                    self.note(0, NoteKind::SettingChanged { service: None, setting: SettingNote::SnapshotEvery(every) });
+                }
+            }
+            Action::SetReplayGuard { on } => {
+                if on != self.sourcing.replay_guard {
+                    self.sourcing.replay_guard = on;
+                    self.note(0, NoteKind::SettingChanged { service: None, setting: SettingNote::ReplayGuard(on) });
+                }
+            }
+            Action::Rebuild { projection } => self.rebuild(projection),
+            Action::DeleteSnapshot { projection } => self.delete_snapshot(projection),
             Action::SetPublishing { publishing } => {
                 if publishing != self.publishing {
                     self.publishing = publishing;
@@ -515,6 +547,10 @@ impl Sim {
             Action::SetCancelShare { share } if *share > 0.0 && !self.scenario.cancellable => Err(format!(
                 "in {} a {} cannot be cancelled once {}",
                 self.scenario.title, self.scenario.noun, self.scenario.placed_verb
+            )),
+            Action::SetSnapshots { every } if *every > crate::sourcing::MAX_SNAPSHOT_EVERY => Err(format!(
+                "a snapshot every {every} events is more than the most, {}",
+                crate::sourcing::MAX_SNAPSHOT_EVERY
             )),
             Action::SetCancelShare { share } if !(share.is_finite() && (0.0..=1.0).contains(share)) => {
                 Err(format!("the share of shoppers who cancel must be between 0 and 1, not {share}"))

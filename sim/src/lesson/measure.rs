@@ -7,6 +7,7 @@
 
 use crate::consumer::{money, Effect};
 use crate::metrics::Percentiles;
+use crate::projection::ProjectionKind;
 use crate::scenario::Scenario;
 use crate::sim::Sim;
 use crate::time::Micros;
@@ -33,6 +34,10 @@ pub enum Kind {
     PaidTwice,
     SagaDone,
     SagaUndone,
+    StreamConflicts,
+    LostUpdates,
+    EmailsResent,
+    EmailsHeldBack,
     // Over the checkouts finished during the step.
     CheckoutP50Ms,
     CheckoutP95Ms,
@@ -56,90 +61,194 @@ pub enum Kind {
     SagasRunning,
     SagasStuck,
     SagaHeld,
+    LogEvents,
+    ProjectionLag,
+    ProjectionLagMs,
+    ProjectionWrong,
+    ProjectionStaleP95Ms,
+    RebuildReplayed,
+    RebuildMs,
 }
 
-/// Every measure: its name in conditions, whether it names a service, and what it means.
-pub const MEASURES: [(&str, Kind, bool, &str); 40] = [
-    ("placed", Kind::Placed, false, "orders placed during the step"),
-    ("succeeded", Kind::Succeeded, false, "checkouts that succeeded during the step"),
-    ("failed", Kind::Failed, false, "checkouts that failed during the step"),
-    ("published", Kind::Published, false, "events the broker stored during the step"),
-    ("processed", Kind::Processed, true, "work the service finished during the step"),
-    ("duplicates", Kind::Duplicates, true, "times the service applied an event twice, during the step"),
-    ("skipped", Kind::Skipped, true, "duplicates an idempotent service skipped, during the step"),
-    ("out_of_order", Kind::OutOfOrder, true, "cancellations processed before their order, during the step"),
-    ("lost", Kind::Lost, true, "events lost on the way to the service, during the step"),
-    ("redeliveries", Kind::Redeliveries, true, "events the broker delivered again, during the step"),
-    ("dead", Kind::Dead, true, "events dead-lettered during the step"),
-    ("lost_orders", Kind::LostOrders, false, "orders saved whose event never reached the broker, during the step"),
+/// What a measure names after its colon.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Param {
+    /// Nothing: it is about the whole lab.
+    None,
+    /// A service: `lag:email`.
+    Service,
+    /// A read model of the event store: `projection_lag:history`.
+    ReadModel,
+}
+
+/// Every measure: its name in conditions, what it names after a colon, and what it means.
+pub const MEASURES: [(&str, Kind, Param, &str); 51] = [
+    ("placed", Kind::Placed, Param::None, "orders placed during the step"),
+    ("succeeded", Kind::Succeeded, Param::None, "checkouts that succeeded during the step"),
+    ("failed", Kind::Failed, Param::None, "checkouts that failed during the step"),
+    ("published", Kind::Published, Param::None, "events the broker stored during the step"),
+    ("processed", Kind::Processed, Param::Service, "work the service finished during the step"),
+    ("duplicates", Kind::Duplicates, Param::Service, "times the service applied an event twice, during the step"),
+    ("skipped", Kind::Skipped, Param::Service, "duplicates an idempotent service skipped, during the step"),
+    ("out_of_order", Kind::OutOfOrder, Param::Service, "cancellations processed before their order, during the step"),
+    ("lost", Kind::Lost, Param::Service, "events lost on the way to the service, during the step"),
+    ("redeliveries", Kind::Redeliveries, Param::Service, "events the broker delivered again, during the step"),
+    ("dead", Kind::Dead, Param::Service, "events dead-lettered during the step"),
+    (
+        "lost_orders",
+        Kind::LostOrders,
+        Param::None,
+        "orders saved whose event never reached the broker, during the step",
+    ),
     (
         "republished",
         Kind::Republished,
-        false,
+        Param::None,
         "outbox rows the broker stored a second time after a relay crash, during the step",
     ),
     (
         "commit_crashes",
         Kind::CommitCrashes,
-        false,
+        Param::None,
         "times the Order Service died right after a commit, during the step",
     ),
-    ("sagas_completed", Kind::SagasCompleted, false, "sagas that completed during the step"),
+    ("sagas_completed", Kind::SagasCompleted, Param::None, "sagas that completed during the step"),
     (
         "sagas_compensated",
         Kind::SagasCompensated,
-        false,
+        Param::None,
         "sagas whose completed steps were all undone, during the step",
     ),
-    ("paid_twice", Kind::PaidTwice, false, "saga compensations that paid out a second time, during the step"),
+    ("paid_twice", Kind::PaidTwice, Param::None, "saga compensations that paid out a second time, during the step"),
     (
         "saga_done",
         Kind::SagaDone,
-        true,
+        Param::Service,
         "what the service's saga step did during the step: items reserved, or cents charged",
     ),
     (
         "saga_undone",
         Kind::SagaUndone,
-        true,
+        Param::Service,
         "what the service's compensation gave back during the step: items, or cents",
     ),
-    ("checkout_p50_ms", Kind::CheckoutP50Ms, false, "median checkout time in ms, of checkouts placed during the step"),
+    (
+        "checkout_p50_ms",
+        Kind::CheckoutP50Ms,
+        Param::None,
+        "median checkout time in ms, of checkouts placed during the step",
+    ),
     (
         "checkout_p95_ms",
         Kind::CheckoutP95Ms,
-        false,
+        Param::None,
         "95th percentile checkout time in ms, of checkouts placed during the step",
     ),
     (
         "checkout_p99_ms",
         Kind::CheckoutP99Ms,
-        false,
+        Param::None,
         "99th percentile checkout time in ms, of checkouts placed during the step",
     ),
-    ("failed_share", Kind::FailedShare, false, "share of checkouts that failed during the step, 0 to 1"),
-    ("outgoing_per_order", Kind::OutgoingPerOrder, false, "messages the Order Service sent per order, during the step"),
-    ("in_flight", Kind::InFlight, false, "checkouts still waiting for an answer"),
-    ("backlog", Kind::Backlog, false, "events the broker holds and has not handed out"),
-    ("buffered", Kind::Buffered, false, "events the Order Service holds while the broker is down"),
-    ("calls_per_order", Kind::CallsPerOrder, false, "messages the Order Service must send per order now"),
-    ("order_service_changes", Kind::OrderServiceChanges, false, "times the Order Service had to change"),
-    ("lag", Kind::Lag, true, "events published but not yet processed by the service"),
-    ("queue", Kind::Queue, true, "work waiting at the service"),
-    ("dlq", Kind::Dlq, true, "events in the service's dead-letter queue"),
-    ("effect", Kind::Effect, true, "the service's side effect: count, stock or cents charged (shown as money)"),
-    ("expected", Kind::Expected, true, "what the side effect would be with every event applied once"),
-    ("extra", Kind::Extra, true, "how far the side effect is off: duplicates and gaps"),
-    ("stale_p95_ms", Kind::StaleP95Ms, true, "95th percentile time from publish to processed, recent events, in ms"),
-    ("outbox_pending", Kind::OutboxPending, false, "outbox rows committed and not yet marked sent"),
-    ("sagas_running", Kind::SagasRunning, false, "sagas going forward or compensating now"),
-    ("sagas_stuck", Kind::SagasStuck, false, "sagas that nothing will ever move on: no message, no work, no timer"),
-    ("saga_held", Kind::SagaHeld, true, "what the service's saga step holds now: what it did less what it gave back"),
+    ("failed_share", Kind::FailedShare, Param::None, "share of checkouts that failed during the step, 0 to 1"),
+    (
+        "outgoing_per_order",
+        Kind::OutgoingPerOrder,
+        Param::None,
+        "messages the Order Service sent per order, during the step",
+    ),
+    ("in_flight", Kind::InFlight, Param::None, "checkouts still waiting for an answer"),
+    ("backlog", Kind::Backlog, Param::None, "events the broker holds and has not handed out"),
+    ("buffered", Kind::Buffered, Param::None, "events the Order Service holds while the broker is down"),
+    ("calls_per_order", Kind::CallsPerOrder, Param::None, "messages the Order Service must send per order now"),
+    ("order_service_changes", Kind::OrderServiceChanges, Param::None, "times the Order Service had to change"),
+    ("lag", Kind::Lag, Param::Service, "events published but not yet processed by the service"),
+    ("queue", Kind::Queue, Param::Service, "work waiting at the service"),
+    ("dlq", Kind::Dlq, Param::Service, "events in the service's dead-letter queue"),
+    (
+        "effect",
+        Kind::Effect,
+        Param::Service,
+        "the service's side effect: count, stock or cents charged (shown as money)",
+    ),
+    ("expected", Kind::Expected, Param::Service, "what the side effect would be with every event applied once"),
+    ("extra", Kind::Extra, Param::Service, "how far the side effect is off: duplicates and gaps"),
+    (
+        "stale_p95_ms",
+        Kind::StaleP95Ms,
+        Param::Service,
+        "95th percentile time from publish to processed, recent events, in ms",
+    ),
+    ("outbox_pending", Kind::OutboxPending, Param::None, "outbox rows committed and not yet marked sent"),
+    ("sagas_running", Kind::SagasRunning, Param::None, "sagas going forward or compensating now"),
+    (
+        "sagas_stuck",
+        Kind::SagasStuck,
+        Param::None,
+        "sagas that nothing will ever move on: no message, no work, no timer",
+    ),
+    (
+        "saga_held",
+        Kind::SagaHeld,
+        Param::Service,
+        "what the service's saga step holds now: what it did less what it gave back",
+    ),
+    (
+        "stream_conflicts",
+        Kind::StreamConflicts,
+        Param::None,
+        "appends refused for a stale expected version (each retried), during the step",
+    ),
+    (
+        "lost_updates",
+        Kind::LostUpdates,
+        Param::None,
+        "order rows whose change a second writer overwrote unseen, during the step",
+    ),
+    (
+        "emails_resent",
+        Kind::EmailsResent,
+        Param::None,
+        "emails the emails read model sent again in a replay, during the step",
+    ),
+    (
+        "emails_held_back",
+        Kind::EmailsHeldBack,
+        Param::None,
+        "emails the replay guard kept from being sent again, during the step",
+    ),
+    ("log_events", Kind::LogEvents, Param::None, "events in the entry service's event store"),
+    ("projection_lag", Kind::ProjectionLag, Param::ReadModel, "events in the log the read model has not applied"),
+    (
+        "projection_lag_ms",
+        Kind::ProjectionLagMs,
+        Param::ReadModel,
+        "how long the oldest event the read model has not applied has waited, in ms",
+    ),
+    (
+        "projection_wrong",
+        Kind::ProjectionWrong,
+        Param::ReadModel,
+        "1 if the read model's figures differ from the fold of the log up to its position, else 0",
+    ),
+    (
+        "projection_stale_p95_ms",
+        Kind::ProjectionStaleP95Ms,
+        Param::ReadModel,
+        "95th percentile time from append to applied, recent events, in ms",
+    ),
+    (
+        "rebuild_replayed",
+        Kind::RebuildReplayed,
+        Param::ReadModel,
+        "events the read model's latest finished rebuild read",
+    ),
+    ("rebuild_ms", Kind::RebuildMs, Param::ReadModel, "how long the read model's latest finished rebuild took, in ms"),
 ];
 
 impl Kind {
     fn is_counter(self) -> bool {
-        self <= Kind::SagaUndone
+        self <= Kind::EmailsHeldBack
     }
 }
 
@@ -149,6 +258,7 @@ pub struct Ref {
     pub record: Option<String>,
     pub kind: Kind,
     pub service: Option<u16>,
+    pub projection: Option<ProjectionKind>,
     /// The measure as written, without the record: `lag:email`.
     pub key: String,
     /// The value is money in cents (the side effect of a service that charges): it reads
@@ -186,7 +296,11 @@ const FORM: &str = "write it as `measure op value`, with spaces, e.g. `placed >=
 pub fn measure_names() -> String {
     MEASURES
         .iter()
-        .map(|m| if m.2 { format!("{}:SERVICE", m.0) } else { m.0.to_string() })
+        .map(|m| match m.2 {
+            Param::None => m.0.to_string(),
+            Param::Service => format!("{}:SERVICE", m.0),
+            Param::ReadModel => format!("{}:READ_MODEL", m.0),
+        })
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -204,9 +318,26 @@ impl Ref {
             Some((n, s)) => (n, Some(s)),
             None => (rest, None),
         };
-        let Some(&(_, kind, per_service, _)) = MEASURES.iter().find(|m| m.0 == name) else {
+        let Some(&(_, kind, param, _)) = MEASURES.iter().find(|m| m.0 == name) else {
             return Err(format!("unknown measure `{name}`; measures are {}", measure_names()));
         };
+        if param == Param::ReadModel {
+            let Some(p) = service else {
+                return Err(format!("`{name}` needs a read model, as in `{name}:history`"));
+            };
+            let projection = ProjectionKind::parse(p).ok_or_else(|| {
+                format!("`{text}` names read model `{p}`; the read models are history, dashboard and emails")
+            })?;
+            return Ok(Ref {
+                record,
+                kind,
+                service: None,
+                projection: Some(projection),
+                key: rest.to_string(),
+                money: false,
+            });
+        }
+        let per_service = param == Param::Service;
         let service = match (per_service, service) {
             (true, Some(key)) => match scenario.catalog_index(key) {
                 Some(i) => Some(i as u16),
@@ -230,7 +361,7 @@ impl Ref {
         let money = (matches!(kind, Kind::Effect | Kind::Expected | Kind::Extra)
             && service.is_some_and(|i| scenario.catalog[i as usize].effect == Effect::Money))
             || (matches!(kind, Kind::SagaDone | Kind::SagaUndone | Kind::SagaHeld) && service.is_some_and(saga_money));
-        Ok(Ref { record, kind, service, key: rest.to_string(), money })
+        Ok(Ref { record, kind, service, projection: None, key: rest.to_string(), money })
     }
 }
 
@@ -328,7 +459,7 @@ pub struct Baseline {
     counters: Vec<u64>,
 }
 
-const COUNTERS: [Kind; 19] = [
+const COUNTERS: [Kind; 23] = [
     Kind::Placed,
     Kind::Succeeded,
     Kind::Failed,
@@ -348,6 +479,10 @@ const COUNTERS: [Kind; 19] = [
     Kind::PaidTwice,
     Kind::SagaDone,
     Kind::SagaUndone,
+    Kind::StreamConflicts,
+    Kind::LostUpdates,
+    Kind::EmailsResent,
+    Kind::EmailsHeldBack,
 ];
 
 impl Baseline {
@@ -393,6 +528,10 @@ fn counter(sim: &Sim, kind: Kind, service: Option<u16>) -> u64 {
         (Kind::PaidTwice, _) => sim.sagas().map_or(0, |v| v.paid_twice),
         (Kind::SagaDone, Some(i)) => saga_books(sim, i).map_or(0, |b| b.done.max(0) as u64),
         (Kind::SagaUndone, Some(i)) => saga_books(sim, i).map_or(0, |b| b.undone.max(0) as u64),
+        (Kind::StreamConflicts, _) => sim.sourcing_view().conflicts,
+        (Kind::LostUpdates, _) => sim.sourcing_view().lost_updates,
+        (Kind::EmailsResent, _) => sim.projection_view(ProjectionKind::Emails).emails.resent,
+        (Kind::EmailsHeldBack, _) => sim.projection_view(ProjectionKind::Emails).emails.held_back,
         _ => 0,
     }
 }
@@ -445,6 +584,23 @@ pub fn value(sim: &Sim, base: &Baseline, r: &Ref) -> f64 {
         Kind::SagasRunning => sim.sagas().map_or(0, |v| v.running) as f64,
         Kind::SagasStuck => sim.sagas().map_or(0, |v| v.stuck) as f64,
         Kind::SagaHeld => saga_books(sim, i).map_or(0, |b| b.done - b.undone) as f64,
+        Kind::LogEvents => sim.log_events() as f64,
+        Kind::ProjectionLag
+        | Kind::ProjectionLagMs
+        | Kind::ProjectionWrong
+        | Kind::ProjectionStaleP95Ms
+        | Kind::RebuildReplayed
+        | Kind::RebuildMs => {
+            let p = sim.projection_view(r.projection.unwrap_or(ProjectionKind::History));
+            match r.kind {
+                Kind::ProjectionLag => p.lag_events as f64,
+                Kind::ProjectionLagMs => ms(p.lag_us),
+                Kind::ProjectionWrong => p.wrong() as u8 as f64,
+                Kind::ProjectionStaleP95Ms => ms(p.stale.p95_us),
+                Kind::RebuildReplayed => p.last_rebuild.map_or(0, |d| d.replayed) as f64,
+                _ => p.last_rebuild.map_or(0.0, |d| ms(d.took_us)),
+            }
+        }
         _ => unreachable!("counters are read above"),
     }
 }
@@ -456,7 +612,13 @@ pub fn format_value(r: &Ref, v: f64) -> String {
         return money(v.round() as i64);
     }
     match r.kind {
-        Kind::CheckoutP50Ms | Kind::CheckoutP95Ms | Kind::CheckoutP99Ms | Kind::StaleP95Ms => format!("{v:.0} ms"),
+        Kind::CheckoutP50Ms
+        | Kind::CheckoutP95Ms
+        | Kind::CheckoutP99Ms
+        | Kind::StaleP95Ms
+        | Kind::ProjectionLagMs
+        | Kind::ProjectionStaleP95Ms
+        | Kind::RebuildMs => format!("{v:.0} ms"),
         Kind::FailedShare => format!("{:.0}%", v * 100.0),
         Kind::OutgoingPerOrder => format!("{v:.1}"),
         Kind::Effect | Kind::Expected | Kind::Extra if v.fract() != 0.0 => format!("{v:.1}"),
@@ -506,6 +668,13 @@ mod tests {
         assert!(err("speed > 5").contains("unknown measure `speed`"));
         assert!(err("placed > five").contains("unknown measure"));
         assert!(err("placed > lag:email + x").contains("not a number"));
+        assert!(err("projection_lag > 5").contains("needs a read model"));
+        assert!(err("projection_lag:ledger > 5").contains("history, dashboard and emails"));
+        let r = Ref::parse("after.projection_wrong:dashboard", &s).unwrap();
+        assert_eq!(
+            (r.projection, r.service, r.key.as_str()),
+            (Some(ProjectionKind::Dashboard), None, "projection_wrong:dashboard")
+        );
         assert!(err("placed >").contains("empty"));
     }
 

@@ -86,6 +86,33 @@ pub fn retry(max_base_ms: u64, max_more_ms: u64) -> impl Strategy<Value = RetryP
     })
 }
 
+/// A read model of the event store.
+pub fn projection() -> impl Strategy<Value = fanout_sim::projection::ProjectionKind> {
+    prop::sample::select(&fanout_sim::projection::ProjectionKind::ALL[..])
+}
+
+/// The event store's faults.
+pub fn sourcing_fault() -> impl Strategy<Value = Fault> {
+    prop_oneof![
+        projection().prop_map(|projection| Fault::ProjectionDown { projection }),
+        Just(Fault::DashboardBug),
+        share().prop_map(|share| Fault::ConcurrentWrites { share }),
+    ]
+}
+
+/// The event store's settings and its read models' actions.
+pub fn sourcing_action() -> impl Strategy<Value = Action> {
+    use fanout_sim::Storage;
+    prop_oneof![
+        prop_oneof![Just(Storage::Rows), Just(Storage::EventSourced)]
+            .prop_map(|storage| Action::SetStorage { storage }),
+        prop_oneof![Just(0u64), 1u64..500].prop_map(|every| Action::SetSnapshots { every }),
+        any::<bool>().prop_map(|on| Action::SetReplayGuard { on }),
+        projection().prop_map(|projection| Action::Rebuild { projection }),
+        projection().prop_map(|projection| Action::DeleteSnapshot { projection }),
+    ]
+}
+
 /// Any action, with values in and out of what the lab accepts (its text form must carry
 /// either exactly).
 pub fn action() -> impl Strategy<Value = Action> {
@@ -98,6 +125,7 @@ pub fn action() -> impl Strategy<Value = Action> {
         (service(), share()).prop_map(|(service, rate)| Fault::Errors { service, rate }),
         Just(Fault::BrokerDown),
         outbox_fault(),
+        sourcing_fault(),
     ];
     prop_oneof![
         Just(Action::BuyNow),
@@ -110,6 +138,7 @@ pub fn action() -> impl Strategy<Value = Action> {
         prop_oneof![Just(fanout_sim::saga::SagaStyle::Orchestrated), Just(fanout_sim::saga::SagaStyle::Choreographed)]
             .prop_map(|style| Action::SetSagaStyle { style }),
         any::<bool>().prop_map(|on| Action::SetSagaTimeouts { on }),
+        sourcing_action(),
         (catalog_service(), start_from()).prop_map(|(service, from)| Action::AddSubscriber { service, from }),
         catalog_service().prop_map(|service| Action::RemoveSubscriber { service }),
         fault.clone().prop_map(|fault| Action::Inject { fault }),
