@@ -8,7 +8,8 @@ use fanout_sim::fault::Fault;
 use fanout_sim::narration::{FailCause, Note, NoteKind, SettingNote};
 use fanout_sim::outbox::POLL_US;
 use fanout_sim::saga::{SagaStyle, SagaWhat};
-use fanout_sim::scenario::Publishing;
+use fanout_sim::projection::ProjectionKind;
+use fanout_sim::scenario::{Publishing, Storage};
 use fanout_sim::scenario::Scenario;
 use fanout_sim::subscription::FailureKind;
 use fanout_sim::time::{human, MS};
@@ -100,6 +101,33 @@ pub fn note_text(note: &Note, sc: &Scenario) -> String {
         NoteKind::SagaEnded { completed: false } => {
             format!("{} {o}'s saga is compensated: every completed step undone", capitalise(noun))
         }
+        NoteKind::StreamConflict { writer, expected, actual } => format!(
+            "Two writers changed {noun} {o} at once: the {} expected its stream at version {expected}, found it at \
+             {actual}, and was refused; it loads the stream again and retries",
+            writer_name(*writer)
+        ),
+        NoteKind::LostUpdate => format!(
+            "Two writers changed {noun} {o} at once: kept as a row, the second change overwrote the first, and \
+             nobody noticed"
+        ),
+        NoteKind::RebuildStarted { projection, from: 0 } => {
+            format!("The {} read model was reset: it reads the log again from position 0", read_model_name(*projection))
+        }
+        NoteKind::RebuildStarted { projection, from } => format!(
+            "The {} read model was reset to its snapshot at position {from} and reads the log from there",
+            read_model_name(*projection)
+        ),
+        NoteKind::RebuildDone { projection, done } => format!(
+            "The {} read model caught up after reading {} in {}{}",
+            read_model_name(*projection),
+            crate::words::count(done.replayed, "event"),
+            human(done.took_us),
+            if done.resent > 0 { format!(", and sent {} again", crate::words::count(done.resent, "email")) } else { String::new() }
+        ),
+        NoteKind::SnapshotDeleted { projection } => format!(
+            "The {} read model's snapshot was deleted: its next rebuild starts from position 0",
+            read_model_name(*projection)
+        ),
         NoteKind::Republished { event: e } => {
             format!("The broker stored event {e} ({noun} {o}) a second time: its subscribers will meet a duplicate")
         }
@@ -128,6 +156,15 @@ pub fn note_text(note: &Note, sc: &Scenario) -> String {
             let what = fault_text(fault, &fault_target_name(fault, sc));
             capitalise(&what)
         }
+        NoteKind::FaultCleared { fault: Fault::DashboardBug } => format!(
+            "The {} read model's bug is fixed: new events are counted right, but what it counted wrong stays wrong \
+             until it is rebuilt",
+            read_model_name(ProjectionKind::Dashboard)
+        ),
+        NoteKind::FaultCleared { fault: Fault::ProjectionDown { projection } } => format!(
+            "The {} read model is running again: it resumes from its last checkpoint",
+            read_model_name(*projection)
+        ),
         NoteKind::FaultCleared { fault } => {
             format!("{} recovered", capitalise(&fault_target_name(fault, sc)))
         }
@@ -215,6 +252,15 @@ fn setting_text(setting: &SettingNote, sc: &Scenario) -> String {
             format!("Choreographed sagas now have a deadline at the {svc}; past it, they are undone")
         }
         SettingNote::SagaTimeouts(false) => "Choreographed sagas have no deadline: one can wait forever".into(),
+        SettingNote::Storage(storage) => storage_text(storage, sc),
+        SettingNote::SnapshotEvery(0) => "Read models take no snapshots: a rebuild starts from position 0".into(),
+        SettingNote::SnapshotEvery(n) => format!("Each read model takes a snapshot every {n} events"),
+        SettingNote::ReplayGuard(true) => {
+            "Replay guard on: while a read model replays the log, it sends no email it sent before".into()
+        }
+        SettingNote::ReplayGuard(false) => {
+            "Replay guard off: a read model replaying the log sends its emails again".into()
+        }
         SettingNote::CancelShare(share) => {
             format!("{:.0}% of {}s cancel just after {}", share * 100.0, sc.actor.to_ascii_lowercase(), sc.placing)
         }
@@ -234,6 +280,36 @@ pub fn publishing_text(p: Publishing, sc: &Scenario) -> String {
         Publishing::OutboxTailing => {
             format!("The {svc} saves {event} as an outbox row with the {}; a relay follows the database's log", sc.noun)
         }
+    }
+}
+
+/// How the entry service keeps its orders, as a sentence.
+pub fn storage_text(storage: Storage, sc: &Scenario) -> String {
+    let (svc, noun) = (&sc.order_service.name, &sc.noun);
+    match storage {
+        Storage::Rows => format!("The {svc} keeps each {noun} as a row, changed in place"),
+        Storage::EventSourced => format!(
+            "The {svc} keeps each {noun} as a stream of events; its history page, sales dashboard and emails are \
+             read models projected from the log"
+        ),
+    }
+}
+
+/// A read model's name, as in "the dashboard read model".
+pub fn read_model_name(kind: ProjectionKind) -> &'static str {
+    match kind {
+        ProjectionKind::History => "order history",
+        ProjectionKind::Dashboard => "sales dashboard",
+        ProjectionKind::Emails => "emails",
+    }
+}
+
+/// Who the concurrent writers of an order are.
+pub fn writer_name(writer: u8) -> &'static str {
+    if writer == 0 {
+        "shopper's address change"
+    } else {
+        "support desk's address change"
     }
 }
 
@@ -258,6 +334,9 @@ pub fn fault_target_name(fault: &Fault, sc: &Scenario) -> String {
     match fault {
         Fault::CrashAfterCommit { .. } => return sc.order_service.name.clone(),
         Fault::RelayCrash { .. } | Fault::RelayDown => return RELAY.into(),
+        Fault::ProjectionDown { projection } => return format!("the {} read model", read_model_name(*projection)),
+        Fault::DashboardBug => return format!("the {} read model", read_model_name(ProjectionKind::Dashboard)),
+        Fault::ConcurrentWrites { .. } => return sc.order_service.name.clone(),
         _ => {}
     }
     match fault.service() {
@@ -294,6 +373,11 @@ pub fn fault_text(fault: &Fault, name: &str) -> String {
         Fault::RelayDown => format!("{name} is stopped"),
         Fault::CompensationFails { share, .. } => {
             format!("{name}'s compensations fail once, after paying out, {:.0}% of the time", share * 100.0)
+        }
+        Fault::ProjectionDown { .. } => format!("{name} is stopped: it falls behind the log"),
+        Fault::DashboardBug => format!("{name} has a bug: it adds refunds to sales instead of taking them off"),
+        Fault::ConcurrentWrites { share } => {
+            format!("{:.0}% of the {name}'s orders get two changes at once from two writers", share * 100.0)
         }
     }
 }

@@ -254,3 +254,50 @@ fn the_saga_is_told_in_words() {
     assert!(has(&lost, "StockReserved for order * was lost on its way to Payment"), "{lost:#?}");
     assert!(has(&lost, "Order *'s saga ran out of time: the Order Service announced OrderTimedOut"));
 }
+
+#[test]
+fn the_event_store_is_told_in_words() {
+    use fanout_sim::projection::ProjectionKind::{Dashboard, Emails, History};
+    let faults = ["concurrent-writes:0.2", "dashboard-bug:0s-4s", "projection-down:history:2s-3s"];
+    let setup = Setup {
+        rate: Some(5.0),
+        seed: 5,
+        faults: faults.iter().map(|f| FaultSpec::parse(f).unwrap()).collect(),
+        ..Setup::default()
+    };
+    let mut sim = Sim::from_setup(&setup).unwrap();
+    sim.apply(Action::SetRate { rate: 3.0 }).unwrap();
+    sim.apply(Action::SetStorage { storage: Storage::EventSourced }).unwrap();
+    sim.apply(Action::SetSnapshots { every: 20 }).unwrap();
+    sim.apply(Action::SetReplayGuard { on: true }).unwrap();
+    sim.schedule(5 * SEC, Action::Rebuild { projection: Dashboard }).unwrap();
+    sim.schedule(5 * SEC, Action::SetReplayGuard { on: false }).unwrap();
+    sim.schedule(6 * SEC, Action::DeleteSnapshot { projection: Emails }).unwrap();
+    sim.schedule(6 * SEC, Action::Rebuild { projection: Emails }).unwrap();
+    sim.schedule(7 * SEC, Action::Rebuild { projection: History }).unwrap();
+    sim.schedule(7 * SEC, Action::SetStorage { storage: Storage::Rows }).unwrap();
+    sim.run_until(9 * SEC);
+    let l: Vec<String> = sim.notes().map(|n| note_text(n, sim.scenario())).collect();
+    for want in [
+        "The Order Service keeps each order as a stream of events; its history page, sales dashboard and emails are read models projected from the log",
+        "Each read model takes a snapshot every 20 events",
+        "Replay guard on: while a read model replays the log, it sends no email it sent before",
+        "Replay guard off: a read model replaying the log sends its emails again",
+        "Two writers changed order * at once: the support desk's address change expected its stream at version 1, found it at 2, and was refused; it loads the stream again and retries",
+        "The sales dashboard read model has a bug: it adds refunds to sales instead of taking them off",
+        "The order history read model is stopped: it falls behind the log",
+        "The order history read model is running again: it resumes from its last checkpoint",
+        "The sales dashboard read model's bug is fixed: new events are counted right, but what it counted wrong stays wrong until it is rebuilt",
+        "The sales dashboard read model was reset: it reads the log again from position 0",
+        "The sales dashboard read model caught up after reading * events in *",
+        "The order history read model was reset to its snapshot at position * and reads the log from there",
+        "The emails read model caught up after reading * events in *, and sent * emails again",
+        "The emails read model's snapshot was deleted: its next rebuild starts from position 0",
+        "The Order Service keeps each order as a row, changed in place",
+        "20% of the Order Service's orders get two changes at once from two writers",
+    ] {
+        assert!(has(&l, want), "{want}\n{l:#?}");
+    }
+    let rows = lines("checkout", &["concurrent-writes:0.5"], vec![], 4);
+    assert!(has(&rows, "Two writers changed order * at once: kept as a row, the second change overwrote the first, and nobody noticed"), "{rows:#?}");
+}

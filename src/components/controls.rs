@@ -36,6 +36,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
         (sc.buy_label.clone(), sc.order_service.name.clone(), sc.request_noun.clone(), crate::words::plural(&sc.noun))
     };
     let publishing = engine.borrow().sim().publishing();
+    let storage = engine.borrow().sim().sourcing_view().storage;
     let (wiring, paused, speed, rate, seed, call_mode, policy) = {
         let e = engine.borrow();
         (
@@ -81,6 +82,10 @@ pub fn Controls(props: &ControlsProps) -> Html {
     };
     let on_publishing = {
         let set = apply(|v| Publishing::parse(v).map(|publishing| Action::SetPublishing { publishing }));
+        Callback::from(move |e: Event| set(e.target_unchecked_into::<HtmlSelectElement>().value()))
+    };
+    let on_storage = {
+        let set = apply(|v| fanout_sim::Storage::parse(v).map(|storage| Action::SetStorage { storage }));
         Callback::from(move |e: Event| set(e.target_unchecked_into::<HtmlSelectElement>().value()))
     };
     let on_play = {
@@ -243,6 +248,13 @@ pub fn Controls(props: &ControlsProps) -> Html {
                             <option value="direct" selected={publishing == Publishing::Direct}>{ "publishes itself (dual write)" }</option>
                             <option value="outbox-polling" selected={publishing == Publishing::OutboxPolling}>{ "writes an outbox row; a relay polls" }</option>
                             <option value="outbox-tailing" selected={publishing == Publishing::OutboxTailing}>{ "writes an outbox row; a relay tails the log" }</option>
+                        </select>
+                    </label>
+                    <label class="field">
+                        <span>{ format!("The {os_name} keeps its {nouns}") }</span>
+                        <select data-testid="storage" onchange={on_storage}>
+                            <option value="rows" selected={storage == fanout_sim::Storage::Rows}>{ "as rows, changed in place" }</option>
+                            <option value="event-sourced" selected={storage == fanout_sim::Storage::EventSourced}>{ "as streams of events, appended" }</option>
                         </select>
                     </label>
                 </div>

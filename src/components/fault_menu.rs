@@ -6,6 +6,7 @@
 use crate::components::broker_settings::BrokerSettings;
 use crate::components::delivery_settings::DeliverySettings;
 use crate::components::outbox_faults::OutboxFaults;
+use crate::components::store_faults::StoreFaults;
 use crate::components::saga_faults::SagaFaults;
 use crate::components::wire_faults::WireFaults;
 use crate::engine::EngineHandle;
@@ -235,6 +236,10 @@ pub fn FaultMenu(props: &FaultMenuProps) -> Html {
                 }
                 if node == Node::Orders && !request_driven {
                     <OutboxFaults engine={props.engine.clone()} tick={props.tick} on_changed={props.on_changed.clone()} />
+                }
+                // The store is the service's own business: its faults apply under either wiring.
+                if node == Node::Orders {
+                    <StoreFaults engine={props.engine.clone()} tick={props.tick} on_changed={props.on_changed.clone()} />
                 }
                 if subscriber.is_some() && request_driven {
                     <p class="menu-note" data-testid="event-only-note">

@@ -42,6 +42,7 @@ fn highlight_selector(target: &str) -> String {
         "topic" => "[data-testid=\"topic-panel\"]".into(),
         "outbox" => "[data-testid=\"outbox-panel\"]".into(),
         "sagas" => "[data-testid=\"saga-panel\"]".into(),
+        "store" => "[data-testid=\"store-panel\"]".into(),
         node => format!("[data-testid=\"node-{node}\"]"),
     }
 }
@@ -61,6 +62,7 @@ pub fn evidence(engine: &crate::engine::Engine) -> Vec<&'static str> {
             "topic" => "topic",
             "outbox" => "outbox",
             "sagas" => "sagas",
+            "store" => "store",
             _ => continue,
         };
         if !out.contains(&panel) {

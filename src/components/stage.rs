@@ -174,6 +174,34 @@ pub fn scene_summary(sim: &Sim) -> String {
             v.stuck
         ));
     }
+    let store = sim.sourcing_view();
+    if store.storage == fanout_sim::Storage::EventSourced || store.events > 0 {
+        let models: Vec<String> = store
+            .projections
+            .iter()
+            .map(|p| {
+                let name = crate::narration::read_model_name(p.kind);
+                let state = if p.wrong() {
+                    "wrong".to_string()
+                } else if p.stopped {
+                    format!("stopped, {} behind", crate::words::count(p.lag_events, "event"))
+                } else if p.rebuilding_from.is_some() {
+                    format!("rebuilding, {} behind", crate::words::count(p.lag_events, "event"))
+                } else if p.lag_events > 0 {
+                    format!("{} behind", crate::words::count(p.lag_events, "event"))
+                } else {
+                    "caught up".to_string()
+                };
+                format!("{name} {state}")
+            })
+            .collect();
+        now_parts.push(format!(
+            "the {}'s event store holds {}; its read models: {}",
+            sc.order_service.name,
+            crate::words::count(store.events, "event"),
+            models.join(", ")
+        ));
+    }
     if outbox.lost.total() > 0 {
         now_parts.push(format!(
             "{} saved with no event to announce {}",
@@ -416,6 +444,28 @@ pub fn Stage(props: &StageProps) -> Html {
     let stuck = sagas.as_ref().map_or(0, |v| v.stuck);
     let outbox = sim.outbox();
     let outbox_shown = wiring == Wiring::Event && (sim.publishing().uses_outbox() || outbox.pending_total > 0);
+    // Read models that are visibly behind or wrong: a pile of the log's events each has not
+    // applied, at the Order Service whose log it reads. A lag of a pass or two is normal and
+    // not drawn, so the piles mean something when they appear.
+    let store = sim.sourcing_view();
+    let store_piles: Vec<(fanout_sim::projection::ProjectionKind, u64, String, bool)> = store
+        .projections
+        .iter()
+        .filter(|p| p.wrong() || p.stopped || p.rebuilding_from.is_some() || p.lag_events >= crate::components::read_model_row::KEEPING_UP)
+        .map(|p| {
+            let name = crate::narration::read_model_name(p.kind);
+            let caption = if p.wrong() {
+                format!("{name} · wrong")
+            } else if p.stopped {
+                format!("{name} · stopped")
+            } else if p.rebuilding_from.is_some() {
+                format!("{name} · rebuilding")
+            } else {
+                format!("{name} · behind")
+            };
+            (p.kind, p.lag_events, caption, p.wrong())
+        })
+        .collect();
     let (sx, sy) = layout.shopper;
     let in_flight = sim.headline().in_flight;
     html! {
@@ -479,6 +529,13 @@ pub fn Stage(props: &StageProps) -> Html {
                         <span class="stack-caption lost">{ "stuck sagas" }</span>
                         <TokenStack test_id="stack-stuck" count={stuck} kind={TokenKind::Order} />
                     }
+                    { for store_piles.iter().map(|(kind, lag, caption, wrong)| html! {
+                        <>
+                            <span class={classes!("stack-caption", wrong.then_some("lost"))}
+                                  data-testid={format!("read-model-caption-{}", kind.key())}>{ caption.clone() }</span>
+                            <TokenStack test_id={format!("stack-read-model-{}", kind.key())} count={*lag} kind={TokenKind::Event} />
+                        </>
+                    }) }
                     if outbox.lost.total() > 0 {
                         <span class="stack-caption lost">{ "no event" }</span>
                         <TokenStack test_id="stack-lost" count={outbox.lost.total()} kind={TokenKind::Order} />

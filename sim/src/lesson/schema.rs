@@ -156,7 +156,7 @@ pub struct Step {
 }
 
 /// Panels and charts a step may point at, besides the stage's nodes.
-pub const HIGHLIGHTS: [&str; 11] = [
+pub const HIGHLIGHTS: [&str; 12] = [
     "shopper",
     "orders",
     "broker",
@@ -168,6 +168,7 @@ pub const HIGHLIGHTS: [&str; 11] = [
     "topic",
     "outbox",
     "sagas",
+    "store",
 ];
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
