@@ -35,6 +35,7 @@ pub mod saga;
 mod saga_flow;
 mod sagas;
 pub mod scenario;
+pub mod schema_registry;
 pub mod script;
 pub mod service;
 pub mod sim;

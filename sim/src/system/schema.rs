@@ -162,21 +162,7 @@ pub enum MessageKind {
     Command,
 }
 
-/// The type of a message's field.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, IntoStaticStr, VariantArray)]
-#[serde(rename_all = "kebab-case")]
-#[strum(serialize_all = "kebab-case")]
-pub enum FieldType {
-    /// The ID of the thing the actor started (the order): the same in every message of it.
-    Id,
-    /// The ID of the actor who started it.
-    ActorId,
-    /// An amount of money, in cents.
-    Money,
-    Number,
-    Text,
-    Time,
-}
+pub use crate::compat::FieldType;
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct MessageDecl {
