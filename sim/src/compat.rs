@@ -6,12 +6,30 @@
 //!
 //! Typed reasons only; the page words them.
 
-use crate::system::schema::FieldType;
 use serde::{Deserialize, Serialize};
 use strum::{EnumString, IntoStaticStr, VariantArray};
 
+/// The type of a message's field, as a file's `fields` name it. It lives here, below the file
+/// format (`system::schema` re-exports it), so that the scenario model and the registry need
+/// nothing from the format and the core's modules form no cycle.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, IntoStaticStr, VariantArray)]
+#[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
+pub enum FieldType {
+    /// The ID of the thing the actor started (the order): the same in every message of it.
+    Id,
+    /// The ID of the actor who started it.
+    ActorId,
+    /// An amount of money, in cents.
+    Money,
+    Number,
+    Text,
+    Time,
+}
+
 /// One field of a schema version.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct SchemaField {
     pub name: String,
     pub ty: FieldType,
@@ -20,7 +38,8 @@ pub struct SchemaField {
 }
 
 /// One version of an event's schema.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct SchemaVersion {
     pub version: u32,
     pub fields: Vec<SchemaField>,

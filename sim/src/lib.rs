@@ -37,6 +37,7 @@ pub mod saga;
 mod saga_flow;
 mod sagas;
 pub mod scenario;
+pub mod schema_registry;
 pub mod script;
 pub mod service;
 pub mod sim;

@@ -265,6 +265,10 @@ pub struct Scenario {
     /// A saga over some of the services: its steps, compensations and messages.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub saga: Option<crate::saga::SagaSpec>,
+    /// The schema registry's subjects, one per event type that declares a schema, with the
+    /// later schemas a producer may propose; empty when the system declares none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub schemas: Vec<crate::schema_registry::SubjectSpec>,
 }
 
 fn yes() -> bool {

@@ -285,6 +285,7 @@ fn scenario_file() -> impl Strategy<Value = ScenarioFile> {
                     publish_policy: PublishPolicy::BufferAndRetry,
                 },
                 saga: None,
+                schemas: Default::default(),
             }
         })
 }

@@ -59,15 +59,8 @@ impl Checker {
     }
 
     fn key(&mut self, path: &str, k: &str) {
-        let ok = !k.is_empty()
-            && k.len() <= 32
-            && k.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-            && k.starts_with(|c: char| c.is_ascii_lowercase());
-        if !ok {
-            self.bad(
-                path,
-                format!("`{}` must be lower-case letters, digits and dashes, starting with a letter", clip(k)),
-            );
+        if !is_key(k) {
+            self.bad(path, key_problem(k));
         }
     }
 
@@ -113,6 +106,27 @@ impl Checker {
 fn clip(s: &str) -> String {
     crate::text::clip(s, 40)
 }
+
+/// A key in a file (a service's, a channel's, a proposal's): lower-case letters, digits and
+/// dashes, starting with a letter, at most 32 characters.
+pub(super) fn is_key(k: &str) -> bool {
+    !k.is_empty()
+        && k.len() <= 32
+        && k.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && k.starts_with(|c: char| c.is_ascii_lowercase())
+}
+
+pub(super) fn key_problem(k: &str) -> String {
+    format!("`{}` must be lower-case letters, digits and dashes, starting with a letter", clip(k))
+}
+
+/// A message's field name: lower-case letters, digits and underscores.
+pub(super) fn is_field_name(f: &str) -> bool {
+    !f.is_empty() && f.chars().all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '_')
+}
+
+pub(super) const FIELD_NAME_PROBLEM: &str = "field names are lower-case letters, digits and underscores";
+pub(super) const NO_ID_PROBLEM: &str = "every message carries the ID of what the actor started: a field of type \"id\"";
 
 fn is_type_name(s: &str) -> bool {
     !s.is_empty()
@@ -176,20 +190,12 @@ pub fn compile(f: &ScenarioFile) -> Result<Scenario, Vec<Problem>> {
             c.bad(format!("{path}.version"), "versions start at 1");
         }
         for field in m.fields.keys() {
-            let ok = !field.is_empty()
-                && field.chars().all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '_');
-            if !ok {
-                c.bad(
-                    format!("{path}.fields.{}", clip(field)),
-                    "field names are lower-case letters, digits and underscores",
-                );
+            if !is_field_name(field) {
+                c.bad(format!("{path}.fields.{}", clip(field)), FIELD_NAME_PROBLEM);
             }
         }
         if !m.fields.values().any(|t| *t == FieldType::Id) {
-            c.bad(
-                format!("{path}.fields"),
-                "every message carries the ID of what the actor started: a field of type \"id\"",
-            );
+            c.bad(format!("{path}.fields"), NO_ID_PROBLEM);
         }
     }
     for (i, m) in f.messages.iter().enumerate() {
@@ -496,11 +502,25 @@ pub fn compile(f: &ScenarioFile) -> Result<Scenario, Vec<Problem>> {
         cancellable: e.cancel.is_some(),
         buy_label: w.action.clone(),
         saga: None,
+        schemas: Vec::new(),
         chain: shape.chain,
     };
     let mut scenario = scenario;
+    // The saga and the schemas name message types, so they are compiled once the rest is;
+    // the problems of both are reported together.
+    let mut problems = Vec::new();
     if let Some(decl) = &f.saga {
-        scenario.saga = Some(super::saga::compile(decl, &scenario)?);
+        match super::saga::compile(decl, &scenario) {
+            Ok(saga) => scenario.saga = Some(saga),
+            Err(p) => problems.extend(p),
+        }
+    }
+    match super::schemas::compile(f, &scenario) {
+        Ok(schemas) => scenario.schemas = schemas,
+        Err(p) => problems.extend(p),
+    }
+    if !problems.is_empty() {
+        return Err(problems);
     }
     scenario.validate().map_err(|why| vec![Problem { path: String::new(), what: why }])?;
     Ok(scenario)

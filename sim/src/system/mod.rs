@@ -7,6 +7,7 @@ pub mod read;
 mod saga;
 pub mod registry;
 pub mod schema;
+mod schemas;
 mod shape;
 
 pub use compile::{compile, load, Problem};

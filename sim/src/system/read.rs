@@ -5,6 +5,7 @@
 
 use super::compile::Problem;
 use super::schema::*;
+use crate::compat::Compatibility;
 use crate::consumer::Effect;
 use crate::scenario::{CallMode, PublishPolicy};
 use serde_json::{Map, Value};
@@ -199,6 +200,30 @@ impl Reader {
         }
     }
 
+    /// The object of field names and types at `path.fields`.
+    fn fields(&mut self, m: &Obj, path: &str) -> BTreeMap<String, FieldType> {
+        let mut fields = BTreeMap::new();
+        match self.need(m, path, "fields") {
+            Some(Value::Object(fm)) => {
+                for (name, t) in fm {
+                    if let Some(t) = self.pick::<FieldType>(t, format!("{path}.fields.{}", short_str(name))) {
+                        fields.insert(name.clone(), t);
+                    }
+                }
+            }
+            Some(other) => self
+                .bad(at(path, "fields"), format!("must be an object of field names and types, not {}", what_is(other))),
+            None => {}
+        }
+        fields
+    }
+
+    /// An optional list of texts at `path.key`.
+    fn texts(&mut self, m: &Obj, path: &str, key: &str) -> Vec<String> {
+        let list = self.list(m, path, key, false);
+        list.iter().enumerate().map(|(k, v)| self.text(v, format!("{path}.{key}[{k}]"))).collect()
+    }
+
     fn thens(&mut self, m: &Obj, path: &str) -> Vec<Then> {
         let list = self.list(m, path, "then", false);
         list.iter().enumerate().map(|(k, v)| self.then(v, &format!("{path}.then[{k}]"))).collect()
@@ -220,7 +245,7 @@ pub fn read(text: &str) -> Result<ScenarioFile, Vec<Problem>> {
         vec![Problem { path: at.unwrap_or_default(), what: format!("the file is not JSON: {what}") }]
     })?;
     let mut r = Reader { problems: Vec::new() };
-    const TOP: [&str; 14] = [
+    const TOP: [&str; 15] = [
         "format",
         "version",
         "id",
@@ -235,6 +260,7 @@ pub fn read(text: &str) -> Result<ScenarioFile, Vec<Problem>> {
         "timing",
         "defaults",
         "saga",
+        "schemas",
     ];
     let Some(top) = r.object(&value, "", &TOP) else { return Err(r.problems) };
     let format = r.field_text(top, "", "format");
@@ -321,21 +347,7 @@ pub fn read(text: &str) -> Result<ScenarioFile, Vec<Problem>> {
         let path = format!("messages[{k}]");
         let Some(m) = r.object(v, &path, &["name", "kind", "version", "fields", "undoes"]) else { continue };
         let kind = r.need(m, &path, "kind").and_then(|v| r.pick(v, at(&path, "kind")));
-        let mut fields = BTreeMap::new();
-        match r.need(m, &path, "fields") {
-            Some(Value::Object(fm)) => {
-                for (name, t) in fm {
-                    if let Some(t) = r.pick::<FieldType>(t, format!("{path}.fields.{}", short_str(name))) {
-                        fields.insert(name.clone(), t);
-                    }
-                }
-            }
-            Some(other) => r.bad(
-                at(&path, "fields"),
-                format!("must be an object of field names and types, not {}", what_is(other)),
-            ),
-            None => {}
-        }
+        let fields = r.fields(m, &path);
         messages.push(MessageDecl {
             name: r.field_text(m, &path, "name"),
             kind: kind.unwrap_or(MessageKind::Event),
@@ -453,6 +465,7 @@ pub fn read(text: &str) -> Result<ScenarioFile, Vec<Problem>> {
     };
 
     let saga = top.get("saga").and_then(|v| r.saga(v));
+    let schemas = top.get("schemas").filter(|v| !v.is_null()).map(|v| r.schemas(v)).unwrap_or_default();
 
     if !r.problems.is_empty() {
         return Err(r.problems);
@@ -472,6 +485,7 @@ pub fn read(text: &str) -> Result<ScenarioFile, Vec<Problem>> {
         timing,
         defaults,
         saga,
+        schemas,
     })
 }
 
@@ -504,6 +518,38 @@ impl Reader {
             timed_out_event: self.field_text(m, "saga", "timed_out_event"),
             steps,
         })
+    }
+}
+
+impl Reader {
+    fn schemas(&mut self, v: &Value) -> BTreeMap<String, SchemaDecl> {
+        let mut schemas = BTreeMap::new();
+        let Value::Object(m) = v else {
+            self.bad(
+                "schemas".into(),
+                format!("must be an object of event names and their schemas, not {}", what_is(v)),
+            );
+            return schemas;
+        };
+        for (name, s) in m {
+            let path = format!("schemas.{}", short_str(name));
+            let Some(sm) = self.object(s, &path, &["mode", "optional", "proposals"]) else { continue };
+            let mode =
+                sm.get("mode").filter(|v| !v.is_null()).and_then(|v| self.pick::<Compatibility>(v, at(&path, "mode")));
+            let optional = self.texts(sm, &path, "optional");
+            let mut proposals = Vec::new();
+            for (k, p) in self.list(sm, &path, "proposals", false).iter().enumerate() {
+                let pp = format!("{path}.proposals[{k}]");
+                let Some(pm) = self.object(p, &pp, &["key", "fields", "optional"]) else { continue };
+                proposals.push(ProposalDecl {
+                    key: self.field_text(pm, &pp, "key"),
+                    fields: self.fields(pm, &pp),
+                    optional: self.texts(pm, &pp, "optional"),
+                });
+            }
+            schemas.insert(name.clone(), SchemaDecl { mode: mode.unwrap_or_default(), optional, proposals });
+        }
+        schemas
     }
 }
 

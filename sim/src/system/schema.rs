@@ -10,6 +10,7 @@
 //!
 //! [`Scenario`]: crate::scenario::Scenario
 
+use crate::compat::Compatibility;
 use crate::consumer::Effect;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -42,6 +43,34 @@ pub struct ScenarioFile {
     /// A saga over some of the services, if the system has one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub saga: Option<SagaDecl>,
+    /// The schemas the broker's registry keeps, by event name, with the later schemas a
+    /// producer may propose in the lab; empty: none.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub schemas: BTreeMap<String, SchemaDecl>,
+}
+
+/// One event's subject in the schema registry, as a file writes it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SchemaDecl {
+    /// The registry's name for it: `BACKWARD` (when the file gives none), `FULL_TRANSITIVE`.
+    pub mode: Compatibility,
+    /// Fields of the declared message (its `fields`) that have defaults.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub optional: Vec<String>,
+    /// Later schemas a producer may deploy in the lab, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub proposals: Vec<ProposalDecl>,
+}
+
+/// A later schema of an event: its whole field set, not a change.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ProposalDecl {
+    /// Lower-case letters, digits and dashes: `add-coupon`.
+    pub key: String,
+    pub fields: BTreeMap<String, FieldType>,
+    /// Which of `fields` have defaults.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub optional: Vec<String>,
 }
 
 /// A saga as a file writes it: services by key, durations as text, message names.
@@ -162,21 +191,7 @@ pub enum MessageKind {
     Command,
 }
 
-/// The type of a message's field.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, IntoStaticStr, VariantArray)]
-#[serde(rename_all = "kebab-case")]
-#[strum(serialize_all = "kebab-case")]
-pub enum FieldType {
-    /// The ID of the thing the actor started (the order): the same in every message of it.
-    Id,
-    /// The ID of the actor who started it.
-    ActorId,
-    /// An amount of money, in cents.
-    Money,
-    Number,
-    Text,
-    Time,
-}
+pub use crate::compat::FieldType;
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct MessageDecl {
