@@ -284,3 +284,14 @@ proptest! {
         prop_assert_eq!(play(), play());
     }
 }
+
+/// The event-sourcing lesson, played headless: every prediction's right answer is the one
+/// it teaches.
+#[test]
+fn the_event_sourcing_lesson_grades_what_it_teaches() {
+    let right = common::lesson_truths("event-sourcing", 4);
+    assert_eq!(
+        right,
+        ["stopped-wrong=behind", "fixed-right=wrong", "resend=all", "guarded=none", "snapshot-fast=faster", "conflicts=none"]
+    );
+}

@@ -32,7 +32,8 @@ lessons![
     "12-broker.json",
     "13-outbox.json",
     "14-sagas.json",
-    "15-ride-sharing.json",
+    "15-event-sourcing.json",
+    "17-ride-sharing.json",
 ];
 
 /// Every built-in lesson, read and checked.
