@@ -34,3 +34,21 @@ fn hops_per_second_in_the_browser() {
         console_log!("{}", workload::plain_line("wasm", &case, hops, seconds));
     }
 }
+
+#[path = "../sim/benches/replay/mod.rs"]
+mod replay;
+
+/// Rebuilding a read model of more than 100,000 events in the browser, from position 0 and
+/// from a snapshot: the budget is 100 ms. `tests/bench/core-wasm.sh` prints the lines.
+#[wasm_bindgen_test]
+#[ignore = "a bench: run by `make bench-browser`"]
+fn a_replay_of_100000_events_in_the_browser() {
+    let performance = web_sys::window().expect("a window").performance().expect("performance");
+    for (from, every) in [("from 0", 0), ("from snapshot", 25_000)] {
+        let store = replay::store(every);
+        // Untimed first, as above.
+        std::hint::black_box(replay::rebuild(store.clone()));
+        let (events, seconds) = replay::best_of(&store, RUNS, || performance.now() / 1e3);
+        console_log!("{}", replay::line("wasm", from, events, seconds));
+    }
+}

@@ -34,6 +34,10 @@ native_exe=$(cargo bench -p fanout-sim --bench hops --no-run --message-format=js
   grep -F '"kind":["bench"]' | grep -F '"name":"hops"' | sed -n 's/.*"executable":"\([^"]*\)".*/\1/p' | tail -n 1) || true
 [ -x "$native_exe" ] || { echo "core-wasm: the native hops bench did not build (see $LOG)" >&2; exit 1; }
 native() { FANOUT_HOPS_PLAIN=$RUNS FANOUT_HOPS_TAG=native "$native_exe"; }
+native_replay_exe=$(cargo bench -p fanout-sim --bench replay --no-run --message-format=json-render-diagnostics 2>>"$LOG" |
+  grep -F '"kind":["bench"]' | grep -F '"name":"replay"' | sed -n 's/.*"executable":"\([^"]*\)".*/\1/p' | tail -n 1) || true
+[ -x "$native_replay_exe" ] || { echo "core-wasm: the native replay bench did not build (see $LOG)" >&2; exit 1; }
+out_all=
 
 # Built first, so that the rounds below only run.
 wasm_test() {
@@ -53,12 +57,14 @@ done
 # Rounds of native, then each WebAssembly build in headless Chromium; the best of each side.
 lines=
 for r in $(seq 1 "$ROUNDS"); do
+  out_all=
   echo "core-wasm: round $r of $ROUNDS: native, then in headless Chromium:$built..." >&2
   lines+=$'\n'"round $r"$'\n'$(native)
   for profile in $built; do
     if out=$(wasm_test "$profile" -- --include-ignored --nocapture 2>>"$LOG"); then
       printf '%s\n' "$out" >>"$LOG"
       lines+=$'\n'$(printf '%s\n' "$out" | sed -n "s/^.*plain wasm /plain wasm-$profile /p")
+      out_all+=$'\n'$(printf '%s\n' "$out" | sed -n "s/^.*replay wasm /replay wasm-$profile /p")
     else
       printf '%s\n' "$out" >>"$LOG"
       echo "core-wasm: the WebAssembly bench failed in the browser ($profile profile); see $LOG" >&2
@@ -77,4 +83,12 @@ printf '%s\n' "$lines" | awk -v tags="native$tags" -v labels="$labels" -v rounds
   tee "$REPORT_DIR/core-wasm.txt"
 echo "(M/s: million hops per second; ratio: wasm / native, of the best runs; release: the page's"
 echo " profile, opt-level z; bench: the native bench's profile, opt-level 3)"
+# The replay of an event store of more than 100,000 events (budget: 100 ms in the page), from
+# the last round: native beside each WebAssembly build.
+echo
+echo "Rebuilding a read model of an event store of 100,000+ events (best of $RUNS, last round):"
+{
+  "$native_replay_exe"
+  printf '%s\n' "$out_all" | sed -n 's/^.*\(replay wasm \)/\1/p'
+} | tee -a "$REPORT_DIR/core-wasm.txt"
 echo "(wrote target/bench/core-wasm.txt; the runs and build output are in target/bench/core-wasm.log)"
