@@ -45,6 +45,7 @@ bench: bench-native bench-browser
 bench-native:
 	cargo bench -p fanout-sim --bench hops
 	cargo bench -p fanout-sim --bench patterns
+	cargo bench -p fanout-sim --bench replay
 	BENCH_BASE=$(BENCH_BASE) bash tests/bench/compare-core.sh
 
 # The core compiled to WebAssembly beside the native figure, then the page: frame time, seeking,
