@@ -158,6 +158,13 @@ pub fn ReadModelRow(props: &ReadModelRowProps) -> Html {
                     </span>
                 }
             </p>
+            if v.stale.count > 0 {
+                <p class="read-model-figures" data-testid={format!("read-model-stale-{key}")}
+                   data-p95-ms={(v.stale.p95_us / 1000).to_string()}>
+                    { format!("Stale window: a read here misses a write for up to {} (95th percentile of recent events; the worst {}).",
+                              human(v.stale.p95_us), human(v.stale.max_us)) }
+                </p>
+            }
             if let Some(last) = last {
                 <p class="read-model-last" data-testid={format!("read-model-last-{key}")}>{ last }</p>
             }
