@@ -40,7 +40,8 @@ impl Sim {
             return;
         }
         let channel = self.scenario.chain.channel_of(m.mtype);
-        let entry = LogEntry { event: m.event, order: m.order, mtype: m.mtype, published_us: self.now };
+        let schema = self.written_version(m.mtype, m.sent_us());
+        let entry = LogEntry { event: m.event, order: m.order, mtype: m.mtype, published_us: self.now, schema };
         let (p, offset) = self.broker.topics[channel as usize].append(entry);
         self.fold(0x8000 | (p as u64) << 32 | offset << 8 | (channel as u64) << 56);
         match m.mtype {
@@ -273,6 +274,7 @@ impl Sim {
             published_us: f.entry.published_us,
             delivery: if tracked { f.id } else { UNTRACKED },
             mtype: f.entry.mtype,
+            schema: f.entry.schema,
         };
         if !self.enqueue(Node::Service(i), job) {
             // The consumer's queue is full: try again after the redelivery delay.
@@ -303,7 +305,7 @@ impl Sim {
 
     /// A consumer finished an event; `failure` says why it failed, if it did.
     pub(crate) fn work_finished(&mut self, i: u16, job: Job, failure: Option<FailureKind>) {
-        let Job::Work { event, order, published_us, delivery, mtype } = job else { return };
+        let Job::Work { event, order, published_us, delivery, mtype, .. } = job else { return };
         let kind = EventKind::of(mtype);
         if failure.is_none() {
             let idempotent = self.broker.subs[i as usize].settings.idempotent;

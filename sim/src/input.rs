@@ -5,6 +5,7 @@ use crate::delivery::{Guarantee, RetryPolicy, StartFrom};
 use crate::fault::Fault;
 use crate::keys::{given, need, refuse_rest};
 use crate::saga::SagaStyle;
+use crate::compat::Compatibility;
 use crate::projection::ProjectionKind;
 use crate::scenario::{CallMode, PublishPolicy, Publishing, Storage, Wiring};
 use crate::time::Micros;
@@ -64,6 +65,29 @@ pub enum Action {
     /// Deletes a read model's snapshot.
     DeleteSnapshot {
         projection: ProjectionKind,
+    },
+    /// The producer of `message` deploys its proposed schema `proposal`: the registry checks
+    /// it; accepted, the producer writes it from now on.
+    Deploy {
+        message: String,
+        proposal: String,
+    },
+    /// The producer of `message` writes registered version `version` from now on (a rollback,
+    /// or a version registered earlier).
+    SetProducerVersion {
+        message: String,
+        version: u32,
+    },
+    /// Consumer `service` reads `message` with registered version `version` from now on.
+    SetReaderVersion {
+        service: String,
+        message: String,
+        version: u32,
+    },
+    /// The registry checks `message`'s registrations under this mode from now on.
+    SetCompatibility {
+        message: String,
+        compatibility: Compatibility,
     },
     AddSubscriber {
         service: String,
@@ -136,7 +160,8 @@ impl Action {
             | Action::SetSync { service, .. }
             | Action::SetRetry { service, .. }
             | Action::SetConsumers { service, .. }
-            | Action::Redrive { service, .. } => Some(service),
+            | Action::Redrive { service, .. }
+            | Action::SetReaderVersion { service, .. } => Some(service),
             _ => None,
         }
     }
@@ -172,6 +197,10 @@ enum ActionKind {
     SetReplayGuard,
     Rebuild,
     DeleteSnapshot,
+    Deploy,
+    SetProducerVersion,
+    SetReaderVersion,
+    SetCompatibility,
     AddSubscriber,
     RemoveSubscriber,
     Inject,
@@ -222,6 +251,14 @@ struct RawAction {
     #[serde(default, deserialize_with = "given")]
     projection: Option<ProjectionKind>,
     #[serde(default, deserialize_with = "given")]
+    message: Option<String>,
+    #[serde(default, deserialize_with = "given")]
+    proposal: Option<String>,
+    #[serde(default, deserialize_with = "given")]
+    version: Option<u32>,
+    #[serde(default, deserialize_with = "given")]
+    compatibility: Option<Compatibility>,
+    #[serde(default, deserialize_with = "given")]
     service: Option<String>,
     #[serde(default, deserialize_with = "given")]
     from: Option<StartFrom>,
@@ -268,6 +305,23 @@ impl RawAction {
             ActionKind::DeleteSnapshot => {
                 Action::DeleteSnapshot { projection: need(&mut s.projection, "projection", kind)? }
             }
+            ActionKind::Deploy => Action::Deploy {
+                message: need(&mut s.message, "message", kind)?,
+                proposal: need(&mut s.proposal, "proposal", kind)?,
+            },
+            ActionKind::SetProducerVersion => Action::SetProducerVersion {
+                message: need(&mut s.message, "message", kind)?,
+                version: need(&mut s.version, "version", kind)?,
+            },
+            ActionKind::SetReaderVersion => Action::SetReaderVersion {
+                service: need(&mut s.service, "service", kind)?,
+                message: need(&mut s.message, "message", kind)?,
+                version: need(&mut s.version, "version", kind)?,
+            },
+            ActionKind::SetCompatibility => Action::SetCompatibility {
+                message: need(&mut s.message, "message", kind)?,
+                compatibility: need(&mut s.compatibility, "compatibility", kind)?,
+            },
             ActionKind::AddSubscriber => Action::AddSubscriber {
                 service: need(&mut s.service, "service", kind)?,
                 from: s.from.take().unwrap_or_default(),
@@ -317,6 +371,10 @@ impl RawAction {
                 ("storage", s.storage.is_some()),
                 ("every", s.every.is_some()),
                 ("projection", s.projection.is_some()),
+                ("message", s.message.is_some()),
+                ("proposal", s.proposal.is_some()),
+                ("version", s.version.is_some()),
+                ("compatibility", s.compatibility.is_some()),
                 ("service", s.service.is_some()),
                 ("from", s.from.is_some()),
                 ("fault", s.fault.is_some()),

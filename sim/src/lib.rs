@@ -13,6 +13,8 @@ pub mod compat;
 pub mod consumer;
 pub mod delivery;
 pub mod event_store;
+pub mod evolution;
+mod evolution_flow;
 pub mod export;
 pub mod fault;
 mod flows;

@@ -130,6 +130,9 @@ struct Args {
     /// Read models do not send their emails again while they replay the log.
     #[arg(long = "replay-guard")]
     replay_guard: bool,
+    /// The schema registry's compatibility mode for every subject the system declares.
+    #[arg(long, value_name = "NONE|BACKWARD|FORWARD|FULL|BACKWARD_TRANSITIVE|FORWARD_TRANSITIVE|FULL_TRANSITIVE", value_parser = parse_compatibility)]
+    compatibility: Option<fanout_sim::compat::Compatibility>,
     /// An intervention at a moment, written as a link's `at=` step: e.g. 5s:buy,
     /// 0s:idempotent:email:on, 12.5s:inject:crash:email, 20s:rate:8; may be repeated. Every
     /// form is listed in the README.
@@ -180,6 +183,15 @@ fn parse_policy(s: &str) -> Result<PublishPolicy, String> {
 fn parse_saga_style(s: &str) -> Result<fanout_sim::saga::SagaStyle, String> {
     fanout_sim::saga::SagaStyle::parse(s)
         .ok_or_else(|| format!("unknown saga style `{s}`; accepted: orchestrated, choreographed"))
+}
+
+fn parse_compatibility(s: &str) -> Result<fanout_sim::compat::Compatibility, String> {
+    fanout_sim::compat::Compatibility::parse(s).ok_or_else(|| {
+        format!(
+            "unknown compatibility `{s}`; accepted: NONE, BACKWARD, FORWARD, FULL, BACKWARD_TRANSITIVE, \
+             FORWARD_TRANSITIVE, FULL_TRANSITIVE"
+        )
+    })
 }
 
 fn parse_storage(s: &str) -> Result<fanout_sim::Storage, String> {
@@ -358,6 +370,15 @@ fn flag_steps(args: &Args, scenario: &Scenario) -> Vec<(Step, String)> {
     }
     if args.replay_guard {
         actions.push((Action::SetReplayGuard { on: true }, "'--replay-guard'".into()));
+    }
+    if let Some(compatibility) = args.compatibility {
+        for spec in &scenario.schemas {
+            let message = scenario.type_name(spec.mtype).to_string();
+            actions.push((
+                Action::SetCompatibility { message, compatibility },
+                flag("compatibility", compatibility.key()),
+            ));
+        }
     }
     for s in &args.add {
         actions.push((
@@ -739,6 +760,34 @@ fn print_table(r: &Report) {
                 rebuild
             );
         }
+    }
+    for s in &r.schemas {
+        println!(
+            "schemas    {} ({}): producer writes v{}; versions {}",
+            s.message,
+            s.compatibility,
+            s.producer,
+            s.versions
+                .iter()
+                .map(|v| format!("v{} [{}]", v.version, v.fields.join(", ")))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        for g in s.registrations.iter().filter(|g| g.proposal.is_some()) {
+            let what = match (g.outcome.as_str(), &g.field) {
+                ("refused", Some(field)) => format!(
+                    "refused: conflicts with v{} ({}, {} `{field}`)",
+                    g.version,
+                    g.direction.as_deref().unwrap_or(""),
+                    g.reason.as_deref().unwrap_or("")
+                ),
+                (outcome, _) => format!("{outcome} as v{}", g.version),
+            };
+            println!("{:<10} {:.1} s {}: {what}", "", g.at_s, g.proposal.as_deref().unwrap_or(""));
+        }
+        let readers: Vec<String> =
+            s.readers.iter().map(|r| format!("{} v{} ({} unreadable)", r.service, r.version, r.unreadable)).collect();
+        println!("{:<10} readers: {}", "", readers.join(", "));
     }
     println!("hops       {}", c.hops);
     println!("trace_hash {}", r.trace_hash);

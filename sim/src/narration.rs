@@ -185,6 +185,21 @@ pub enum NoteKind {
     SnapshotDeleted {
         projection: crate::projection::ProjectionKind,
     },
+    /// A producer deployed a proposed schema of subject `subject`: the registry's answer.
+    SchemaDeployed {
+        subject: u16,
+        proposal: u16,
+        outcome: crate::schema_registry::Outcome,
+    },
+    /// `service`, reading with version `reader`, could not read an event written with
+    /// `writer`, for `why`.
+    Unreadable {
+        service: u16,
+        subject: u16,
+        writer: u32,
+        reader: u32,
+        why: crate::compat::Incompatible,
+    },
     /// A setting of a subscriber (or of the topic or the shoppers, with no service) changed.
     SettingChanged {
         service: Option<u16>,
@@ -218,6 +233,21 @@ pub enum SettingNote {
     /// A snapshot of each read model every this many events (0: none).
     SnapshotEvery(u64),
     ReplayGuard(bool),
+    /// The producer of subject `subject` writes `version` from now on.
+    ProducerVersion {
+        subject: u16,
+        version: u32,
+    },
+    /// A consumer reads subject `subject` with `version` from now on.
+    ReaderVersion {
+        subject: u16,
+        version: u32,
+    },
+    /// The registry checks subject `subject`'s registrations under `mode` from now on.
+    Compatibility {
+        subject: u16,
+        mode: crate::compat::Compatibility,
+    },
 }
 
 /// One line of the log.
@@ -246,6 +276,7 @@ impl Note {
                 | NoteKind::DeadLettered { .. }
                 | NoteKind::CancelLost
                 | NoteKind::LostUpdate
+                | NoteKind::Unreadable { .. }
         )
     }
 }

@@ -62,6 +62,137 @@ pub struct Report {
     pub sagas: Option<SagaReport>,
     /// How the entry service keeps its orders, and its event store's read models.
     pub storage: StorageReport,
+    /// The schema registry's subjects, for a system that declares schemas.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub schemas: Vec<SubjectReport>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct SubjectReport {
+    /// The event type: `OrderPlaced`.
+    pub message: String,
+    /// The registry's mode at the end: `BACKWARD`.
+    pub compatibility: String,
+    /// The version its producer writes at the end.
+    pub producer: u32,
+    /// Registered versions, each with its fields (`name`, or `name?` for a field with a default).
+    pub versions: Vec<VersionReport>,
+    /// Every registration asked, in order.
+    pub registrations: Vec<RegistrationReport>,
+    /// Per wired service: the version it reads with, and the events it could not read.
+    pub readers: Vec<ReaderReport>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct VersionReport {
+    pub version: u32,
+    pub fields: Vec<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct RegistrationReport {
+    pub at_s: f64,
+    /// The proposal's key; absent for the declared first version.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub proposal: Option<String>,
+    /// `registered`, `already-registered` or `refused`.
+    pub outcome: String,
+    /// The version registered or found; for a refusal, the version it conflicts with.
+    pub version: u32,
+    /// For a refusal: `new-reads-old` (BACKWARD) or `old-reads-new` (FORWARD), the field, and
+    /// `missing-required` or `type-changed`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub direction: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ReaderReport {
+    pub service: String,
+    pub version: u32,
+    pub unreadable: u64,
+}
+
+impl SubjectReport {
+    fn all(sim: &Sim) -> Vec<SubjectReport> {
+        use crate::compat::{Direction, Incompatible};
+        use crate::schema_registry::Outcome;
+        let Some(v) = sim.schema_view() else { return Vec::new() };
+        let sc = sim.scenario();
+        v.subjects
+            .iter()
+            .map(|s| SubjectReport {
+                message: sc.type_name(s.mtype).to_string(),
+                compatibility: s.mode.key().into(),
+                producer: s.producer,
+                versions: s
+                    .versions
+                    .iter()
+                    .map(|(version, fields)| VersionReport {
+                        version: *version,
+                        fields: fields
+                            .iter()
+                            .map(|f| if f.has_default { format!("{}?", f.name) } else { f.name.clone() })
+                            .collect(),
+                    })
+                    .collect(),
+                registrations: s
+                    .history
+                    .iter()
+                    .map(|r| {
+                        let proposal = r.proposal.map(|p| s.proposals[p as usize].0.clone());
+                        let base = RegistrationReport {
+                            at_s: crate::time::as_secs(r.at_us),
+                            proposal,
+                            outcome: String::new(),
+                            version: 0,
+                            direction: None,
+                            field: None,
+                            reason: None,
+                        };
+                        match &r.outcome {
+                            Outcome::Registered { version } => {
+                                RegistrationReport { outcome: "registered".into(), version: *version, ..base }
+                            }
+                            Outcome::AlreadyRegistered { version } => {
+                                RegistrationReport { outcome: "already-registered".into(), version: *version, ..base }
+                            }
+                            Outcome::Refused { conflict, .. } => {
+                                let (field, reason) = match &conflict.reason {
+                                    Incompatible::MissingRequired { field } => (field.clone(), "missing-required"),
+                                    Incompatible::TypeChanged { field, .. } => (field.clone(), "type-changed"),
+                                };
+                                let direction = match conflict.direction {
+                                    Direction::NewReadsOld => "new-reads-old",
+                                    Direction::OldReadsNew => "old-reads-new",
+                                };
+                                RegistrationReport {
+                                    outcome: "refused".into(),
+                                    version: conflict.version,
+                                    direction: Some(direction.into()),
+                                    field: Some(field),
+                                    reason: Some(reason.into()),
+                                    ..base
+                                }
+                            }
+                        }
+                    })
+                    .collect(),
+                readers: sim
+                    .wired()
+                    .iter()
+                    .map(|&i| ReaderReport {
+                        service: sc.catalog[i as usize].key.clone(),
+                        version: s.readers[i as usize],
+                        unreadable: v.unreadable[i as usize],
+                    })
+                    .collect(),
+            })
+            .collect()
+    }
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -270,6 +401,7 @@ impl Report {
             checkouts: headline,
             publishing: PublishingReport::of(sim),
             storage: StorageReport::of(sim),
+            schemas: SubjectReport::all(sim),
             sagas: sim.sagas().map(|v| SagaReport {
                 style: v.style.key().into(),
                 timeouts: v.timeouts,

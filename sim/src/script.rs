@@ -10,6 +10,7 @@ use crate::delivery::{Guarantee, RetryPolicy, StartFrom};
 use crate::fault::FaultSpec;
 use crate::input::Action;
 use crate::saga::SagaStyle;
+use crate::compat::Compatibility;
 use crate::projection::ProjectionKind;
 use crate::scenario::{CallMode, PublishPolicy, Publishing, Storage, Wiring};
 pub use crate::time::seconds_text;
@@ -19,7 +20,8 @@ use crate::topic::PartitionKey;
 /// The accepted action forms, quoted in every parse error.
 pub const ACTION_FORMS: &str = "buy, rate:PER_SECOND, wiring:request|event, calls:sequential|parallel, \
 publish:fail|buffer-and-retry, publishing:direct|outbox-polling|outbox-tailing, saga:orchestrated|choreographed, saga-timeouts:on|off, storage:rows|event-sourced, snapshots:N, replay-guard:on|off, \
-rebuild:history|dashboard|emails, delete-snapshot:history|dashboard|emails, add:SERVICE[:earliest], remove:SERVICE, inject:FAULT, clear:FAULT, \
+rebuild:history|dashboard|emails, delete-snapshot:history|dashboard|emails, deploy:MESSAGE:PROPOSAL, \
+producer:MESSAGE:VERSION, reader:SERVICE:MESSAGE:VERSION, compatibility:MESSAGE:MODE, add:SERVICE[:earliest], remove:SERVICE, inject:FAULT, clear:FAULT, \
 guarantee:SERVICE:at-least-once|at-most-once, idempotent:SERVICE:on|off, sync:SERVICE:on|off, \
 retry:SERVICE:ATTEMPTS,BASE,CAP, consumers:SERVICE:N, partitions:N, key:order|user|none, \
 cancel-share:SHARE, redrive:SERVICE[:EVENT] (FAULT as in fault=, e.g. crash:email)";
@@ -92,6 +94,10 @@ pub fn action_text(a: &Action) -> String {
         Action::SetReplayGuard { on } => format!("replay-guard:{}", on_off(*on)),
         Action::Rebuild { projection } => format!("rebuild:{}", projection.key()),
         Action::DeleteSnapshot { projection } => format!("delete-snapshot:{}", projection.key()),
+        Action::Deploy { message, proposal } => format!("deploy:{message}:{proposal}"),
+        Action::SetProducerVersion { message, version } => format!("producer:{message}:{version}"),
+        Action::SetReaderVersion { service, message, version } => format!("reader:{service}:{message}:{version}"),
+        Action::SetCompatibility { message, compatibility } => format!("compatibility:{message}:{}", compatibility.key()),
         Action::AddSubscriber { service, from: StartFrom::Latest } => format!("add:{service}"),
         Action::AddSubscriber { service, from: StartFrom::Earliest } => format!("add:{service}:earliest"),
         Action::RemoveSubscriber { service } => format!("remove:{service}"),
@@ -141,6 +147,21 @@ pub fn parse_action(s: &str) -> Result<Action, String> {
             Some("off") => Ok(false),
             _ => Err(wrap("say on or off")),
         }
+    };
+    // A message type's name or a proposal's key: a word, as ids are.
+    let name = |k: usize| -> Result<String, String> {
+        match args.get(k) {
+            Some(s) if !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') => {
+                Ok(s.to_string())
+            }
+            _ => Err(wrap("a message type's name or a proposal's key is missing")),
+        }
+    };
+    let version = |k: usize| -> Result<u32, String> {
+        args.get(k)
+            .and_then(|v| v.trim_start_matches('v').parse::<u32>().ok())
+            .filter(|&v| v > 0)
+            .ok_or_else(|| wrap("a schema version (1 or more) is missing"))
     };
     let arity = |n: usize| if args.len() == n { Ok(()) } else { Err(wrap("wrong number of parts")) };
     let fault = || {
@@ -208,6 +229,25 @@ pub fn parse_action(s: &str) -> Result<Action, String> {
             } else {
                 Action::DeleteSnapshot { projection }
             }
+        }
+        "deploy" => {
+            arity(2)?;
+            Action::Deploy { message: name(0)?, proposal: name(1)? }
+        }
+        "producer" => {
+            arity(2)?;
+            Action::SetProducerVersion { message: name(0)?, version: version(1)? }
+        }
+        "reader" => {
+            arity(3)?;
+            Action::SetReaderVersion { service: service(0)?, message: name(1)?, version: version(2)? }
+        }
+        "compatibility" => {
+            arity(2)?;
+            let compatibility = Compatibility::parse(args[1]).ok_or_else(|| {
+                wrap("a mode: NONE, BACKWARD, FORWARD, FULL, BACKWARD_TRANSITIVE, FORWARD_TRANSITIVE or FULL_TRANSITIVE")
+            })?;
+            Action::SetCompatibility { message: name(0)?, compatibility }
         }
         "add" => {
             let from = match args.get(1).copied() {

@@ -28,7 +28,8 @@ pub enum Job {
     Call { order: u64, call: u32, mtype: MessageType, caller: Node },
     /// A subscriber handling one delivered event or command (`delivery` is the broker's
     /// delivery ID).
-    Work { event: u64, order: u64, published_us: Micros, delivery: u32, mtype: MessageType },
+    /// `schema`: the version the event was written with (0: its type has no schema).
+    Work { event: u64, order: u64, published_us: Micros, delivery: u32, mtype: MessageType, schema: u16 },
     /// A saga's participant (or orchestrator) handling one of its messages.
     Saga { order: u64, mtype: MessageType },
 }

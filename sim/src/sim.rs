@@ -20,6 +20,7 @@ use crate::record::Record;
 use crate::saga::SagaStyle;
 use crate::sagas::Sagas;
 use crate::sourcing::Sourcing;
+use crate::evolution::Evolution;
 use crate::scenario::{CallMode, PublishPolicy, Publishing, Scenario, Wiring, MAX_SUBSCRIBERS};
 use crate::service::{Job, Service};
 use crate::subscription::{At, FailureKind, Subscription};
@@ -107,6 +108,7 @@ pub struct Sim {
     pub(crate) outbox: Outbox,
     pub(crate) sagas: Sagas,
     pub(crate) sourcing: Sourcing,
+    pub(crate) evolution: Evolution,
     pub(crate) wires: Wires,
     pub(crate) record: Record,
 }
@@ -125,6 +127,7 @@ impl Sim {
             outbox: Outbox::new(seed),
             sagas: Sagas::new(seed, scenario.saga.as_ref().map_or(SagaStyle::Orchestrated, |s| s.style)),
             sourcing: Sourcing::new(seed),
+            evolution: Evolution::new(&scenario.schemas, scenario.catalog.len()),
             wires: Wires::new(seed),
             record: Record::new(seed),
             wired: Vec::new(),
@@ -420,6 +423,24 @@ impl Sim {
             }
             Action::Rebuild { projection } => self.rebuild(projection),
             Action::DeleteSnapshot { projection } => self.delete_snapshot(projection),
+            Action::Deploy { message, proposal } => {
+                let s = self.subject_named(&message)?;
+                let p = self.proposal_named(s, &proposal)?;
+                self.deploy(s, p);
+            }
+            Action::SetProducerVersion { message, version } => {
+                let s = self.subject_named(&message)?;
+                self.set_producer_version(s, version);
+            }
+            Action::SetReaderVersion { service, message, version } => {
+                let i = self.catalog_index(&service)?;
+                let s = self.subject_named(&message)?;
+                self.set_reader_version(i, s, version);
+            }
+            Action::SetCompatibility { message, compatibility } => {
+                let s = self.subject_named(&message)?;
+                self.set_compatibility(s, compatibility);
+            }
             Action::SetPublishing { publishing } => {
                 if publishing != self.publishing {
                     self.publishing = publishing;
@@ -552,6 +573,15 @@ impl Sim {
                 "a snapshot every {every} events is more than the most, {}",
                 crate::sourcing::MAX_SNAPSHOT_EVERY
             )),
+            Action::Deploy { message, proposal } => {
+                self.subject_named(message).and_then(|s| self.proposal_named(s, proposal)).map(|_| ())
+            }
+            Action::SetProducerVersion { message, .. } | Action::SetCompatibility { message, .. } => {
+                self.subject_named(message).map(|_| ())
+            }
+            Action::SetReaderVersion { service, message, .. } => {
+                self.catalog_index(service).and_then(|_| self.subject_named(message)).map(|_| ())
+            }
             Action::SetCancelShare { share } if !(share.is_finite() && (0.0..=1.0).contains(share)) => {
                 Err(format!("the share of shoppers who cancel must be between 0 and 1, not {share}"))
             }
@@ -587,6 +617,10 @@ impl Sim {
             }
             Action::SetSagaStyle { .. } | Action::SetSagaTimeouts { .. } if self.scenario.saga.is_none() => {
                 Err(format!("the {} system has no saga", self.scenario.title))
+            }
+            // Only a registered version can be written or read.
+            Action::SetProducerVersion { message, version } | Action::SetReaderVersion { message, version, .. } => {
+                self.subject_named(message).and_then(|s| self.registered(s, *version))
             }
             Action::AddSubscriber { service, .. } => {
                 let i = self.catalog_index(service)?;
@@ -776,8 +810,18 @@ impl Sim {
             }
             _ => false,
         };
+        let unreadable = match (node, job) {
+            (Node::Service(i), Job::Work { mtype, schema, .. }) => self.can_read(i, mtype, schema).is_err(),
+            _ => false,
+        };
+        if let (true, Node::Service(i), Job::Work { mtype, schema, .. }) = (unreadable, node, job) {
+            self.evolution.unreadable[i as usize] += 1;
+            self.note_unreadable(i, order, mtype, schema);
+        }
         let failure = if poisoned {
             Some(FailureKind::Poison)
+        } else if unreadable {
+            Some(FailureKind::Unreadable)
         } else if errored {
             Some(FailureKind::Error)
         } else {

@@ -43,6 +43,8 @@ pub enum FailureKind {
     Error,
     /// The event is poison to this consumer.
     Poison,
+    /// The consumer's reader schema cannot read the version the event was written with.
+    Unreadable,
 }
 
 /// Where a handed-out event is.

@@ -76,6 +76,8 @@ pub struct LogEntry {
     pub order: u64,
     pub mtype: MessageType,
     pub published_us: Micros,
+    /// The schema version it was written with (0: its type has no schema).
+    pub schema: u16,
 }
 
 impl LogEntry {
@@ -182,7 +184,7 @@ mod tests {
     use super::*;
 
     fn entry(event: u64, order: u64) -> LogEntry {
-        LogEntry { event, order, mtype: MessageType::ENTRY, published_us: 0 }
+        LogEntry { event, order, mtype: MessageType::ENTRY, published_us: 0, schema: 0 }
     }
 
     #[test]

@@ -38,6 +38,8 @@ pub enum Kind {
     LostUpdates,
     EmailsResent,
     EmailsHeldBack,
+    SchemaRefused,
+    Unreadable,
     // Over the checkouts finished during the step.
     CheckoutP50Ms,
     CheckoutP95Ms,
@@ -68,6 +70,9 @@ pub enum Kind {
     ProjectionStaleP95Ms,
     RebuildReplayed,
     RebuildMs,
+    ProducerVersion,
+    ReaderVersion,
+    SchemaVersions,
 }
 
 /// What a measure names after its colon.
@@ -82,7 +87,7 @@ pub enum Param {
 }
 
 /// Every measure: its name in conditions, what it names after a colon, and what it means.
-pub const MEASURES: [(&str, Kind, Param, &str); 51] = [
+pub const MEASURES: [(&str, Kind, Param, &str); 56] = [
     ("placed", Kind::Placed, Param::None, "orders placed during the step"),
     ("succeeded", Kind::Succeeded, Param::None, "checkouts that succeeded during the step"),
     ("failed", Kind::Failed, Param::None, "checkouts that failed during the step"),
@@ -244,11 +249,31 @@ pub const MEASURES: [(&str, Kind, Param, &str); 51] = [
         "events the read model's latest finished rebuild read",
     ),
     ("rebuild_ms", Kind::RebuildMs, Param::ReadModel, "how long the read model's latest finished rebuild took, in ms"),
+    ("schema_refused", Kind::SchemaRefused, Param::None, "schemas the registry refused, during the step"),
+    (
+        "unreadable",
+        Kind::Unreadable,
+        Param::Service,
+        "events the service failed on because its reader schema cannot read them, during the step",
+    ),
+    (
+        "producer_version",
+        Kind::ProducerVersion,
+        Param::None,
+        "the schema version the entry event's producer writes now",
+    ),
+    (
+        "reader_version",
+        Kind::ReaderVersion,
+        Param::Service,
+        "the schema version the service reads the entry event with now",
+    ),
+    ("schema_versions", Kind::SchemaVersions, Param::None, "versions of the entry event's schema registered now"),
 ];
 
 impl Kind {
     fn is_counter(self) -> bool {
-        self <= Kind::EmailsHeldBack
+        self <= Kind::Unreadable
     }
 }
 
@@ -459,7 +484,7 @@ pub struct Baseline {
     counters: Vec<u64>,
 }
 
-const COUNTERS: [Kind; 23] = [
+const COUNTERS: [Kind; 25] = [
     Kind::Placed,
     Kind::Succeeded,
     Kind::Failed,
@@ -483,6 +508,8 @@ const COUNTERS: [Kind; 23] = [
     Kind::LostUpdates,
     Kind::EmailsResent,
     Kind::EmailsHeldBack,
+    Kind::SchemaRefused,
+    Kind::Unreadable,
 ];
 
 impl Baseline {
@@ -532,6 +559,8 @@ fn counter(sim: &Sim, kind: Kind, service: Option<u16>) -> u64 {
         (Kind::LostUpdates, _) => sim.sourcing_view().lost_updates,
         (Kind::EmailsResent, _) => sim.projection_view(ProjectionKind::Emails).emails.resent,
         (Kind::EmailsHeldBack, _) => sim.projection_view(ProjectionKind::Emails).emails.held_back,
+        (Kind::SchemaRefused, _) => sim.schema_view().map_or(0, |v| v.refused),
+        (Kind::Unreadable, Some(i)) => sim.schema_view().map_or(0, |v| v.unreadable[i as usize]),
         _ => 0,
     }
 }
@@ -585,6 +614,18 @@ pub fn value(sim: &Sim, base: &Baseline, r: &Ref) -> f64 {
         Kind::SagasStuck => sim.sagas().map_or(0, |v| v.stuck) as f64,
         Kind::SagaHeld => saga_books(sim, i).map_or(0, |b| b.done - b.undone) as f64,
         Kind::LogEvents => sim.log_events() as f64,
+        Kind::ProducerVersion | Kind::ReaderVersion | Kind::SchemaVersions => {
+            // The entry event's subject, or the first one a system declares.
+            let v = sim.schema_view();
+            let s = v.as_ref().and_then(|v| {
+                v.subjects.iter().find(|s| s.mtype == crate::message::MessageType::ENTRY).or(v.subjects.first())
+            });
+            s.map_or(0.0, |s| match r.kind {
+                Kind::ProducerVersion => s.producer as f64,
+                Kind::ReaderVersion => s.readers[i as usize] as f64,
+                _ => s.versions.len() as f64,
+            })
+        }
         Kind::ProjectionLag
         | Kind::ProjectionLagMs
         | Kind::ProjectionWrong

@@ -113,6 +113,25 @@ pub fn sourcing_action() -> impl Strategy<Value = Action> {
     ]
 }
 
+/// Schema evolution's actions on the checkout's `OrderPlaced`, with versions that may not be
+/// registered yet (the run refuses those).
+pub fn schema_action() -> impl Strategy<Value = Action> {
+    use fanout_sim::compat::Compatibility;
+    let message = || "OrderPlaced".to_string();
+    let proposal = prop::sample::select(vec!["add-coupon", "add-currency", "require-coupon", "rename-amount"]);
+    prop_oneof![
+        proposal.prop_map(move |p| Action::Deploy { message: message(), proposal: p.to_string() }),
+        (1u32..6).prop_map(move |version| Action::SetProducerVersion { message: message(), version }),
+        (catalog_service(), 1u32..6).prop_map(move |(service, version)| Action::SetReaderVersion {
+            service,
+            message: message(),
+            version
+        }),
+        prop::sample::select(<Compatibility as strum::VariantArray>::VARIANTS)
+            .prop_map(move |compatibility| Action::SetCompatibility { message: message(), compatibility }),
+    ]
+}
+
 /// Any action, with values in and out of what the lab accepts (its text form must carry
 /// either exactly).
 pub fn action() -> impl Strategy<Value = Action> {
@@ -139,6 +158,7 @@ pub fn action() -> impl Strategy<Value = Action> {
             .prop_map(|style| Action::SetSagaStyle { style }),
         any::<bool>().prop_map(|on| Action::SetSagaTimeouts { on }),
         sourcing_action(),
+        schema_action(),
         (catalog_service(), start_from()).prop_map(|(service, from)| Action::AddSubscriber { service, from }),
         catalog_service().prop_map(|service| Action::RemoveSubscriber { service }),
         fault.clone().prop_map(|fault| Action::Inject { fault }),
