@@ -8,7 +8,9 @@ use fanout_sim::fault::Fault;
 use fanout_sim::narration::{FailCause, Note, NoteKind, SettingNote};
 use fanout_sim::outbox::POLL_US;
 use fanout_sim::saga::{SagaStyle, SagaWhat};
+use fanout_sim::compat::{Compatibility, Conflict, Direction, Incompatible};
 use fanout_sim::projection::ProjectionKind;
+use fanout_sim::schema_registry::Outcome;
 use fanout_sim::scenario::{Publishing, Storage};
 use fanout_sim::scenario::Scenario;
 use fanout_sim::subscription::FailureKind;
@@ -128,6 +130,30 @@ pub fn note_text(note: &Note, sc: &Scenario) -> String {
             "The {} read model's snapshot was deleted: its next rebuild starts from position 0",
             read_model_name(*projection)
         ),
+        NoteKind::SchemaDeployed { subject, proposal, outcome } => {
+            let (name, key) = subject_words(sc, *subject, *proposal);
+            match outcome {
+                Outcome::Registered { version } => format!(
+                    "The registry accepted {key} as {name} v{version}: the {svc} writes v{version} from now on"
+                ),
+                Outcome::AlreadyRegistered { version } => format!(
+                    "{key} is {name} v{version}, already registered: the {svc} writes v{version} from now on"
+                ),
+                Outcome::Refused { mode, conflict } => format!(
+                    "The registry refused {key} for {name} under {}: {}; the {svc} keeps writing what it wrote",
+                    mode.key(),
+                    conflict_text(conflict)
+                ),
+            }
+        }
+        NoteKind::Unreadable { service, subject, writer, reader, why } => {
+            let name = subject_name(sc, *subject);
+            format!(
+                "{} cannot read {name} v{writer} of {noun} {o} with its v{reader} schema: {}",
+                sc.catalog[*service as usize].name,
+                incompatible_text(why, "the event")
+            )
+        }
         NoteKind::Republished { event: e } => {
             format!("The broker stored event {e} ({noun} {o}) a second time: its subscribers will meet a duplicate")
         }
@@ -261,6 +287,18 @@ fn setting_text(setting: &SettingNote, sc: &Scenario) -> String {
         SettingNote::ReplayGuard(false) => {
             "Replay guard off: a read model replaying the log sends its emails again".into()
         }
+        SettingNote::ProducerVersion { subject, version } => {
+            format!("The {} writes {} v{version} from now on", sc.order_service.name, subject_name(sc, subject))
+        }
+        SettingNote::ReaderVersion { subject, version } => {
+            format!("reading {} with its v{version} schema", subject_name(sc, subject))
+        }
+        SettingNote::Compatibility { subject, mode } => format!(
+            "The registry checks new {} schemas under {}: {}",
+            subject_name(sc, subject),
+            mode.key(),
+            mode_text(mode)
+        ),
         SettingNote::CancelShare(share) => {
             format!("{:.0}% of {}s cancel just after {}", share * 100.0, sc.actor.to_ascii_lowercase(), sc.placing)
         }
@@ -280,6 +318,69 @@ pub fn publishing_text(p: Publishing, sc: &Scenario) -> String {
         Publishing::OutboxTailing => {
             format!("The {svc} saves {event} as an outbox row with the {}; a relay follows the database's log", sc.noun)
         }
+    }
+}
+
+/// A subject's event name: `OrderPlaced`.
+pub fn subject_name(sc: &Scenario, subject: u16) -> String {
+    sc.schemas.get(subject as usize).map_or_else(String::new, |s| sc.type_name(s.mtype).to_string())
+}
+
+/// A subject's name and one of its proposals' keys.
+fn subject_words(sc: &Scenario, subject: u16, proposal: u16) -> (String, String) {
+    let key = sc
+        .schemas
+        .get(subject as usize)
+        .and_then(|s| s.proposals.get(proposal as usize))
+        .map_or_else(String::new, |p| p.key.clone());
+    (subject_name(sc, subject), key)
+}
+
+/// What a compatibility mode promises, in words.
+pub fn mode_text(mode: Compatibility) -> &'static str {
+    match mode {
+        Compatibility::None => "anything is accepted",
+        Compatibility::Backward => "consumers on the new version can read data written with the last one; upgrade consumers first",
+        Compatibility::Forward => "consumers on the last version can read data written with the new one; upgrade producers first",
+        Compatibility::Full => "both ways, with the last version; upgrade in any order",
+        Compatibility::BackwardTransitive => "consumers on the new version can read data written with every earlier one",
+        Compatibility::ForwardTransitive => "consumers on every earlier version can read data written with the new one",
+        Compatibility::FullTransitive => "both ways, with every earlier version",
+    }
+}
+
+/// Why a reader cannot read a writer's data; `data` names the writer's side.
+pub fn incompatible_text(why: &Incompatible, data: &str) -> String {
+    match why {
+        Incompatible::MissingRequired { field } => {
+            format!("it requires `{field}`, which has no default, and {data} lacks it")
+        }
+        Incompatible::TypeChanged { field, reader, writer } => format!(
+            "`{field}` is {} to it and {} in {data}",
+            <&str>::from(*reader),
+            <&str>::from(*writer)
+        ),
+    }
+}
+
+/// A refused registration's reason: which version it conflicts with, which way, and why.
+pub fn conflict_text(c: &Conflict) -> String {
+    match c.direction {
+        Direction::NewReadsOld => format!(
+            "a consumer on it could not read v{}'s data ({})",
+            c.version,
+            incompatible_text(&c.reason, &format!("v{}'s data", c.version))
+        ),
+        Direction::OldReadsNew => format!(
+            "a consumer on v{} could not read its data ({})",
+            c.version,
+            match &c.reason {
+                Incompatible::MissingRequired { field } => {
+                    format!("v{} requires `{field}`, which the new data lacks", c.version)
+                }
+                other => incompatible_text(other, "the new data"),
+            }
+        ),
     }
 }
 
@@ -395,6 +496,7 @@ pub fn failure_text(kind: FailureKind) -> &'static str {
     match kind {
         FailureKind::Error => "the service returned an error",
         FailureKind::Poison => "the consumer cannot process this event (poison)",
+        FailureKind::Unreadable => "the consumer's schema cannot read the version this event was written with",
     }
 }
 

@@ -281,7 +281,37 @@ pub fn paint(canvas: &HtmlCanvasElement, sim: &Sim, layout: &Layout, reduced: bo
             drawn += path.len();
         }
     }
+    // Each event of a subject with versions says which it carries, beside its token.
+    let badges = version_badges(sim, layout, w, h, reduced);
+    if !badges.is_empty() {
+        ctx.set_fill_style_str(if dark { "#e9edf5" } else { "#14181f" });
+        ctx.set_font(&format!("600 {:.0}px system-ui, sans-serif", (r * 1.1).max(11.0)));
+        for (x, y, v) in badges {
+            let _ = ctx.fill_text(&format!("v{v}"), x + r * 1.2, y - r * 0.6);
+        }
+    }
     drawn
+}
+
+/// Most version labels drawn in one frame: beyond a few dozen tokens they would only overlap.
+pub const BADGES_SHOWN: usize = 60;
+
+/// Where to write a version beside a message, and which: only once the system's schemas have
+/// evolved (until then every message is the declared version), only for messages that carry
+/// a subject's payload, at most [`BADGES_SHOWN`].
+pub fn version_badges(sim: &Sim, layout: &Layout, w: f64, h: f64, reduced: bool) -> Vec<(f64, f64, u32)> {
+    if !sim.schema_view().is_some_and(|v| v.evolved()) {
+        return Vec::new();
+    }
+    let now = sim.now();
+    sim.messages()
+        .filter_map(|m| {
+            let v = sim.message_version(m)?;
+            let (x, y) = place(m, layout, w, h, now, reduced)?;
+            Some((x, y, v))
+        })
+        .take(BADGES_SHOWN)
+        .collect()
 }
 
 fn trace(ctx: &CanvasRenderingContext2d, shape: Shape, x: f64, y: f64) {

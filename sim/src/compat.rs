@@ -73,6 +73,17 @@ pub enum Compatibility {
 }
 
 impl Compatibility {
+    /// Every mode, in the order the registry's documentation lists them.
+    pub const ALL: [Compatibility; 7] = [
+        Compatibility::None,
+        Compatibility::Backward,
+        Compatibility::Forward,
+        Compatibility::Full,
+        Compatibility::BackwardTransitive,
+        Compatibility::ForwardTransitive,
+        Compatibility::FullTransitive,
+    ];
+
     pub fn parse(s: &str) -> Option<Self> {
         s.parse().ok()
     }

@@ -77,3 +77,16 @@ pub struct SchemaView {
     pub unreadable: Vec<u64>,
     pub refused: u64,
 }
+
+impl SchemaView {
+    /// Something has changed since the start: a registration asked, a mode or a reader
+    /// changed. Until then every message is the declared version and versions tell nothing.
+    pub fn evolved(&self) -> bool {
+        self.subjects.iter().any(|s| {
+            s.history.len() > 1
+                || s.mode != Compatibility::default()
+                || s.readers.iter().any(|&r| r != s.versions[0].0)
+                || s.producer != s.versions[0].0
+        })
+    }
+}

@@ -125,6 +125,13 @@ impl Sim {
         }
     }
 
+    /// Whether a consumer reading `mtype` with `reader` can read data written with `writer`.
+    pub fn schema_readable(&self, mtype: MessageType, reader: u32, writer: u32) -> bool {
+        let Some(s) = self.evolution.registry.subject_of(mtype) else { return true };
+        let r = &self.evolution.registry;
+        r.version(s, reader).is_some() && r.version(s, writer).is_some() && r.reads(s, reader, writer).is_ok()
+    }
+
     // ----- views -----
 
     /// The registry and who reads and writes what; `None` for a system with no schemas.

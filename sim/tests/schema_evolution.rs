@@ -213,3 +213,20 @@ proptest! {
         }
     }
 }
+
+/// The schema-evolution lesson, played headless: every prediction's right answer is the one
+/// it teaches.
+#[test]
+fn the_schema_evolution_lesson_grades_what_it_teaches() {
+    let right = common::lesson_truths("schema-evolution", 4);
+    assert_eq!(
+        right,
+        [
+            "optional-ships=none",
+            "required-refused=refused",
+            "v3-passes=accepted",
+            "replay-breaks=dead",
+            "rename-none=dead"
+        ]
+    );
+}

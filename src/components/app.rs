@@ -5,7 +5,7 @@ use crate::components::{
     appearance::Appearance, charts_panel::ChartsPanel, controls::Controls, dlq_panel::DlqPanel,
     effects_panel::EffectsPanel, event_log::EventLog, fault_menu::FaultMenu, lesson_map::LessonMap,
     lesson_panel::LessonPanel, metrics_panel::MetricsPanel, notices::Notices, run_details::RunDetails,
-    share_dialog::ShareDialog, stage::Stage, timeline_bar::TimelineBar, topic_panel::TopicPanel, welcome::Welcome, outbox_panel::OutboxPanel, saga_panel::SagaPanel, store_panel::StorePanel,
+    share_dialog::ShareDialog, stage::Stage, timeline_bar::TimelineBar, topic_panel::TopicPanel, welcome::Welcome, outbox_panel::OutboxPanel, saga_panel::SagaPanel, store_panel::StorePanel, registry_panel::RegistryPanel,
 };
 use crate::course::{fetch_builtin, fetch_quiz, Course, Load, EXTRA_PREFIX};
 use crate::engine::{Engine, EngineHandle};
@@ -656,6 +656,7 @@ pub fn App(props: &AppProps) -> Html {
             "outbox" => html! { <OutboxPanel engine={engine.clone()} {tick} /> },
             "sagas" => html! { <SagaPanel engine={engine.clone()} {tick} on_changed={on_changed.clone()} /> },
             "store" => html! { <StorePanel engine={engine.clone()} {tick} on_changed={on_changed.clone()} /> },
+            "registry" => html! { <RegistryPanel engine={engine.clone()} {tick} on_changed={on_changed.clone()} /> },
             "metrics" => html! { <MetricsPanel engine={engine.clone()} {tick} /> },
             "dlq" => html! { <DlqPanel engine={engine.clone()} {tick} on_changed={on_changed.clone()} /> },
             "log" => html! { <EventLog engine={engine.clone()} {tick} /> },
@@ -751,7 +752,7 @@ pub fn App(props: &AppProps) -> Html {
                             <FaultMenu engine={engine.clone()} {node} {tick} on_close={on_close.clone()}
                                        on_changed={on_changed.clone()} />
                         }
-                        { for ["store", "sagas", "effects", "outbox", "topic"].into_iter().filter(|p| !evidence.contains(p)).map(|p| panel(p)) }
+                        { for ["store", "sagas", "effects", "outbox", "topic", "registry"].into_iter().filter(|p| !evidence.contains(p)).map(|p| panel(p)) }
                     </div>
                     // In presentation mode the stage takes the width and these numbers open
                     // over it on request.

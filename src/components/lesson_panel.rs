@@ -43,6 +43,7 @@ fn highlight_selector(target: &str) -> String {
         "outbox" => "[data-testid=\"outbox-panel\"]".into(),
         "sagas" => "[data-testid=\"saga-panel\"]".into(),
         "store" => "[data-testid=\"store-panel\"]".into(),
+        "registry" => "[data-testid=\"registry-panel\"]".into(),
         node => format!("[data-testid=\"node-{node}\"]"),
     }
 }
@@ -63,6 +64,7 @@ pub fn evidence(engine: &crate::engine::Engine) -> Vec<&'static str> {
             "outbox" => "outbox",
             "sagas" => "sagas",
             "store" => "store",
+            "registry" => "registry",
             _ => continue,
         };
         if !out.contains(&panel) {

@@ -24,6 +24,7 @@ pub mod outbox_panel;
 pub mod saga_faults;
 pub mod saga_panel;
 pub mod read_model_row;
+pub mod registry_panel;
 pub mod store_faults;
 pub mod store_panel;
 pub mod stream_view;

@@ -202,6 +202,27 @@ pub fn scene_summary(sim: &Sim) -> String {
             models.join(", ")
         ));
     }
+    if let Some(v) = sim.schema_view().filter(|v| v.evolved()) {
+        for s in &v.subjects {
+            let name = sc.type_name(s.mtype);
+            let readers: Vec<String> = sim
+                .wired()
+                .iter()
+                .map(|&i| {
+                    let r = s.readers[i as usize];
+                    let can = sim.schema_readable(s.mtype, r, s.producer);
+                    format!("{} reads v{r}{}", sc.catalog[i as usize].name, if can { "" } else { " and cannot read it" })
+                })
+                .collect();
+            now_parts.push(format!(
+                "the {} writes {name} v{} (registry: {}); {}",
+                sc.order_service.name,
+                s.producer,
+                s.mode.key(),
+                readers.join(", ")
+            ));
+        }
+    }
     if outbox.lost.total() > 0 {
         now_parts.push(format!(
             "{} saved with no event to announce {}",
@@ -274,7 +295,36 @@ pub fn badges(sim: &Sim, i: u16) -> Vec<NodeBadge> {
             problem: false,
         });
     }
+    // The schema version it reads the entry event with, once versions differ at all; a
+    // problem when it cannot read what the producer writes now.
+    if let Some(v) = sim.schema_view().filter(|v| v.evolved()) {
+        if let Some(s) = v.subjects.first() {
+            let reads = s.readers[i as usize];
+            let can = sim.schema_readable(s.mtype, reads, s.producer);
+            out.push(NodeBadge {
+                test_id: format!("reads-version-{key}").into(),
+                text: if can { format!("reads v{reads}") } else { format!("reads v{reads}, not v{}", s.producer) }.into(),
+                value: reads.to_string().into(),
+                problem: !can,
+            });
+        }
+    }
     out
+}
+
+/// The Order Service's badge: the schema version it writes, once versions differ at all.
+pub fn orders_badges(sim: &Sim) -> Vec<NodeBadge> {
+    let Some(v) = sim.schema_view().filter(|v| v.evolved()) else { return Vec::new() };
+    v.subjects
+        .first()
+        .map(|s| NodeBadge {
+            test_id: "writes-version".into(),
+            text: format!("writes v{}", s.producer).into(),
+            value: s.producer.to_string().into(),
+            problem: false,
+        })
+        .into_iter()
+        .collect()
 }
 
 fn broker_view(sim: &Sim) -> NodeView {
@@ -512,7 +562,7 @@ pub fn Stage(props: &StageProps) -> Html {
                     <TokenStack test_id="stack-shopper" count={in_flight} kind={TokenKind::Order} /></span>
                 </div>
                 <NodeButton node={Node::Orders} test_id="node-orders" icon={crate::icons::service_icon(sc.order_service.icon)} pos={layout.orders} stepped={stepped(Node::Orders)}
-                            detail={orders_detail} expanded={expanded(Node::Orders)}
+                            detail={orders_detail} expanded={expanded(Node::Orders)} badges={orders_badges(sim)}
                             on_open={props.on_open.clone()} view={orders}>
                     <TokenStack test_id="stack-orders" count={u64::from(waiting.open())} kind={TokenKind::Order} />
                     // The outbox table's waiting rows, and the orders saved that no event will

@@ -33,6 +33,7 @@ lessons![
     "13-outbox.json",
     "14-sagas.json",
     "15-event-sourcing.json",
+    "16-schema-evolution.json",
     "17-ride-sharing.json",
 ];
 

@@ -156,7 +156,7 @@ pub struct Step {
 }
 
 /// Panels and charts a step may point at, besides the stage's nodes.
-pub const HIGHLIGHTS: [&str; 12] = [
+pub const HIGHLIGHTS: [&str; 13] = [
     "shopper",
     "orders",
     "broker",
@@ -169,6 +169,7 @@ pub const HIGHLIGHTS: [&str; 12] = [
     "outbox",
     "sagas",
     "store",
+    "registry",
 ];
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
