@@ -14,14 +14,11 @@ mod mounted;
 use mounted::Mounted;
 #[path = "support/dom.rs"]
 mod dom;
-use dom::{find, try_find, click, text};
+use dom::{click, find, text, try_find};
 
 async fn mount(query: &str) -> Mounted {
     Mounted::new::<App>(root_div(), AppProps { query: query.to_string().into(), notices: Vec::new() }).await
 }
-
-
-
 
 #[wasm_bindgen_test]
 async fn app_mounts_the_whole_checkout_topology() {
@@ -1043,4 +1040,39 @@ async fn only_a_service_reacting_to_the_entry_event_offers_to_be_called_synchron
         let found = root.query_selector(&format!("[data-testid='sync-{key}']")).unwrap().is_some();
         assert_eq!(found, offered, "{key}");
     }
+}
+
+#[wasm_bindgen_test]
+async fn the_event_store_panel_shows_a_wrong_dashboard_and_a_rebuild_starts_it_from_zero() {
+    let root = mount(
+        "?until=20&seed=7&rate=10&at=0s:storage:event-sourced&at=0s:cancel-share:0.3&at=0s:inject:dashboard-bug\
+         &at=15s:clear:dashboard-bug",
+    )
+    .await;
+    let attr = |id: &str, name: &str| find(&root, id).get_attribute(name).unwrap_or_default();
+    assert_eq!(attr("read-model-dashboard", "data-wrong"), "true", "fixed code does not fix what it counted");
+    assert!(text(&root, "read-model-status-dashboard").contains("Wrong, not just behind"));
+    assert_eq!(attr("read-model-history", "data-wrong"), "false");
+    assert!(text(&root, "read-model-caption-dashboard").contains("sales dashboard · wrong"));
+    assert!(attr("store-summary", "data-events").parse::<u64>().unwrap() > 150);
+    click(&root, "rebuild-dashboard").await;
+    assert_eq!(attr("read-model-dashboard", "data-position"), "0", "its snapshot-less rebuild starts at 0");
+    assert_eq!(attr("read-model-dashboard", "data-rebuilding"), "true");
+    assert!(text(&root, "read-model-status-dashboard").contains("Rebuilding from position 0"));
+}
+
+#[wasm_bindgen_test]
+async fn the_registry_panel_deploys_refuses_with_a_reason_and_upgrades_a_reader() {
+    let root = mount("?until=5&seed=7&rate=5").await;
+    let attr = |id: &str, name: &str| find(&root, id).get_attribute(name).unwrap_or_default();
+    assert!(try_find(&root, "writes-version").is_none(), "no badge before anything evolves");
+    click(&root, "deploy-add-coupon").await;
+    assert_eq!(attr("subject-OrderPlaced", "data-producer"), "2");
+    assert!(text(&root, "writes-version").contains("writes v2"));
+    assert!(text(&root, "reads-version-email").contains("reads v1"));
+    click(&root, "deploy-add-currency").await;
+    assert!(text(&root, "registry-history-OrderPlaced").contains("refused under BACKWARD"));
+    assert_eq!(attr("subject-OrderPlaced", "data-producer"), "2");
+    choose(&root, "reader-email", "2").await;
+    assert_eq!(attr("reader-row-email", "data-version"), "2");
 }
