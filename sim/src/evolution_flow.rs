@@ -73,6 +73,10 @@ impl Sim {
         }
         let Some(s) = self.evolution.registry.subject_of(mtype) else { return Ok(()) };
         let reader = self.evolution.readers[s][i as usize];
+        // A version always reads its own data: the common case costs no field comparison.
+        if reader == writer as u32 {
+            return Ok(());
+        }
         self.evolution.registry.reads(s, reader, writer as u32)
     }
 

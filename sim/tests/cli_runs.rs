@@ -256,3 +256,94 @@ fn the_outbox_and_saga_flags_run_the_same_as_their_link() {
     assert_eq!(none.status.code(), Some(2), "{}", String::from_utf8_lossy(&none.stderr));
     assert!(String::from_utf8_lossy(&none.stderr).contains("no saga"));
 }
+
+#[test]
+fn the_event_store_and_schema_flags_run_the_same_as_their_link() {
+    // The event store: flags, steps and faults against the link with the same steps.
+    let args = [
+        "--wiring",
+        "event",
+        "--seed",
+        "8",
+        "--rate",
+        "6",
+        "--duration-s",
+        "30",
+        "--cancel-share",
+        "0.2",
+        "--storage",
+        "event-sourced",
+        "--snapshots",
+        "100",
+        "--replay-guard",
+        "--fault",
+        "dashboard-bug:0s-10s",
+        "--fault",
+        "concurrent-writes:0.3",
+        "--at",
+        "20s:rebuild:dashboard",
+        "--at",
+        "21s:rebuild:emails",
+        "--json",
+    ];
+    let (es, _) = run_ok(&args);
+    let s = &es["storage"];
+    assert_eq!(
+        (s["mode"].as_str(), s["snapshot_every"].as_u64(), s["replay_guard"].as_bool()),
+        (Some("event-sourced"), Some(100), Some(true))
+    );
+    assert!(s["conflicts"].as_u64().unwrap() > 0);
+    let dashboard = &s["read_models"][1];
+    assert_eq!((dashboard["name"].as_str(), dashboard["wrong"].as_bool()), (Some("dashboard"), Some(false)));
+    assert_eq!(dashboard["last_rebuild"]["from"], 0, "the bug's code change made the snapshot unusable");
+    assert_eq!(s["read_models"][2]["emails_resent"], 0, "the guard held every email back");
+    let link = "seed=8&rate=6&until=30&fault=dashboard-bug:0s-10s&fault=concurrent-writes:0.3&at=0s:storage:event-sourced\
+                &at=0s:snapshots:100&at=0s:replay-guard:on&at=0s:cancel-share:0.2&at=20s:rebuild:dashboard\
+                &at=21s:rebuild:emails";
+    assert_eq!(hash(&es), page_hash(link));
+
+    // Schemas: the mode flag, a deploy and a reader upgrade as steps.
+    let args = [
+        "--wiring",
+        "event",
+        "--seed",
+        "9",
+        "--rate",
+        "5",
+        "--duration-s",
+        "20",
+        "--compatibility",
+        "NONE",
+        "--at",
+        "5s:deploy:OrderPlaced:rename-amount",
+        "--at",
+        "12s:reader:email:OrderPlaced:2",
+        "--json",
+    ];
+    let (se, table) = run_ok(&args);
+    let subject = &se["schemas"][0];
+    assert_eq!(
+        (subject["message"].as_str(), subject["compatibility"].as_str(), subject["producer"].as_u64()),
+        (Some("OrderPlaced"), Some("NONE"), Some(2))
+    );
+    let readers = subject["readers"].as_array().unwrap();
+    let email = readers.iter().find(|r| r["service"] == "email").unwrap();
+    assert_eq!(email["version"], 2);
+    assert!(email["unreadable"].as_u64().unwrap() > 0, "v1 could not read the renamed events before the upgrade");
+    let inventory = readers.iter().find(|r| r["service"] == "inventory").unwrap();
+    assert!(inventory["unreadable"].as_u64().unwrap() > email["unreadable"].as_u64().unwrap());
+    let _ = table;
+    let link = "seed=9&rate=5&until=20&at=0s:compatibility:OrderPlaced:NONE&at=5s:deploy:OrderPlaced:rename-amount\
+                &at=12s:reader:email:OrderPlaced:2";
+    assert_eq!(hash(&se), page_hash(link));
+    let bad = fanout_sim(&["--wiring", "event", "--duration-s", "1", "--compatibility", "SIDEWAYS"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("BACKWARD_TRANSITIVE"));
+    let bad = fanout_sim(&["--wiring", "event", "--duration-s", "1", "--at", "1s:deploy:OrderPlaced:add-everything"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&bad.stderr).contains("the proposals are add-coupon"),
+        "{}",
+        String::from_utf8_lossy(&bad.stderr)
+    );
+}
