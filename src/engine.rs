@@ -312,4 +312,21 @@ impl EngineHandle {
     pub fn apply(&self, action: fanout_sim::Action) -> Result<(), String> {
         self.0.borrow_mut().apply(action)
     }
+
+    /// A button's handler that clears `fault` when it is `on`, and injects it otherwise,
+    /// telling `on_changed` how that went.
+    pub fn fault_toggle(
+        &self,
+        on_changed: &yew::Callback<Result<(), String>>,
+        fault: fanout_sim::Fault,
+        on: bool,
+    ) -> yew::Callback<web_sys::MouseEvent> {
+        let (engine, on_changed) = (self.clone(), on_changed.clone());
+        yew::Callback::from(move |_: web_sys::MouseEvent| {
+            let fault = fault.clone();
+            let action =
+                if on { fanout_sim::Action::Clear { fault } } else { fanout_sim::Action::Inject { fault } };
+            on_changed.emit(engine.apply(action))
+        })
+    }
 }

@@ -3,7 +3,7 @@
 //! lessons' (one in five); links, run files and the command line take any share.
 
 use crate::engine::EngineHandle;
-use fanout_sim::{Action, Fault};
+use fanout_sim::Fault;
 use yew::prelude::*;
 
 /// The share of commits (or of relay publishes) a button here makes crash.
@@ -28,13 +28,7 @@ pub fn OutboxFaults(props: &OutboxFaultsProps) -> Html {
             e.sim().publishing().uses_outbox(),
         )
     };
-    let toggle = |fault: Fault, on: bool| {
-        let (engine, on_changed) = (props.engine.clone(), props.on_changed.clone());
-        Callback::from(move |_: MouseEvent| {
-            let fault = fault.clone();
-            on_changed.emit(engine.apply(if on { Action::Clear { fault } } else { Action::Inject { fault } }))
-        })
-    };
+    let toggle = |fault: Fault, on: bool| props.engine.fault_toggle(&props.on_changed, fault, on);
     let pct = (SHARE * 100.0).round();
     html! {
         <div class="menu-group" data-testid="outbox-faults">

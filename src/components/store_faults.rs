@@ -6,7 +6,7 @@
 use crate::engine::EngineHandle;
 use crate::narration::read_model_name;
 use fanout_sim::projection::ProjectionKind;
-use fanout_sim::{Action, Fault};
+use fanout_sim::Fault;
 use yew::prelude::*;
 
 /// The share of orders a button here gives two concurrent writers.
@@ -33,13 +33,7 @@ pub fn StoreFaults(props: &StoreFaultsProps) -> Html {
             e.sim().sourcing_view().storage == fanout_sim::Storage::EventSourced,
         )
     };
-    let toggle = |fault: Fault, on: bool| {
-        let (engine, on_changed) = (props.engine.clone(), props.on_changed.clone());
-        Callback::from(move |_: MouseEvent| {
-            let fault = fault.clone();
-            on_changed.emit(engine.apply(if on { Action::Clear { fault } } else { Action::Inject { fault } }))
-        })
-    };
+    let toggle = |fault: Fault, on: bool| props.engine.fault_toggle(&props.on_changed, fault, on);
     let pct = (SHARE * 100.0).round();
     let stop = |k: ProjectionKind| {
         let on = down[k.index()];
