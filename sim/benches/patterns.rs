@@ -1,4 +1,5 @@
-//! Hops per second with the outbox and sagas on, against the plain event-driven checkout, in
+//! Hops per second with the outbox, sagas, an event store with its read models or an evolved
+//! schema on, against the plain event-driven checkout, in
 //! one run: the same network and services, 1,000 orders per second for 4 simulated seconds,
 //! each case timed by turns (the best of a few plain runs per round, over several rounds), so
 //! that the machine's noise falls on all cases alike. Prints one line per case with its
@@ -8,7 +9,7 @@
 //! the rounds and the runs per round).
 
 use fanout_sim::saga::SagaStyle;
-use fanout_sim::{Action, FaultSpec, Micros, Publishing, Setup, Sim, Wiring, SEC};
+use fanout_sim::{Action, FaultSpec, Micros, Publishing, Setup, Sim, Storage, Wiring, SEC};
 use std::hint::black_box;
 use std::time::Instant;
 
@@ -40,6 +41,22 @@ fn cases() -> Vec<Case> {
             scenario: "checkout-saga",
             faults: &[],
             actions: vec![chor(), Action::SetSagaTimeouts { on: true }],
+        },
+        Case {
+            name: "event-sourced, 3 read models",
+            scenario: "checkout",
+            faults: &["concurrent-writes:0.1"],
+            actions: vec![
+                Action::SetStorage { storage: Storage::EventSourced },
+                Action::SetSnapshots { every: 100 },
+                Action::SetCancelShare { share: 0.2 },
+            ],
+        },
+        Case {
+            name: "schema v2, consumers on v1",
+            scenario: "checkout",
+            faults: &[],
+            actions: vec![Action::Deploy { message: "OrderPlaced".into(), proposal: "add-coupon".into() }],
         },
         Case {
             name: "saga + outbox, with failures",
