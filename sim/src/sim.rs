@@ -539,6 +539,7 @@ impl Sim {
             self.broker.wire[i] = self.faults.wire(&spec.key);
             self.broker.down[i] = self.faults.is_down(&spec.key);
         }
+        self.sourcing.concurrent_share = self.faults.concurrent_writes();
     }
 
     /// Schedules an action for a later moment (or now, if `at_us` has passed).

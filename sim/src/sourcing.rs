@@ -28,6 +28,9 @@ pub(crate) struct Sourcing {
     pub conflicts: u64,
     /// Rows overwritten by a second writer that never saw the first's change.
     pub lost_updates: u64,
+    /// The share of orders two writers change at once, looked up when faults change rather
+    /// than on every save.
+    pub concurrent_share: f64,
     pub rng_concurrent: Keyed,
 }
 
@@ -41,6 +44,7 @@ impl Sourcing {
             replay_guard: false,
             conflicts: 0,
             lost_updates: 0,
+            concurrent_share: 0.0,
             rng_concurrent: Keyed::derive(seed, "concurrent-writes"),
         }
     }

@@ -22,7 +22,7 @@ impl Sim {
                 self.kick_projections();
             }
         }
-        let share = self.faults.concurrent_writes();
+        let share = self.sourcing.concurrent_share;
         if share > 0.0 && self.sourcing.rng_concurrent.unit([order, 0, 0]) < share {
             for writer in 0..2 {
                 self.push(self.now + EDIT_AFTER_US, Ev::StoreLoad { order, writer });
