@@ -6,7 +6,7 @@
 use crate::components::read_model_row::ReadModelRow;
 use crate::components::stream_view::StreamView;
 use crate::engine::EngineHandle;
-use crate::narration::storage_text;
+use crate::state::capitalise;
 use crate::words::count;
 use fanout_sim::projection::ProjectionKind;
 use fanout_sim::{Action, Storage};
@@ -80,16 +80,23 @@ pub fn StorePanel(props: &StorePanelProps) -> Html {
     html! {
         <section class="store" aria-labelledby="store-title" data-testid="store-panel">
             <h2 id="store-title">{ format!("The {}'s event store", sc.order_service.name) }</h2>
+            <p class="topic-summary" data-testid="store-summary" data-events={v.events.to_string()}
+               data-conflicts={v.conflicts.to_string()} data-lost-updates={v.lost_updates.to_string()}>
+                { format!("{} in the log. Writers refused for a stale version and retried: {}. Changes lost to a second writer (rows): {}.",
+                          capitalise(&count(v.events, "event")), v.conflicts, v.lost_updates) }
+            </p>
+            <div class="read-models" data-testid="read-models">
+                { for v.projections.iter().map(|p| html! {
+                    <ReadModelRow view={p.clone()} head={v.events} noun={AttrValue::from(sc.noun.clone())}
+                                  on_rebuild={on_rebuild.clone()} on_delete_snapshot={on_delete.clone()} />
+                }) }
+            </div>
+            <p class="menu-note">{ "Each bar is the whole log, position 0 at the left: the filled part is what the read model has applied, hatched when its figures disagree with the log; the line is its checkpoint, the tall mark its snapshot." }</p>
             <fieldset class="saga-style">
                 <legend>{ format!("The {} keeps each {}", sc.order_service.name, sc.noun) }</legend>
                 { radio(Storage::Rows, "as a row, changed in place".into()) }
                 { radio(Storage::EventSourced, "as a stream of events, appended".into()) }
             </fieldset>
-            <p class="topic-summary" data-testid="store-summary" data-events={v.events.to_string()}
-               data-conflicts={v.conflicts.to_string()} data-lost-updates={v.lost_updates.to_string()}>
-                { format!("{}. {} in the log. Writers refused for a stale version and retried: {}. Changes lost to a second writer (rows): {}.",
-                          storage_text(v.storage, sc), count(v.events, "event"), v.conflicts, v.lost_updates) }
-            </p>
             <div class="store-settings menu-row">
                 <label class="field inline">
                     <span>{ "Snapshot of each read model every" }</span>
@@ -106,13 +113,6 @@ pub fn StorePanel(props: &StorePanelProps) -> Html {
                     { "Replay guard: a replay sends no email it sent before" }
                 </label>
             </div>
-            <div class="read-models" data-testid="read-models">
-                { for v.projections.iter().map(|p| html! {
-                    <ReadModelRow view={p.clone()} head={v.events} noun={AttrValue::from(sc.noun.clone())}
-                                  on_rebuild={on_rebuild.clone()} on_delete_snapshot={on_delete.clone()} />
-                }) }
-            </div>
-            <p class="menu-note">{ "Each bar is the whole log, position 0 at the left: the filled part is what the read model has applied, hatched when its figures disagree with the log; the line is its checkpoint, the tall mark its snapshot." }</p>
             <StreamView engine={props.engine.clone()} tick={props.tick} />
         </section>
     }
