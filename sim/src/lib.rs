@@ -5,6 +5,7 @@
 //! No web crates here: the same code runs in the page (WebAssembly), in tests, in
 //! benchmarks and in the `fanout-sim` command-line runner, and gives the same trace.
 
+pub mod alert;
 pub mod audit;
 pub mod broker;
 mod broker_state;
@@ -50,6 +51,7 @@ pub mod system;
 pub mod text;
 pub mod time;
 pub mod timeline;
+pub mod tracecontext;
 pub mod topic;
 mod wires;
 mod workers;
