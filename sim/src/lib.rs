@@ -27,6 +27,7 @@ pub mod lesson;
 pub mod message;
 pub mod metrics;
 pub mod narration;
+pub mod otlp;
 pub mod outbox;
 pub mod params;
 pub mod projection;
