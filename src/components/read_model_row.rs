@@ -146,25 +146,30 @@ pub fn ReadModelRow(props: &ReadModelRowProps) -> Html {
                 <span class={classes!("status-mark", mark)} aria-hidden="true">{ match mark { "wrong" => "✗", "behind" => "…", _ => "✓" } }</span>
                 { said }
             </p>
-            <p class="read-model-figures">
-                { format!("Shows {} at position {} of {}; the log says {} there. Checkpoint at {}; {}.",
-                          figures_text(v.kind, &v.figures, &props.noun), v.position, head,
-                          figures_text(v.kind, &v.truth, &props.noun),
-                          v.checkpoint, snapshot) }
-                if v.kind == ProjectionKind::Emails {
-                    <span data-testid="emails-counts" data-resent={v.emails.resent.to_string()} data-held={v.emails.held_back.to_string()}>
-                        { format!(" Sent {}; sent again in replays {}; held back by the guard {}.",
-                                  v.emails.sent, v.emails.resent, v.emails.held_back) }
-                    </span>
-                }
-            </p>
-            if v.stale.count > 0 {
-                <p class="read-model-figures" data-testid={format!("read-model-stale-{key}")}
-                   data-p95-ms={(v.stale.p95_us / 1000).to_string()}>
-                    { format!("Stale window: a read here misses a write for up to {} (95th percentile of recent events; the worst {}).",
-                              human(v.stale.p95_us), human(v.stale.max_us)) }
+            if v.kind == ProjectionKind::Emails {
+                <p class="read-model-figures" data-testid="emails-counts" data-resent={v.emails.resent.to_string()}
+                   data-held={v.emails.held_back.to_string()}>
+                    { format!("Emails sent {}; sent again in replays {}; held back by the guard {}.",
+                              v.emails.sent, v.emails.resent, v.emails.held_back) }
                 </p>
             }
+            // The figures in words, folded: the bar and the status say what a glance needs.
+            <details class="read-model-more">
+                <summary>{ "Figures, checkpoint and stale window" }</summary>
+                <p class="read-model-figures">
+                    { format!("Shows {} at position {} of {}; the log says {} there. Checkpoint at {}; {}.",
+                              figures_text(v.kind, &v.figures, &props.noun), v.position, head,
+                              figures_text(v.kind, &v.truth, &props.noun),
+                              v.checkpoint, snapshot) }
+                </p>
+                if v.stale.count > 0 {
+                    <p class="read-model-figures" data-testid={format!("read-model-stale-{key}")}
+                       data-p95-ms={(v.stale.p95_us / 1000).to_string()}>
+                        { format!("Stale window: a read here misses a write for up to {} (95th percentile of recent events; the worst {}).",
+                                  human(v.stale.p95_us), human(v.stale.max_us)) }
+                    </p>
+                }
+            </details>
             if let Some(last) = last {
                 <p class="read-model-last" data-testid={format!("read-model-last-{key}")}>{ last }</p>
             }
