@@ -300,7 +300,7 @@ pub const BADGES_SHOWN: usize = 60;
 /// evolved (until then every message is the declared version), only for messages that carry
 /// a subject's payload, at most [`BADGES_SHOWN`].
 pub fn version_badges(sim: &Sim, layout: &Layout, w: f64, h: f64, reduced: bool) -> Vec<(f64, f64, u32)> {
-    if !sim.schema_view().is_some_and(|v| v.evolved()) {
+    if !sim.schemas_evolved() {
         return Vec::new();
     }
     let now = sim.now();

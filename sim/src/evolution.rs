@@ -25,9 +25,9 @@ impl ProducerLog {
     }
 }
 
+/// The subjects are the scenario's (`Scenario::schemas`), in its order.
 #[derive(Clone)]
 pub(crate) struct Evolution {
-    pub specs: Vec<SubjectSpec>,
     pub registry: SchemaRegistry,
     /// Per subject.
     pub producers: Vec<ProducerLog>,
@@ -40,10 +40,21 @@ pub(crate) struct Evolution {
 }
 
 impl Evolution {
+    /// Something has changed since the start: a registration asked, a mode, a reader or the
+    /// producer's version changed. Until then every message is the declared version.
+    pub fn evolved(&self) -> bool {
+        self.registry.subjects.iter().enumerate().any(|(k, s)| {
+            let first = s.versions[0].version;
+            s.history.len() > 1
+                || s.mode != Compatibility::default()
+                || self.readers[k].iter().any(|&r| r != first)
+                || self.producers[k].now() != first
+        })
+    }
+
     pub fn new(specs: &[SubjectSpec], services: usize) -> Evolution {
         let first = |s: &SubjectSpec| s.first.version;
         Evolution {
-            specs: specs.to_vec(),
             registry: SchemaRegistry::new(specs),
             producers: specs.iter().map(|s| ProducerLog { changes: vec![(0, first(s))] }).collect(),
             readers: specs.iter().map(|s| vec![first(s); services]).collect(),
@@ -76,17 +87,12 @@ pub struct SchemaView {
     /// Per catalog service: events it could not read.
     pub unreadable: Vec<u64>,
     pub refused: u64,
+    pub(crate) evolved: bool,
 }
 
 impl SchemaView {
-    /// Something has changed since the start: a registration asked, a mode or a reader
-    /// changed. Until then every message is the declared version and versions tell nothing.
+    /// See [`crate::sim::Sim::schemas_evolved`].
     pub fn evolved(&self) -> bool {
-        self.subjects.iter().any(|s| {
-            s.history.len() > 1
-                || s.mode != Compatibility::default()
-                || s.readers.iter().any(|&r| r != s.versions[0].0)
-                || s.producer != s.versions[0].0
-        })
+        self.evolved
     }
 }

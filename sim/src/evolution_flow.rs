@@ -14,9 +14,9 @@ use crate::time::Micros;
 impl Sim {
     /// The subject of the message type named `name` (`OrderPlaced`), or why there is none.
     pub(crate) fn subject_named(&self, name: &str) -> Result<usize, String> {
-        let e = &self.evolution;
-        e.specs.iter().position(|s| self.scenario.type_name(s.mtype) == name).ok_or_else(|| {
-            let names: Vec<&str> = e.specs.iter().map(|s| self.scenario.type_name(s.mtype)).collect();
+        let specs = &self.scenario.schemas;
+        specs.iter().position(|s| self.scenario.type_name(s.mtype) == name).ok_or_else(|| {
+            let names: Vec<&str> = specs.iter().map(|s| self.scenario.type_name(s.mtype)).collect();
             if names.is_empty() {
                 format!("the {} system declares no schemas", self.scenario.title)
             } else {
@@ -27,7 +27,7 @@ impl Sim {
 
     /// The index of subject `subject`'s proposal keyed `key`, or why there is none.
     pub(crate) fn proposal_named(&self, subject: usize, key: &str) -> Result<usize, String> {
-        let spec = &self.evolution.specs[subject];
+        let spec = &self.scenario.schemas[subject];
         spec.proposals.iter().position(|p| p.key == key).ok_or_else(|| {
             let keys: Vec<&str> = spec.proposals.iter().map(|p| p.key.as_str()).collect();
             format!(
@@ -50,7 +50,7 @@ impl Sim {
                     .collect();
                 Err(format!(
                     "{} has no version {version} registered; it has {}",
-                    self.scenario.type_name(self.evolution.specs[subject].mtype),
+                    self.scenario.type_name(self.scenario.schemas[subject].mtype),
                     have.join(", ")
                 ))
             }
@@ -93,7 +93,7 @@ impl Sim {
     /// The producer deploys proposal `proposal`: registered (or found registered) and written
     /// from now on, or refused and nothing changes.
     pub(crate) fn deploy(&mut self, subject: usize, proposal: usize) {
-        let fields = self.evolution.specs[subject].proposals[proposal].fields.clone();
+        let fields = self.scenario.schemas[subject].proposals[proposal].fields.clone();
         let outcome = self.evolution.registry.register(subject, Some(proposal as u16), fields, self.now);
         match outcome {
             Outcome::Registered { version } | Outcome::AlreadyRegistered { version } => {
@@ -138,10 +138,16 @@ impl Sim {
 
     // ----- views -----
 
+    /// Whether the system's schemas have changed since the start (see `Evolution::evolved`):
+    /// cheap, for what the page checks every frame before drawing version badges.
+    pub fn schemas_evolved(&self) -> bool {
+        self.evolution.evolved()
+    }
+
     /// The registry and who reads and writes what; `None` for a system with no schemas.
     pub fn schema_view(&self) -> Option<SchemaView> {
         let e = &self.evolution;
-        if e.specs.is_empty() {
+        if self.scenario.schemas.is_empty() {
             return None;
         }
         let subjects = e
@@ -154,12 +160,16 @@ impl Sim {
                 mode: s.mode,
                 versions: s.versions.iter().map(|v| (v.version, v.fields.clone())).collect(),
                 history: s.history.clone(),
-                proposals: e.specs[k].proposals.iter().map(|p| (p.key.clone(), p.fields.clone())).collect(),
+                proposals: self.scenario.schemas[k]
+                    .proposals
+                    .iter()
+                    .map(|p| (p.key.clone(), p.fields.clone()))
+                    .collect(),
                 producer: e.producers[k].now(),
                 readers: e.readers[k].clone(),
             })
             .collect();
-        Some(SchemaView { subjects, unreadable: e.unreadable.clone(), refused: e.refused })
+        Some(SchemaView { subjects, unreadable: e.unreadable.clone(), refused: e.refused, evolved: e.evolved() })
     }
 
     /// The schema version a message on a wire carries, for the page's badge: a publish's is

@@ -409,18 +409,8 @@ impl Sim {
                 }
             }
             Action::SetStorage { storage } => self.set_storage(storage),
-            Action::SetSnapshots { every } => {
-                if every != self.sourcing.snapshot_every {
-                    self.sourcing.snapshot_every = every;
-                    self.note(0, NoteKind::SettingChanged { service: None, setting: SettingNote::SnapshotEvery(every) });
-                }
-            }
-            Action::SetReplayGuard { on } => {
-                if on != self.sourcing.replay_guard {
-                    self.sourcing.replay_guard = on;
-                    self.note(0, NoteKind::SettingChanged { service: None, setting: SettingNote::ReplayGuard(on) });
-                }
-            }
+            Action::SetSnapshots { every } => self.set_snapshot_every(every),
+            Action::SetReplayGuard { on } => self.set_replay_guard(on),
             Action::Rebuild { projection } => self.rebuild(projection),
             Action::DeleteSnapshot { projection } => self.delete_snapshot(projection),
             Action::Deploy { message, proposal } => {

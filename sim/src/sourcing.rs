@@ -87,9 +87,47 @@ pub struct ProjectionView {
     pub stale: StaleWindow,
 }
 
+/// Behind by fewer events than this, a running read model is keeping up: a pass or two.
+pub const KEEPING_UP: u64 = 5;
+
+/// Where a read model stands, most telling first: the page words it, the stage piles up the
+/// ones that are not keeping up.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Condition {
+    /// Its figures differ from the fold of the log at its position.
+    Wrong,
+    Stopped,
+    Rebuilding {
+        from: u64,
+    },
+    /// Right, and [`KEEPING_UP`] events behind or more.
+    Behind,
+    /// Right, and a pass or two behind, as a projection always is.
+    KeepingUp,
+    CaughtUp,
+}
+
+impl Condition {
+    /// Not keeping up: the stage draws its unread events as a pile.
+    pub fn needs_attention(self) -> bool {
+        !matches!(self, Condition::KeepingUp | Condition::CaughtUp)
+    }
+}
+
 impl ProjectionView {
     pub fn wrong(&self) -> bool {
         self.figures != self.truth
+    }
+
+    pub fn condition(&self) -> Condition {
+        match self {
+            _ if self.wrong() => Condition::Wrong,
+            _ if self.stopped => Condition::Stopped,
+            ProjectionView { rebuilding_from: Some(from), .. } => Condition::Rebuilding { from: *from },
+            _ if self.lag_events >= KEEPING_UP => Condition::Behind,
+            _ if self.lag_events > 0 => Condition::KeepingUp,
+            _ => Condition::CaughtUp,
+        }
     }
 }
 

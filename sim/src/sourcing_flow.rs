@@ -178,6 +178,31 @@ impl Sim {
         }
     }
 
+    pub(crate) fn set_snapshot_every(&mut self, every: u64) {
+        if every != self.sourcing.snapshot_every {
+            self.sourcing.snapshot_every = every;
+            self.note(0, NoteKind::SettingChanged { service: None, setting: SettingNote::SnapshotEvery(every) });
+        }
+    }
+
+    pub(crate) fn set_replay_guard(&mut self, on: bool) {
+        if on != self.sourcing.replay_guard {
+            self.sourcing.replay_guard = on;
+            self.note(0, NoteKind::SettingChanged { service: None, setting: SettingNote::ReplayGuard(on) });
+        }
+    }
+
+    /// How the entry service keeps its orders now.
+    pub fn storage(&self) -> Storage {
+        self.sourcing.storage
+    }
+
+    /// The order of the newest event in the store, if any.
+    pub fn latest_stored_order(&self) -> Option<u64> {
+        let log = &self.sourcing.store.log;
+        log.len().checked_sub(1).and_then(|p| log.get(p)).map(|e| e.order)
+    }
+
     /// The dashboard's code changed (a bug shipped or fixed): its snapshots no longer apply.
     pub(crate) fn dashboard_code_changed(&mut self) {
         self.sourcing.projections[ProjectionKind::Dashboard.index()].code += 1;

@@ -297,7 +297,8 @@ fn the_event_store_and_schema_flags_run_the_same_as_their_link() {
     assert_eq!((dashboard["name"].as_str(), dashboard["wrong"].as_bool()), (Some("dashboard"), Some(false)));
     assert_eq!(dashboard["last_rebuild"]["from"], 0, "the bug's code change made the snapshot unusable");
     assert_eq!(s["read_models"][2]["emails_resent"], 0, "the guard held every email back");
-    let link = "seed=8&rate=6&until=30&fault=dashboard-bug:0s-10s&fault=concurrent-writes:0.3&at=0s:storage:event-sourced\
+    let link =
+        "seed=8&rate=6&until=30&fault=dashboard-bug:0s-10s&fault=concurrent-writes:0.3&at=0s:storage:event-sourced\
                 &at=0s:snapshots:100&at=0s:replay-guard:on&at=0s:cancel-share:0.2&at=20s:rebuild:dashboard\
                 &at=21s:rebuild:emails";
     assert_eq!(hash(&es), page_hash(link));
@@ -320,7 +321,7 @@ fn the_event_store_and_schema_flags_run_the_same_as_their_link() {
         "12s:reader:email:OrderPlaced:2",
         "--json",
     ];
-    let (se, table) = run_ok(&args);
+    let (se, _) = run_ok(&args);
     let subject = &se["schemas"][0];
     assert_eq!(
         (subject["message"].as_str(), subject["compatibility"].as_str(), subject["producer"].as_u64()),
@@ -332,7 +333,6 @@ fn the_event_store_and_schema_flags_run_the_same_as_their_link() {
     assert!(email["unreadable"].as_u64().unwrap() > 0, "v1 could not read the renamed events before the upgrade");
     let inventory = readers.iter().find(|r| r["service"] == "inventory").unwrap();
     assert!(inventory["unreadable"].as_u64().unwrap() > email["unreadable"].as_u64().unwrap());
-    let _ = table;
     let link = "seed=9&rate=5&until=20&at=0s:compatibility:OrderPlaced:NONE&at=5s:deploy:OrderPlaced:rename-amount\
                 &at=12s:reader:email:OrderPlaced:2";
     assert_eq!(hash(&se), page_hash(link));

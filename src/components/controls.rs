@@ -36,7 +36,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
         (sc.buy_label.clone(), sc.order_service.name.clone(), sc.request_noun.clone(), crate::words::plural(&sc.noun))
     };
     let publishing = engine.borrow().sim().publishing();
-    let storage = engine.borrow().sim().sourcing_view().storage;
+    let storage = engine.borrow().sim().storage();
     let (wiring, paused, speed, rate, seed, call_mode, policy) = {
         let e = engine.borrow();
         (

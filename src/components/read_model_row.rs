@@ -10,7 +10,7 @@ use crate::words::count;
 use fanout_sim::consumer::money;
 use fanout_sim::event_store::Figures;
 use fanout_sim::projection::ProjectionKind;
-use fanout_sim::sourcing::ProjectionView;
+use fanout_sim::sourcing::{Condition, ProjectionView};
 use fanout_sim::time::human;
 use yew::prelude::*;
 
@@ -24,9 +24,6 @@ pub struct ReadModelRowProps {
     pub on_rebuild: Callback<ProjectionKind>,
     pub on_delete_snapshot: Callback<ProjectionKind>,
 }
-
-/// Behind by fewer events than this, a running read model is keeping up: a pass or two.
-pub const KEEPING_UP: u64 = 5;
 
 /// Where a position falls on the bar, in percent.
 fn at(position: u64, head: u64) -> f64 {
@@ -54,30 +51,24 @@ fn figures_text(kind: ProjectionKind, f: &Figures, noun: &str) -> String {
 /// Its state in one phrase, and a class for the mark beside it.
 fn status(v: &ProjectionView) -> (String, &'static str) {
     let behind = format!("{} behind ({})", count(v.lag_events, "event"), human(v.lag_us));
-    if v.wrong() {
-        let why = match v.kind {
-            ProjectionKind::Dashboard => format!(
-                "its sales are {} where the log says {}",
-                money(v.figures.sales_cents),
-                money(v.truth.sales_cents)
-            ),
-            _ => "its figures differ from the log's".into(),
-        };
-        return (format!("Wrong, not just behind: {why}"), "wrong");
+    match v.condition() {
+        Condition::Wrong => {
+            let why = match v.kind {
+                ProjectionKind::Dashboard => format!(
+                    "its sales are {} where the log says {}",
+                    money(v.figures.sales_cents),
+                    money(v.truth.sales_cents)
+                ),
+                _ => "its figures differ from the log's".into(),
+            };
+            (format!("Wrong, not just behind: {why}"), "wrong")
+        }
+        Condition::Stopped => (format!("Stopped, {behind}: right up to position {}", v.position), "behind"),
+        Condition::Rebuilding { from } => (format!("Rebuilding from position {from}: {behind}"), "behind"),
+        Condition::Behind => (format!("Behind but right: {behind}"), "behind"),
+        Condition::KeepingUp => (format!("Keeping up: {behind}, as a projection always is"), "ok"),
+        Condition::CaughtUp => ("Caught up with the log".into(), "ok"),
     }
-    if v.stopped {
-        return (format!("Stopped, {behind}: right up to position {}", v.position), "behind");
-    }
-    if let Some(from) = v.rebuilding_from {
-        return (format!("Rebuilding from position {from}: {behind}"), "behind");
-    }
-    if v.lag_events >= KEEPING_UP {
-        return (format!("Behind but right: {behind}"), "behind");
-    }
-    if v.lag_events > 0 {
-        return (format!("Keeping up: {behind}, as a projection always is"), "ok");
-    }
-    ("Caught up with the log".into(), "ok")
 }
 
 #[component]

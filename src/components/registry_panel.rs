@@ -78,12 +78,11 @@ pub fn change_text(from: &[SchemaField], to: &[SchemaField]) -> String {
     }
 }
 
-fn outcome_text(s: &SubjectView, o: &Outcome) -> (String, &'static str) {
+fn outcome_text(o: &Outcome) -> (String, &'static str) {
     match o {
         Outcome::Registered { version } => (format!("accepted as v{version}"), "ok"),
         Outcome::AlreadyRegistered { version } => (format!("already registered as v{version}"), "ok"),
         Outcome::Refused { mode, conflict } => {
-            let _ = s;
             (format!("refused under {}: {}", mode.key(), conflict_text(conflict)), "refused")
         }
     }
@@ -225,7 +224,7 @@ pub fn RegistryPanel(props: &RegistryPanelProps) -> Html {
                         <thead><tr><th scope="col">{ "When" }</th><th scope="col">{ "Schema" }</th><th scope="col">{ "Registry's answer" }</th></tr></thead>
                         <tbody>
                             { for s.history.iter().map(|r| {
-                                let (said, class) = outcome_text(s, &r.outcome);
+                                let (said, class) = outcome_text(&r.outcome);
                                 let what = r.proposal.map_or("as declared".to_string(), |p| s.proposals[p as usize].0.clone());
                                 html! { <tr class={class}><td>{ human(r.at_us) }</td><td>{ what }</td><td>{ said }</td></tr> }
                             }) }

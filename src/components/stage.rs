@@ -174,23 +174,21 @@ pub fn scene_summary(sim: &Sim) -> String {
             v.stuck
         ));
     }
-    let store = sim.sourcing_view();
-    if store.storage == fanout_sim::Storage::EventSourced || store.events > 0 {
+    if sim.storage() == fanout_sim::Storage::EventSourced || sim.log_events() > 0 {
+        let store = sim.sourcing_view();
         let models: Vec<String> = store
             .projections
             .iter()
             .map(|p| {
+                use fanout_sim::sourcing::Condition::*;
                 let name = crate::narration::read_model_name(p.kind);
-                let state = if p.wrong() {
-                    "wrong".to_string()
-                } else if p.stopped {
-                    format!("stopped, {} behind", crate::words::count(p.lag_events, "event"))
-                } else if p.rebuilding_from.is_some() {
-                    format!("rebuilding, {} behind", crate::words::count(p.lag_events, "event"))
-                } else if p.lag_events > 0 {
-                    format!("{} behind", crate::words::count(p.lag_events, "event"))
-                } else {
-                    "caught up".to_string()
+                let behind = crate::words::count(p.lag_events, "event");
+                let state = match p.condition() {
+                    Wrong => "wrong".to_string(),
+                    Stopped => format!("stopped, {behind} behind"),
+                    Rebuilding { .. } => format!("rebuilding, {behind} behind"),
+                    Behind | KeepingUp => format!("{behind} behind"),
+                    CaughtUp => "caught up".to_string(),
                 };
                 format!("{name} {state}")
             })
@@ -202,7 +200,7 @@ pub fn scene_summary(sim: &Sim) -> String {
             models.join(", ")
         ));
     }
-    if let Some(v) = sim.schema_view().filter(|v| v.evolved()) {
+    if let Some(v) = sim.schema_view().filter(|_| sim.schemas_evolved()) {
         for s in &v.subjects {
             let name = sc.type_name(s.mtype);
             let readers: Vec<String> = sim
@@ -297,7 +295,7 @@ pub fn badges(sim: &Sim, i: u16) -> Vec<NodeBadge> {
     }
     // The schema version it reads the entry event with, once versions differ at all; a
     // problem when it cannot read what the producer writes now.
-    if let Some(v) = sim.schema_view().filter(|v| v.evolved()) {
+    if let Some(v) = sim.schema_view().filter(|_| sim.schemas_evolved()) {
         if let Some(s) = v.subjects.first() {
             let reads = s.readers[i as usize];
             let can = sim.schema_readable(s.mtype, reads, s.producer);
@@ -314,7 +312,7 @@ pub fn badges(sim: &Sim, i: u16) -> Vec<NodeBadge> {
 
 /// The Order Service's badge: the schema version it writes, once versions differ at all.
 pub fn orders_badges(sim: &Sim) -> Vec<NodeBadge> {
-    let Some(v) = sim.schema_view().filter(|v| v.evolved()) else { return Vec::new() };
+    let Some(v) = sim.schema_view().filter(|_| sim.schemas_evolved()) else { return Vec::new() };
     v.subjects
         .first()
         .map(|s| NodeBadge {
@@ -497,25 +495,24 @@ pub fn Stage(props: &StageProps) -> Html {
     // Read models that are visibly behind or wrong: a pile of the log's events each has not
     // applied, at the Order Service whose log it reads. A lag of a pass or two is normal and
     // not drawn, so the piles mean something when they appear.
-    let store = sim.sourcing_view();
-    let store_piles: Vec<(fanout_sim::projection::ProjectionKind, u64, String, bool)> = store
-        .projections
-        .iter()
-        .filter(|p| p.wrong() || p.stopped || p.rebuilding_from.is_some() || p.lag_events >= crate::components::read_model_row::KEEPING_UP)
-        .map(|p| {
-            let name = crate::narration::read_model_name(p.kind);
-            let caption = if p.wrong() {
-                format!("{name} · wrong")
-            } else if p.stopped {
-                format!("{name} · stopped")
-            } else if p.rebuilding_from.is_some() {
-                format!("{name} · rebuilding")
-            } else {
-                format!("{name} · behind")
-            };
-            (p.kind, p.lag_events, caption, p.wrong())
-        })
-        .collect();
+    let store_piles: Vec<(fanout_sim::projection::ProjectionKind, u64, String, bool)> = {
+        sim.sourcing_view()
+            .projections
+            .iter()
+            .filter(|p| p.condition().needs_attention())
+            .map(|p| {
+                use fanout_sim::sourcing::Condition::*;
+                let name = crate::narration::read_model_name(p.kind);
+                let (word, wrong) = match p.condition() {
+                    Wrong => ("wrong", true),
+                    Stopped => ("stopped", false),
+                    Rebuilding { .. } => ("rebuilding", false),
+                    _ => ("behind", false),
+                };
+                (p.kind, p.lag_events, format!("{name} · {word}"), wrong)
+            })
+            .collect()
+    };
     let (sx, sy) = layout.shopper;
     let in_flight = sim.headline().in_flight;
     html! {

@@ -30,7 +30,7 @@ pub fn StoreFaults(props: &StoreFaultsProps) -> Html {
                 .map(|k| active(&|f| matches!(f, Fault::ProjectionDown { projection } if *projection == k))),
             active(&|f| matches!(f, Fault::DashboardBug)),
             active(&|f| matches!(f, Fault::ConcurrentWrites { .. })),
-            e.sim().sourcing_view().storage == fanout_sim::Storage::EventSourced,
+            e.sim().storage() == fanout_sim::Storage::EventSourced,
         )
     };
     let toggle = |fault: Fault, on: bool| props.engine.fault_toggle(&props.on_changed, fault, on);

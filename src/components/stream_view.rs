@@ -43,7 +43,7 @@ pub fn StreamView(props: &StreamViewProps) -> Html {
     let e = props.engine.borrow();
     let sim = e.sim();
     let sc = sim.scenario();
-    let latest = sim.sourcing_view().latest.last().map(|(_, ev)| ev.order);
+    let latest = sim.latest_stored_order();
     let contested =
         sim.notes().rev().find_map(|n| matches!(n.kind, NoteKind::StreamConflict { .. }).then_some(n.order));
     let order = (*picked).or(latest);
