@@ -4,15 +4,15 @@
 //! (`order` or `trip`, `OrderPlaced` or `TripBooked`).
 
 use crate::state::capitalise;
+use fanout_sim::compat::{Compatibility, Conflict, Direction, Incompatible};
 use fanout_sim::fault::Fault;
 use fanout_sim::narration::{FailCause, Note, NoteKind, SettingNote};
 use fanout_sim::outbox::POLL_US;
-use fanout_sim::saga::{SagaStyle, SagaWhat};
-use fanout_sim::compat::{Compatibility, Conflict, Direction, Incompatible};
 use fanout_sim::projection::ProjectionKind;
-use fanout_sim::schema_registry::Outcome;
-use fanout_sim::scenario::{Publishing, Storage};
+use fanout_sim::saga::{SagaStyle, SagaWhat};
 use fanout_sim::scenario::Scenario;
+use fanout_sim::scenario::{Publishing, Storage};
+use fanout_sim::schema_registry::Outcome;
 use fanout_sim::subscription::FailureKind;
 use fanout_sim::time::{human, MS};
 
@@ -124,7 +124,11 @@ pub fn note_text(note: &Note, sc: &Scenario) -> String {
             read_model_name(*projection),
             crate::words::count(done.replayed, "event"),
             human(done.took_us),
-            if done.resent > 0 { format!(", and sent {} again", crate::words::count(done.resent, "email")) } else { String::new() }
+            if done.resent > 0 {
+                format!(", and sent {} again", crate::words::count(done.resent, "email"))
+            } else {
+                String::new()
+            }
         ),
         NoteKind::SnapshotDeleted { projection } => format!(
             "The {} read model's snapshot was deleted: its next rebuild starts from position 0",
@@ -133,12 +137,12 @@ pub fn note_text(note: &Note, sc: &Scenario) -> String {
         NoteKind::SchemaDeployed { subject, proposal, outcome } => {
             let (name, key) = subject_words(sc, *subject, *proposal);
             match outcome {
-                Outcome::Registered { version } => format!(
-                    "The registry accepted {key} as {name} v{version}: the {svc} writes v{version} from now on"
-                ),
-                Outcome::AlreadyRegistered { version } => format!(
-                    "{key} is {name} v{version}, already registered: the {svc} writes v{version} from now on"
-                ),
+                Outcome::Registered { version } => {
+                    format!("The registry accepted {key} as {name} v{version}: the {svc} writes v{version} from now on")
+                }
+                Outcome::AlreadyRegistered { version } => {
+                    format!("{key} is {name} v{version}, already registered: the {svc} writes v{version} from now on")
+                }
                 Outcome::Refused { mode, conflict } => format!(
                     "The registry refused {key} for {name} under {}: {}; the {svc} keeps writing what it wrote",
                     mode.key(),
@@ -198,6 +202,22 @@ pub fn note_text(note: &Note, sc: &Scenario) -> String {
             format!("{} is falling behind: {lag} events waiting", name(*service))
         }
         NoteKind::CaughtUp { service } => format!("{} caught up: no events waiting", name(*service)),
+        NoteKind::Alert { rule, to } => {
+            let rules = fanout_sim::alerting::default_rules(sc);
+            crate::alert_words::change_text(&rules[*rule as usize], *to, sc)
+        }
+        NoteKind::AlertForChanged { rule, for_us } => {
+            let rules = fanout_sim::alerting::default_rules(sc);
+            let r = &rules[*rule as usize];
+            let name = crate::alert_words::signal_name(r.signal, sc);
+            match for_us {
+                0 => format!("The alert on {name} now fires at the first sample over its line"),
+                us => format!(
+                    "The alert on {name} now fires only after its condition has held for {}",
+                    crate::alert_words::span(*us)
+                ),
+            }
+        }
         NoteKind::Refused { why } => format!("A scheduled change was not applied: {why}"),
         NoteKind::CancelRequested => format!("The {} cancels {noun} {o}", sc.actor.to_ascii_lowercase()),
         NoteKind::CancelPublished => format!("{} for {noun} {o} published", sc.cancel_event_name),
@@ -284,6 +304,12 @@ fn setting_text(setting: &SettingNote, sc: &Scenario) -> String {
         SettingNote::ReplayGuard(true) => {
             "Replay guard on: while a read model replays the log, it sends no email it sent before".into()
         }
+        SettingNote::TraceLinks(true) => {
+            "Span links on: a consumer that drops the trace context links its new trace to the publish".into()
+        }
+        SettingNote::TraceLinks(false) => {
+            "Span links off: a consumer that drops the context starts an unlinked trace".into()
+        }
         SettingNote::ReplayGuard(false) => {
             "Replay guard off: a read model replaying the log sends its emails again".into()
         }
@@ -340,10 +366,16 @@ fn subject_words(sc: &Scenario, subject: u16, proposal: u16) -> (String, String)
 pub fn mode_text(mode: Compatibility) -> &'static str {
     match mode {
         Compatibility::None => "anything is accepted",
-        Compatibility::Backward => "consumers on the new version can read data written with the last one; upgrade consumers first",
-        Compatibility::Forward => "consumers on the last version can read data written with the new one; upgrade producers first",
+        Compatibility::Backward => {
+            "consumers on the new version can read data written with the last one; upgrade consumers first"
+        }
+        Compatibility::Forward => {
+            "consumers on the last version can read data written with the new one; upgrade producers first"
+        }
         Compatibility::Full => "both ways, with the last version; upgrade in any order",
-        Compatibility::BackwardTransitive => "consumers on the new version can read data written with every earlier one",
+        Compatibility::BackwardTransitive => {
+            "consumers on the new version can read data written with every earlier one"
+        }
         Compatibility::ForwardTransitive => "consumers on every earlier version can read data written with the new one",
         Compatibility::FullTransitive => "both ways, with every earlier version",
     }
@@ -355,11 +387,9 @@ pub fn incompatible_text(why: &Incompatible, data: &str) -> String {
         Incompatible::MissingRequired { field } => {
             format!("it requires `{field}`, which has no default, and {data} lacks it")
         }
-        Incompatible::TypeChanged { field, reader, writer } => format!(
-            "`{field}` is {} to it and {} in {data}",
-            <&str>::from(*reader),
-            <&str>::from(*writer)
-        ),
+        Incompatible::TypeChanged { field, reader, writer } => {
+            format!("`{field}` is {} to it and {} in {data}", <&str>::from(*reader), <&str>::from(*writer))
+        }
     }
 }
 
@@ -479,6 +509,9 @@ pub fn fault_text(fault: &Fault, name: &str) -> String {
         Fault::DashboardBug => format!("{name} has a bug: it adds refunds to sales instead of taking them off"),
         Fault::ConcurrentWrites { share } => {
             format!("{:.0}% of the {name}'s orders get two changes at once from two writers", share * 100.0)
+        }
+        Fault::DropContext { .. } => {
+            format!("{name} drops the trace context: its work starts a new trace, cut off from the order's")
         }
     }
 }

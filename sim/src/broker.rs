@@ -412,6 +412,7 @@ impl Sim {
     pub(crate) fn consumer_crashed(&mut self, i: u16) {
         let now = self.now;
         let jobs = self.work.services[i as usize].drain_all(now);
+        self.trace_crashed(Node::Service(i), &jobs);
         let sub = &mut self.broker.subs[i as usize];
         let consumer = &mut self.work.consumers[i as usize];
         let mut returned = Vec::new();
@@ -528,6 +529,10 @@ impl Sim {
                 }
             }
             self.note(f.entry.order, NoteKind::DeadLettered { service: i, attempts: f.attempts });
+            if self.tracer.on {
+                let (event, order) = (f.entry.event, f.entry.order);
+                self.tracer.push(crate::tracer::Hop::DeadLettered { service: i, event, order, at_us: now });
+            }
         } else {
             let jitter_key = [i as u64, f.entry.event, f.attempts as u64];
             let wait = sub.settings.retry.backoff(f.attempts, &self.broker.rng_jitter, jitter_key);

@@ -67,6 +67,9 @@ pub enum Fault {
     /// A share of orders get two changes at once from two writers who loaded the same
     /// version of the order.
     ConcurrentWrites { share: f64 },
+    /// The consumer does not take the trace context from the messages it gets: its work
+    /// starts a new trace, which splits the order's picture in two.
+    DropContext { service: String },
 }
 
 /// The kinds of [`Fault`], as the `kind` tag and the spec form name them.
@@ -90,6 +93,7 @@ enum FaultKind {
     ProjectionDown,
     DashboardBug,
     ConcurrentWrites,
+    DropContext,
 }
 
 impl FaultKind {
@@ -156,6 +160,7 @@ impl TryFrom<RawFault> for Fault {
             }
             FaultKind::DashboardBug => Fault::DashboardBug,
             FaultKind::ConcurrentWrites => Fault::ConcurrentWrites { share: need(&mut s.share, "share", kind)? },
+            FaultKind::DropContext => Fault::DropContext { service: service()? },
         };
         refuse_rest(
             kind,
@@ -184,6 +189,7 @@ impl Fault {
             | Fault::Errors { service, .. }
             | Fault::CrashBeforeAck { service, .. }
             | Fault::CompensationFails { service, .. }
+            | Fault::DropContext { service }
             | Fault::Poison { service, .. } => Some(service),
             Fault::Drop { service, .. } | Fault::Duplicate { service, .. } | Fault::Delay { service, .. } => {
                 service.as_deref()
@@ -249,7 +255,7 @@ impl Fault {
                 ));
             }
         }
-        if matches!(self, Fault::CrashBeforeAck { .. } | Fault::Poison { .. })
+        if matches!(self, Fault::CrashBeforeAck { .. } | Fault::Poison { .. } | Fault::DropContext { .. })
             && self.service() == Some(scenario.order_service.key.as_str())
         {
             return Err(format!("{} publishes events but does not consume them", scenario.order_service.name));
@@ -286,6 +292,7 @@ impl Fault {
             Fault::ProjectionDown { .. } => FaultKind::ProjectionDown,
             Fault::DashboardBug => FaultKind::DashboardBug,
             Fault::ConcurrentWrites { .. } => FaultKind::ConcurrentWrites,
+            Fault::DropContext { .. } => FaultKind::DropContext,
         }
     }
 
@@ -311,6 +318,7 @@ impl Fault {
             Fault::ProjectionDown { projection } => format!("{kind}:{}", projection.key()),
             Fault::DashboardBug => kind.into(),
             Fault::ConcurrentWrites { share } => format!("{kind}:{share}"),
+            Fault::DropContext { service } => format!("{kind}:{service}"),
         }
     }
 }
@@ -403,6 +411,11 @@ impl FaultSet {
         self.active.iter().any(|f| matches!(f, Fault::DashboardBug))
     }
 
+    /// Whether this consumer drops the trace context of what it gets.
+    pub fn drops_context(&self, key: &str) -> bool {
+        self.for_service(key).any(|f| matches!(f, Fault::DropContext { .. }))
+    }
+
     pub fn relay_down(&self) -> bool {
         self.active.iter().any(|f| matches!(f, Fault::RelayDown))
     }
@@ -465,7 +478,7 @@ errors:SERVICE:SHARE (e.g. errors:inventory:0.2), broker-down, drop:TARGET:SHARE
 duplicate:TARGET:SHARE (e.g. duplicate:broker:0.2), delay:TARGET:SHARE:DURATION (e.g. delay:email:0.3:400ms), \
 crash-before-ack:SERVICE:SHARE, poison:SERVICE:ORDER (e.g. poison:payment:5), crash-after-commit:SHARE, \
 relay-crash:SHARE, relay-down, compensation-fails:SERVICE:SHARE, \
-projection-down:history|dashboard|emails, dashboard-bug, concurrent-writes:SHARE; TARGET is a subscriber or \
+projection-down:history|dashboard|emails, dashboard-bug, concurrent-writes:SHARE, drop-context:SERVICE; TARGET is a subscriber or \
 broker (all of them); any of them may end in :FROM-UNTIL (e.g. broker-down:10s-20s, crash:email:5s-)";
 
 impl FaultSpec {
@@ -496,6 +509,10 @@ impl FaultSpec {
             FaultKind::Crash => match rest {
                 [service, tail @ ..] => (Fault::Crash { service: service.to_string() }, tail),
                 _ => return Err(wrap("crash needs a service".into())),
+            },
+            FaultKind::DropContext => match rest {
+                [service, tail @ ..] => (Fault::DropContext { service: service.to_string() }, tail),
+                _ => return Err(wrap("drop-context needs a service".into())),
             },
             FaultKind::Errors => match rest {
                 [service, share, tail @ ..] => {
@@ -711,6 +728,7 @@ mod tests {
             "projection-down",
             "concurrent-writes:3",
             "dashboard-bug:now",
+            "drop-context",
         ] {
             let err = FaultSpec::parse(bad).unwrap_err();
             assert!(err.contains("Accepted forms"), "{bad}: {err}");
@@ -738,6 +756,7 @@ mod tests {
             Fault::DashboardBug,
             Fault::ConcurrentWrites { share: 0.25 },
             Fault::CompensationFails { service: "payment".into(), share: 0.5 },
+            Fault::DropContext { service: "email".into() },
         ] {
             assert_eq!(FaultSpec::parse(&f.spec()).unwrap().fault, f);
         }

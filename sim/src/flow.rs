@@ -59,6 +59,7 @@ impl Sim {
             self.flows.failed += 1;
         }
         let latency_us = self.now - m.origin_us;
+        self.flows.red.ended(self.now, latency_us, ok);
         if ok {
             self.note(m.order, NoteKind::Confirmed { latency_us });
         }
@@ -208,6 +209,8 @@ impl Sim {
         };
         if self.faults.is_down(key) {
             // Connection refused: the caller learns at once that the service is down.
+            let now = self.now;
+            self.work.services[i as usize].red.refused(now);
             self.post(refused(Refusal::Down));
             return;
         }
@@ -368,7 +371,8 @@ impl Sim {
         let Fault::Crash { service } = fault else { return };
         if *service == self.scenario.order_service.key {
             let now = self.now;
-            self.work.orders.drain_all(now);
+            let jobs = self.work.orders.drain_all(now);
+            self.trace_crashed(Node::Orders, &jobs);
             // The process died: every checkout it was handling is lost with it.
             let mut open: Vec<u64> = self.flows.checkouts.keys().copied().collect();
             open.sort_unstable();

@@ -28,6 +28,8 @@ pub(crate) struct Flows {
     pub succeeded: u64,
     pub failed: u64,
     pub samples: Ring<CheckoutSample>,
+    /// The entry request's rate, errors and duration, as the shopper saw them.
+    pub red: crate::red::Red,
     /// Share of actors who cancel right after starting.
     pub cancel_share: f64,
     /// Bumped by a change of rate, so that arrivals scheduled at the old rate are ignored.
@@ -52,6 +54,7 @@ impl Flows {
             succeeded: 0,
             failed: 0,
             samples: Ring::new(CHECKOUT_SAMPLES),
+            red: crate::red::Red::default(),
             cancel_share: 0.0,
             generation: 0,
             rng_arrivals: Stream::derive(seed, "arrivals"),

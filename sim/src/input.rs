@@ -1,12 +1,12 @@
 //! What a person (or a script) does to a run. Interventions are timestamped inputs, so a run
 //! is fully described by seed + scenario + inputs and can be replayed exactly.
 
+use crate::compat::Compatibility;
 use crate::delivery::{Guarantee, RetryPolicy, StartFrom};
 use crate::fault::Fault;
 use crate::keys::{given, need, refuse_rest};
-use crate::saga::SagaStyle;
-use crate::compat::Compatibility;
 use crate::projection::ProjectionKind;
+use crate::saga::SagaStyle;
 use crate::scenario::{CallMode, PublishPolicy, Publishing, Storage, Wiring};
 use crate::time::Micros;
 use crate::topic::PartitionKey;
@@ -56,6 +56,15 @@ pub enum Action {
     /// Read models' side effects (emails) do not run again while they replay the log.
     SetReplayGuard {
         on: bool,
+    },
+    /// A consumer that drops the trace context links its new trace to the producer's span.
+    SetTraceLinks {
+        on: bool,
+    },
+    /// How long an alert rule's condition must hold before it fires.
+    SetAlertFor {
+        rule: String,
+        for_us: Micros,
     },
     /// Resets a read model and replays the log: from the latest snapshot its current code
     /// took, or from position 0.
@@ -195,6 +204,8 @@ enum ActionKind {
     SetStorage,
     SetSnapshots,
     SetReplayGuard,
+    SetTraceLinks,
+    SetAlertFor,
     Rebuild,
     DeleteSnapshot,
     Deploy,
@@ -280,6 +291,10 @@ struct RawAction {
     share: Option<f64>,
     #[serde(default, deserialize_with = "given")]
     event: Option<Option<u64>>,
+    #[serde(default, deserialize_with = "given")]
+    rule: Option<String>,
+    #[serde(default, deserialize_with = "given")]
+    for_us: Option<Micros>,
 }
 
 impl RawAction {
@@ -301,6 +316,11 @@ impl RawAction {
             ActionKind::SetStorage => Action::SetStorage { storage: need(&mut s.storage, "storage", kind)? },
             ActionKind::SetSnapshots => Action::SetSnapshots { every: need(&mut s.every, "every", kind)? },
             ActionKind::SetReplayGuard => Action::SetReplayGuard { on: need(&mut s.on, "on", kind)? },
+            ActionKind::SetTraceLinks => Action::SetTraceLinks { on: need(&mut s.on, "on", kind)? },
+            ActionKind::SetAlertFor => Action::SetAlertFor {
+                rule: need(&mut s.rule, "rule", kind)?,
+                for_us: need(&mut s.for_us, "for_us", kind)?,
+            },
             ActionKind::Rebuild => Action::Rebuild { projection: need(&mut s.projection, "projection", kind)? },
             ActionKind::DeleteSnapshot => {
                 Action::DeleteSnapshot { projection: need(&mut s.projection, "projection", kind)? }
@@ -386,6 +406,8 @@ impl RawAction {
                 ("key", s.key.is_some()),
                 ("share", s.share.is_some()),
                 ("event", s.event.is_some()),
+                ("rule", s.rule.is_some()),
+                ("for_us", s.for_us.is_some()),
             ],
         )?;
         Ok((s.at_us, action))

@@ -6,6 +6,8 @@
 //! benchmarks and in the `fanout-sim` command-line runner, and gives the same trace.
 
 pub mod alert;
+mod alert_flow;
+pub mod alerting;
 pub mod audit;
 pub mod broker;
 mod broker_state;
@@ -31,6 +33,7 @@ pub mod otlp;
 pub mod outbox;
 pub mod params;
 pub mod projection;
+pub mod red;
 mod record;
 mod queue;
 pub mod report;
@@ -54,6 +57,9 @@ pub mod time;
 pub mod timeline;
 pub mod tracecontext;
 pub mod topic;
+pub mod trace;
+mod trace_flow;
+pub mod tracer;
 mod wires;
 mod workers;
 pub mod waiting;

@@ -130,6 +130,14 @@ struct Args {
     /// Read models do not send their emails again while they replay the log.
     #[arg(long = "replay-guard")]
     replay_guard: bool,
+    /// A consumer that drops the trace context (fault drop-context:SERVICE) links its new
+    /// trace to the producer's span.
+    #[arg(long = "trace-links")]
+    trace_links: bool,
+    /// Prints order N's trace instead of the report: every span of its work, as a table, or
+    /// as OTLP JSON (the file Jaeger imports) with --json.
+    #[arg(long, value_name = "ORDER", value_parser = parse_order)]
+    trace: Option<u64>,
     /// The schema registry's compatibility mode for every subject the system declares.
     #[arg(long, value_name = "NONE|BACKWARD|FORWARD|FULL|BACKWARD_TRANSITIVE|FORWARD_TRANSITIVE|FULL_TRANSITIVE", value_parser = parse_compatibility)]
     compatibility: Option<fanout_sim::compat::Compatibility>,
@@ -154,6 +162,10 @@ enum Command {
     /// Runs a grid of runs (seeds × rates × wirings × fault sets) on all cores and writes one
     /// CSV row per run, in grid order.
     Sweep(Box<cli::sweep::SweepArgs>),
+}
+
+fn parse_order(s: &str) -> Result<u64, String> {
+    s.parse::<u64>().ok().filter(|&n| n > 0).ok_or_else(|| format!("`{s}` is not an order number (1 or more)"))
 }
 
 fn parse_scenario(s: &str) -> Result<String, String> {
@@ -370,6 +382,9 @@ fn flag_steps(args: &Args, scenario: &Scenario) -> Vec<(Step, String)> {
     }
     if args.replay_guard {
         actions.push((Action::SetReplayGuard { on: true }, "'--replay-guard'".into()));
+    }
+    if args.trace_links {
+        actions.push((Action::SetTraceLinks { on: true }, "'--trace-links'".into()));
     }
     if let Some(compatibility) = args.compatibility {
         for spec in &scenario.schemas {
@@ -639,6 +654,9 @@ fn main() -> ExitCode {
         if let Err(e) = std::fs::write(path, export::export(&timeline)) {
             fail(format!("--save: '{path}' cannot be written: {e}"));
         }
+    }
+    if let Some(order) = args.trace {
+        return cli::trace::print(sim, order, args.json).unwrap_or_else(|why| fail(format!("--trace: {why}")));
     }
     let specs: Vec<String> = params.setup.faults.iter().map(FaultSpec::text).collect();
     let report = Report::of(sim, &specs);

@@ -69,6 +69,16 @@ pub enum NoteKind {
     CaughtUp {
         service: u16,
     },
+    /// An alert rule's alert changed state (the rule by its place in `Sim::alerts`).
+    Alert {
+        rule: u16,
+        to: crate::alerting::Phase,
+    },
+    /// A rule's `for` duration changed.
+    AlertForChanged {
+        rule: u16,
+        for_us: Micros,
+    },
     /// A scheduled action that no longer applied when it came due. `why` is the message
     /// the action's check refused it with (as `Sim::apply` returns it), not a setting.
     Refused {
@@ -233,6 +243,8 @@ pub enum SettingNote {
     /// A snapshot of each read model every this many events (0: none).
     SnapshotEvery(u64),
     ReplayGuard(bool),
+    /// Consumers that drop the trace context link their new traces to the producer's.
+    TraceLinks(bool),
     /// The producer of subject `subject` writes `version` from now on.
     ProducerVersion {
         subject: u16,

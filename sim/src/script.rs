@@ -6,12 +6,12 @@
 //! Parsing only checks the form; whether the lab accepts the action is the simulation's
 //! call when the step is replayed. Every action's text parses back to the same action.
 
+use crate::compat::Compatibility;
 use crate::delivery::{Guarantee, RetryPolicy, StartFrom};
 use crate::fault::FaultSpec;
 use crate::input::Action;
-use crate::saga::SagaStyle;
-use crate::compat::Compatibility;
 use crate::projection::ProjectionKind;
+use crate::saga::SagaStyle;
 use crate::scenario::{CallMode, PublishPolicy, Publishing, Storage, Wiring};
 pub use crate::time::seconds_text;
 use crate::time::{duration_spec, parse_duration, Micros};
@@ -19,7 +19,7 @@ use crate::topic::PartitionKey;
 
 /// The accepted action forms, quoted in every parse error.
 pub const ACTION_FORMS: &str = "buy, rate:PER_SECOND, wiring:request|event, calls:sequential|parallel, \
-publish:fail|buffer-and-retry, publishing:direct|outbox-polling|outbox-tailing, saga:orchestrated|choreographed, saga-timeouts:on|off, storage:rows|event-sourced, snapshots:N, replay-guard:on|off, \
+publish:fail|buffer-and-retry, publishing:direct|outbox-polling|outbox-tailing, saga:orchestrated|choreographed, saga-timeouts:on|off, storage:rows|event-sourced, snapshots:N, replay-guard:on|off, trace-links:on|off, alert-for:RULE:DURATION, \
 rebuild:history|dashboard|emails, delete-snapshot:history|dashboard|emails, deploy:MESSAGE:PROPOSAL, \
 producer:MESSAGE:VERSION, reader:SERVICE:MESSAGE:VERSION, compatibility:MESSAGE:MODE, add:SERVICE[:earliest], remove:SERVICE, inject:FAULT, clear:FAULT, \
 guarantee:SERVICE:at-least-once|at-most-once, idempotent:SERVICE:on|off, sync:SERVICE:on|off, \
@@ -92,12 +92,16 @@ pub fn action_text(a: &Action) -> String {
         Action::SetStorage { storage } => format!("storage:{}", storage.key()),
         Action::SetSnapshots { every } => format!("snapshots:{every}"),
         Action::SetReplayGuard { on } => format!("replay-guard:{}", on_off(*on)),
+        Action::SetTraceLinks { on } => format!("trace-links:{}", on_off(*on)),
+        Action::SetAlertFor { rule, for_us } => format!("alert-for:{rule}:{}", duration_spec(*for_us)),
         Action::Rebuild { projection } => format!("rebuild:{}", projection.key()),
         Action::DeleteSnapshot { projection } => format!("delete-snapshot:{}", projection.key()),
         Action::Deploy { message, proposal } => format!("deploy:{message}:{proposal}"),
         Action::SetProducerVersion { message, version } => format!("producer:{message}:{version}"),
         Action::SetReaderVersion { service, message, version } => format!("reader:{service}:{message}:{version}"),
-        Action::SetCompatibility { message, compatibility } => format!("compatibility:{message}:{}", compatibility.key()),
+        Action::SetCompatibility { message, compatibility } => {
+            format!("compatibility:{message}:{}", compatibility.key())
+        }
         Action::AddSubscriber { service, from: StartFrom::Latest } => format!("add:{service}"),
         Action::AddSubscriber { service, from: StartFrom::Earliest } => format!("add:{service}:earliest"),
         Action::RemoveSubscriber { service } => format!("remove:{service}"),
@@ -220,6 +224,15 @@ pub fn parse_action(s: &str) -> Result<Action, String> {
             arity(1)?;
             Action::SetReplayGuard { on: switch(0)? }
         }
+        "trace-links" => {
+            arity(1)?;
+            Action::SetTraceLinks { on: switch(0)? }
+        }
+        "alert-for" => {
+            arity(2)?;
+            let for_us = parse_duration(args[1]).map_err(|why| wrap(&why))?;
+            Action::SetAlertFor { rule: name(0)?, for_us }
+        }
         "rebuild" | "delete-snapshot" => {
             arity(1)?;
             let projection =
@@ -245,7 +258,9 @@ pub fn parse_action(s: &str) -> Result<Action, String> {
         "compatibility" => {
             arity(2)?;
             let compatibility = Compatibility::parse(args[1]).ok_or_else(|| {
-                wrap("a mode: NONE, BACKWARD, FORWARD, FULL, BACKWARD_TRANSITIVE, FORWARD_TRANSITIVE or FULL_TRANSITIVE")
+                wrap(
+                    "a mode: NONE, BACKWARD, FORWARD, FULL, BACKWARD_TRANSITIVE, FORWARD_TRANSITIVE or FULL_TRANSITIVE",
+                )
             })?;
             Action::SetCompatibility { message: name(0)?, compatibility }
         }

@@ -2,6 +2,7 @@
 //! bookkeeping for how busy it has been.
 
 use crate::message::{MessageType, Node};
+use crate::red::Red;
 use crate::rng::{Keyed, Stream};
 use crate::time::Micros;
 use std::collections::{BTreeMap, VecDeque};
@@ -40,6 +41,12 @@ pub const BUSY_SMOOTHING: f64 = 0.2;
 #[derive(Clone, Debug)]
 pub struct Service {
     pub waiting: VecDeque<Job>,
+    /// When each waiting job was handed over, beside `waiting`: its duration counts from then.
+    pub handed: VecDeque<Micros>,
+    /// When each running job was handed over, by job id.
+    pub handed_running: BTreeMap<u64, Micros>,
+    /// Rate, errors and duration over the last seconds.
+    pub red: Red,
     /// Jobs being worked on, by job id. A BTreeMap so that a crash drops them in a fixed order.
     pub running: BTreeMap<u64, Job>,
     pub processed: u64,
@@ -61,6 +68,9 @@ impl Service {
     pub fn new(seed: u64, key: &str) -> Self {
         Service {
             waiting: VecDeque::new(),
+            handed: VecDeque::new(),
+            handed_running: BTreeMap::new(),
+            red: Red::default(),
             running: BTreeMap::new(),
             processed: 0,
             failed: 0,
@@ -103,6 +113,8 @@ impl Service {
         self.account(now);
         let mut jobs: Vec<Job> = std::mem::take(&mut self.running).into_values().collect();
         jobs.extend(self.waiting.drain(..));
+        self.handed.clear();
+        self.handed_running.clear();
         jobs
     }
 }

@@ -26,10 +26,14 @@ use crate::service::{Job, Service};
 use crate::subscription::{At, FailureKind, Subscription};
 use crate::time::{Micros, SEC};
 use crate::topic::{Topic, MAX_PARTITIONS};
+use crate::alerting::Alerting;
+use crate::tracer::{Hop, Outcome, Tracer};
 use crate::wires::Wires;
 use crate::workers::Workers;
 
 pub use crate::record::NOTES_KEPT;
+/// The longest `for` an alert rule takes.
+pub const MAX_ALERT_FOR_US: Micros = 600 * SEC;
 /// The window the headline percentiles are computed over, so they react to faults.
 pub const HEADLINE_WINDOW_US: Micros = 30 * SEC;
 
@@ -111,6 +115,10 @@ pub struct Sim {
     pub(crate) evolution: Evolution,
     pub(crate) wires: Wires,
     pub(crate) record: Record,
+    /// What tracing records: messages and jobs, per order (spans are built on demand).
+    pub(crate) tracer: Tracer,
+    /// The alert rules and their alerts.
+    pub(crate) alerting: Alerting,
 }
 
 impl Sim {
@@ -130,6 +138,8 @@ impl Sim {
             evolution: Evolution::new(&scenario.schemas, scenario.catalog.len()),
             wires: Wires::new(seed),
             record: Record::new(seed),
+            tracer: Tracer::default(),
+            alerting: Alerting::new(&scenario),
             wired: Vec::new(),
             sync: vec![false; scenario.catalog.len()],
             wiring: Wiring::Event,
@@ -409,6 +419,11 @@ impl Sim {
                 }
             }
             Action::SetStorage { storage } => self.set_storage(storage),
+            Action::SetTraceLinks { on } => self.set_trace_links(on),
+            Action::SetAlertFor { rule, for_us } => {
+                let k = self.alert_rule(&rule).expect("checked");
+                self.set_alert_for(k, for_us)
+            }
             Action::SetSnapshots { every } => self.set_snapshot_every(every),
             Action::SetReplayGuard { on } => self.set_replay_guard(on),
             Action::Rebuild { projection } => self.rebuild(projection),
@@ -613,6 +628,13 @@ impl Sim {
             Action::SetProducerVersion { message, version } | Action::SetReaderVersion { message, version, .. } => {
                 self.subject_named(message).and_then(|s| self.registered(s, *version))
             }
+            Action::SetAlertFor { rule, for_us } => {
+                self.alert_rule(rule)?;
+                if *for_us > MAX_ALERT_FOR_US {
+                    return Err(format!("an alert's `for` must be at most {} s", MAX_ALERT_FOR_US / SEC));
+                }
+                Ok(())
+            }
             Action::AddSubscriber { service, .. } => {
                 let i = self.catalog_index(service)?;
                 if self.wired.contains(&i) {
@@ -693,8 +715,11 @@ impl Sim {
 
     /// [`post`](Self::post), held up on the wire by `extra` on top of the hop.
     pub(crate) fn post_delayed(&mut self, m: Message, extra: Micros) {
-        let (slot, due_us) = self.wires.send(m, &self.scenario.network, self.now, extra);
-        self.push(due_us, Ev::Arrive(slot));
+        let (slot, m) = self.wires.send(m, &self.scenario.network, self.now, extra);
+        self.push(m.due_us, Ev::Arrive(slot));
+        if self.tracer.on {
+            self.trace_sent(m);
+        }
     }
 
     /// Puts a message that carries nothing but its order on a wire.
@@ -758,19 +783,25 @@ impl Sim {
             (spec.concurrency as usize, spec.queue_limit as usize)
         };
         let svc = self.service_ref(node);
+        let now = self.now;
         if svc.running.len() < concurrency {
-            self.start(node, job);
+            self.start(node, job, now);
             true
         } else if svc.waiting.len() < limit {
-            self.service_mut(node).waiting.push_back(job);
+            let svc = self.service_mut(node);
+            svc.waiting.push_back(job);
+            svc.handed.push_back(now);
             true
         } else {
-            self.service_mut(node).refused += 1;
+            let svc = self.service_mut(node);
+            svc.refused += 1;
+            svc.red.refused(now);
             false
         }
     }
 
-    fn start(&mut self, node: Node, job: Job) {
+    /// Starts a job the service was handed at `handed_us`.
+    fn start(&mut self, node: Node, job: Job, handed_us: Micros) {
         let id = self.work.next_job;
         self.work.next_job += 1;
         let dist = self.spec(node).processing.clone();
@@ -780,7 +811,11 @@ impl Sim {
         let work = svc.rng_work.sample(&dist, job.key()) + extra;
         svc.account(now);
         svc.running.insert(id, job);
+        svc.handed_running.insert(id, handed_us);
         self.push(now + work.max(1), Ev::Done { node, job: id });
+        if self.tracer.on {
+            self.tracer.push(Hop::Began { node, job, at_us: now });
+        }
     }
 
     fn job_done(&mut self, node: Node, id: u64) {
@@ -790,6 +825,7 @@ impl Sim {
         svc.account(now);
         // A crash drops running jobs; their completions arrive here and are ignored.
         let Some(job) = svc.running.remove(&id) else { return };
+        let handed_us = svc.handed_running.remove(&id).unwrap_or(now);
         // A saga step decides its own failures, per order, so that both styles fail alike.
         let errored = !matches!(job, Job::Saga { .. }) && svc.rng_errors.chance(rate);
         let order = match job {
@@ -825,8 +861,14 @@ impl Sim {
         } else {
             svc.failed += 1;
         }
+        svc.red.ended(now, now - handed_us, failure.is_none());
         if let Some(next) = svc.waiting.pop_front() {
-            self.start(node, next);
+            let handed = svc.handed.pop_front().unwrap_or(now);
+            self.start(node, next, handed);
+        }
+        if self.tracer.on {
+            let outcome = failure.map_or(Outcome::Done, Outcome::Failed);
+            self.tracer.push(Hop::Ended { node, job, at_us: now, outcome });
         }
         self.finished(node, job, failure);
     }
@@ -836,11 +878,15 @@ impl Sim {
         let now = self.now;
         let c = self.scenario.order_service.concurrency;
         self.work.orders.sample(now, interval, c);
+        self.work.orders.red.sample(now);
         for i in 0..self.work.services.len() {
             let c = self.scenario.catalog[i].concurrency;
             self.work.services[i].sample(now, interval, c);
+            self.work.services[i].red.sample(now);
         }
+        self.flows.red.sample(now);
         self.sample_lag();
+        self.evaluate_alerts();
     }
 
     // ----- views -----

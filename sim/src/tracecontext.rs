@@ -32,6 +32,14 @@ impl TraceId {
         let lo = mix(&[seed, order, 2]);
         TraceId((hi as u128) << 64 | lo as u128)
     }
+
+    /// The new trace a consumer starts when it drops the context of `order`'s message
+    /// (`key` names which piece of work).
+    pub fn split(seed: u64, order: u64, key: u64) -> TraceId {
+        let hi = mix(&[seed, order, 4, key]);
+        let lo = mix(&[seed, order, 5, key]);
+        TraceId((hi as u128) << 64 | lo as u128)
+    }
 }
 
 impl SpanId {

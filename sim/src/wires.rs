@@ -21,10 +21,10 @@ impl Wires {
 
     /// Puts `m` on its wire at `now`, held up by `extra` on top of a hop drawn from `network`;
     /// returns its slot and when it arrives.
-    pub fn send(&mut self, m: Message, network: &Dist, now: Micros, extra: Micros) -> (u32, Micros) {
+    pub fn send(&mut self, m: Message, network: &Dist, now: Micros, extra: Micros) -> (u32, Message) {
         let latency = self.rng_network.sample(network, m.network_key()).max(1) + extra;
         // A hop never takes 4295 s (the longest delay a fault adds is 60 s).
         let m = Message { hop_us: u32::try_from(latency).unwrap_or(u32::MAX), due_us: now + latency, ..m };
-        (self.msgs.insert(m), m.due_us)
+        (self.msgs.insert(m), m)
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod scenario_file;
 pub mod sweep;
+pub mod trace;
 pub mod validate;
 
 use clap::error::ErrorKind;

@@ -108,6 +108,7 @@ pub fn sourcing_action() -> impl Strategy<Value = Action> {
             .prop_map(|storage| Action::SetStorage { storage }),
         prop_oneof![Just(0u64), 1u64..500].prop_map(|every| Action::SetSnapshots { every }),
         any::<bool>().prop_map(|on| Action::SetReplayGuard { on }),
+        any::<bool>().prop_map(|on| Action::SetTraceLinks { on }),
         projection().prop_map(|projection| Action::Rebuild { projection }),
         projection().prop_map(|projection| Action::DeleteSnapshot { projection }),
     ]

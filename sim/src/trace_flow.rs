@@ -1,0 +1,72 @@
+//! The engine's side of tracing: what it records as messages leave and jobs end, the one
+//! setting (span links) and the views that build an order's trace.
+
+use crate::message::{Message, MsgKind, Node};
+use crate::narration::{NoteKind, SettingNote};
+use crate::service::Job;
+use crate::sim::Sim;
+use crate::trace::{build, OrderTrace};
+use crate::tracer::{Context, Hop, Outcome};
+
+impl Sim {
+    /// Records a message as it leaves, with what its receiver does with its context.
+    pub(crate) fn trace_sent(&mut self, m: Message) {
+        let context = match (m.kind, m.from, m.to) {
+            (MsgKind::Deliver | MsgKind::Saga, Node::Broker, Node::Service(i))
+                if self.faults.drops_context(&self.scenario.catalog[i as usize].key) =>
+            {
+                if self.tracer.links {
+                    Context::Linked
+                } else {
+                    Context::Dropped
+                }
+            }
+            _ => Context::Carried,
+        };
+        self.tracer.push(Hop::Sent { m, context });
+    }
+
+    /// Records the jobs a crash took from `node`.
+    pub(crate) fn trace_crashed(&mut self, node: Node, jobs: &[Job]) {
+        if !self.tracer.on {
+            return;
+        }
+        let at_us = self.now;
+        for &job in jobs {
+            self.tracer.push(Hop::Ended { node, job, at_us, outcome: Outcome::Crashed });
+        }
+    }
+
+    /// Whether a consumer that drops the context still links its new trace to the producer.
+    pub(crate) fn set_trace_links(&mut self, on: bool) {
+        if on != self.tracer.links {
+            self.tracer.links = on;
+            self.note(0, NoteKind::SettingChanged { service: None, setting: SettingNote::TraceLinks(on) });
+        }
+    }
+
+    pub fn trace_links(&self) -> bool {
+        self.tracer.links
+    }
+
+    /// Turns recording on or off (on by default). Off, a run is a little faster and has no
+    /// traces; the run itself is the same either way.
+    pub fn set_tracing(&mut self, on: bool) {
+        self.tracer.on = on;
+    }
+
+    pub fn tracing(&self) -> bool {
+        self.tracer.on
+    }
+
+    /// How many hops the tracer keeps now (for reports and benchmarks).
+    pub fn traced_hops(&self) -> usize {
+        self.tracer.kept()
+    }
+
+    /// `order`'s trace as of now: every span of its work, in every trace it reached.
+    pub fn trace_of(&self, order: u64) -> OrderTrace {
+        let hops = self.tracer.hops_of(order);
+        build(&self.scenario, self.seed, order, &hops, self.now, self.tracer.forgotten(order))
+    }
+}

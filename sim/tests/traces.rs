@@ -1,0 +1,217 @@
+//! Traces as numbers: one tree when the context travels, two traces when a consumer drops it,
+//! a link when it links; the shopper's wait is the request span; the critical path of a slowed
+//! call goes through the slow callee; the export has OTLP's shape.
+
+use fanout_sim::otlp::{otlp_json, SpanKind};
+use fanout_sim::trace::{OrderTrace, RootCause};
+use fanout_sim::{FaultSpec, Setup, Sim, Wiring, SEC};
+use proptest::prelude::*;
+
+fn run(wiring: Wiring, faults: &[&str], seconds: u64) -> Sim {
+    let faults = faults.iter().map(|f| FaultSpec::parse(f).unwrap()).collect();
+    let mut sim = Sim::from_setup(&Setup { seed: 11, wiring, rate: Some(5.0), faults, ..Setup::default() }).unwrap();
+    sim.run_until(seconds * SEC);
+    sim
+}
+
+/// An order answered early in the run, so that all its work is over.
+fn answered(sim: &Sim) -> u64 {
+    sim.checkout_samples().find(|s| s.ok).expect("some checkout succeeded").order
+}
+
+fn assert_parents_in_trace(t: &OrderTrace) {
+    for s in &t.spans {
+        match s.span.parent {
+            Some(p) => {
+                let parent = t.spans.iter().find(|x| x.span.id == p).expect("the parent is among the spans");
+                assert_eq!(parent.span.trace, s.span.trace, "{} sits in its parent's trace", s.span.name);
+            }
+            None => assert!(s.root.is_some(), "{} has no parent and no cause", s.span.name),
+        }
+    }
+}
+
+#[test]
+fn event_driven_an_orders_spans_form_one_tree() {
+    let sim = run(Wiring::Event, &[], 10);
+    let t = sim.trace_of(answered(&sim));
+    assert_eq!(t.traces().len(), 1, "one trace: {:#?}", t.spans.iter().map(|s| &s.span.name).collect::<Vec<_>>());
+    assert_eq!(t.spans.iter().filter(|s| s.span.parent.is_none()).count(), 1, "one root");
+    assert_parents_in_trace(&t);
+    let producer = t.spans.iter().find(|s| s.span.kind == SpanKind::Producer).expect("a publish span");
+    let consumers: Vec<_> = t.spans.iter().filter(|s| s.span.kind == SpanKind::Consumer).collect();
+    assert_eq!(consumers.len(), sim.wired().len(), "one process span per subscriber");
+    assert!(consumers.iter().all(|c| c.span.parent == Some(producer.span.id)));
+    // The shopper did not wait for the subscribers: they are off the critical path.
+    assert!(consumers.iter().all(|c| !c.critical));
+    assert!(producer.critical, "the publish is on it: the answer waited for the broker's ack");
+}
+
+#[test]
+fn the_request_span_is_the_response_time_the_shopper_saw_and_the_parts_add_up() {
+    for wiring in [Wiring::Request, Wiring::Event] {
+        let sim = run(wiring, &[], 10);
+        for sample in sim.checkout_samples().take(10) {
+            let t = sim.trace_of(sample.order);
+            assert_eq!(t.response_us(), Some(sample.latency_us), "order {} {wiring:?}", sample.order);
+            // The request is the hop in, the Order Service's handling, and the hop back.
+            let request = t.request().unwrap();
+            let server = t.spans.iter().find(|s| s.span.parent == Some(request.span.id)).unwrap();
+            assert_eq!(server.span.kind, SpanKind::Server);
+            let hop_in = server.span.start_us - request.span.start_us;
+            let hop_out = request.span.end_us - server.span.end_us;
+            assert_eq!(hop_in + server.duration_us() + hop_out, sample.latency_us);
+        }
+    }
+}
+
+#[test]
+fn request_driven_every_call_is_a_client_and_a_server_span() {
+    let sim = run(Wiring::Request, &[], 10);
+    let t = sim.trace_of(answered(&sim));
+    assert_eq!(t.traces().len(), 1);
+    assert_parents_in_trace(&t);
+    let clients = t.spans.iter().filter(|s| s.span.kind == SpanKind::Client && s.root.is_none()).count();
+    let servers = t.spans.iter().filter(|s| s.span.kind == SpanKind::Server && s.span.service != "orders").count();
+    assert_eq!(clients, sim.wired().len());
+    assert_eq!(servers, sim.wired().len());
+}
+
+#[test]
+fn the_critical_path_of_a_slowed_call_goes_through_the_slow_callee() {
+    let sim = run(Wiring::Request, &["slow:email:800ms"], 12);
+    let t = sim.trace_of(answered(&sim));
+    let on_path: Vec<&str> = t.spans.iter().filter(|s| s.critical).map(|s| s.span.service.as_str()).collect();
+    assert!(on_path.contains(&"email"), "{on_path:?}");
+    let email = t.spans.iter().find(|s| s.span.service == "email" && s.span.kind == SpanKind::Server).unwrap();
+    assert!(email.duration_us() >= 800_000, "the slow callee's span holds the delay");
+    // Every other callee's server span is off the path (sequential calls each wait, so the
+    // path holds them; parallel calls only the slowest): at least the slow one is there and
+    // it is the longest span below the request.
+    let longest = t
+        .spans
+        .iter()
+        .filter(|s| s.span.kind == SpanKind::Server && s.span.service != "orders")
+        .max_by_key(|s| s.duration_us())
+        .unwrap();
+    assert_eq!(longest.span.service, "email");
+}
+
+#[test]
+fn a_consumer_that_drops_the_context_splits_the_order_into_two_traces() {
+    let sim = run(Wiring::Event, &["drop-context:email"], 10);
+    let t = sim.trace_of(answered(&sim));
+    assert_eq!(t.traces().len(), 2, "the order's own trace and email's");
+    let split: Vec<_> = t.splits().collect();
+    assert_eq!(split.len(), 1);
+    assert_eq!(split[0].span.service, "email");
+    assert_eq!(split[0].root, Some(RootCause::ContextDropped));
+    assert!(split[0].span.links.is_empty());
+    assert_parents_in_trace(&t);
+    // Everyone else still hangs under the publish.
+    let others = t.spans.iter().filter(|s| s.span.kind == SpanKind::Consumer && s.span.service != "email");
+    assert!(others.into_iter().all(|s| s.span.trace == t.traces()[0]));
+}
+
+#[test]
+fn with_links_the_new_trace_points_back_at_the_publish() {
+    let faults = [FaultSpec::parse("drop-context:email").unwrap()];
+    let mut sim =
+        Sim::from_setup(&Setup { seed: 11, rate: Some(5.0), faults: faults.to_vec(), ..Setup::default() }).unwrap();
+    sim.apply(fanout_sim::Action::SetTraceLinks { on: true }).unwrap();
+    sim.run_until(10 * SEC);
+    let t = sim.trace_of(answered(&sim));
+    assert_eq!(t.traces().len(), 2, "still two traces");
+    let split = t.splits().next().unwrap();
+    assert_eq!(split.root, Some(RootCause::ContextLinked));
+    let producer = t.spans.iter().find(|s| s.span.kind == SpanKind::Producer).unwrap();
+    assert_eq!(split.span.links.len(), 1);
+    assert_eq!((split.span.links[0].trace, split.span.links[0].span), (producer.span.trace, producer.span.id));
+}
+
+#[test]
+fn mending_the_consumer_mends_the_traces_of_later_orders() {
+    let sim = run(Wiring::Event, &["drop-context:email:0s-5s"], 12);
+    let late = sim.checkout_samples().filter(|s| s.ok && s.done_us > 6 * SEC).next().unwrap().order;
+    assert_eq!(sim.trace_of(late).traces().len(), 1);
+    assert_eq!(sim.trace_of(answered(&sim)).traces().len(), 2);
+}
+
+#[test]
+fn retries_and_dead_letters_are_spans_of_their_own() {
+    let sim = run(Wiring::Event, &["errors:email:1"], 40);
+    let order = answered(&sim);
+    let t = sim.trace_of(order);
+    let email: Vec<_> =
+        t.spans.iter().filter(|s| s.span.service == "email" && s.span.kind == SpanKind::Consumer).collect();
+    assert!(email.len() > 1, "redelivered");
+    assert!(email.iter().all(|s| s.error.is_some()));
+    assert_eq!(email.iter().map(|s| s.attempt).max().unwrap() as usize, email.len());
+    let dead = t.spans.iter().find(|s| s.span.name.starts_with("dead-letter")).expect("a dead-letter span");
+    assert_eq!(dead.span.service, "broker");
+    assert!(t.retries() >= email.len() - 1);
+    assert_parents_in_trace(&t);
+}
+
+#[test]
+fn the_export_has_otlps_shape() {
+    let sim = run(Wiring::Event, &["drop-context:email"], 10);
+    let t = sim.trace_of(answered(&sim));
+    let json = otlp_json(&t.otel_spans(), 1_700_000_000_000_000_000);
+    let resources = json["resourceSpans"].as_array().unwrap();
+    assert!(resources.len() >= 3, "shopper, orders, broker's subscribers");
+    let mut count = 0;
+    for r in resources {
+        assert_eq!(r["resource"]["attributes"][0]["key"], "service.name");
+        for s in r["scopeSpans"][0]["spans"].as_array().unwrap() {
+            count += 1;
+            let hex = |v: &serde_json::Value, n: usize| {
+                let s = v.as_str().unwrap();
+                s.len() == n && s.bytes().all(|b| b.is_ascii_hexdigit())
+            };
+            assert!(hex(&s["traceId"], 32) && hex(&s["spanId"], 16));
+            let start: u64 = s["startTimeUnixNano"].as_str().unwrap().parse().unwrap();
+            let end: u64 = s["endTimeUnixNano"].as_str().unwrap().parse().unwrap();
+            assert!(start >= 1_700_000_000_000_000_000 && end >= start);
+            assert!((1..=5).contains(&s["kind"].as_u64().unwrap()));
+        }
+    }
+    assert_eq!(count, t.spans.len());
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    /// Whatever the wiring, faults and links: every span's parent is in its trace, or it has
+    /// none for a named reason; and the same run gives the same trace.
+    #[test]
+    fn parents_exist_or_are_absent_by_a_named_cause(
+        seed in 1u64..1000,
+        request in any::<bool>(),
+        fault in prop_oneof![
+            Just(""), Just("drop-context:email"), Just("errors:email:0.5"), Just("crash:email:2s-4s"),
+            Just("broker-down:1s-3s"), Just("duplicate:broker:0.3"), Just("drop:broker:0.3"), Just("slow:payment:300ms"),
+        ],
+        links in any::<bool>(),
+    ) {
+        let wiring = if request { Wiring::Request } else { Wiring::Event };
+        let faults: Vec<FaultSpec> = (!fault.is_empty()).then(|| FaultSpec::parse(fault).unwrap()).into_iter().collect();
+        let setup = Setup { seed, wiring, rate: Some(8.0), faults, ..Setup::default() };
+        let go = || {
+            let mut sim = Sim::from_setup(&setup).unwrap();
+            sim.apply(fanout_sim::Action::SetTraceLinks { on: links }).unwrap();
+            sim.run_until(6 * SEC);
+            sim
+        };
+        let (a, b) = (go(), go());
+        for order in 1..a.headline().placed.min(40) {
+            let t = a.trace_of(order);
+            assert_parents_in_trace(&t);
+            prop_assert_eq!(&t, &b.trace_of(order));
+            for s in &t.spans {
+                prop_assert!(s.span.end_us >= s.span.start_us);
+                prop_assert!(s.queued_us <= s.duration_us());
+            }
+        }
+    }
+}
