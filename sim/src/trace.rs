@@ -20,6 +20,15 @@ use crate::time::Micros;
 use crate::tracecontext::{SpanId, TraceId, TraceParent};
 use crate::tracer::{Context, Hop, Outcome};
 
+/// Orders worth opening in the trace view (`None`: there is none such yet).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TracePicks {
+    pub latest: Option<u64>,
+    pub slowest: Option<u64>,
+    pub failed: Option<u64>,
+    pub with_retries: Option<u64>,
+}
+
 /// Why a span has no parent.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RootCause {

@@ -5,7 +5,8 @@ use crate::message::{Message, MsgKind, Node};
 use crate::narration::{NoteKind, SettingNote};
 use crate::service::Job;
 use crate::sim::Sim;
-use crate::trace::{build, OrderTrace};
+use crate::trace::{build, OrderTrace, TracePicks};
+
 use crate::tracer::{Context, Hop, Outcome};
 
 impl Sim {
@@ -62,6 +63,20 @@ impl Sim {
     /// How many hops the tracer keeps now (for reports and benchmarks).
     pub fn traced_hops(&self) -> usize {
         self.tracer.kept()
+    }
+
+    /// Orders worth opening: the latest answered, the slowest, the latest failed and the
+    /// latest with a retry, redelivery or republish, among those answered lately and still
+    /// kept by the tracer.
+    pub fn trace_picks(&self) -> TracePicks {
+        let kept = |o: u64| !self.tracer.forgotten(o);
+        let samples: Vec<_> = self.flows.samples.iter().filter(|s| kept(s.order)).collect();
+        TracePicks {
+            latest: samples.iter().rev().find(|s| s.ok).map(|s| s.order),
+            slowest: samples.iter().max_by_key(|s| (s.latency_us, std::cmp::Reverse(s.order))).map(|s| s.order),
+            failed: samples.iter().rev().find(|s| !s.ok).map(|s| s.order),
+            with_retries: self.tracer.latest_with_retry(),
+        }
     }
 
     /// `order`'s trace as of now: every span of its work, in every trace it reached.

@@ -141,6 +141,27 @@ impl Tracer {
         self.dropped_chunks > 0 && order <= self.forgotten_below
     }
 
+    /// The newest order whose work had a retry: a publish sent again, or an event delivered
+    /// again to the same subscriber.
+    pub fn latest_with_retry(&self) -> Option<u64> {
+        use crate::message::MsgKind;
+        let mut seen: std::collections::HashSet<(u64, u16, u64)> = std::collections::HashSet::new();
+        let mut latest = None;
+        let all = self.full.iter().flat_map(|c| c.hops.iter()).chain(self.current.iter());
+        for h in all {
+            let Hop::Sent { m, .. } = h else { continue };
+            let again = match (m.kind, m.to) {
+                (MsgKind::Publish, _) => m.retry,
+                (MsgKind::Deliver, Node::Service(i)) => !seen.insert((m.order, i, m.event)),
+                _ => false,
+            };
+            if again {
+                latest = latest.max(Some(m.order));
+            }
+        }
+        latest
+    }
+
     /// Hops recorded and kept.
     pub fn kept(&self) -> usize {
         self.full.len() * CHUNK + self.current.len()

@@ -215,3 +215,56 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn the_same_order_in_the_other_wiring_starts_together_and_waits_longer_request_driven() {
+    let mut tl =
+        fanout_sim::Timeline::new(&Setup { seed: 5, wiring: Wiring::Event, rate: Some(4.0), ..Setup::default() })
+            .unwrap();
+    tl.advance(15 * SEC, u64::MAX);
+    let other = tl.in_other_wiring().unwrap();
+    assert_eq!(other.wiring(), Wiring::Request);
+    assert_eq!(other.now(), tl.sim().now());
+    let order = tl.sim().checkout_samples().find(|s| s.ok).unwrap().order;
+    let (event, request) = (tl.sim().trace_of(order), other.trace_of(order));
+    // The same shopper, at the same moment, with the same trace id.
+    assert_eq!(event.request().unwrap().span.start_us, request.request().unwrap().span.start_us);
+    assert_eq!(event.request().unwrap().span.trace, request.request().unwrap().span.trace);
+    assert!(request.response_us().unwrap() > event.response_us().unwrap());
+    // Request-driven, every callee is on the shopper's critical path; event-driven, none is.
+    let on_path = |t: &OrderTrace| {
+        t.spans
+            .iter()
+            .filter(|s| s.critical && s.node != fanout_sim::Node::Orders && s.node != fanout_sim::Node::Shopper)
+            .count()
+    };
+    assert_eq!(on_path(&event), 0);
+    assert!(on_path(&request) >= 2);
+}
+
+#[test]
+fn the_picks_name_the_slowest_failed_and_retried_orders() {
+    let sim = run(Wiring::Event, &["errors:email:0.5", "broker-down:3s-4s"], 20);
+    let picks = sim.trace_picks();
+    let slowest = picks.slowest.unwrap();
+    let max = sim.checkout_samples().map(|s| s.latency_us).max().unwrap();
+    assert_eq!(sim.trace_of(slowest).response_us(), Some(max));
+    let failed = picks.failed.expect("the broker was down: some checkouts failed");
+    assert!(sim.trace_of(failed).failed());
+    let retried = picks.with_retries.expect("email fails half its work: redeliveries");
+    assert!(sim.trace_of(retried).retries() > 0);
+    assert!(picks.latest.is_some());
+}
+
+#[test]
+fn an_alert_on_lag_goes_pending_then_firing_when_a_subscriber_crashes() {
+    use fanout_sim::alerting::Phase;
+    let sim = run(Wiring::Event, &["crash:email:5s-"], 40);
+    let k = sim.alerts().iter().position(|a| a.rule.key == "email-lag").unwrap() as u16;
+    let changes: Vec<_> = sim.alert_history().iter().filter(|c| c.rule == k).collect();
+    assert_eq!(changes.iter().map(|c| c.to).collect::<Vec<_>>()[..2], [Phase::Pending, Phase::Firing]);
+    assert!(changes[1].at_us - changes[0].at_us >= 10 * SEC, "it waited for its `for`");
+    // A crashed consumer fails nothing: its error alert never fires, event-driven.
+    let e = sim.alerts().iter().position(|a| a.rule.key == "email-errors").unwrap() as u16;
+    assert!(sim.alert_history().iter().all(|c| c.rule != e));
+}
