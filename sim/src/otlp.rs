@@ -9,6 +9,10 @@ use crate::time::Micros;
 use crate::tracecontext::{SpanId, TraceId};
 use serde_json::{json, Value};
 
+/// Unix time of a run's time 0 in an export: 2026-01-01T00:00:00Z, so that every export of a
+/// run is the same file, from the page or the command line.
+pub const EPOCH_NS: u64 = 1_767_225_600_000_000_000;
+
 /// A span's kind, numbered as OTLP numbers them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SpanKind {

@@ -1,15 +1,12 @@
 //! `--trace ORDER`: one order's spans as a table (a waterfall in text: where each span sits
 //! on the order's time axis), or as OTLP JSON to open in Jaeger.
 
-use fanout_sim::otlp::{otlp_json, SpanKind};
+use fanout_sim::otlp::{otlp_json, SpanKind, EPOCH_NS};
 use fanout_sim::time::as_ms;
 use fanout_sim::trace::{OrderTrace, RootCause, TracedSpan};
 use fanout_sim::Sim;
 use std::process::ExitCode;
 
-/// Unix time of the run's time 0 in the export: 2026-01-01T00:00:00Z, so that every export of
-/// a run is the same file.
-pub const EPOCH_NS: u64 = 1_767_225_600_000_000_000;
 
 /// Prints the trace, or says why there is none.
 pub fn print(sim: &Sim, order: u64, json: bool) -> Result<ExitCode, String> {
