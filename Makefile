@@ -46,6 +46,7 @@ bench-native:
 	cargo bench -p fanout-sim --bench hops
 	cargo bench -p fanout-sim --bench patterns
 	cargo bench -p fanout-sim --bench replay
+	cargo bench -p fanout-sim --bench tracing
 	BENCH_BASE=$(BENCH_BASE) bash tests/bench/compare-core.sh
 
 # The core compiled to WebAssembly beside the native figure, then the page: frame time, seeking,

@@ -37,6 +37,7 @@ pub mod red;
 mod record;
 mod queue;
 pub mod report;
+pub mod report_alerts;
 mod reaction;
 mod relay;
 pub mod rng;

@@ -807,6 +807,31 @@ fn print_table(r: &Report) {
             s.readers.iter().map(|r| format!("{} v{} ({} unreadable)", r.service, r.version, r.unreadable)).collect();
         println!("{:<10} readers: {}", "", readers.join(", "));
     }
+    let fmt = |v: Option<f64>| v.map_or("-".to_string(), |ms| format!("{ms:.0}"));
+    println!("red        last 10 s: service rate/s errors/s p50/p95/p99 ms");
+    for s in r.red.iter().filter(|s| s.rate_per_s > 0.0) {
+        println!(
+            "{:<10} {:<12} {:>6.1} {:>8.1}  {}/{}/{}",
+            "",
+            s.service,
+            s.rate_per_s,
+            s.errors_per_s,
+            fmt(s.p50_ms),
+            fmt(s.p95_ms),
+            fmt(s.p99_ms)
+        );
+    }
+    let fired: Vec<String> = r
+        .alerts
+        .rules
+        .iter()
+        .filter(|a| a.fired > 0 || a.phase != fanout_sim::alerting::Phase::Inactive)
+        .map(|a| format!("{} {} (fired {}x)", a.rule, a.phase.key(), a.fired))
+        .collect();
+    println!("alerts     {}", if fired.is_empty() { "none fired".to_string() } else { fired.join(", ") });
+    for c in &r.alerts.history {
+        println!("{:<10} {:>7.1} s {:<18} {} -> {} ({:.2})", "", c.at_s, c.rule, c.from.key(), c.to.key(), c.value);
+    }
     println!("hops       {}", c.hops);
     println!("trace_hash {}", r.trace_hash);
 }

@@ -65,6 +65,10 @@ pub struct Report {
     /// The schema registry's subjects, for a system that declares schemas.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub schemas: Vec<SubjectReport>,
+    /// Rate, errors and durations over the last 10 s: the entry request, then each service.
+    pub red: Vec<crate::report_alerts::RedReport>,
+    /// The alert rules, where each stands, and every change of state.
+    pub alerts: crate::report_alerts::AlertsReport,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -402,6 +406,8 @@ impl Report {
             publishing: PublishingReport::of(sim),
             storage: StorageReport::of(sim),
             schemas: SubjectReport::all(sim),
+            red: crate::report_alerts::RedReport::all(sim),
+            alerts: crate::report_alerts::AlertsReport::of(sim),
             sagas: sim.sagas().map(|v| SagaReport {
                 style: v.style.key().into(),
                 timeouts: v.timeouts,

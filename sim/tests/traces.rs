@@ -7,6 +7,8 @@ use fanout_sim::trace::{OrderTrace, RootCause};
 use fanout_sim::{FaultSpec, Setup, Sim, Wiring, SEC};
 use proptest::prelude::*;
 
+mod common;
+
 fn run(wiring: Wiring, faults: &[&str], seconds: u64) -> Sim {
     let faults = faults.iter().map(|f| FaultSpec::parse(f).unwrap()).collect();
     let mut sim = Sim::from_setup(&Setup { seed: 11, wiring, rate: Some(5.0), faults, ..Setup::default() }).unwrap();
@@ -267,4 +269,11 @@ fn an_alert_on_lag_goes_pending_then_firing_when_a_subscriber_crashes() {
     // A crashed consumer fails nothing: its error alert never fires, event-driven.
     let e = sim.alerts().iter().position(|a| a.rule.key == "email-errors").unwrap() as u16;
     assert!(sim.alert_history().iter().all(|c| c.rule != e));
+}
+
+/// The traces lesson, played headless: every prediction's right answer is the one it teaches.
+#[test]
+fn the_traces_lesson_grades_what_it_teaches() {
+    let right = common::lesson_truths("traces", 4);
+    assert_eq!(right, ["where-time=email", "shopper-waits=no", "split-count=two", "which-alert=lag", "for-flap=no"]);
 }

@@ -7,7 +7,6 @@ use fanout_sim::trace::{OrderTrace, RootCause, TracedSpan};
 use fanout_sim::Sim;
 use std::process::ExitCode;
 
-
 /// Prints the trace, or says why there is none.
 pub fn print(sim: &Sim, order: u64, json: bool) -> Result<ExitCode, String> {
     let placed = sim.headline().placed;

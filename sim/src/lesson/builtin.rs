@@ -34,7 +34,8 @@ lessons![
     "14-sagas.json",
     "15-event-sourcing.json",
     "16-schema-evolution.json",
-    "17-ride-sharing.json",
+    "17-traces.json",
+    "18-ride-sharing.json",
 ];
 
 /// Every built-in lesson, read and checked.

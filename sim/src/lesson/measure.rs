@@ -40,12 +40,17 @@ pub enum Kind {
     EmailsHeldBack,
     SchemaRefused,
     Unreadable,
+    LagAlertFired,
+    ErrorsAlertFired,
+    EntryAlertFired,
     // Over the checkouts finished during the step.
     CheckoutP50Ms,
     CheckoutP95Ms,
     CheckoutP99Ms,
     FailedShare,
     OutgoingPerOrder,
+    SlowestMs,
+    CriticalMs,
     // Levels, as they are now.
     InFlight,
     Backlog,
@@ -73,6 +78,7 @@ pub enum Kind {
     ProducerVersion,
     ReaderVersion,
     SchemaVersions,
+    TracesPerOrder,
 }
 
 /// What a measure names after its colon.
@@ -87,7 +93,7 @@ pub enum Param {
 }
 
 /// Every measure: its name in conditions, what it names after a colon, and what it means.
-pub const MEASURES: [(&str, Kind, Param, &str); 56] = [
+pub const MEASURES: [(&str, Kind, Param, &str); 62] = [
     ("placed", Kind::Placed, Param::None, "orders placed during the step"),
     ("succeeded", Kind::Succeeded, Param::None, "checkouts that succeeded during the step"),
     ("failed", Kind::Failed, Param::None, "checkouts that failed during the step"),
@@ -269,11 +275,42 @@ pub const MEASURES: [(&str, Kind, Param, &str); 56] = [
         "the schema version the service reads the entry event with now",
     ),
     ("schema_versions", Kind::SchemaVersions, Param::None, "versions of the entry event's schema registered now"),
+    (
+        "lag_alert_fired",
+        Kind::LagAlertFired,
+        Param::Service,
+        "times the service's lag alert started firing, during the step",
+    ),
+    (
+        "errors_alert_fired",
+        Kind::ErrorsAlertFired,
+        Param::Service,
+        "times the service's error-rate alert started firing, during the step",
+    ),
+    (
+        "entry_alert_fired",
+        Kind::EntryAlertFired,
+        Param::None,
+        "times the alert on the entry request's error rate started firing, during the step",
+    ),
+    ("slowest_ms", Kind::SlowestMs, Param::None, "response time in ms of the slowest checkout placed during the step"),
+    (
+        "critical_ms",
+        Kind::CriticalMs,
+        Param::Service,
+        "of the slowest successful checkout placed during the step, the ms of its critical path spent at the service (a call counts whole, network included)",
+    ),
+    (
+        "traces_per_order",
+        Kind::TracesPerOrder,
+        Param::None,
+        "the most traces the work of one order placed during the step is split into (of the latest 50): 1 when the context travels",
+    ),
 ];
 
 impl Kind {
     fn is_counter(self) -> bool {
-        self <= Kind::Unreadable
+        self <= Kind::EntryAlertFired
     }
 }
 
@@ -484,7 +521,7 @@ pub struct Baseline {
     counters: Vec<u64>,
 }
 
-const COUNTERS: [Kind; 25] = [
+const COUNTERS: [Kind; 28] = [
     Kind::Placed,
     Kind::Succeeded,
     Kind::Failed,
@@ -510,6 +547,9 @@ const COUNTERS: [Kind; 25] = [
     Kind::EmailsHeldBack,
     Kind::SchemaRefused,
     Kind::Unreadable,
+    Kind::LagAlertFired,
+    Kind::ErrorsAlertFired,
+    Kind::EntryAlertFired,
 ];
 
 impl Baseline {
@@ -561,8 +601,25 @@ fn counter(sim: &Sim, kind: Kind, service: Option<u16>) -> u64 {
         (Kind::EmailsHeldBack, _) => sim.projection_view(ProjectionKind::Emails).emails.held_back,
         (Kind::SchemaRefused, _) => sim.schema_view().map_or(0, |v| v.refused),
         (Kind::Unreadable, Some(i)) => sim.schema_view().map_or(0, |v| v.unreadable[i as usize]),
+        (Kind::LagAlertFired, Some(i)) => fired(sim, crate::alerting::Signal::Lag { service: i }),
+        (Kind::ErrorsAlertFired, Some(i)) => fired(sim, crate::alerting::Signal::Errors { service: i }),
+        (Kind::EntryAlertFired, _) => fired(sim, crate::alerting::Signal::EntryErrors),
         _ => 0,
     }
+}
+
+/// Times the alert on `signal` started firing so far.
+fn fired(sim: &Sim, signal: crate::alerting::Signal) -> u64 {
+    let Some(k) = sim.alerts().iter().position(|a| a.rule.signal == signal) else { return 0 };
+    sim.alert_history().iter().filter(|c| c.rule as usize == k && c.to == crate::alerting::Phase::Firing).count() as u64
+}
+
+/// The slowest checkout placed since `start_us` and answered by now, successfully (a failed
+/// one may have stopped waiting at a timeout).
+fn slowest_since(sim: &Sim, start_us: Micros) -> Option<&crate::metrics::CheckoutSample> {
+    sim.checkout_samples()
+        .filter(|s| s.ok && s.done_us - s.latency_us >= start_us)
+        .max_by_key(|s| (s.latency_us, std::cmp::Reverse(s.order)))
 }
 
 /// The books of the saga step service `i` does, if it does one.
@@ -597,6 +654,30 @@ pub fn value(sim: &Sim, base: &Baseline, r: &Ref) -> f64 {
             }
         }
         Kind::OutgoingPerOrder => sim.outgoing_per_order_since(base.start_us).unwrap_or(0.0),
+        Kind::SlowestMs => slowest_since(sim, base.start_us).map_or(0.0, |s| ms(s.latency_us)),
+        Kind::CriticalMs => slowest_since(sim, base.start_us).map_or(0.0, |s| {
+            // A call counts whole, network both ways included: its client span, which holds
+            // the callee's server span. A delivery counts as its consumer span.
+            let t = sim.trace_of(s.order);
+            let at = crate::message::Node::Service(i);
+            let handled = |k| matches!(k, crate::otlp::SpanKind::Server | crate::otlp::SpanKind::Consumer);
+            let whole = |x: &crate::trace::TracedSpan| {
+                let caller = x.span.parent.and_then(|p| t.index_of(p)).map(|k| &t.spans[k]);
+                match caller {
+                    Some(c) if c.span.kind == crate::otlp::SpanKind::Client && c.critical => c.duration_us(),
+                    _ => x.duration_us(),
+                }
+            };
+            ms(t.spans.iter().filter(|x| x.critical && x.node == at && handled(x.span.kind)).map(whole).sum())
+        }),
+        Kind::TracesPerOrder => sim
+            .checkout_samples()
+            .rev()
+            .filter(|s| s.done_us - s.latency_us >= base.start_us)
+            .take(50)
+            .map(|s| sim.trace_of(s.order).traces().len())
+            .max()
+            .unwrap_or(0) as f64,
         Kind::InFlight => sim.headline().in_flight as f64,
         Kind::Backlog => sim.broker_backlog() as f64,
         Kind::Buffered => sim.headline().buffered as f64,
@@ -659,7 +740,9 @@ pub fn format_value(r: &Ref, v: f64) -> String {
         | Kind::StaleP95Ms
         | Kind::ProjectionLagMs
         | Kind::ProjectionStaleP95Ms
-        | Kind::RebuildMs => format!("{v:.0} ms"),
+        | Kind::RebuildMs
+        | Kind::SlowestMs
+        | Kind::CriticalMs => format!("{v:.0} ms"),
         Kind::FailedShare => format!("{:.0}%", v * 100.0),
         Kind::OutgoingPerOrder => format!("{v:.1}"),
         Kind::Effect | Kind::Expected | Kind::Extra if v.fract() != 0.0 => format!("{v:.1}"),

@@ -156,7 +156,7 @@ pub struct Step {
 }
 
 /// Panels and charts a step may point at, besides the stage's nodes.
-pub const HIGHLIGHTS: [&str; 13] = [
+pub const HIGHLIGHTS: [&str; 15] = [
     "shopper",
     "orders",
     "broker",
@@ -170,6 +170,8 @@ pub const HIGHLIGHTS: [&str; 13] = [
     "sagas",
     "store",
     "registry",
+    "traces",
+    "alerts",
 ];
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
