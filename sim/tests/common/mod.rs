@@ -108,9 +108,18 @@ pub fn sourcing_action() -> impl Strategy<Value = Action> {
             .prop_map(|storage| Action::SetStorage { storage }),
         prop_oneof![Just(0u64), 1u64..500].prop_map(|every| Action::SetSnapshots { every }),
         any::<bool>().prop_map(|on| Action::SetReplayGuard { on }),
-        any::<bool>().prop_map(|on| Action::SetTraceLinks { on }),
         projection().prop_map(|projection| Action::Rebuild { projection }),
         projection().prop_map(|projection| Action::DeleteSnapshot { projection }),
+    ]
+}
+
+/// Tracing's and alerting's settings: span links, and a rule's `for` (whole milliseconds, as
+/// the text form writes durations, up to the 600 s a rule takes).
+pub fn observability_action() -> impl Strategy<Value = Action> {
+    prop_oneof![
+        any::<bool>().prop_map(|on| Action::SetTraceLinks { on }),
+        (prop_oneof![Just("entry-errors"), Just("entry-p99"), Just("email-lag"), Just("inventory-errors")], 0u64..=600_000)
+            .prop_map(|(rule, ms)| Action::SetAlertFor { rule: rule.into(), for_us: ms * 1_000 }),
     ]
 }
 
@@ -146,6 +155,7 @@ pub fn action() -> impl Strategy<Value = Action> {
         Just(Fault::BrokerDown),
         outbox_fault(),
         sourcing_fault(),
+        catalog_service().prop_map(|service| Fault::DropContext { service }),
     ];
     prop_oneof![
         Just(Action::BuyNow),
@@ -160,6 +170,7 @@ pub fn action() -> impl Strategy<Value = Action> {
         any::<bool>().prop_map(|on| Action::SetSagaTimeouts { on }),
         sourcing_action(),
         schema_action(),
+        observability_action(),
         (catalog_service(), start_from()).prop_map(|(service, from)| Action::AddSubscriber { service, from }),
         catalog_service().prop_map(|service| Action::RemoveSubscriber { service }),
         fault.clone().prop_map(|fault| Action::Inject { fault }),
