@@ -202,9 +202,10 @@ pub fn note_text(note: &Note, sc: &Scenario) -> String {
             format!("{} is falling behind: {lag} events waiting", name(*service))
         }
         NoteKind::CaughtUp { service } => format!("{} caught up: no events waiting", name(*service)),
-        NoteKind::Alert { rule, to } => {
-            let rules = fanout_sim::alerting::default_rules(sc);
-            crate::alert_words::change_text(&rules[*rule as usize], *to, sc)
+        NoteKind::Alert { rule, to, for_us } => {
+            let mut r = fanout_sim::alerting::default_rules(sc).swap_remove(*rule as usize);
+            r.timing.for_us = *for_us;
+            crate::alert_words::change_text(&r, *to, sc)
         }
         NoteKind::AlertForChanged { rule, for_us } => {
             let rules = fanout_sim::alerting::default_rules(sc);

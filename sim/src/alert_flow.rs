@@ -36,7 +36,8 @@ impl Sim {
         for k in 0..self.alerting.rules.len() {
             let value = self.signal(self.alerting.rules[k].signal);
             if let Some(Change { rule, to, .. }) = self.alerting.evaluate(k, value, now) {
-                self.note(0, NoteKind::Alert { rule, to });
+                let for_us = self.alerting.rules[k].timing.for_us;
+                self.note(0, NoteKind::Alert { rule, to, for_us });
             }
         }
     }

@@ -411,6 +411,11 @@ impl FaultSet {
         self.active.iter().any(|f| matches!(f, Fault::DashboardBug))
     }
 
+    /// Whether any consumer drops the trace context (a cheap test before the one by name).
+    pub fn any_drop_context(&self) -> bool {
+        self.active.iter().any(|f| matches!(f, Fault::DropContext { .. }))
+    }
+
     /// Whether this consumer drops the trace context of what it gets.
     pub fn drops_context(&self, key: &str) -> bool {
         self.for_service(key).any(|f| matches!(f, Fault::DropContext { .. }))

@@ -16,6 +16,9 @@ impl Sim {
     pub(crate) fn place_order(&mut self) {
         let order = self.new_order_id();
         self.flows.placed += 1;
+        if self.tracer.on {
+            self.tracer.placed(order, self.rate);
+        }
         self.note(order, NoteKind::OrderPlaced);
         self.send(MsgKind::PlaceOrder, Node::Shopper, Node::Orders, order, self.now);
     }

@@ -73,6 +73,8 @@ pub enum NoteKind {
     Alert {
         rule: u16,
         to: crate::alerting::Phase,
+        /// The rule's `for` when it changed (it may have been changed since).
+        for_us: Micros,
     },
     /// A rule's `for` duration changed.
     AlertForChanged {

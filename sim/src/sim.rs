@@ -866,7 +866,9 @@ impl Sim {
             let handed = svc.handed.pop_front().unwrap_or(now);
             self.start(node, next, handed);
         }
-        if self.tracer.on {
+        // A call's server span ends with its reply; only a crash ends it otherwise, and
+        // crashes are recorded where they happen.
+        if self.tracer.on && !matches!(job, Job::Call { .. }) {
             let outcome = failure.map_or(Outcome::Done, Outcome::Failed);
             self.tracer.push(Hop::Ended { node, job, at_us: now, outcome });
         }

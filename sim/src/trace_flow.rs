@@ -11,10 +11,16 @@ use crate::tracer::{Context, Hop, Outcome};
 
 impl Sim {
     /// Records a message as it leaves, with what its receiver does with its context.
+    /// Acknowledgements are not kept: a consumer's span ends with its job, so they would only
+    /// cost the run time.
     pub(crate) fn trace_sent(&mut self, m: Message) {
+        if matches!(m.kind, MsgKind::Ack | MsgKind::Nack) {
+            return;
+        }
         let context = match (m.kind, m.from, m.to) {
             (MsgKind::Deliver | MsgKind::Saga, Node::Broker, Node::Service(i))
-                if self.faults.drops_context(&self.scenario.catalog[i as usize].key) =>
+                if self.faults.any_drop_context()
+                    && self.faults.drops_context(&self.scenario.catalog[i as usize].key) =>
             {
                 if self.tracer.links {
                     Context::Linked
@@ -69,7 +75,7 @@ impl Sim {
     /// latest with a retry, redelivery or republish, among those answered lately and still
     /// kept by the tracer.
     pub fn trace_picks(&self) -> TracePicks {
-        let kept = |o: u64| !self.tracer.forgotten(o);
+        let kept = |o: u64| !self.tracer.forgotten(o) && self.tracer.sampled(o);
         let samples: Vec<_> = self.flows.samples.iter().filter(|s| kept(s.order)).collect();
         TracePicks {
             latest: samples.iter().rev().find(|s| s.ok).map(|s| s.order),
@@ -77,6 +83,22 @@ impl Sim {
             failed: samples.iter().rev().find(|s| !s.ok).map(|s| s.order),
             with_retries: self.tracer.latest_with_retry(),
         }
+    }
+
+    /// Whether `order` was traced: above 200 orders per second the tracer keeps one order in
+    /// so many (head sampling).
+    pub fn trace_sampled(&self, order: u64) -> bool {
+        self.tracer.sampled(order)
+    }
+
+    /// One order in how many is traced now (1: all of them).
+    pub fn trace_sampling(&self) -> u64 {
+        self.tracer.sampling.last().map_or(1, |s| s.every)
+    }
+
+    /// Traces every order whatever the rate (to measure what tracing costs in full).
+    pub fn trace_every_order(&mut self, on: bool) {
+        self.tracer.every_order = on;
     }
 
     /// `order`'s trace as of now: every span of its work, in every trace it reached.

@@ -13,10 +13,22 @@ use crate::subscription::FailureKind;
 use crate::time::Micros;
 use std::sync::Arc;
 
+/// Orders per second the tracer keeps at most: above it, it keeps one order in `every`
+/// (head sampling, decided when an order is placed, as a real tracer's sampler decides at the
+/// root span and the `traceparent` flags carry the decision on).
+pub const TRACED_PER_SECOND: f64 = 200.0;
+
+/// From `from_order` on, one order in `every` is traced.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Sampling {
+    pub from_order: u64,
+    pub every: u64,
+}
+
 /// Hops per chunk.
-pub const CHUNK: usize = 2048;
+pub const CHUNK: usize = 1024;
 /// Chunks kept: about 128,000 hops, minutes of a busy checkout.
-pub const CHUNKS_KEPT: usize = 64;
+pub const CHUNKS_KEPT: usize = 128;
 
 /// What a consumer did with the trace context of a message it got.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -95,6 +107,10 @@ pub(crate) struct Tracer {
     pub dropped_chunks: u64,
     /// The highest order of any chunk let go.
     pub forgotten_below: u64,
+    /// Each change of the sampling ratio, by the first order it applies to.
+    pub sampling: Vec<Sampling>,
+    /// Trace every order whatever the rate (benchmarks, to measure the full cost).
+    pub every_order: bool,
 }
 
 impl Default for Tracer {
@@ -106,12 +122,33 @@ impl Default for Tracer {
             current: Vec::with_capacity(CHUNK),
             dropped_chunks: 0,
             forgotten_below: 0,
+            sampling: Vec::new(),
+            every_order: false,
         }
     }
 }
 
 impl Tracer {
+    /// An order is placed at `rate` orders per second: the ratio from it on.
+    pub fn placed(&mut self, order: u64, rate: f64) {
+        let every = if self.every_order { 1 } else { (rate / TRACED_PER_SECOND).ceil().max(1.0) as u64 };
+        if self.sampling.last().map_or(1, |s| s.every) != every {
+            self.sampling.push(Sampling { from_order: order, every });
+        }
+    }
+
+    /// Whether `order` is traced: its root span's sampling decision.
+    pub fn sampled(&self, order: u64) -> bool {
+        match self.sampling.iter().rev().find(|s| s.from_order <= order) {
+            Some(s) => order % s.every == 0,
+            None => true,
+        }
+    }
+
     pub fn push(&mut self, hop: Hop) {
+        if !self.sampling.is_empty() && !self.sampled(hop.order()) {
+            return;
+        }
         self.current.push(hop);
         if self.current.len() == CHUNK {
             let hops = std::mem::replace(&mut self.current, Vec::with_capacity(CHUNK));
@@ -202,6 +239,26 @@ mod tests {
         assert!(t.forgotten(0));
         assert!(!t.forgotten((CHUNK * (CHUNKS_KEPT + 1)) as u64 / 10));
         assert!(t.hops_of(0).is_empty());
+    }
+
+    #[test]
+    fn above_its_rate_the_tracer_keeps_one_order_in_every() {
+        let mut t = Tracer::default();
+        for o in 1..=10 {
+            t.placed(o, 5.0);
+        }
+        for o in 11..=110 {
+            t.placed(o, 5_000.0);
+        }
+        assert_eq!(t.sampling, [Sampling { from_order: 11, every: 25 }]);
+        assert!((1..=10).all(|o| t.sampled(o)));
+        assert_eq!((11..=110).filter(|&o| t.sampled(o)).count(), 4);
+        for o in 1..=110 {
+            t.push(sent(o));
+        }
+        assert_eq!(t.kept(), 14);
+        t.placed(111, 2.0);
+        assert!(t.sampled(111) && t.sampled(112));
     }
 
     #[test]
