@@ -156,7 +156,7 @@ pub struct Step {
 }
 
 /// Panels and charts a step may point at, besides the stage's nodes.
-pub const HIGHLIGHTS: [&str; 13] = [
+pub const HIGHLIGHTS: [&str; 16] = [
     "shopper",
     "orders",
     "broker",
@@ -170,6 +170,9 @@ pub const HIGHLIGHTS: [&str; 13] = [
     "sagas",
     "store",
     "registry",
+    "errors-chart",
+    "p99-chart",
+    "alerts",
 ];
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
