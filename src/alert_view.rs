@@ -70,6 +70,11 @@ pub fn counts(rows: &[AlertRow]) -> (usize, usize) {
     (n(Phase::Firing), n(Phase::Pending))
 }
 
+/// How many times rule `index` went to firing in `history`.
+pub fn fired_count(history: &[fanout_sim::alerting::Change], index: usize) -> usize {
+    history.iter().filter(|c| c.rule as usize == index && c.to == Phase::Firing).count()
+}
+
 /// Where a signal and its threshold sit on a gauge, as shares of its width: the threshold
 /// always at two thirds, so that every row's line is in the same place and a bar past it
 /// reads at a glance; a value beyond the end fills the gauge.
@@ -207,6 +212,28 @@ mod tests {
         assert_eq!(firing_sentence(&sim, &rows), None);
         assert_eq!(counts(&rows), (0, 0));
         assert_eq!(in_phase_for(AlertState::Inactive, sim.now()), None);
+    }
+
+    /// Email failing about as often as its line allows: its error share wanders across 5%.
+    /// Without a `for` the alert fires on every crossing; waiting 10 s it fires less.
+    #[test]
+    fn a_noisy_error_rule_fires_more_often_without_a_for() {
+        let fired = |for_us: Micros| {
+            let faults = vec![FaultSpec::parse("errors:email:0.06").unwrap()];
+            let setup = Setup { seed: 11, wiring: Wiring::Event, rate: Some(5.0), faults, ..Setup::default() };
+            let mut sim = Sim::from_setup(&setup).unwrap();
+            sim.apply(fanout_sim::Action::SetAlertFor { rule: "email-errors".into(), for_us }).unwrap();
+            sim.run_until(60 * SEC);
+            let rows = rows(&sim);
+            let k = row(&rows, "email-errors").index;
+            (fired_count(sim.alert_history(), k), sim.alert_history().iter().filter(|c| c.rule as usize == k).count())
+        };
+        let (at_once, at_once_changes) = fired(0);
+        let (waiting, waiting_changes) = fired(10 * SEC);
+        eprintln!(
+            "for 0: fired {at_once} ({at_once_changes} changes); for 10 s: fired {waiting} ({waiting_changes} changes)"
+        );
+        assert!(at_once > waiting, "for 0 fired {at_once}, for 10 s {waiting}");
     }
 
     #[test]

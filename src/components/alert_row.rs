@@ -30,6 +30,11 @@ pub struct AlertRowProps {
     #[prop_or_default]
     pub held: Option<AttrValue>,
     pub for_us: Micros,
+    /// How many times it has fired, and changed at all, in the history: for tests and tools.
+    #[prop_or_default]
+    pub fired: usize,
+    #[prop_or_default]
+    pub changes: usize,
     /// A new `for` was picked for this rule.
     pub on_set_for: Callback<(String, Micros)>,
 }
@@ -72,7 +77,8 @@ pub fn AlertRow(props: &AlertRowProps) -> Html {
     };
     html! {
         <li class={classes!("alert-row", format!("phase-{}", props.phase.key()))}
-            data-testid={format!("alert-row-{key}")} data-phase={props.phase.key()}>
+            data-testid={format!("alert-row-{key}")} data-phase={props.phase.key()}
+            data-fired={props.fired.to_string()} data-changes={props.changes.to_string()}>
             <div class="alert-head">
                 <span class={classes!("alert-badge", format!("phase-{}", props.phase.key()))}
                       data-testid={format!("alert-phase-{key}")}>

@@ -47,6 +47,7 @@ pub fn AlertsPanel(props: &AlertsPanelProps) -> Html {
             on_changed.emit(engine.apply(Action::SetAlertFor { rule, for_us }))
         })
     };
+    let history = sim.alert_history();
     let row = |r: &Row| {
         let signal = r.rule.signal;
         html! {
@@ -56,11 +57,12 @@ pub fn AlertsPanel(props: &AlertsPanelProps) -> Html {
                       threshold={alert_words::signal_value(signal, r.rule.threshold)}
                       gauge={alert_view::gauge(r.value, r.rule.threshold)}
                       held={alert_view::in_phase_for(r.state, now).map(|us| AttrValue::from(human(us)))}
-                      for_us={r.rule.timing.for_us} on_set_for={on_set_for.clone()} />
+                      for_us={r.rule.timing.for_us} on_set_for={on_set_for.clone()}
+                      fired={alert_view::fired_count(history, r.index)}
+                      changes={history.iter().filter(|c| c.rule as usize == r.index).count()} />
         }
     };
     let folded: Vec<&Row> = rows.iter().filter(|r| !r.matters).collect();
-    let history = sim.alert_history();
     let changes = history.iter().rev().take(HISTORY_SHOWN).map(|c| {
         let rule = &rows[c.rule as usize].rule;
         html! {
