@@ -86,7 +86,8 @@ pub fn AlertRow(props: &AlertRowProps) -> Html {
                 </span>
                 <span class="alert-rule">{ props.text.clone() }</span>
             </div>
-            <div class="alert-measure">
+            // One line under the rule: the gauge, the numbers, and the `for` to pick.
+            <div class="alert-foot">
                 // The gauge says with a picture what the words beside it say: the bar is the
                 // signal, the upright line its threshold.
                 <svg class={classes!("alert-gauge", g.over.then_some("over"))} viewBox="0 0 100 10"
@@ -97,20 +98,20 @@ pub fn AlertRow(props: &AlertRowProps) -> Html {
                           y1="0" y2="10" />
                 </svg>
                 <span class="alert-value" data-testid={format!("alert-value-{key}")}>
-                    { format!("{} now, line at {}{held}", props.value, props.threshold) }
+                    { format!("{} now (line {}){held}", props.value, props.threshold) }
                 </span>
+                <label class="alert-for">
+                    <span>{ "for" }</span>
+                    <select data-testid={format!("alert-for-{key}")}
+                            aria-label={format!("{}: fire after the condition holds for", props.signal)} {onchange}>
+                        { for choices.iter().map(|&us| html! {
+                            <option value={us.to_string()} selected={us == props.for_us}>
+                                { if us == 0 { "0 s".to_string() } else { crate::alert_words::span(us) } }
+                            </option>
+                        }) }
+                    </select>
+                </label>
             </div>
-            <label class="field inline alert-for">
-                <span>{ "Fire after" }</span>
-                <select data-testid={format!("alert-for-{key}")} aria-label={format!("{}: fire after the condition holds for", props.signal)}
-                        {onchange}>
-                    { for choices.iter().map(|&us| html! {
-                        <option value={us.to_string()} selected={us == props.for_us}>
-                            { if us == 0 { "0 s (at once)".to_string() } else { crate::alert_words::span(us) } }
-                        </option>
-                    }) }
-                </select>
-            </label>
         </li>
     }
 }

@@ -3,7 +3,7 @@
 
 use crate::engine::EngineHandle;
 use fanout_sim::red::RedPoint;
-use fanout_sim::time::{as_ms, human};
+use fanout_sim::time::as_ms;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -14,7 +14,7 @@ pub struct RedTableProps {
 
 fn duration(us: Option<u64>) -> Html {
     match us {
-        Some(us) => html! { <td data-value={format!("{:.1}", as_ms(us))}>{ human(us) }</td> },
+        Some(us) => html! { <td data-value={format!("{:.1}", as_ms(us))}>{ format!("{:.0}", as_ms(us)) }</td> },
         None => html! { <td data-value="">{ "\u{2013}" }</td> },
     }
 }
@@ -53,7 +53,7 @@ pub fn RedTable(props: &RedTableProps) -> Html {
                     <th scope="col">{ "Service" }</th>
                     <th scope="col"><abbr title="pieces of work ended per second">{ "Rate/s" }</abbr></th>
                     <th scope="col"><abbr title="errors per second, and as a share of the work">{ "Errors/s" }</abbr></th>
-                    <th scope="col">{ "p50" }</th><th scope="col">{ "p95" }</th><th scope="col">{ "p99" }</th>
+                    <th scope="col">{ "p50 ms" }</th><th scope="col">{ "p95 ms" }</th><th scope="col">{ "p99 ms" }</th>
                 </tr></thead>
                 <tbody>
                     { entry }
