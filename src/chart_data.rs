@@ -107,3 +107,53 @@ pub fn lag(sim: &Sim) -> Table {
         .collect();
     Table { caption: "Subscriber lag at the end of each 5 seconds of the last simulated minute".into(), head, rows }
 }
+
+/// The entry request's and each wired service's error rate (% of its work over the last
+/// 10 s) at the end of each bucket, or now for the last.
+pub fn errors(sim: &Sim) -> Table {
+    red_table(
+        sim,
+        "Error rate (% of work over the last 10 s) at the end of each 5 seconds of the last simulated minute",
+        "error rate (%)",
+        |p| Some(format!("{:.0}", p.error_share * 100.0)),
+    )
+}
+
+/// The entry request's and each wired service's p99 duration (ms, over the last 10 s) at the
+/// end of each bucket, or now for the last; "none" where nothing ended in the window.
+pub fn p99(sim: &Sim) -> Table {
+    red_table(
+        sim,
+        "p99 duration (ms, over the last 10 s) at the end of each 5 seconds of the last simulated minute",
+        "p99 (ms)",
+        |p| p.p99_us.map(ms),
+    )
+}
+
+/// A table of one RED figure: a column for the entry request, then one per wired service.
+fn red_table(
+    sim: &Sim,
+    caption: &str,
+    unit: &str,
+    cell: impl Fn(&fanout_sim::red::RedPoint) -> Option<String>,
+) -> Table {
+    let now = sim.now();
+    let sc = sim.scenario();
+    let mut reds = vec![(crate::words::Words::of(sc).request_cap(), sim.entry_red())];
+    reds.extend(sim.wired().iter().map(|&i| (sc.catalog[i as usize].name.clone(), sim.service_red(i))));
+    let mut head = vec!["Simulated time (s)".to_string()];
+    head.extend(reds.iter().map(|(name, _)| format!("{name} {unit}")));
+    let rows = buckets(now)
+        .into_iter()
+        .map(|(_, to)| {
+            let at = to.min(now);
+            let cells = reds
+                .iter()
+                .map(|(_, red)| red.series.iter().filter(|p| p.at_us <= at).last().and_then(&cell))
+                .collect();
+            let label = if at == now { format!("{:.1} (now)", at as f64 / SEC as f64) } else { secs(at).to_string() };
+            (label, cells)
+        })
+        .collect();
+    Table { caption: caption.into(), head, rows }
+}

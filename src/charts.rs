@@ -56,12 +56,12 @@ pub fn response(sim: &Sim) -> String {
 
 /// Each subscriber's lag (events waiting) over time, labelled at the end of its line.
 pub fn lag(sim: &Sim) -> String {
-    let (x0, x1) = window(sim);
     let from_us = sim.now().saturating_sub(WINDOW_US);
-    let lines: Vec<(String, Vec<(f64, f64)>)> = sim
+    let lines: Vec<Line> = sim
         .wired()
         .iter()
-        .map(|&i| {
+        .enumerate()
+        .map(|(k, &i)| {
             let name = sim.scenario().catalog[i as usize].name.clone();
             let pts = sim
                 .subscription(i)
@@ -70,17 +70,69 @@ pub fn lag(sim: &Sim) -> String {
                 .filter(|p| p.at_us >= from_us)
                 .map(|p| (as_secs(p.at_us), p.value as f64))
                 .collect();
-            (name, pts)
+            Line { name, pts, colour: series(k), dashed: false }
         })
         .collect();
-    let y_max = lines.iter().flat_map(|(_, p)| p.iter().map(|q| q.1)).fold(5.0, f64::max) * 1.15;
-    plot(x0..x1, y_max, 84, "lag (events)", |root, chart| {
+    labelled_lines(sim, lines, 5.0, "lag (events)")
+}
+
+/// Each wired service's error rate (errors as a share of its work, in %) over time, with the
+/// entry request's as a dashed line: what a RED dashboard shows beside the lag.
+pub fn errors(sim: &Sim) -> String {
+    let lines = red_lines(sim, |p| Some(p.error_share * 100.0));
+    labelled_lines(sim, lines, 10.0, "errors (%)")
+}
+
+/// Each wired service's p99 duration (ms) over time, the entry request's dashed. A window with
+/// nothing ended has no point.
+pub fn p99(sim: &Sim) -> String {
+    let lines = red_lines(sim, |p| p.p99_us.map(as_ms));
+    labelled_lines(sim, lines, 200.0, "p99 (ms)")
+}
+
+/// The entry request's line then each wired service's, in the lag chart's colours, read from
+/// their RED series by `value`.
+fn red_lines(sim: &Sim, value: impl Fn(&fanout_sim::red::RedPoint) -> Option<f64>) -> Vec<Line> {
+    let from_us = sim.now().saturating_sub(WINDOW_US);
+    let points = |red: &fanout_sim::red::Red| -> Vec<(f64, f64)> {
+        red.series.iter().filter(|p| p.at_us >= from_us).filter_map(|p| Some((as_secs(p.at_us), value(p)?))).collect()
+    };
+    let entry = crate::words::Words::of(sim.scenario()).request_cap();
+    let mut lines = vec![Line { name: entry, pts: points(sim.entry_red()), colour: INK, dashed: true }];
+    lines.extend(sim.wired().iter().enumerate().map(|(k, &i)| Line {
+        name: sim.scenario().catalog[i as usize].name.clone(),
+        pts: points(sim.service_red(i)),
+        colour: series(k),
+        dashed: false,
+    }));
+    lines
+}
+
+/// A line of a chart, named at its end.
+struct Line {
+    name: String,
+    pts: Vec<(f64, f64)>,
+    colour: RGBColor,
+    /// Drawn in dashes (the entry request among the services).
+    dashed: bool,
+}
+
+/// Lines over the last minute, each named beside its end; the y axis runs from 0 to at least
+/// `y_floor`.
+fn labelled_lines(sim: &Sim, lines: Vec<Line>, y_floor: f64, y_desc: &str) -> String {
+    let (x0, x1) = window(sim);
+    let y_max = lines.iter().flat_map(|l| l.pts.iter().map(|q| q.1)).fold(y_floor, f64::max) * 1.15;
+    plot(x0..x1, y_max, 84, y_desc, |root, chart| {
         let mut labels = Vec::new();
-        for (k, (name, pts)) in lines.iter().enumerate() {
-            let colour = series(k);
-            chart.draw_series(LineSeries::new(pts.iter().copied(), colour.stroke_width(2)))?;
-            if let Some(&(x, y)) = pts.last() {
-                labels.push((chart.backend_coord(&(x, y)), name.clone(), colour));
+        for l in &lines {
+            let style = l.colour.stroke_width(2);
+            if l.dashed {
+                chart.draw_series(DashedLineSeries::new(l.pts.iter().copied(), 6, 4, style))?;
+            } else {
+                chart.draw_series(LineSeries::new(l.pts.iter().copied(), style))?;
+            }
+            if let Some(&(x, y)) = l.pts.last() {
+                labels.push((chart.backend_coord(&(x, y)), l.name.clone(), l.colour));
             }
         }
         // Each line's name beside its end, nudged apart so that names never overlap:

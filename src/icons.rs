@@ -58,6 +58,16 @@ fn paths(name: &str) -> Html {
             <path d="M6 17V11a6 6 0 0 1 12 0v6l2 2H4z"/>
             <path d="M10 21h4"/>
         </> },
+        // An alert's phases: firing rings, resolved is ticked off, inactive is silenced.
+        "bell-ring" => html! { <>
+            <path d="M6 17V11a6 6 0 0 1 12 0v6l2 2H4z"/>
+            <path d="M10 21h4M2 8a10 10 0 0 1 3-5M22 8a10 10 0 0 0-3-5"/>
+        </> },
+        "bell-off" => html! { <>
+            <path d="M6 17V11a6 6 0 0 1 12 0v6l2 2H4z"/>
+            <path d="M10 21h4M3 3l18 18"/>
+        </> },
+        "resolved" => html! { <><circle cx="12" cy="12" r="8"/><path d="M8 12l3 3 5-6"/></> },
         "car" => html! { <>
             <path d="M3 16v-4l2-5h14l2 5v4z"/>
             <circle cx="7.5" cy="16.5" r="1.5"/><circle cx="16.5" cy="16.5" r="1.5"/>

@@ -3,6 +3,7 @@
 //! The core (`fanout-sim`) decides everything; this crate only turns user actions into
 //! inputs for it and paints what it reports.
 
+pub mod alert_view;
 pub mod alert_words;
 pub mod bridge;
 pub mod chart_data;

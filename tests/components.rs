@@ -1076,3 +1076,28 @@ async fn the_registry_panel_deploys_refuses_with_a_reason_and_upgrades_a_reader(
     choose(&root, "reader-email", "2").await;
     assert_eq!(attr("reader-row-email", "data-version"), "2");
 }
+
+#[wasm_bindgen_test]
+async fn the_alerts_panel_fires_on_a_crashed_subscribers_lag_and_takes_a_new_for() {
+    // Email crashes at 5 s, event-driven: its lag climbs past 50, waits out its 10 s `for`
+    // and fires; a crashed consumer fails nothing, so its error alert stays inactive.
+    let root = mount("?until=35&seed=11&rate=5&wiring=event&fault=crash:email:5s-").await;
+    let attr = |id: &str, name: &str| find(&root, id).get_attribute(name).unwrap_or_default();
+    assert_eq!(attr("alert-row-email-lag", "data-phase"), "firing");
+    assert!(text(&root, "alert-phase-email-lag").contains("firing"));
+    assert_eq!(attr("alert-row-email-errors", "data-phase"), "inactive");
+    assert_eq!(attr("alerts-panel", "data-firing"), "1");
+    assert!(text(&root, "alerts-summary").contains("1 firing"), "{}", text(&root, "alerts-summary"));
+    // Seen on the stage too: the bell on Email's node, and the scene summary's sentence.
+    assert_eq!(attr("bell-email", "data-phase"), "firing");
+    assert!(try_find(&root, "bell-orders").is_none(), "the checkout is fine event-driven");
+    assert!(text(&root, "scene-summary").contains("Alert firing: Email lag above 50 events for 10 s"));
+    let history = text(&root, "alert-history");
+    assert!(history.contains("Email lag") && history.contains("pending") && history.contains("firing"), "{history}");
+    assert!(text(&root, "red-email").starts_with("Email"));
+    // A new `for` is applied to the rule at once, and the log says so.
+    choose(&root, "alert-for-email-errors", "0").await;
+    assert!(text(&root, "alert-row-email-errors").contains("Email error rate above 5% at once"));
+    assert_eq!(find(&root, "alert-for-email-errors").unchecked_into::<HtmlSelectElement>().value(), "0");
+    assert!(text(&root, "log").contains("now fires at the first sample over its line"), "{}", text(&root, "log"));
+}

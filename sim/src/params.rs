@@ -19,9 +19,10 @@ pub const DEFAULT_SPEED: f64 = 0.25;
 pub const MAX_UNTIL_S: f64 = 3_600.0;
 
 /// Panels a link can hide (`hide=log,charts`), with what each is.
-pub const PANELS: [(&str, &str); 14] = [
+pub const PANELS: [(&str, &str); 15] = [
     ("controls", "the toolbar"),
     ("timeline", "the timeline"),
+    ("alerts", "the alerts"),
     ("metrics", "the numbers"),
     ("charts", "the charts"),
     ("log", "the event log"),

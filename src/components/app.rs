@@ -6,6 +6,7 @@ use crate::components::{
     effects_panel::EffectsPanel, event_log::EventLog, fault_menu::FaultMenu, lesson_map::LessonMap,
     lesson_panel::LessonPanel, metrics_panel::MetricsPanel, notices::Notices, run_details::RunDetails,
     share_dialog::ShareDialog, stage::Stage, timeline_bar::TimelineBar, topic_panel::TopicPanel, welcome::Welcome, outbox_panel::OutboxPanel, saga_panel::SagaPanel, store_panel::StorePanel, registry_panel::RegistryPanel,
+    alerts_panel::AlertsPanel,
 };
 use crate::course::{fetch_builtin, fetch_quiz, Course, Load, EXTRA_PREFIX};
 use crate::engine::{Engine, EngineHandle};
@@ -660,16 +661,19 @@ pub fn App(props: &AppProps) -> Html {
             "metrics" => html! { <MetricsPanel engine={engine.clone()} {tick} /> },
             "dlq" => html! { <DlqPanel engine={engine.clone()} {tick} on_changed={on_changed.clone()} /> },
             "log" => html! { <EventLog engine={engine.clone()} {tick} /> },
-            "chart-response" | "chart-lag" => {
-                let key = if name == "chart-lag" { "lag" } else { "response-time" };
-                html! { <ChartsPanel engine={engine.clone()} chart_tick={state.chart_tick} keys={vec![key]} /> }
+            "alerts" => html! { <AlertsPanel engine={engine.clone()} {tick} on_changed={on_changed.clone()} /> },
+            "chart-response" | "chart-lag" | "chart-errors" | "chart-p99" => {
+                let keys: Vec<&'static str> = crate::components::charts_panel::KEYS
+                    .into_iter()
+                    .filter(|k| crate::components::charts_panel::test_id(k) == name)
+                    .collect();
+                html! { <ChartsPanel engine={engine.clone()} chart_tick={state.chart_tick} {keys} /> }
             }
             "charts" => {
                 // The charts not already shown beside the stage.
-                let keys: Vec<&'static str> = [("response-time", "chart-response"), ("lag", "chart-lag")]
+                let keys: Vec<&'static str> = crate::components::charts_panel::KEYS
                     .into_iter()
-                    .filter(|(_, e)| !evidence.contains(e))
-                    .map(|(k, _)| k)
+                    .filter(|k| !evidence.contains(&crate::components::charts_panel::test_id(k)))
                     .collect();
                 if keys.is_empty() {
                     html! {}
@@ -762,7 +766,7 @@ pub fn App(props: &AppProps) -> Html {
                             <button type="button" class="button small panels-close" data-testid="panels-close"
                                     onclick={toggle_panels.clone()}>{ crate::icons::icon("close") }<span>{ "Hide the numbers" }</span></button>
                         }
-                        { for ["metrics", "dlq", "log"].into_iter().filter(|p| !evidence.contains(p)).map(|p| panel(p)) }
+                        { for ["alerts", "metrics", "dlq", "log"].into_iter().filter(|p| !evidence.contains(p)).map(|p| panel(p)) }
                     </div>
                     }
                 </div>

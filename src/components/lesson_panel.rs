@@ -36,6 +36,9 @@ fn highlight_selector(target: &str) -> String {
     match target {
         "checkout-chart" => "[data-testid=\"chart-response\"]".into(),
         "lag-chart" => "[data-testid=\"chart-lag\"]".into(),
+        "errors-chart" => "[data-testid=\"chart-errors\"]".into(),
+        "p99-chart" => "[data-testid=\"chart-p99\"]".into(),
+        "alerts" => "[data-testid=\"alerts-panel\"]".into(),
         "metrics" => "section.metrics".into(),
         "timeline" => ".timeline-bar".into(),
         "dlq" => "[data-testid=\"dlq-panel\"]".into(),
@@ -57,6 +60,9 @@ pub fn evidence(engine: &crate::engine::Engine) -> Vec<&'static str> {
         let panel = match h.as_str() {
             "checkout-chart" => "chart-response",
             "lag-chart" => "chart-lag",
+            "errors-chart" => "chart-errors",
+            "p99-chart" => "chart-p99",
+            "alerts" => "alerts",
             "metrics" => "metrics",
             "timeline" => "timeline",
             "dlq" => "dlq",

@@ -1,5 +1,7 @@
 //! One component per file.
 
+pub mod alert_row;
+pub mod alerts_panel;
 pub mod announcer;
 pub mod app;
 pub mod appearance;
@@ -24,6 +26,7 @@ pub mod outbox_panel;
 pub mod saga_faults;
 pub mod saga_panel;
 pub mod read_model_row;
+pub mod red_table;
 pub mod registry_panel;
 pub mod store_faults;
 pub mod store_panel;

@@ -135,6 +135,12 @@ pub fn scene_summary(sim: &Sim) -> String {
         .collect();
     let faults =
         if faults.is_empty() { "Nothing is failing.".to_string() } else { format!("Failing: {}.", faults.join("; ")) };
+    // Firing alerts come right after what is failing: they are what an operator would see.
+    let alerts = crate::alert_view::rows(sim);
+    let faults = match crate::alert_view::firing_sentence(sim, &alerts) {
+        Some(firing) => format!("{faults} {firing}"),
+        None => faults,
+    };
     let waiting = sim.waiting();
     let mut now_parts: Vec<String> = waiting
         .held(sim.wired())
@@ -209,7 +215,11 @@ pub fn scene_summary(sim: &Sim) -> String {
                 .map(|&i| {
                     let r = s.readers[i as usize];
                     let can = sim.schema_readable(s.mtype, r, s.producer);
-                    format!("{} reads v{r}{}", sc.catalog[i as usize].name, if can { "" } else { " and cannot read it" })
+                    format!(
+                        "{} reads v{r}{}",
+                        sc.catalog[i as usize].name,
+                        if can { "" } else { " and cannot read it" }
+                    )
                 })
                 .collect();
             now_parts.push(format!(
@@ -301,7 +311,8 @@ pub fn badges(sim: &Sim, i: u16) -> Vec<NodeBadge> {
             let can = sim.schema_readable(s.mtype, reads, s.producer);
             out.push(NodeBadge {
                 test_id: format!("reads-version-{key}").into(),
-                text: if can { format!("reads v{reads}") } else { format!("reads v{reads}, not v{}", s.producer) }.into(),
+                text: if can { format!("reads v{reads}") } else { format!("reads v{reads}, not v{}", s.producer) }
+                    .into(),
                 value: reads.to_string().into(),
                 problem: !can,
             });
@@ -375,6 +386,19 @@ pub fn held_words(sim: &Sim, h: &HeldCalls) -> String {
     format!("{} waiting \u{b7} {}", h.count, human(sim.now() - h.oldest_us))
 }
 
+/// A node's alert bell: the most urgent phase of its alerts pending or firing, as an icon and
+/// words (never colour alone), where `alert_view::bells` puts it.
+fn bell_marker(bell: &crate::alert_view::Bell, rows: &[crate::alert_view::AlertRow], id: &str) -> Html {
+    let phase = bell.phase.key();
+    html! {
+        <span class={classes!("alert-bell", format!("phase-{phase}"))} data-testid={format!("bell-{id}")}
+              data-phase={phase} data-rules={bell.rules.join(" ")}>
+            { icon(crate::components::alert_row::phase_icon(bell.phase)) }
+            <span>{ crate::alert_view::bell_text(bell, rows) }</span>
+        </span>
+    }
+}
+
 /// How long a call must have been open before its held line says for how long.
 const LABEL_AFTER_US: u64 = 300_000;
 
@@ -442,6 +466,11 @@ pub fn Stage(props: &StageProps) -> Html {
     let expanded = |n: Node| props.menu == Some(n);
     let stepped = |n: Node| e.step_note.as_ref().is_some_and(|(_, at)| *at == n);
 
+    let alert_rows = crate::alert_view::rows(sim);
+    let bells = crate::alert_view::bells(&alert_rows);
+    let bell = |node: Node, id: &str| -> Html {
+        bells.iter().find(|b| b.node == node).map_or(html! {}, |b| bell_marker(b, &alert_rows, id))
+    };
     let sagas = sim.sagas();
     let services = layout.services.iter().map(|&(i, pos)| {
         let node = Node::Service(i);
@@ -473,6 +502,7 @@ pub fn Stage(props: &StageProps) -> Html {
             <NodeButton {node} test_id={test_id(node, sc)} icon={crate::icons::service_icon(sc.catalog[i as usize].icon)} {pos} stepped={stepped(node)}
                         detail={detail} expanded={expanded(node)} on_open={props.on_open.clone()} view={view}
                         badges={badges(sim, i)}>
+                { bell(node, &key) }
                 <TokenStack test_id={format!("queue-{key}")} count={queue} {kind} />
                 if in_nodes {
                     { for held.iter().filter(labelled).filter(|h| h.callee == i).map(|h| held_label(h, None)) }
@@ -561,6 +591,7 @@ pub fn Stage(props: &StageProps) -> Html {
                 <NodeButton node={Node::Orders} test_id="node-orders" icon={crate::icons::service_icon(sc.order_service.icon)} pos={layout.orders} stepped={stepped(Node::Orders)}
                             detail={orders_detail} expanded={expanded(Node::Orders)} badges={orders_badges(sim)}
                             on_open={props.on_open.clone()} view={orders}>
+                    { bell(Node::Orders, "orders") }
                     <TokenStack test_id="stack-orders" count={u64::from(waiting.open())} kind={TokenKind::Order} />
                     // The outbox table's waiting rows, and the orders saved that no event will
                     // ever announce: both piles sit where they live, at the Order Service.

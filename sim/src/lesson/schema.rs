@@ -156,7 +156,7 @@ pub struct Step {
 }
 
 /// Panels and charts a step may point at, besides the stage's nodes.
-pub const HIGHLIGHTS: [&str; 15] = [
+pub const HIGHLIGHTS: [&str; 17] = [
     "shopper",
     "orders",
     "broker",
@@ -171,6 +171,8 @@ pub const HIGHLIGHTS: [&str; 15] = [
     "store",
     "registry",
     "traces",
+    "errors-chart",
+    "p99-chart",
     "alerts",
 ];
 
