@@ -106,8 +106,7 @@ pub fn FaultMenu(props: &FaultMenuProps) -> Html {
     };
     let broker_down = sim.broker_down();
     // Whether this consumer drops the trace context now.
-    let drops_context =
-        sim.faults().iter().any(|f| matches!(f, Fault::DropContext { service } if *service == key));
+    let drops_context = sim.faults().iter().any(|f| matches!(f, Fault::DropContext { service } if *service == key));
     let policy = sim.publish_policy();
     let meanwhile = meanwhile(policy, &crate::words::Words::of(sim.scenario()));
     drop(e);
