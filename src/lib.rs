@@ -26,6 +26,7 @@ pub mod shortcuts;
 pub mod state;
 pub mod statements;
 pub mod step_words;
+pub mod waterfall_layout;
 pub mod words;
 
 use wasm_bindgen::JsCast;

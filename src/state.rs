@@ -129,6 +129,14 @@ impl Default for Display {
     }
 }
 
+/// The event log asking for an order's trace: the order, and a count that changes with each
+/// ask, so that asking for the same order again still opens the panel and moves focus to it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TraceAsk {
+    pub order: u64,
+    pub seq: u64,
+}
+
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct LabState {
     pub view: View,
@@ -153,6 +161,8 @@ pub struct LabState {
     /// What the system asks for (`prefers-reduced-motion`), for `Motion::Auto`.
     pub system_reduced_motion: bool,
     pub display: Display,
+    /// The order whose trace the event log last asked for.
+    pub trace_ask: Option<TraceAsk>,
 }
 
 pub enum LabAction {
@@ -176,6 +186,8 @@ pub enum LabAction {
     Share(bool),
     /// A person changed the lab: a fresh render, and the address brought up to date.
     Changed,
+    /// The event log asks the trace panel to show an order.
+    ShowTrace(u64),
 }
 
 impl LabState {
@@ -250,6 +262,10 @@ impl Reducible for LabState {
             LabAction::SetDisplay(d) => {
                 s.display = d;
                 s.reduced_motion = d.motion.reduced(s.system_reduced_motion);
+            }
+            LabAction::ShowTrace(order) => {
+                let seq = s.trace_ask.map_or(1, |a| a.seq + 1);
+                s.trace_ask = Some(TraceAsk { order, seq });
             }
             LabAction::SetView(v) => {
                 s.view = v;

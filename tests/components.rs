@@ -1101,3 +1101,70 @@ async fn the_alerts_panel_fires_on_a_crashed_subscribers_lag_and_takes_a_new_for
     assert_eq!(find(&root, "alert-for-email-errors").unchecked_into::<HtmlSelectElement>().value(), "0");
     assert!(text(&root, "log").contains("now fires at the first sample over its line"), "{}", text(&root, "log"));
 }
+
+/// Lets a queued browser task run (a `<details>` fires `toggle` in one), then renders.
+async fn next_task() {
+    let p = js_sys::Promise::new(&mut |resolve, _| {
+        gloo::utils::window().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0).unwrap();
+    });
+    wasm_bindgen_futures::JsFuture::from(p).await.unwrap();
+    yew::scheduler::flush().await;
+}
+
+async fn open_traces(root: &Element) {
+    let summary = find(root, "trace-details").query_selector("summary").unwrap().unwrap();
+    summary.unchecked_into::<web_sys::HtmlElement>().click();
+    next_task().await;
+}
+
+#[wasm_bindgen_test]
+async fn the_trace_panel_draws_the_slowest_order_with_its_table_and_keeps_it_on_a_bad_number() {
+    use fanout::components::trace_panel::{TracePanel, TracePanelProps};
+    let (_, on_changed) = reports();
+    let engine = engine("?until=20&seed=5&rate=5&wiring=request&at=0s:inject:slow:analytics:500ms");
+    let props = TracePanelProps { engine: engine.clone(), tick: 0, asked: None, on_changed };
+    let root = mount_one::<TracePanel>(props).await;
+    assert!(try_find(&root, "waterfall").is_none(), "folded, nothing is built");
+    open_traces(&root).await;
+    assert!(try_find(&root, "trace-empty").is_some());
+    click(&root, "trace-pick-slowest").await;
+    let slowest = engine.borrow().sim().trace_picks().slowest.unwrap();
+    let spans = engine.borrow().sim().trace_of(slowest).spans.len() as u32;
+    assert_eq!(find(&root, "trace-panel").get_attribute("data-order"), Some(slowest.to_string()));
+    assert_eq!(find(&root, "waterfall").get_attribute("data-spans"), Some(spans.to_string()));
+    assert_eq!(root.query_selector_all("[data-testid=waterfall] g.wf-span").unwrap().length(), spans);
+    assert_eq!(root.query_selector_all("[data-testid=waterfall-table] tr.span-row").unwrap().length(), spans);
+    assert!(root.query_selector("[data-testid=waterfall] g.wf-span.critical").unwrap().is_some());
+    let summary = text(&root, "waterfall-summary");
+    assert!(summary.starts_with(&format!("Order {slowest}: the shopper waited ")), "{summary}");
+    assert!(summary.contains("in calls to Email, Inventory, Analytics and Shipping, one after another"), "{summary}");
+    // A bad number is refused with a message, and the trace shown stays.
+    type_into(&root, "trace-order-input", "twelve").await;
+    click(&root, "trace-order-go").await;
+    assert!(text(&root, "trace-order-error").contains("is not an order number"));
+    type_into(&root, "trace-order-input", "100000").await;
+    click(&root, "trace-order-go").await;
+    assert!(text(&root, "trace-order-error").contains("There is no order 100000 yet"));
+    assert_eq!(find(&root, "trace-panel").get_attribute("data-order"), Some(slowest.to_string()));
+    assert!(try_find(&root, "waterfall").is_some());
+}
+
+#[wasm_bindgen_test]
+async fn a_consumer_that_drops_the_context_splits_the_waterfall_into_two_trace_blocks() {
+    use fanout::components::trace_panel::{TracePanel, TracePanelProps};
+    let (_, on_changed) = reports();
+    let engine = engine("?until=20&seed=5&rate=5&wiring=event&at=0s:inject:drop-context:email");
+    let props = TracePanelProps { engine, tick: 0, asked: None, on_changed };
+    let root = mount_one::<TracePanel>(props).await;
+    open_traces(&root).await;
+    type_into(&root, "trace-order-input", "5").await;
+    click(&root, "trace-order-go").await;
+    let waterfall = find(&root, "waterfall");
+    assert_eq!(waterfall.get_attribute("data-traces").as_deref(), Some("2"));
+    assert_eq!(root.query_selector_all("[data-testid=waterfall] .wf-trace-head").unwrap().length(), 2);
+    assert_eq!(find(&root, "context-marker").get_attribute("data-linked").as_deref(), Some("false"));
+    assert!(find(&root, "context-marker").text_content().unwrap().contains("context lost here"));
+    let summary = text(&root, "waterfall-summary");
+    assert!(summary.contains("until the broker had the event"), "{summary}");
+    assert!(summary.contains("Email dropped the trace context: its work is in a second trace."), "{summary}");
+}

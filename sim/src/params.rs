@@ -19,7 +19,7 @@ pub const DEFAULT_SPEED: f64 = 0.25;
 pub const MAX_UNTIL_S: f64 = 3_600.0;
 
 /// Panels a link can hide (`hide=log,charts`), with what each is.
-pub const PANELS: [(&str, &str); 15] = [
+pub const PANELS: [(&str, &str); 16] = [
     ("controls", "the toolbar"),
     ("timeline", "the timeline"),
     ("alerts", "the alerts"),
@@ -33,6 +33,7 @@ pub const PANELS: [(&str, &str); 15] = [
     ("sagas", "the sagas and their books"),
     ("store", "the event store and its read models"),
     ("registry", "the schema registry"),
+    ("traces", "the traces"),
     ("details", "the run details"),
     ("share", "the share and export buttons"),
 ];

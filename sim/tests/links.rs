@@ -191,7 +191,7 @@ fn bad_values_are_named_with_what_is_accepted() {
     }
     assert_eq!(p.hide, ["log"], "the good panel is kept");
     assert!(p.origins.is_empty() && p.script.is_empty() && p.subscribers.is_none());
-    assert_eq!(PANELS.len(), 15);
+    assert_eq!(PANELS.len(), 16);
 }
 
 #[test]

@@ -6,7 +6,7 @@ use crate::components::{
     effects_panel::EffectsPanel, event_log::EventLog, fault_menu::FaultMenu, lesson_map::LessonMap,
     lesson_panel::LessonPanel, metrics_panel::MetricsPanel, notices::Notices, run_details::RunDetails,
     share_dialog::ShareDialog, stage::Stage, timeline_bar::TimelineBar, topic_panel::TopicPanel, welcome::Welcome, outbox_panel::OutboxPanel, saga_panel::SagaPanel, store_panel::StorePanel, registry_panel::RegistryPanel,
-    alerts_panel::AlertsPanel,
+    alerts_panel::AlertsPanel, trace_panel::TracePanel,
 };
 use crate::course::{fetch_builtin, fetch_quiz, Course, Load, EXTRA_PREFIX};
 use crate::engine::{Engine, EngineHandle};
@@ -660,7 +660,14 @@ pub fn App(props: &AppProps) -> Html {
             "registry" => html! { <RegistryPanel engine={engine.clone()} {tick} on_changed={on_changed.clone()} /> },
             "metrics" => html! { <MetricsPanel engine={engine.clone()} {tick} /> },
             "dlq" => html! { <DlqPanel engine={engine.clone()} {tick} on_changed={on_changed.clone()} /> },
-            "log" => html! { <EventLog engine={engine.clone()} {tick} /> },
+            "log" => {
+                let on_trace = shows("traces").then(|| {
+                    let dispatch = state.dispatcher();
+                    Callback::from(move |order: u64| dispatch.dispatch(LabAction::ShowTrace(order)))
+                });
+                html! { <EventLog engine={engine.clone()} {tick} {on_trace} /> }
+            }
+            "traces" => html! { <TracePanel engine={engine.clone()} {tick} asked={state.trace_ask} on_changed={on_changed.clone()} /> },
             "alerts" => html! { <AlertsPanel engine={engine.clone()} {tick} on_changed={on_changed.clone()} /> },
             "chart-response" | "chart-lag" | "chart-errors" | "chart-p99" => {
                 let keys: Vec<&'static str> = crate::components::charts_panel::KEYS
@@ -756,7 +763,7 @@ pub fn App(props: &AppProps) -> Html {
                             <FaultMenu engine={engine.clone()} {node} {tick} on_close={on_close.clone()}
                                        on_changed={on_changed.clone()} />
                         }
-                        { for ["store", "sagas", "effects", "outbox", "topic", "registry"].into_iter().filter(|p| !evidence.contains(p)).map(|p| panel(p)) }
+                        { for ["store", "sagas", "effects", "outbox", "topic", "registry", "traces"].into_iter().filter(|p| !evidence.contains(p)).map(|p| panel(p)) }
                     </div>
                     // In presentation mode the stage takes the width and these numbers open
                     // over it on request.

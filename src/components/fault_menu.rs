@@ -105,6 +105,8 @@ pub fn FaultMenu(props: &FaultMenuProps) -> Html {
         _ => None,
     };
     let broker_down = sim.broker_down();
+    // Whether this consumer drops the trace context now.
+    let drops_context = sim.faults().iter().any(|f| matches!(f, Fault::DropContext { service } if *service == key));
     let policy = sim.publish_policy();
     let meanwhile = meanwhile(policy, &crate::words::Words::of(sim.scenario()));
     drop(e);
@@ -250,6 +252,13 @@ pub fn FaultMenu(props: &FaultMenuProps) -> Html {
                                       tick={props.tick} on_changed={props.on_changed.clone()} />
                     <WireFaults key={format!("wire-{key}")} engine={props.engine.clone()} service={Some(AttrValue::from(key.clone()))}
                                 tick={props.tick} on_changed={props.on_changed.clone()} />
+                    <div class="menu-row">
+                        <button type="button" class={classes!("button", (!drops_context).then_some("danger"))}
+                                data-testid="fault-drop-context" aria-pressed={drops_context.to_string()}
+                                onclick={props.engine.fault_toggle(&props.on_changed, Fault::DropContext { service: key.clone() }, drops_context)}>
+                            { if drops_context { "Carry the trace context again" } else { "Drop trace context" } }
+                        </button>
+                    </div>
                 }
             </>
         }
