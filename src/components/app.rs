@@ -667,7 +667,10 @@ pub fn App(props: &AppProps) -> Html {
                 });
                 html! { <EventLog engine={engine.clone()} {tick} {on_trace} /> }
             }
-            "traces" => html! { <TracePanel engine={engine.clone()} {tick} asked={state.trace_ask} on_changed={on_changed.clone()} /> },
+            "traces" => {
+                let start_open = evidence.contains(&"traces");
+                html! { <TracePanel engine={engine.clone()} {tick} asked={state.trace_ask} {start_open} on_changed={on_changed.clone()} /> }
+            }
             "alerts" => html! { <AlertsPanel engine={engine.clone()} {tick} on_changed={on_changed.clone()} /> },
             "chart-response" | "chart-lag" | "chart-errors" | "chart-p99" => {
                 let keys: Vec<&'static str> = crate::components::charts_panel::KEYS

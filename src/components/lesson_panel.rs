@@ -71,6 +71,7 @@ pub fn evidence(engine: &crate::engine::Engine) -> Vec<&'static str> {
             "sagas" => "sagas",
             "store" => "store",
             "registry" => "registry",
+            "traces" => "traces",
             _ => continue,
         };
         if !out.contains(&panel) {

@@ -24,6 +24,9 @@ pub struct TracePanelProps {
     pub tick: u64,
     #[prop_or_default]
     pub asked: Option<TraceAsk>,
+    /// Open from the start, on the slowest order: a lesson step points at the traces.
+    #[prop_or_default]
+    pub start_open: bool,
     pub on_changed: Callback<Result<(), String>>,
 }
 
@@ -87,6 +90,21 @@ fn compute_other(engine: &EngineHandle, order: u64) -> Other {
     Other { order, at_us, trace }
 }
 
+/// An order the tracer kept, or why it has no trace: above 200 orders per second the tracer
+/// keeps one order in so many, as a real tracer's head sampling does.
+fn sampled(engine: &crate::engine::Engine, order: u64) -> Result<u64, String> {
+    let sim = engine.sim();
+    if sim.trace_sampled(order) {
+        return Ok(order);
+    }
+    let every = sim.trace_sampling().max(2);
+    let near = (order / every).max(1) * every;
+    Err(format!(
+        "Order {order} was not traced: at this rate the tracer keeps one order in {every} (head sampling, \
+         decided when an order is placed, as real tracers do). Order {near} was traced."
+    ))
+}
+
 /// Reads the order field: a whole number of an order placed so far.
 pub fn parse_order(text: &str, next_order: u64) -> Result<u64, String> {
     let last = next_order.saturating_sub(1);
@@ -108,8 +126,12 @@ fn secs(us: Micros) -> String {
 
 #[component]
 pub fn TracePanel(props: &TracePanelProps) -> Html {
-    let open = use_state(|| false);
-    let order = use_state(|| None::<u64>);
+    let open = use_state(|| props.start_open);
+    let order = {
+        let engine = props.engine.clone();
+        let start_open = props.start_open;
+        use_state(move || start_open.then(|| engine.borrow().sim().trace_picks().slowest).flatten())
+    };
     let text = use_state(String::new);
     let problem = use_state(|| None::<String>);
     let compare = use_state(|| false);
@@ -205,9 +227,10 @@ pub fn TracePanel(props: &TracePanelProps) -> Html {
     .collect();
     let on_submit = {
         let (order, text, problem, status) = (order.clone(), text.clone(), problem.clone(), status.clone());
+        let engine_for_input = props.engine.clone();
         Callback::from(move |ev: SubmitEvent| {
             ev.prevent_default();
-            match parse_order(&text, next_order) {
+            match parse_order(&text, next_order).and_then(|o| sampled(&engine_for_input.borrow(), o)) {
                 Ok(o) => {
                     order.set(Some(o));
                     problem.set(None);
@@ -275,6 +298,14 @@ pub fn TracePanel(props: &TracePanelProps) -> Html {
                     data-response-us={s.response_us.map(|us| us.to_string())}>
                 <figcaption><strong>{ title }</strong>{ format!(": {answered}") }</figcaption>
                 <p class="trace-summary" data-testid={format!("{test_id}-summary")}>{ s.summary.clone() }</p>
+                <p class="trace-ids" data-testid={format!("{test_id}-ids")}>
+                    { for s.trace.traces().iter().enumerate().map(|(n, id)| html! {
+                        <span>{ format!("Trace {} id ", n + 1) }<code>{ id.to_string() }</code>{ " " }</span>
+                    }) }
+                    if let Some(r) = s.trace.request() {
+                        <span>{ "The request carried " }<code data-testid={format!("{test_id}-traceparent")}>{ format!("traceparent: {}", r.context()) }</code></span>
+                    }
+                </p>
                 <div class="waterfall-wrap" tabindex="0" role="region" aria-label={format!("{} waterfall, scrollable", this_or(prefix, this, that))}>
                     <Waterfall layout={s.layout.clone()} prefix={AttrValue::from(prefix.to_string())} label={AttrValue::from(label)}
                                test_id={AttrValue::from(test_id.to_string())} />
@@ -304,11 +335,11 @@ pub fn TracePanel(props: &TracePanelProps) -> Html {
         (None, Some(_)) => html! {},
         (Some((mine, theirs)), Some(o)) if mine.trace.spans.is_empty() => {
             let _ = theirs;
-            html! {
-                <p class="menu-note" data-testid="trace-empty">
-                    { format!("Order {o}'s spans are no longer kept: the tracer keeps the latest orders' work.") }
-                </p>
-            }
+            let why = match sampled(&props.engine.borrow(), o) {
+                Err(why) => why,
+                Ok(_) => format!("Order {o}'s spans are no longer kept: the tracer keeps the latest orders' work."),
+            };
+            html! { <p class="menu-note" data-testid="trace-empty">{ why }</p> }
         }
         (Some((mine, theirs)), Some(o)) => {
             let compare_view = if *compare {

@@ -18,94 +18,144 @@ pub struct WaterfallProps {
     pub test_id: Option<AttrValue>,
 }
 
-#[component]
-pub fn Waterfall(props: &WaterfallProps) -> Html {
-    let l = &props.layout;
-    let p = &props.prefix;
-    let (hatch, fade, grad) = (format!("{p}-hatch"), format!("{p}-fade"), format!("{p}-fade-g"));
+/// Text for SVG: `&`, `<`, `>` and quotes escaped (names come from scenario files).
+fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The waterfall as SVG markup. Written as one string and handed to the browser in one go: a
+/// trace of 500 spans is some 3,000 elements, which Yew's virtual DOM takes about two frames to
+/// build, the browser's parser a fraction of one.
+pub fn svg(l: &Layout, prefix: &str, label: &str, test_id: Option<&str>) -> String {
+    use std::fmt::Write;
+    let (hatch, fade, grad) = (format!("{prefix}-hatch"), format!("{prefix}-fade"), format!("{prefix}-fade-g"));
     let bar_top = (ROW_H - BAR_H) / 2.0;
     let height = l.height;
-    let grid = l.ticks.iter().map(|t| {
-        html! {
-            <g class="wf-tick">
-                <line x1={t.x.to_string()} x2={t.x.to_string()} y1="18" y2={height.to_string()} />
-                <text x={t.x.to_string()} y="13" text-anchor="middle">{ t.label.clone() }</text>
-            </g>
-        }
-    });
-    let headings = l.headings.iter().map(|h| {
-        if h.trace {
-            html! {
-                <g class="wf-trace-head">
-                    <rect x="0" y={h.y.to_string()} width={WIDTH.to_string()} height={(TRACE_H - 4.0).to_string()} rx="4" />
-                    <text x="6" y={(h.y + 16.0).to_string()}>{ h.text.clone() }</text>
-                </g>
-            }
-        } else {
-            html! { <text class="wf-service" x="4" y={(h.y + SERVICE_H - 6.0).to_string()}>{ h.text.clone() }</text> }
-        }
-    });
-    let bars = l.bars.iter().map(|b| {
-        let y = b.y + bar_top;
-        let class = classes!(
-            "wf-span",
-            b.kind.class(),
-            b.critical.then_some("critical"),
-            b.failed.then_some("failed"),
-            b.open.then_some("open")
+    let mut o = String::with_capacity(400 + l.bars.len() * 420);
+    let tid = test_id.map(|t| format!(r#" data-testid="{}""#, esc(t))).unwrap_or_default();
+    let _ = write!(
+        o,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" class="waterfall" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" role="img" aria-label="{}"{tid} data-spans="{}" data-traces="{}" data-markers="{}">"#,
+        esc(label),
+        l.bars.len(),
+        l.traces,
+        l.markers.len()
+    );
+    let _ = write!(
+        o,
+        r#"<defs><pattern id="{hatch}" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect class="wf-hatch-back" width="6" height="6"/><line class="wf-hatch-line" x1="0" y1="0" x2="0" y2="6"/></pattern><linearGradient id="{grad}" x1="0" x2="1" y1="0" y2="0"><stop offset="0.55" stop-color="white"/><stop offset="1" stop-color="white" stop-opacity="0.1"/></linearGradient><mask id="{fade}" maskContentUnits="objectBoundingBox"><rect width="1" height="1" fill="url(#{grad})"/></mask></defs>"#
+    );
+    let _ = write!(o, r#"<line class="wf-divider" x1="{LABEL_W}" x2="{LABEL_W}" y1="18" y2="{height}"/>"#);
+    for t in &l.ticks {
+        let _ = write!(
+            o,
+            r#"<g class="wf-tick"><line x1="{x}" x2="{x}" y1="18" y2="{height}"/><text x="{x}" y="13" text-anchor="middle">{}</text></g>"#,
+            esc(&t.label),
+            x = t.x
         );
-        html! {
-            <g {class} data-span={b.index.to_string()}>
-                <title>{ b.title.clone() }</title>
-                <text class="wf-op" x="14" y={(b.y + 15.0).to_string()}>{ b.label.clone() }</text>
-                <rect class="wf-bar" x={b.x.to_string()} y={y.to_string()} width={b.w.to_string()} height={BAR_H.to_string()}
-                      rx="2" mask={b.open.then(|| format!("url(#{fade})"))} />
-                if b.queued_w > 0.0 {
-                    <rect class="wf-queued" x={b.x.to_string()} y={y.to_string()} width={b.queued_w.to_string()}
-                          height={BAR_H.to_string()} fill={format!("url(#{hatch})")} />
-                }
-                if b.queued_label {
-                    <text class="wf-queued-label" x={(b.x + 3.0).to_string()} y={(y + 11.0).to_string()}>{ "queued" }</text>
-                }
-                if !b.note.is_empty() {
-                    <text class="wf-note" x={(b.x + b.w + 4.0).to_string()} y={(b.y + 15.0).to_string()}>{ b.note.clone() }</text>
-                }
-            </g>
+    }
+    for h in &l.headings {
+        if h.trace {
+            let _ = write!(
+                o,
+                r#"<g class="wf-trace-head"><rect x="0" y="{}" width="{WIDTH}" height="{}" rx="4"/><text x="6" y="{}">{}</text></g>"#,
+                h.y,
+                TRACE_H - 4.0,
+                h.y + 16.0,
+                esc(&h.text)
+            );
+        } else {
+            let _ =
+                write!(o, r#"<text class="wf-service" x="4" y="{}">{}</text>"#, h.y + SERVICE_H - 6.0, esc(&h.text));
         }
-    });
-    let markers = l.markers.iter().map(|m| {
-        html! {
-            <g class={classes!("wf-marker", m.linked.then_some("linked"))} data-testid="context-marker"
-               data-linked={m.linked.to_string()}>
-                <path class="wf-marker-line" d={format!("M{} {} L{} {}", m.x, m.y, m.to_x, m.to_y)} />
-                <path class="wf-marker-mark" d={format!("M{} {} l5 -7 h-10 z", m.x, m.y - 2.0)} />
-                <text x={(m.x + 6.0).to_string()} y={(m.y - 6.0).to_string()}>{ m.text.clone() }</text>
-            </g>
+    }
+    for b in &l.bars {
+        let y = b.y + bar_top;
+        let mut class = format!("wf-span {}", b.kind.class());
+        for (on, c) in [(b.critical, " critical"), (b.failed, " failed"), (b.open, " open")] {
+            if on {
+                class.push_str(c);
+            }
         }
-    });
-    html! {
-        <svg class="waterfall" viewBox={format!("0 0 {WIDTH} {height}")} width={WIDTH.to_string()} height={height.to_string()}
-             role="img" aria-label={props.label.clone()} data-testid={props.test_id.clone()}
-             data-spans={l.bars.len().to_string()} data-traces={l.traces.to_string()}
-             data-markers={l.markers.len().to_string()}>
-            <defs>
-                <pattern id={hatch.clone()} width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
-                    <rect class="wf-hatch-back" width="6" height="6" />
-                    <line class="wf-hatch-line" x1="0" y1="0" x2="0" y2="6" />
-                </pattern>
-                <linearGradient id={grad.clone()} x1="0" x2="1" y1="0" y2="0">
-                    <stop offset="0.55" stop-color="white" />
-                    <stop offset="1" stop-color="white" stop-opacity="0.1" />
-                </linearGradient>
-                <mask id={fade.clone()} maskContentUnits="objectBoundingBox">
-                    <rect width="1" height="1" fill={format!("url(#{grad})")} />
-                </mask>
-            </defs>
-            <line class="wf-divider" x1={LABEL_W.to_string()} x2={LABEL_W.to_string()} y1="18" y2={height.to_string()} />
-            { for grid }
-            { for headings }
-            { for bars }
-            { for markers }
-        </svg>
+        let _ = write!(
+            o,
+            r#"<g class="{class}" data-span="{}"><title>{}</title><text class="wf-op" x="14" y="{}">{}</text><rect class="wf-bar" x="{}" y="{y}" width="{}" height="{BAR_H}" rx="2"{}/>"#,
+            b.index,
+            esc(&b.title),
+            b.y + 15.0,
+            esc(&b.label),
+            b.x,
+            b.w,
+            if b.open { format!(r#" mask="url(#{fade})""#) } else { String::new() }
+        );
+        if b.queued_w > 0.0 {
+            let _ = write!(
+                o,
+                r#"<rect class="wf-queued" x="{}" y="{y}" width="{}" height="{BAR_H}" fill="url(#{hatch})"/>"#,
+                b.x, b.queued_w
+            );
+        }
+        if b.queued_label {
+            let _ = write!(o, r#"<text class="wf-queued-label" x="{}" y="{}">queued</text>"#, b.x + 3.0, y + 11.0);
+        }
+        if !b.note.is_empty() {
+            let _ = write!(
+                o,
+                r#"<text class="wf-note" x="{}" y="{}">{}</text>"#,
+                b.x + b.w + 4.0,
+                b.y + 15.0,
+                esc(&b.note)
+            );
+        }
+        o.push_str("</g>");
+    }
+    for m in &l.markers {
+        let _ = write!(
+            o,
+            r#"<g class="wf-marker{}" data-testid="context-marker" data-linked="{}"><path class="wf-marker-line" d="M{} {} L{} {}"/><path class="wf-marker-mark" d="M{} {} l5 -7 h-10 z"/><text x="{}" y="{}">{}</text></g>"#,
+            if m.linked { " linked" } else { "" },
+            m.linked,
+            m.x,
+            m.y,
+            m.to_x,
+            m.to_y,
+            m.x,
+            m.y - 2.0,
+            m.x + 6.0,
+            m.y - 6.0,
+            esc(&m.text)
+        );
+    }
+    o.push_str("</svg>");
+    o
+}
+
+#[component]
+pub fn Waterfall(props: &WaterfallProps) -> Html {
+    let markup = use_memo(
+        (props.layout.clone(), props.prefix.clone(), props.label.clone(), props.test_id.clone()),
+        |(l, prefix, label, tid)| svg(l, prefix, label, tid.as_deref()),
+    );
+    Html::from_html_unchecked(AttrValue::from((*markup).clone()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::esc;
+
+    #[test]
+    fn text_from_scenario_files_cannot_break_the_markup() {
+        assert_eq!(esc(r#"<b>"Tom" & 'Jerry'</b>"#), "&lt;b&gt;&quot;Tom&quot; &amp; &#39;Jerry&#39;&lt;/b&gt;");
     }
 }

@@ -65,6 +65,7 @@ for r in $(seq 1 "$ROUNDS"); do
       printf '%s\n' "$out" >>"$LOG"
       lines+=$'\n'$(printf '%s\n' "$out" | sed -n "s/^.*plain wasm /plain wasm-$profile /p")
       out_all+=$'\n'$(printf '%s\n' "$out" | sed -n "s/^.*replay wasm /replay wasm-$profile /p")
+      out_all+=$'\n'$(printf '%s\n' "$out" | sed -n "s/^.*waterfall wasm /waterfall wasm-$profile /p")
     else
       printf '%s\n' "$out" >>"$LOG"
       echo "core-wasm: the WebAssembly bench failed in the browser ($profile profile); see $LOG" >&2
@@ -91,4 +92,7 @@ echo "Rebuilding a read model of an event store of 100,000+ events (best of $RUN
   "$native_replay_exe"
   printf '%s\n' "$out_all" | sed -n 's/^.*\(replay wasm \)/\1/p'
 } | tee -a "$REPORT_DIR/core-wasm.txt"
+echo
+echo "A waterfall of 500 spans in the page (budget: one frame, 16.7 ms; best of $RUNS, last round):"
+printf '%s\n' "$out_all" | sed -n 's/^.*\(waterfall wasm\)/\1/p' | tee -a "$REPORT_DIR/core-wasm.txt"
 echo "(wrote target/bench/core-wasm.txt; the runs and build output are in target/bench/core-wasm.log)"
