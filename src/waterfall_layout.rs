@@ -29,6 +29,25 @@ const QUEUED_LABEL_W: f64 = 46.0;
 /// Operation names longer than this are cut with an ellipsis (the table has them whole).
 const LABEL_CHARS: usize = 28;
 
+/// The drawing's frame: its width, the label column and the room right of the bars. A phone,
+/// or one side of a comparison, gets a narrower frame drawn at the same text size, rather
+/// than the wide one shrunk until its labels cannot be read.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Frame {
+    pub width: f64,
+    pub label_w: f64,
+    pub right_pad: f64,
+    pub label_chars: usize,
+    /// Most ticks on the time axis.
+    pub ticks: u64,
+}
+
+impl Frame {
+    pub const WIDE: Frame =
+        Frame { width: WIDTH, label_w: LABEL_W, right_pad: RIGHT_PAD, label_chars: LABEL_CHARS, ticks: 6 };
+    pub const NARROW: Frame = Frame { width: 320.0, label_w: 116.0, right_pad: 40.0, label_chars: 16, ticks: 3 };
+}
+
 /// What a bar stands for, as its colour and the legend name it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum BarKind {
@@ -118,6 +137,7 @@ pub struct Layout {
     pub ticks: Vec<Tick>,
     pub height: f64,
     pub traces: usize,
+    pub frame: Frame,
 }
 
 /// A node as the page names it.
@@ -169,11 +189,11 @@ fn secs(us: Micros) -> String {
 }
 
 /// An axis step of 1, 2 or 5 times a power of ten milliseconds, giving at most six steps.
-fn tick_step_us(scale_us: Micros) -> Micros {
+fn tick_step_us(scale_us: Micros, most: u64) -> Micros {
     let mut unit: Micros = 1000;
     loop {
         for m in [1, 2, 5] {
-            if scale_us / (unit * m) <= 6 {
+            if scale_us / (unit * m) <= most {
                 return unit * m;
             }
         }
@@ -181,11 +201,11 @@ fn tick_step_us(scale_us: Micros) -> Micros {
     }
 }
 
-fn cut(text: &str) -> String {
-    if text.chars().count() <= LABEL_CHARS {
+fn cut(text: &str, most: usize) -> String {
+    if text.chars().count() <= most {
         text.to_string()
     } else {
-        format!("{}…", text.chars().take(LABEL_CHARS - 1).collect::<String>())
+        format!("{}…", text.chars().take(most - 1).collect::<String>())
     }
 }
 
@@ -214,12 +234,25 @@ pub fn producer_of(trace: &OrderTrace, split: &TracedSpan) -> Option<usize> {
 /// Lays out `trace` with time `t0` at the left edge of the bars and `scale_us` at their right
 /// edge (two waterfalls side by side share one scale).
 pub fn layout(trace: &OrderTrace, sc: &Scenario, t0: Micros, scale_us: Micros) -> Layout {
+    layout_in(trace, sc, t0, scale_us, Frame::WIDE)
+}
+
+/// [`layout`] in a frame of one's choice.
+pub fn layout_in(trace: &OrderTrace, sc: &Scenario, t0: Micros, scale_us: Micros, frame: Frame) -> Layout {
     let scale_us = scale_us.max(1000);
-    let plot_w = WIDTH - LABEL_W - RIGHT_PAD;
-    let x_of = |t: Micros| LABEL_W + (t.saturating_sub(t0) as f64 / scale_us as f64) * plot_w;
-    let step = tick_step_us(scale_us);
+    let plot_w = frame.width - frame.label_w - frame.right_pad;
+    let x_of = |t: Micros| frame.label_w + (t.saturating_sub(t0) as f64 / scale_us as f64) * plot_w;
+    let step = tick_step_us(scale_us, frame.ticks);
     let ticks = (0..=scale_us / step)
-        .map(|k| Tick { x: x_of(t0 + k * step), label: format!("{} ms", k * step / 1000) })
+        .map(|k| {
+            // Whole seconds read shorter as seconds: "2 s", not "2000 ms".
+            let label = if step % 1_000_000 == 0 {
+                format!("{} s", k * step / 1_000_000)
+            } else {
+                format!("{} ms", k * step / 1000)
+            };
+            Tick { x: x_of(t0 + k * step), label }
+        })
         .collect();
 
     let traces = trace.traces();
@@ -234,10 +267,10 @@ pub fn layout(trace: &OrderTrace, sc: &Scenario, t0: Micros, scale_us: Micros) -
         let text = match root.and_then(|r| r.root.map(|c| (c, node_name(sc, r.node)))) {
             Some((RootCause::Entry, _)) => format!("Trace 1: order {}'s own", trace.order),
             Some((RootCause::ContextDropped, who)) => {
-                format!("Trace {}: begun by {who}, which dropped the context", n + 1)
+                format!("Trace {}: begun by {who} (context dropped)", n + 1)
             }
             Some((RootCause::ContextLinked, who)) => {
-                format!("Trace {}: begun by {who}, linked back to the order's", n + 1)
+                format!("Trace {}: begun by {who}, linked back", n + 1)
             }
             Some((RootCause::Forgotten, _)) | None => {
                 format!("Trace {}: its start is no longer kept", n + 1)
@@ -289,7 +322,7 @@ pub fn layout(trace: &OrderTrace, sc: &Scenario, t0: Micros, scale_us: Micros) -
                     critical: s.critical,
                     open: s.open,
                     failed: s.error.is_some(),
-                    label: cut(&s.span.name),
+                    label: cut(&s.span.name, frame.label_chars),
                     note: marks.join(" "),
                     title,
                 });
@@ -315,7 +348,7 @@ pub fn layout(trace: &OrderTrace, sc: &Scenario, t0: Micros, scale_us: Micros) -
             })
         })
         .collect();
-    Layout { bars, headings, markers, ticks, height: y + 6.0, traces: traces.len() }
+    Layout { bars, headings, markers, ticks, height: y + 6.0, traces: traces.len(), frame }
 }
 
 /// One row of the span table, in words.
@@ -500,7 +533,7 @@ mod tests {
         assert!((req.x - LABEL_W).abs() < 1e-9 && (req.x + req.w - (WIDTH - RIGHT_PAD)).abs() < 1e-6);
         assert!(req.critical);
         assert!(l.ticks.len() >= 2 && l.ticks.len() <= 7, "{:?}", l.ticks);
-        assert_eq!(l.ticks[0].label, "0 ms");
+        assert_eq!(l.ticks[0].label, "0 s");
         // Rows are grouped by service under the service's name.
         let names: Vec<&str> = l.headings.iter().filter(|h| !h.trace).map(|h| h.text.as_str()).collect();
         assert_eq!(names[..2], ["Shopper", "Order Service"]);
@@ -537,10 +570,25 @@ mod tests {
     }
 
     #[test]
+    fn a_phone_gets_the_narrow_frame_with_every_bar_inside_it_and_labels_cut_to_fit() {
+        let sim = run(Wiring::Request, &["slow:analytics:2000ms"]);
+        let t = sim.trace_of(5);
+        let (t0, span) = extent(&t);
+        let f = Frame::NARROW;
+        let l = layout_in(&t, sim.scenario(), t0, span, f);
+        assert_eq!((l.frame, l.bars.len()), (f, t.spans.len()));
+        for b in &l.bars {
+            assert!(b.x >= f.label_w - 1e-9 && b.x + b.w <= f.width - f.right_pad + MIN_BAR_W + 1e-6, "{b:?}");
+            assert!(b.label.chars().count() <= f.label_chars, "{}", b.label);
+        }
+        assert!(l.ticks.len() >= 2 && l.ticks.len() <= f.ticks as usize + 1, "{:?}", l.ticks);
+    }
+
+    #[test]
     fn ticks_step_by_one_two_or_five() {
-        assert_eq!(tick_step_us(700_000), 200_000);
-        assert_eq!(tick_step_us(4_029_000), 1_000_000);
-        assert_eq!(tick_step_us(1_000), 1_000);
-        assert_eq!(tick_step_us(55_000_000), 10_000_000);
+        assert_eq!(tick_step_us(700_000, 6), 200_000);
+        assert_eq!(tick_step_us(4_029_000, 6), 1_000_000);
+        assert_eq!(tick_step_us(1_000, 6), 1_000);
+        assert_eq!(tick_step_us(55_000_000, 6), 10_000_000);
     }
 }

@@ -33,6 +33,20 @@ pub fn summary_text(firing: usize, pending: usize) -> String {
     }
 }
 
+/// Rows in order of urgency (firing, pending, resolved, inactive), each group in rule order.
+fn by_urgency<'a>(rows: impl Iterator<Item = &'a Row>) -> Vec<&'a Row> {
+    use fanout_sim::alerting::Phase;
+    let rank = |p: Phase| match p {
+        Phase::Firing => 0,
+        Phase::Pending => 1,
+        Phase::Resolved => 2,
+        Phase::Inactive => 3,
+    };
+    let mut v: Vec<&Row> = rows.collect();
+    v.sort_by_key(|r| rank(r.phase));
+    v
+}
+
 #[component]
 pub fn AlertsPanel(props: &AlertsPanelProps) -> Html {
     let e = props.engine.borrow();
@@ -101,7 +115,9 @@ pub fn AlertsPanel(props: &AlertsPanelProps) -> Html {
                 { icon(summary_icon) }<span>{ summary_text(firing, pending) }</span>
             </p>
             <ul class="alert-rows" aria-label="Alert rules for what is wired in">
-                { for rows.iter().filter(|r| r.matters).map(row) }
+                // What is firing, then pending, then just resolved, comes first: a student sees
+                // it without reading down a list of quiet rules.
+                { for by_urgency(rows.iter().filter(|r| r.matters)).into_iter().map(row) }
             </ul>
             if !folded.is_empty() {
                 <details class="alerts-more" data-testid="alerts-folded">

@@ -669,7 +669,7 @@ pub fn App(props: &AppProps) -> Html {
             }
             "traces" => {
                 let start_open = evidence.contains(&"traces");
-                html! { <TracePanel engine={engine.clone()} {tick} asked={state.trace_ask} {start_open} on_changed={on_changed.clone()} /> }
+                html! { <TracePanel engine={engine.clone()} {tick} asked={state.trace_ask} {start_open} narrow={state.narrow} on_changed={on_changed.clone()} /> }
             }
             "alerts" => html! { <AlertsPanel engine={engine.clone()} {tick} on_changed={on_changed.clone()} /> },
             "chart-response" | "chart-lag" | "chart-errors" | "chart-p99" => {

@@ -9,7 +9,7 @@ use crate::components::span_table::SpanTable;
 use crate::components::waterfall::Waterfall;
 use crate::engine::EngineHandle;
 use crate::state::TraceAsk;
-use crate::waterfall_layout::{extent, layout, summary, table, Layout, SpanRow};
+use crate::waterfall_layout::{extent, layout_in, summary, table, Frame, Layout, SpanRow};
 use fanout_sim::otlp::{otlp_json, EPOCH_NS};
 use fanout_sim::time::Micros;
 use fanout_sim::trace::OrderTrace;
@@ -27,6 +27,9 @@ pub struct TracePanelProps {
     /// Open from the start, on the slowest order: a lesson step points at the traces.
     #[prop_or_default]
     pub start_open: bool,
+    /// A phone's width: the waterfall takes the narrow frame.
+    #[prop_or_default]
+    pub narrow: bool,
     pub on_changed: Callback<Result<(), String>>,
 }
 
@@ -42,10 +45,10 @@ struct Side {
 }
 
 impl Side {
-    fn of(trace: OrderTrace, sc: &Scenario, scale_us: Micros) -> Side {
+    fn of(trace: OrderTrace, sc: &Scenario, scale_us: Micros, frame: Frame) -> Side {
         let (t0, _) = extent(&trace);
         Side {
-            layout: Rc::new(layout(&trace, sc, t0, scale_us)),
+            layout: Rc::new(layout_in(&trace, sc, t0, scale_us, frame)),
             rows: Rc::new(table(&trace, sc, t0)),
             summary: summary(&trace, sc),
             response_us: trace.response_us(),
@@ -177,9 +180,10 @@ pub fn TracePanel(props: &TracePanelProps) -> Html {
     // The trace is built, laid out and worded once per tick, and only while the panel is open.
     let view = {
         let engine = props.engine.clone();
-        use_memo((*order, props.tick, *open, other.as_ref().map(|o| (o.order, o.at_us))), {
+        use_memo((*order, props.tick, *open, other.as_ref().map(|o| (o.order, o.at_us)), props.narrow), {
             let other = other.clone();
-            move |(order, _, open, _)| {
+            move |(order, _, open, _, narrow)| {
+                let narrow = *narrow;
                 let order = (*open).then_some(*order).flatten()?;
                 let e = engine.borrow();
                 let sim = e.sim();
@@ -187,8 +191,10 @@ pub fn TracePanel(props: &TracePanelProps) -> Html {
                 let trace = sim.trace_of(order);
                 let theirs = other.as_ref().and_then(|o| o.trace.as_ref().ok()).cloned();
                 let scale = extent(&trace).1.max(theirs.as_ref().map_or(0, |t| extent(t).1));
-                let mine = Side::of(trace, sc, scale);
-                let theirs = theirs.map(|t| Side::of(t, sc, scale));
+                // A phone, or two waterfalls side by side, get the narrow frame.
+                let frame = if narrow || theirs.is_some() { Frame::NARROW } else { Frame::WIDE };
+                let mine = Side::of(trace, sc, scale, frame);
+                let theirs = theirs.map(|t| Side::of(t, sc, scale, frame));
                 Some((mine, theirs))
             }
         })

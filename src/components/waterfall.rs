@@ -3,7 +3,7 @@
 //! headings of traces and services, and the markers where the context was lost. Nothing here
 //! decides anything, so a trace of hundreds of spans is one cheap render.
 
-use crate::waterfall_layout::{Layout, BAR_H, LABEL_W, ROW_H, SERVICE_H, TRACE_H, WIDTH};
+use crate::waterfall_layout::{Layout, BAR_H, ROW_H, SERVICE_H, TRACE_H};
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -42,11 +42,13 @@ pub fn svg(l: &Layout, prefix: &str, label: &str, test_id: Option<&str>) -> Stri
     let (hatch, fade, grad) = (format!("{prefix}-hatch"), format!("{prefix}-fade"), format!("{prefix}-fade-g"));
     let bar_top = (ROW_H - BAR_H) / 2.0;
     let height = l.height;
+    let (width, label_w) = (l.frame.width, l.frame.label_w);
+    let (min_w, max_w) = (width * 0.95, width * 1.25);
     let mut o = String::with_capacity(400 + l.bars.len() * 420);
     let tid = test_id.map(|t| format!(r#" data-testid="{}""#, esc(t))).unwrap_or_default();
     let _ = write!(
         o,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" class="waterfall" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" role="img" aria-label="{}"{tid} data-spans="{}" data-traces="{}" data-markers="{}">"#,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" class="waterfall" viewBox="0 0 {width} {height}" width="{width}" height="{height}" style="min-width:{min_w}px;max-width:{max_w}px" role="img" aria-label="{}"{tid} data-spans="{}" data-traces="{}" data-markers="{}">"#,
         esc(label),
         l.bars.len(),
         l.traces,
@@ -56,7 +58,7 @@ pub fn svg(l: &Layout, prefix: &str, label: &str, test_id: Option<&str>) -> Stri
         o,
         r#"<defs><pattern id="{hatch}" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect class="wf-hatch-back" width="6" height="6"/><line class="wf-hatch-line" x1="0" y1="0" x2="0" y2="6"/></pattern><linearGradient id="{grad}" x1="0" x2="1" y1="0" y2="0"><stop offset="0.55" stop-color="white"/><stop offset="1" stop-color="white" stop-opacity="0.1"/></linearGradient><mask id="{fade}" maskContentUnits="objectBoundingBox"><rect width="1" height="1" fill="url(#{grad})"/></mask></defs>"#
     );
-    let _ = write!(o, r#"<line class="wf-divider" x1="{LABEL_W}" x2="{LABEL_W}" y1="18" y2="{height}"/>"#);
+    let _ = write!(o, r#"<line class="wf-divider" x1="{label_w}" x2="{label_w}" y1="18" y2="{height}"/>"#);
     for t in &l.ticks {
         let _ = write!(
             o,
@@ -69,7 +71,7 @@ pub fn svg(l: &Layout, prefix: &str, label: &str, test_id: Option<&str>) -> Stri
         if h.trace {
             let _ = write!(
                 o,
-                r#"<g class="wf-trace-head"><rect x="0" y="{}" width="{WIDTH}" height="{}" rx="4"/><text x="6" y="{}">{}</text></g>"#,
+                r#"<g class="wf-trace-head"><rect x="0" y="{}" width="{width}" height="{}" rx="4"/><text x="6" y="{}">{}</text></g>"#,
                 h.y,
                 TRACE_H - 4.0,
                 h.y + 16.0,
@@ -123,7 +125,7 @@ pub fn svg(l: &Layout, prefix: &str, label: &str, test_id: Option<&str>) -> Stri
     for m in &l.markers {
         let _ = write!(
             o,
-            r#"<g class="wf-marker{}" data-testid="context-marker" data-linked="{}"><path class="wf-marker-line" d="M{} {} L{} {}"/><path class="wf-marker-mark" d="M{} {} l5 -7 h-10 z"/><text x="{}" y="{}">{}</text></g>"#,
+            r#"<g class="wf-marker{}" data-testid="context-marker" data-linked="{}"><path class="wf-marker-line" d="M{} {} L{} {}"/><path class="wf-marker-mark" d="M{} {} l5 -7 h-10 z"/><text x="{}" y="{}"{}>{}</text></g>"#,
             if m.linked { " linked" } else { "" },
             m.linked,
             m.x,
@@ -132,8 +134,10 @@ pub fn svg(l: &Layout, prefix: &str, label: &str, test_id: Option<&str>) -> Stri
             m.to_y,
             m.x,
             m.y - 2.0,
-            m.x + 6.0,
+            // Near the right edge the words go left of the mark, inside the drawing.
+            if m.x > width * 0.6 { m.x - 8.0 } else { m.x + 6.0 },
             m.y - 6.0,
+            if m.x > width * 0.6 { r#" text-anchor="end""# } else { "" },
             esc(&m.text)
         );
     }
