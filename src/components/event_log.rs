@@ -22,6 +22,7 @@ pub fn EventLog(props: &EventLogProps) -> Html {
     let sim = &e.sim();
     let sc = sim.scenario();
     let noun = sc.noun.clone();
+    let seed = sim.seed();
     let lines = sim.notes().rev().take(SHOWN).map(|n| {
         let order = n.order;
         html! {
@@ -31,6 +32,8 @@ pub fn EventLog(props: &EventLogProps) -> Html {
                 if let (Some(cb), true) = (props.on_trace.clone(), n.order > 0) {
                     <button type="button" class="log-trace" data-testid={format!("log-trace-{}", n.order)}
                             aria-label={format!("Trace of {} {}", noun, n.order)}
+                            title={format!("{} {} is the correlation id its messages carry; trace id {}", noun, n.order,
+                                           fanout_sim::tracecontext::TraceId::of(seed, n.order))}
                             onclick={Callback::from(move |_: MouseEvent| cb.emit(order))}>{ "trace" }</button>
                 }
             </li>

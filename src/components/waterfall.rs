@@ -43,7 +43,7 @@ pub fn svg(l: &Layout, prefix: &str, label: &str, test_id: Option<&str>) -> Stri
     let bar_top = (ROW_H - BAR_H) / 2.0;
     let height = l.height;
     let (width, label_w) = (l.frame.width, l.frame.label_w);
-    let (min_w, max_w) = (width * 0.95, width * 1.25);
+    let (min_w, max_w) = (width * 0.8, width * 1.25);
     let mut o = String::with_capacity(400 + l.bars.len() * 420);
     let tid = test_id.map(|t| format!(r#" data-testid="{}""#, esc(t))).unwrap_or_default();
     let _ = write!(
