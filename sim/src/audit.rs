@@ -65,9 +65,7 @@ impl Sim {
             }
             let s = &self.work.services[i];
             let jobs = s
-                .running
-                .values()
-                .chain(s.waiting.iter())
+                .jobs()
                 .filter(|j| matches!(j, Job::Work { delivery, .. } if current(*delivery)))
                 .count() as u64;
             let at_consumer = in_state(&|a| a == At::Consumer) as u64 + sub.accepted;
@@ -154,7 +152,7 @@ impl Sim {
                 .work
                 .services
                 .iter()
-                .flat_map(|svc| svc.running.values().chain(svc.waiting.iter()))
+                .flat_map(|svc| svc.jobs())
                 .filter(|j| matches!(j, Job::Saga { order: o, .. } if *o == order))
                 .count() as u32;
             if s.pending < on_wires + held + jobs {

@@ -483,10 +483,7 @@ impl Sim {
         let f = sub.settle(k);
         if !f.processed && f.lost.is_none() {
             let working = || {
-                svc.running
-                    .values()
-                    .chain(svc.waiting.iter())
-                    .any(|j| matches!(j, Job::Work { delivery, .. } if *delivery == f.id))
+                svc.jobs().any(|j| matches!(j, Job::Work { delivery, .. } if *delivery == f.id))
             };
             if f.received && working() {
                 sub.accepted += 1; // acknowledged on receipt, still being worked on

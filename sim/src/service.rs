@@ -35,6 +35,13 @@ pub enum Job {
     Saga { order: u64, mtype: MessageType },
 }
 
+/// A job being worked on, and when the service was handed it (its duration counts from then).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Running {
+    pub job: Job,
+    pub handed_us: Micros,
+}
+
 /// Weight of the newest interval in the busy-share moving average.
 pub const BUSY_SMOOTHING: f64 = 0.2;
 
@@ -43,12 +50,10 @@ pub struct Service {
     pub waiting: VecDeque<Job>,
     /// When each waiting job was handed over, beside `waiting`: its duration counts from then.
     pub handed: VecDeque<Micros>,
-    /// When each running job was handed over, by job id.
-    pub handed_running: BTreeMap<u64, Micros>,
     /// Rate, errors and duration over the last seconds.
     pub red: Red,
     /// Jobs being worked on, by job id. A BTreeMap so that a crash drops them in a fixed order.
-    pub running: BTreeMap<u64, Job>,
+    pub running: BTreeMap<u64, Running>,
     pub processed: u64,
     pub failed: u64,
     pub refused: u64,
@@ -69,7 +74,6 @@ impl Service {
         Service {
             waiting: VecDeque::new(),
             handed: VecDeque::new(),
-            handed_running: BTreeMap::new(),
             red: Red::default(),
             running: BTreeMap::new(),
             processed: 0,
@@ -104,6 +108,11 @@ impl Service {
         self.waiting.len()
     }
 
+    /// Every job it holds, running first, then waiting.
+    pub fn jobs(&self) -> impl Iterator<Item = &Job> {
+        self.running.values().map(|r| &r.job).chain(self.waiting.iter())
+    }
+
     pub fn in_progress(&self) -> usize {
         self.running.len()
     }
@@ -111,10 +120,9 @@ impl Service {
     /// All jobs the service holds, queued or running, in a fixed order.
     pub fn drain_all(&mut self, now: Micros) -> Vec<Job> {
         self.account(now);
-        let mut jobs: Vec<Job> = std::mem::take(&mut self.running).into_values().collect();
+        let mut jobs: Vec<Job> = std::mem::take(&mut self.running).into_values().map(|r| r.job).collect();
         jobs.extend(self.waiting.drain(..));
         self.handed.clear();
-        self.handed_running.clear();
         jobs
     }
 }
@@ -127,15 +135,15 @@ mod tests {
     fn busy_share_averages_the_used_fraction_of_capacity() {
         let mut s = Service::new(1, "x");
         s.account(0);
-        s.running.insert(1, Job::Save { order: 1 });
+        s.running.insert(1, Running { job: Job::Save { order: 1 }, handed_us: 0 });
         s.account(500);
         s.running.clear();
         s.sample(1000, 1000, 2);
         // A quarter of the capacity was used in the first interval.
         assert!((s.busy_share - 0.25 * BUSY_SMOOTHING).abs() < 1e-9, "{}", s.busy_share);
         // Fully busy from then on: the average converges to 1.
-        s.running.insert(2, Job::Save { order: 2 });
-        s.running.insert(3, Job::Save { order: 3 });
+        s.running.insert(2, Running { job: Job::Save { order: 2 }, handed_us: 0 });
+        s.running.insert(3, Running { job: Job::Save { order: 3 }, handed_us: 0 });
         for k in 2..60 {
             s.sample(k * 1000, 1000, 2);
         }

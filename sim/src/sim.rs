@@ -717,7 +717,7 @@ impl Sim {
     pub(crate) fn post_delayed(&mut self, m: Message, extra: Micros) {
         let (slot, m) = self.wires.send(m, &self.scenario.network, self.now, extra);
         self.push(m.due_us, Ev::Arrive(slot));
-        if self.tracer.on {
+        if self.tracer.keeps(m.order) {
             self.trace_sent(m);
         }
     }
@@ -810,10 +810,9 @@ impl Sim {
         let svc = self.service_mut(node);
         let work = svc.rng_work.sample(&dist, job.key()) + extra;
         svc.account(now);
-        svc.running.insert(id, job);
-        svc.handed_running.insert(id, handed_us);
+        svc.running.insert(id, crate::service::Running { job, handed_us });
         self.push(now + work.max(1), Ev::Done { node, job: id });
-        if self.tracer.on {
+        if self.tracer.keeps(crate::tracer::job_order(&job)) {
             self.tracer.push(Hop::Began { node, job, at_us: now });
         }
     }
@@ -824,8 +823,7 @@ impl Sim {
         let svc = self.service_mut(node);
         svc.account(now);
         // A crash drops running jobs; their completions arrive here and are ignored.
-        let Some(job) = svc.running.remove(&id) else { return };
-        let handed_us = svc.handed_running.remove(&id).unwrap_or(now);
+        let Some(crate::service::Running { job, handed_us }) = svc.running.remove(&id) else { return };
         // A saga step decides its own failures, per order, so that both styles fail alike.
         let errored = !matches!(job, Job::Saga { .. }) && svc.rng_errors.chance(rate);
         let order = match job {
@@ -868,7 +866,7 @@ impl Sim {
         }
         // A call's server span ends with its reply; only a crash ends it otherwise, and
         // crashes are recorded where they happen.
-        if self.tracer.on && !matches!(job, Job::Call { .. }) {
+        if !matches!(job, Job::Call { .. }) && self.tracer.keeps(order) {
             let outcome = failure.map_or(Outcome::Done, Outcome::Failed);
             self.tracer.push(Hop::Ended { node, job, at_us: now, outcome });
         }

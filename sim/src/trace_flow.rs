@@ -96,6 +96,12 @@ impl Sim {
         self.tracer.sampling.last().map_or(1, |s| s.every)
     }
 
+    /// The newest traced order whose work reached `node`: what "trace its latest order" on the
+    /// stage opens.
+    pub fn latest_traced_at(&self, node: Node) -> Option<u64> {
+        self.tracer.latest_at(node)
+    }
+
     /// Traces every order whatever the rate (to measure what tracing costs in full).
     pub fn trace_every_order(&mut self, on: bool) {
         self.tracer.every_order = on;

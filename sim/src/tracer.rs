@@ -145,6 +145,12 @@ impl Tracer {
         }
     }
 
+    /// Whether what happens to `order` is recorded: tracing is on and the order was sampled.
+    /// Asked before a record is even made, so that an order not kept costs one test.
+    pub fn keeps(&self, order: u64) -> bool {
+        self.on && (self.sampling.is_empty() || self.sampled(order))
+    }
+
     pub fn push(&mut self, hop: Hop) {
         if !self.sampling.is_empty() && !self.sampled(hop.order()) {
             return;
@@ -197,6 +203,18 @@ impl Tracer {
             }
         }
         latest
+    }
+
+    /// The newest traced order whose work reached `node`: a message to or from it, or a job it
+    /// did.
+    pub fn latest_at(&self, node: Node) -> Option<u64> {
+        let at = |h: &Hop| match h {
+            Hop::Sent { m, .. } => m.from == node || m.to == node,
+            Hop::Began { node: n, .. } | Hop::Ended { node: n, .. } => *n == node,
+            Hop::DeadLettered { .. } => node == Node::Broker,
+        };
+        let newest_first = self.current.iter().rev().chain(self.full.iter().rev().flat_map(|c| c.hops.iter().rev()));
+        newest_first.filter(|h| at(h)).map(Hop::order).next()
     }
 
     /// Hops recorded and kept.

@@ -694,6 +694,19 @@ pub fn App(props: &AppProps) -> Html {
             _ => html! {},
         }
     };
+    // Picking an order from the stage: a node's menu opens the trace of its latest order, and
+    // closes, so that the trace panel has the focus.
+    let menu_trace: Option<Callback<u64>> = shows("traces").then(|| {
+        let dispatch = state.dispatcher();
+        let on_close = on_close.clone();
+        let node = state.menu;
+        Callback::from(move |order: u64| {
+            if let Some(n) = node {
+                on_close.emit(n);
+            }
+            dispatch.dispatch(LabAction::ShowTrace(order))
+        })
+    });
     let evidence_html: Option<Html> =
         (!evidence.is_empty()).then(|| evidence.iter().map(|p| panel(p)).collect::<Html>());
     html! {
@@ -764,7 +777,7 @@ pub fn App(props: &AppProps) -> Html {
                         }
                         if let Some(node) = state.menu {
                             <FaultMenu engine={engine.clone()} {node} {tick} on_close={on_close.clone()}
-                                       on_changed={on_changed.clone()} />
+                                       on_changed={on_changed.clone()} on_trace={menu_trace.clone()} />
                         }
                         { for ["store", "sagas", "effects", "outbox", "topic", "registry", "traces"].into_iter().filter(|p| !evidence.contains(p)).map(|p| panel(p)) }
                     </div>

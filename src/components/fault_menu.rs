@@ -22,6 +22,9 @@ pub struct FaultMenuProps {
     pub tick: u64,
     pub on_close: Callback<Node>,
     pub on_changed: Callback<Result<(), String>>,
+    /// Opens an order's trace: picking an order from the stage.
+    #[prop_or_default]
+    pub on_trace: Option<Callback<u64>>,
 }
 
 /// Parses the slowdown field: whole milliseconds from 0 to the maximum.
@@ -292,6 +295,11 @@ pub fn FaultMenu(props: &FaultMenuProps) -> Html {
         }
     };
 
+    // Picking an order from the stage: the newest one whose work reached this node.
+    let (latest, noun) = {
+        let e = props.engine.borrow();
+        (e.sim().latest_traced_at(props.node), e.sim().scenario().noun.clone())
+    };
     html! {
         <div class="fault-menu" role="dialog" aria-labelledby={title_id.clone()} data-testid="fault-menu" {onkeydown}>
             <div class="menu-head">
@@ -302,6 +310,14 @@ pub fn FaultMenu(props: &FaultMenuProps) -> Html {
                 </button>
             </div>
             { body }
+            if let (Some(cb), Some(order)) = (props.on_trace.clone(), latest) {
+                <div class="menu-row">
+                    <button type="button" class="button small" data-testid="fault-menu-trace"
+                            onclick={Callback::from(move |_: MouseEvent| cb.emit(order))}>
+                        { crate::icons::icon("clock") }<span>{ format!("Trace its latest {noun} (#{order})") }</span>
+                    </button>
+                </div>
+            }
         </div>
     }
 }

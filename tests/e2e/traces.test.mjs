@@ -124,3 +124,21 @@ test('with span links on, the new trace links back to the publish', async () => 
     assert.match(await page.locator(tid('waterfall-summary')).innerText(), /linked its new trace back to the order's/);
   });
 });
+
+test('an order picked from the stage: a node\'s menu opens the trace of the latest order it handled', async () => {
+  await withPage({ viewport: { width: 1280, height: 800 } }, async (page) => {
+    await openLab(page, labUrl(server.url, { wiring: 'event', seed: 8, rate: 5, until: 10, speed: 2 }));
+    await openFaultMenu(page, 'inventory');
+    const button = page.locator(tid('fault-menu-trace'));
+    const wanted = (await button.innerText()).match(/#(\d+)/)[1];
+    await button.click();
+    // The menu closes and the trace panel opens on that order, with the focus.
+    await page.locator(tid('fault-menu')).waitFor({ state: 'detached' });
+    await page.waitForFunction(([sel, o]) => document.querySelector(sel)?.getAttribute('data-order') === o,
+      [tid('trace-panel'), wanted]);
+    const rows = await page.locator(`${tid('waterfall')} g.wf-span`).count();
+    assert.ok(rows >= 5, `the order's spans are drawn (${rows})`);
+    assert.match(await page.locator(tid('waterfall-table')).textContent(), /Inventory/);
+    assert.equal(await page.evaluate(() => document.activeElement?.closest('[data-testid="trace-panel"]') !== null), true);
+  });
+});
