@@ -199,7 +199,7 @@ struct Builder<'a> {
     entry_server: Option<usize>,
     calls: Vec<OpenCall>,
     /// Producer spans: (publisher, event id, span).
-    publishes: Vec<(Node, u64, usize)>,
+    publishes: Vec<(Node, u64, usize, MessageType)>,
     /// Consumer spans: (service, event id, delivery tag, span, type).
     deliveries: Vec<(u16, u64, u32, usize, MessageType)>,
     /// Saga messages sent to the broker: (type, span).
@@ -452,7 +452,7 @@ impl Builder<'_> {
                 self.attr(i, "messaging.operation.type", "send".into());
                 self.attr(i, "messaging.destination.name", type_name);
                 self.attr(i, "messaging.message.id", m.event.to_string());
-                self.publishes.push((from, m.event, i));
+                self.publishes.push((from, m.event, i, m.mtype));
             }
             (MsgKind::PublishAck | MsgKind::PublishNack, Node::Broker, to) => {
                 if let Some(p) = self.publishes.iter().rev().find(|p| p.0 == to && p.1 == m.event).map(|p| p.2) {
@@ -494,7 +494,10 @@ impl Builder<'_> {
                 self.saga_sent.push((m.mtype, p));
             }
             (MsgKind::Saga, Node::Broker, to) => {
-                let producer = self.saga_sent.iter().rev().find(|s| s.0 == m.mtype).map(|s| s.1);
+                // A saga's own message, or the event that starts it (published as any event).
+                let producer = self.saga_sent.iter().rev().find(|s| s.0 == m.mtype).map(|s| s.1).or_else(|| {
+                    self.publishes.iter().rev().find(|p| p.3 == m.mtype && self.spans[p.2].error.is_none()).map(|p| p.2)
+                });
                 let parent = match (producer, context) {
                     (None, _) => Parent::Root(RootCause::Forgotten),
                     (Some(p), Context::Carried) => Parent::Span(p),

@@ -195,10 +195,14 @@ proptest! {
             Just("broker-down:1s-3s"), Just("duplicate:broker:0.3"), Just("drop:broker:0.3"), Just("slow:payment:300ms"),
         ],
         links in any::<bool>(),
+        saga in any::<bool>(),
     ) {
         let wiring = if request { Wiring::Request } else { Wiring::Event };
-        let faults: Vec<FaultSpec> = (!fault.is_empty()).then(|| FaultSpec::parse(fault).unwrap()).into_iter().collect();
-        let setup = Setup { seed, wiring, rate: Some(8.0), faults, ..Setup::default() };
+        // The saga's system has no Email: its faults fall on Shipping there.
+        let fault = if saga { fault.replace("email", "shipping") } else { fault.to_string() };
+        let faults: Vec<FaultSpec> = (!fault.is_empty()).then(|| FaultSpec::parse(&fault).unwrap()).into_iter().collect();
+        let scenario = if saga { "checkout-saga" } else { "checkout" }.to_string();
+        let setup = Setup { scenario, seed, wiring, rate: Some(8.0), faults, ..Setup::default() };
         let go = || {
             let mut sim = Sim::from_setup(&setup).unwrap();
             sim.apply(fanout_sim::Action::SetTraceLinks { on: links }).unwrap();
@@ -211,6 +215,9 @@ proptest! {
             assert_parents_in_trace(&t);
             prop_assert_eq!(&t, &b.trace_of(order));
             for s in &t.spans {
+                // Nothing is old enough to be let go in so short a run: every root is named by
+                // what the run did.
+                prop_assert!(s.root != Some(RootCause::Forgotten), "order {}: {} has no parent", order, s.span.name);
                 prop_assert!(s.span.end_us >= s.span.start_us);
                 prop_assert!(s.queued_us <= s.duration_us());
             }
@@ -276,4 +283,48 @@ fn an_alert_on_lag_goes_pending_then_firing_when_a_subscriber_crashes() {
 fn the_traces_lesson_grades_what_it_teaches() {
     let right = common::lesson_truths("traces", 4);
     assert_eq!(right, ["where-time=email", "shopper-waits=no", "split-count=two", "which-alert=lag", "for-flap=no"]);
+}
+
+#[test]
+fn saga_messages_and_the_outbox_relay_keep_the_order_in_one_tree() {
+    // A saga's commands and events are PRODUCER and CONSUMER spans of the order's trace.
+    let setup = Setup { scenario: "checkout-saga".into(), seed: 3, rate: Some(4.0), ..Setup::default() };
+    let mut sim = Sim::from_setup(&setup).unwrap();
+    sim.run_until(12 * SEC);
+    let t = sim.trace_of(answered(&sim));
+    assert_eq!(t.traces().len(), 1);
+    assert_parents_in_trace(&t);
+    assert!(
+        t.spans.iter().any(|s| s.span.kind == SpanKind::Producer && s.span.name.starts_with("send ")),
+        "{:?}",
+        t.spans.iter().map(|s| &s.span.name).collect::<Vec<_>>()
+    );
+    assert!(t.spans.iter().any(|s| s.span.kind == SpanKind::Consumer));
+    // The outbox relay publishes with the context the row was committed with: under the request.
+    let mut sim = Sim::from_setup(&Setup { seed: 3, rate: Some(4.0), ..Setup::default() }).unwrap();
+    sim.apply(fanout_sim::Action::SetPublishing { publishing: fanout_sim::Publishing::OutboxPolling }).unwrap();
+    sim.run_until(12 * SEC);
+    let t = sim.trace_of(answered(&sim));
+    assert_parents_in_trace(&t);
+    let relay = t.spans.iter().find(|s| s.node == fanout_sim::Node::Relay).expect("the relay's publish");
+    assert_eq!(relay.span.kind, SpanKind::Producer);
+    let server =
+        t.spans.iter().find(|s| s.span.kind == SpanKind::Server && s.node == fanout_sim::Node::Orders).unwrap();
+    assert_eq!(relay.span.parent, Some(server.span.id));
+    assert_eq!(t.traces().len(), 1, "the subscribers hang under the relay's publish");
+}
+
+#[test]
+fn above_200_orders_a_second_the_tracer_keeps_one_order_in_so_many() {
+    let mut sim = Sim::from_setup(&Setup { seed: 2, rate: Some(1000.0), ..Setup::default() }).unwrap();
+    sim.run_until(SEC);
+    assert_eq!(sim.trace_sampling(), 5);
+    let placed = sim.headline().placed;
+    let kept: Vec<u64> = (1..=placed).filter(|&o| sim.trace_sampled(o)).collect();
+    assert!(kept.iter().all(|o| !sim.trace_of(*o).spans.is_empty()));
+    assert!((1..=placed).filter(|o| !sim.trace_sampled(*o)).all(|o| sim.trace_of(o).spans.is_empty()));
+    assert!(kept.len() as u64 * 5 <= placed + 5 && kept.len() as u64 * 5 + 5 >= placed);
+    // The picks only name orders that were kept.
+    let picks = sim.trace_picks();
+    assert!(picks.slowest.is_some_and(|o| sim.trace_sampled(o)));
 }

@@ -118,7 +118,10 @@ pub fn sourcing_action() -> impl Strategy<Value = Action> {
 pub fn observability_action() -> impl Strategy<Value = Action> {
     prop_oneof![
         any::<bool>().prop_map(|on| Action::SetTraceLinks { on }),
-        (prop_oneof![Just("entry-errors"), Just("entry-p99"), Just("email-lag"), Just("inventory-errors")], 0u64..=600_000)
+        (
+            prop_oneof![Just("entry-errors"), Just("entry-p99"), Just("email-lag"), Just("inventory-errors")],
+            0u64..=600_000
+        )
             .prop_map(|(rule, ms)| Action::SetAlertFor { rule: rule.into(), for_us: ms * 1_000 }),
     ]
 }
