@@ -1122,7 +1122,7 @@ async fn the_trace_panel_draws_the_slowest_order_with_its_table_and_keeps_it_on_
     use fanout::components::trace_panel::{TracePanel, TracePanelProps};
     let (_, on_changed) = reports();
     let engine = engine("?until=20&seed=5&rate=5&wiring=request&at=0s:inject:slow:analytics:500ms");
-    let props = TracePanelProps { engine: engine.clone(), tick: 0, asked: None, start_open: false, on_changed };
+    let props = TracePanelProps { engine: engine.clone(), tick: 0, asked: None, start_open: false, narrow: false, on_changed };
     let root = mount_one::<TracePanel>(props).await;
     assert!(try_find(&root, "waterfall").is_none(), "folded, nothing is built");
     open_traces(&root).await;
@@ -1154,7 +1154,7 @@ async fn a_consumer_that_drops_the_context_splits_the_waterfall_into_two_trace_b
     use fanout::components::trace_panel::{TracePanel, TracePanelProps};
     let (_, on_changed) = reports();
     let engine = engine("?until=20&seed=5&rate=5&wiring=event&at=0s:inject:drop-context:email");
-    let props = TracePanelProps { engine, tick: 0, asked: None, start_open: false, on_changed };
+    let props = TracePanelProps { engine, tick: 0, asked: None, start_open: false, narrow: false, on_changed };
     let root = mount_one::<TracePanel>(props).await;
     open_traces(&root).await;
     type_into(&root, "trace-order-input", "5").await;

@@ -236,6 +236,7 @@ async fn every_panel_of_a_ride_sharing_lab_says_trips_riders_and_bookings() {
                 tick,
                 on_close: ignore(),
                 on_changed: ignore(),
+                on_trace: None,
             })
             .await,
         ),
@@ -247,6 +248,7 @@ async fn every_panel_of_a_ride_sharing_lab_says_trips_riders_and_bookings() {
                 tick,
                 on_close: ignore(),
                 on_changed: ignore(),
+                on_trace: None,
             })
             .await,
         ),
@@ -354,6 +356,7 @@ async fn the_checkout_lab_still_says_its_own_words() {
                 tick,
                 on_close: ignore(),
                 on_changed: ignore(),
+                on_trace: None,
             })
             .await,
         ),
@@ -364,6 +367,7 @@ async fn the_checkout_lab_still_says_its_own_words() {
                 tick,
                 on_close: ignore(),
                 on_changed: ignore(),
+                on_trace: None,
             })
             .await,
         ),
