@@ -70,11 +70,6 @@ pub fn counts(rows: &[AlertRow]) -> (usize, usize) {
     (n(Phase::Firing), n(Phase::Pending))
 }
 
-/// How many times rule `index` went to firing in `history`.
-pub fn fired_count(history: &[fanout_sim::alerting::Change], index: usize) -> usize {
-    history.iter().filter(|c| c.rule as usize == index && c.to == Phase::Firing).count()
-}
-
 /// Where a signal and its threshold sit on a gauge, as shares of its width: the threshold
 /// always at two thirds, so that every row's line is in the same place and a bar past it
 /// reads at a glance; a value beyond the end fills the gauge.
@@ -226,7 +221,7 @@ mod tests {
             sim.run_until(60 * SEC);
             let rows = rows(&sim);
             let k = row(&rows, "email-errors").index;
-            (fired_count(sim.alert_history(), k), sim.alert_history().iter().filter(|c| c.rule as usize == k).count())
+            (sim.alert_fired(k) as usize, sim.alert_history().iter().filter(|c| c.rule as usize == k).count())
         };
         let (at_once, at_once_changes) = fired(0);
         let (waiting, waiting_changes) = fired(10 * SEC);

@@ -8,7 +8,7 @@
 use crate::words::{list, Words};
 use fanout_sim::otlp::SpanKind;
 use fanout_sim::time::Micros;
-use fanout_sim::trace::{OrderTrace, RootCause, SpanError, TracedSpan};
+use fanout_sim::trace::{OrderTrace, RootCause, TracedSpan};
 use fanout_sim::{Node, Scenario};
 
 /// The drawing's width in its own units; the SVG scales to its box.
@@ -163,21 +163,6 @@ pub fn extent(trace: &OrderTrace) -> (Micros, Micros) {
     (t0, end.saturating_sub(t0))
 }
 
-/// A span's error, as its OTLP `error.type` names it.
-pub fn error_text(e: SpanError) -> &'static str {
-    use fanout_sim::subscription::FailureKind;
-    match e {
-        SpanError::Failed(FailureKind::Error) => "error",
-        SpanError::Failed(FailureKind::Poison) => "poison",
-        SpanError::Failed(FailureKind::Unreadable) => "unreadable",
-        SpanError::Refused => "refused",
-        SpanError::TimedOut => "timeout",
-        SpanError::Crashed => "crashed",
-        SpanError::DeadLettered => "dead-lettered",
-        SpanError::Rejected => "rejected",
-    }
-}
-
 /// Milliseconds with one decimal: `738.0`.
 pub fn ms(us: Micros) -> String {
     format!("{:.1}", us as f64 / 1000.0)
@@ -298,7 +283,7 @@ pub fn layout_in(trace: &OrderTrace, sc: &Scenario, t0: Micros, scale_us: Micros
                     marks.push(format!("#{}", s.attempt));
                 }
                 if let Some(e) = s.error {
-                    marks.push(format!("✗ {}", error_text(e)));
+                    marks.push(format!("✗ {}", e.key()));
                 }
                 if s.open {
                     marks.push("running".into());
@@ -372,7 +357,7 @@ pub fn table(trace: &OrderTrace, sc: &Scenario, t0: Micros) -> Vec<SpanRow> {
     for (n, &id) in traces.iter().enumerate() {
         for s in trace.of_trace(id) {
             let mut status = match s.error {
-                Some(e) => format!("error: {}", error_text(e)),
+                Some(e) => format!("error: {}", e.key()),
                 None if s.open => "running".into(),
                 None => "ok".into(),
             };

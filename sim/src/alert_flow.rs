@@ -67,6 +67,11 @@ impl Sim {
             .collect()
     }
 
+    /// Times the alert of rule `k` (its place in [`alerts`](Self::alerts)) started firing.
+    pub fn alert_fired(&self, k: usize) -> u64 {
+        self.alerting.fired[k]
+    }
+
     /// Every change of every alert so far (the newest, if there were very many).
     pub fn alert_history(&self) -> &[Change] {
         &self.alerting.history

@@ -86,17 +86,21 @@ pub(crate) struct Alerting {
     pub values: Vec<f64>,
     pub history: Vec<Change>,
     pub changes_total: u64,
+    /// Times each rule's alert started firing: a count, since the history keeps only the newest.
+    pub fired: Vec<u64>,
 }
 
 impl Alerting {
     pub fn new(scenario: &Scenario) -> Alerting {
         let rules = default_rules(scenario);
+        let n = rules.len();
         Alerting {
             alerts: rules.iter().map(|r| Alert::new(r.timing)).collect(),
             values: vec![0.0; rules.len()],
             rules,
             history: Vec::new(),
             changes_total: 0,
+            fired: vec![0; n],
         }
     }
 
@@ -115,6 +119,7 @@ impl Alerting {
         }
         self.history.push(change);
         self.changes_total += 1;
+        self.fired[k] += (change.to == Phase::Firing) as u64;
         Some(change)
     }
 

@@ -92,7 +92,7 @@ impl AlertsReport {
                 keep_firing_s: as_secs(a.rule.timing.keep_firing_us),
                 phase: a.phase,
                 value: a.value,
-                fired: history.iter().filter(|c| c.rule as usize == k && c.to == Phase::Firing).count() as u64,
+                fired: sim.alert_fired(k),
             })
             .collect();
         let history = history

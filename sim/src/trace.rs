@@ -59,6 +59,22 @@ pub enum SpanError {
     Rejected,
 }
 
+impl SpanError {
+    /// The OTLP `error.type` attribute's value, which the page and the command line show too.
+    pub fn key(self) -> &'static str {
+        match self {
+            SpanError::Failed(FailureKind::Error) => "error",
+            SpanError::Failed(FailureKind::Poison) => "poison",
+            SpanError::Failed(FailureKind::Unreadable) => "unreadable",
+            SpanError::Refused => "refused",
+            SpanError::TimedOut => "timeout",
+            SpanError::Crashed => "crashed",
+            SpanError::DeadLettered => "dead-lettered",
+            SpanError::Rejected => "rejected",
+        }
+    }
+}
+
 /// A span and what the page needs to draw it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct TracedSpan {
@@ -337,7 +353,7 @@ impl Builder<'_> {
         }
         s.span.status = status(s.error);
         if let Some(e) = s.error {
-            s.span.attributes.push(("error.type".into(), error_type(e).into()));
+            s.span.attributes.push(("error.type".into(), e.key().into()));
         }
     }
 
@@ -569,18 +585,4 @@ enum Parent {
     Root(RootCause),
     /// A new trace that links to this span.
     Linked(usize),
-}
-
-/// The `error.type` attribute's value.
-fn error_type(e: SpanError) -> &'static str {
-    match e {
-        SpanError::Failed(FailureKind::Error) => "error",
-        SpanError::Failed(FailureKind::Poison) => "poison",
-        SpanError::Failed(FailureKind::Unreadable) => "unreadable",
-        SpanError::Refused => "refused",
-        SpanError::TimedOut => "timeout",
-        SpanError::Crashed => "crashed",
-        SpanError::DeadLettered => "dead-lettered",
-        SpanError::Rejected => "rejected",
-    }
 }

@@ -72,7 +72,7 @@ pub fn AlertsPanel(props: &AlertsPanelProps) -> Html {
                       gauge={alert_view::gauge(r.value, r.rule.threshold)}
                       held={alert_view::in_phase_for(r.state, now).map(|us| AttrValue::from(human(us)))}
                       for_us={r.rule.timing.for_us} on_set_for={on_set_for.clone()}
-                      fired={alert_view::fired_count(history, r.index)}
+                      fired={sim.alert_fired(r.index) as usize}
                       changes={history.iter().filter(|c| c.rule as usize == r.index).count()} />
         }
     };

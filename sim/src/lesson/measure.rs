@@ -611,7 +611,7 @@ fn counter(sim: &Sim, kind: Kind, service: Option<u16>) -> u64 {
 /// Times the alert on `signal` started firing so far.
 fn fired(sim: &Sim, signal: crate::alerting::Signal) -> u64 {
     let Some(k) = sim.alerts().iter().position(|a| a.rule.signal == signal) else { return 0 };
-    sim.alert_history().iter().filter(|c| c.rule as usize == k && c.to == crate::alerting::Phase::Firing).count() as u64
+    sim.alert_fired(k)
 }
 
 /// The slowest checkout placed since `start_us` and answered by now, successfully (a failed
