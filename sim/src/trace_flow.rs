@@ -107,6 +107,23 @@ impl Sim {
         self.tracer.every_order = on;
     }
 
+    /// Event-driven, the subscribers of the entry event that have no span in `trace` yet: their
+    /// copy of the event still waits in the broker (the subscriber is down, or behind), so the
+    /// order's trace stops at the publish for them. Empty request-driven, where the shopper's
+    /// answer waits for everyone.
+    pub fn not_yet_reached(&self, trace: &OrderTrace) -> Vec<u16> {
+        if self.wiring != crate::Wiring::Event || trace.request().is_none_or(|r| r.open) {
+            return Vec::new();
+        }
+        let in_saga = |i: u16| self.scenario.saga.as_ref().is_some_and(|g| g.takes_part(i));
+        self.wired
+            .iter()
+            .copied()
+            .filter(|&i| self.reacts_to_entry(i) && !self.is_sync(i) && !in_saga(i))
+            .filter(|&i| !trace.spans.iter().any(|s| s.node == Node::Service(i)))
+            .collect()
+    }
+
     /// `order`'s trace as of now: every span of its work, in every trace it reached.
     pub fn trace_of(&self, order: u64) -> OrderTrace {
         let hops = self.tracer.hops_of(order);

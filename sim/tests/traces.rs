@@ -328,3 +328,15 @@ fn above_200_orders_a_second_the_tracer_keeps_one_order_in_so_many() {
     let picks = sim.trace_picks();
     assert!(picks.slowest.is_some_and(|o| sim.trace_sampled(o)));
 }
+
+#[test]
+fn a_crashed_subscriber_is_named_as_not_yet_reached_and_nobody_is_request_driven() {
+    let email = |sim: &Sim| sim.scenario().catalog_index("email").unwrap() as u16;
+    let down = run(Wiring::Event, &["crash:email:0s-"], 10);
+    let t = down.trace_of(answered(&down));
+    assert_eq!(down.not_yet_reached(&t), [email(&down)], "Email's copy waits in the broker");
+    let healthy = run(Wiring::Event, &[], 10);
+    assert!(healthy.not_yet_reached(&healthy.trace_of(answered(&healthy))).is_empty());
+    let called = run(Wiring::Request, &[], 10);
+    assert!(called.not_yet_reached(&called.trace_of(answered(&called))).is_empty());
+}

@@ -48,7 +48,8 @@ pub fn RedTable(props: &RedTableProps) -> Html {
         // Focusable, so that a keyboard can scroll it sideways on a phone.
         <div class="subs-wrap" tabindex="0" role="region" aria-label="Service health table" data-testid="red-table">
             <table class="subs red-table">
-                <caption>{ "Service health over the last 10 s: rate, errors and duration of the work each ended" }</caption>
+                // Short, so that it fits the side column's width even where the table scrolls.
+                <caption>{ "Rate, errors and duration, last 10 s" }</caption>
                 <thead><tr>
                     <th scope="col">{ "Service" }</th>
                     <th scope="col"><abbr title="pieces of work ended per second">{ "Rate/s" }</abbr></th>

@@ -40,17 +40,20 @@ struct Side {
     layout: Rc<Layout>,
     rows: Rc<Vec<SpanRow>>,
     summary: String,
+    /// Subscribers whose copy of the event still waits in the broker, named.
+    unreached: Vec<String>,
     /// The shopper's wait, when answered.
     response_us: Option<Micros>,
 }
 
 impl Side {
-    fn of(trace: OrderTrace, sc: &Scenario, scale_us: Micros, frame: Frame) -> Side {
+    fn of(trace: OrderTrace, sc: &Scenario, scale_us: Micros, frame: Frame, unreached: Vec<u16>) -> Side {
         let (t0, _) = extent(&trace);
         Side {
             layout: Rc::new(layout_in(&trace, sc, t0, scale_us, frame)),
             rows: Rc::new(table(&trace, sc, t0)),
             summary: summary(&trace, sc),
+            unreached: unreached.iter().map(|&i| sc.catalog[i as usize].name.clone()).collect(),
             response_us: trace.response_us(),
             trace,
         }
@@ -193,8 +196,9 @@ pub fn TracePanel(props: &TracePanelProps) -> Html {
                 let scale = extent(&trace).1.max(theirs.as_ref().map_or(0, |t| extent(t).1));
                 // A phone, or two waterfalls side by side, get the narrow frame.
                 let frame = if narrow || theirs.is_some() { Frame::NARROW } else { Frame::WIDE };
-                let mine = Side::of(trace, sc, scale, frame);
-                let theirs = theirs.map(|t| Side::of(t, sc, scale, frame));
+                let unreached = sim.not_yet_reached(&trace);
+                let mine = Side::of(trace, sc, scale, frame, unreached);
+                let theirs = theirs.map(|t| Side::of(t, sc, scale, frame, Vec::new()));
                 Some((mine, theirs))
             }
         })
@@ -304,6 +308,14 @@ pub fn TracePanel(props: &TracePanelProps) -> Html {
                     data-response-us={s.response_us.map(|us| us.to_string())}>
                 <figcaption><strong>{ title }</strong>{ format!(": {answered}") }</figcaption>
                 <p class="trace-summary" data-testid={format!("{test_id}-summary")}>{ s.summary.clone() }</p>
+                if !s.unreached.is_empty() {
+                    <p class="trace-unreached" data-testid={format!("{test_id}-unreached")}>
+                        { format!("Not in this trace yet: {}. {} copy of the event still waits in the broker (down, or behind), so for {} the trace stops at the publish.",
+                                  crate::words::list(&s.unreached, ""),
+                                  if s.unreached.len() == 1 { "Its" } else { "Their" },
+                                  if s.unreached.len() == 1 { "it" } else { "them" }) }
+                    </p>
+                }
                 <p class="trace-ids" data-testid={format!("{test_id}-ids")}>
                     { for s.trace.traces().iter().enumerate().map(|(n, id)| html! {
                         <span>{ format!("Trace {} id ", n + 1) }<code>{ id.to_string() }</code>{ " " }</span>
